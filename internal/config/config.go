@@ -1,0 +1,134 @@
+// Package config reads Kaidian's settings from KAIDIAN_* environment
+// variables. Every variable, with its default, is listed in the README.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the process needs to start. It is built once in main
+// and passed down explicitly; nothing reads the environment after that.
+type Config struct {
+	Addr        string // KAIDIAN_ADDR
+	DataDir     string // KAIDIAN_DATA_DIR
+	DatabaseURL string // KAIDIAN_DATABASE_URL; empty means SQLite under DataDir
+	PublicURL   string // KAIDIAN_PUBLIC_URL; empty means derived from the listen address
+	LogLevel    string // KAIDIAN_LOG_LEVEL
+
+	// Demo seeds the demo shop when the catalog is empty. Defaults to on for
+	// the embedded SQLite database and off for PostgreSQL.
+	Demo bool // KAIDIAN_DEMO
+
+	JWTSecret string        // KAIDIAN_JWT_SECRET; empty means one generated and kept in the database
+	JWTTTL    time.Duration // KAIDIAN_JWT_TTL
+
+	WechatAppID     string // KAIDIAN_WECHAT_APPID
+	WechatAppSecret string // KAIDIAN_WECHAT_APPSECRET
+	WechatAPIBase   string // KAIDIAN_WECHAT_API_BASE; empty means api.weixin.qq.com, or the sandbox
+
+	ExpirySweep     time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
+	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
+	MaxBodyBytes    int64         // KAIDIAN_MAX_BODY_BYTES
+}
+
+// Sandbox reports whether Kaidian talks to its own fake WeChat: true when no
+// mini-program credentials are configured.
+func (c Config) Sandbox() bool { return c.WechatAppID == "" || c.WechatAppSecret == "" }
+
+// SQLite reports whether the embedded database is used.
+func (c Config) SQLite() bool { return c.DatabaseURL == "" }
+
+// SQLitePath is the database file used when no PostgreSQL URL is set.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "kaidian.db") }
+
+// FromEnv reads the configuration, applying defaults and rejecting malformed values.
+func FromEnv() (Config, error) { return parse(os.Getenv) }
+
+func parse(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		Addr:            p.str("KAIDIAN_ADDR", ":8080"),
+		DataDir:         p.str("KAIDIAN_DATA_DIR", "./data"),
+		DatabaseURL:     p.str("KAIDIAN_DATABASE_URL", ""),
+		PublicURL:       strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
+		LogLevel:        p.str("KAIDIAN_LOG_LEVEL", "info"),
+		JWTSecret:       p.str("KAIDIAN_JWT_SECRET", ""),
+		JWTTTL:          p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
+		WechatAppID:     p.str("KAIDIAN_WECHAT_APPID", ""),
+		WechatAppSecret: p.str("KAIDIAN_WECHAT_APPSECRET", ""),
+		WechatAPIBase:   strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
+		ExpirySweep:     p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
+		ShutdownTimeout: p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
+		MaxBodyBytes:    int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
+	}
+	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
+	}
+	if c.ExpirySweep < 100*time.Millisecond {
+		p.fail("KAIDIAN_EXPIRY_SWEEP", "must be at least 100ms")
+	}
+	return c, p.err
+}
+
+type parser struct {
+	getenv func(string) string
+	err    error
+}
+
+func (p *parser) fail(name, msg string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("config: %s %s", name, msg)
+	}
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, "must be a positive duration such as 15m or 30s")
+		return def
+	}
+	return d
+}
+
+func (p *parser) int(name string, def int) int {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		p.fail(name, "must be a positive integer")
+		return def
+	}
+	return n
+}
+
+func (p *parser) bool(name string, def bool) bool {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, "must be true or false")
+		return def
+	}
+	return b
+}

@@ -1,0 +1,161 @@
+// Package database opens Kaidian's database (embedded SQLite or PostgreSQL),
+// applies the migrations and runs transactions. It is the only package that
+// knows which engine is underneath.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the engine under a DB.
+type Dialect string
+
+// The two supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the open database: a gorm handle for the domain stores, and the
+// engine-specific pool the job queue needs.
+type DB struct {
+	Dialect Dialect
+	gorm    *gorm.DB
+	sql     *sql.DB
+	pgPool  *pgxpool.Pool // only on PostgreSQL
+}
+
+// Open connects to PostgreSQL when url is set, otherwise to the SQLite file
+// at sqlitePath (created with its folder if missing).
+func Open(ctx context.Context, url, sqlitePath string) (*DB, error) {
+	if url != "" {
+		return openPostgres(ctx, url)
+	}
+	return openSQLite(sqlitePath)
+}
+
+func openSQLite(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("database: create data dir: %w", err)
+	}
+	// WAL lets readers run beside the writer; _txlock=immediate takes the write
+	// lock at BEGIN so two transactions never deadlock upgrading read locks;
+	// synchronous=FULL keeps every committed order across a power cut.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
+	sqlDB, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database: open sqlite: %w", err)
+	}
+	// SQLite allows one writer at a time. Parallel writers relying on
+	// busy_timeout starve each other (shared/research/perf.md measured 10 s
+	// stalls), so every statement goes through one connection, queued fairly
+	// by database/sql. Reads on one in-process connection still run at
+	// hundreds of thousands per second. River's SQLite driver asks for the same.
+	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetConnMaxIdleTime(0)
+	sqlDB.SetConnMaxLifetime(0)
+	g, err := gorm.Open(&sqlite.Dialector{Conn: sqlDB}, gormConfig())
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("database: open sqlite: %w", err)
+	}
+	return &DB{Dialect: SQLite, gorm: g, sql: sqlDB}, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database: parse KAIDIAN_DATABASE_URL: %w", err)
+	}
+	if cfg.MaxConns < 16 {
+		cfg.MaxConns = 16
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database: connect postgres: %w", err)
+	}
+	// gorm and the job queue share one pool.
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gormConfig())
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database: open postgres: %w", err)
+	}
+	return &DB{Dialect: Postgres, gorm: g, sql: sqlDB, pgPool: pool}, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                                   logger.Discard,
+		NowFunc:                                  func() time.Time { return time.Now().UTC() },
+		TranslateError:                           true,
+		SkipDefaultTransaction:                   true,
+		DisableForeignKeyConstraintWhenMigrating: true,
+		PrepareStmt:                              false,
+	}
+}
+
+// SQL is the underlying database/sql pool (SQLite's single connection, or a
+// view over the PostgreSQL pool).
+func (d *DB) SQL() *sql.DB { return d.sql }
+
+// PgxPool is the PostgreSQL pool, nil on SQLite.
+func (d *DB) PgxPool() *pgxpool.Pool { return d.pgPool }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
+
+// Close releases the connections.
+func (d *DB) Close() {
+	d.sql.Close()
+	if d.pgPool != nil {
+		d.pgPool.Close()
+	}
+}
+
+type txKey struct{}
+
+// Conn returns the handle to run statements on: the transaction begun by an
+// enclosing Tx call on ctx, or the plain pool.
+func (d *DB) Conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return d.gorm.WithContext(ctx)
+}
+
+// Tx runs fn in a transaction, committed when fn returns nil. A Tx inside
+// another joins the outer one, so a use case that spans domains commits once.
+// Services are the only callers; handlers never begin transactions.
+func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// IsDuplicate reports whether err is a unique-constraint violation.
+func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// IsNotFound reports whether err is gorm's "record not found".
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// LogValue keeps DB handles from ever printing connection strings.
+func (d *DB) LogValue() slog.Value { return slog.StringValue(string(d.Dialect)) }
