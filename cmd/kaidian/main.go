@@ -1,0 +1,95 @@
+// Command kaidian runs the Kaidian shop. With no arguments it serves the
+// mini-program API, the sandbox (when no WeChat credentials are set) and the
+// background jobs; `kaidian help` lists the other subcommands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/kaidian/kaidian/internal/app"
+	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/database"
+)
+
+const usage = `usage: kaidian [command]
+
+commands:
+  serve     run the shop (default): API, webhooks, background jobs, sandbox
+  migrate   apply database migrations and exit
+  help      show this text
+
+Configuration is read from KAIDIAN_* environment variables; see README.md.
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "kaidian:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel, stdout)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "migrate":
+		db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.Migrate(ctx, log)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, log, selfURL(ln))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	return a.Serve(ctx, ln)
+}
+
+// selfURL is how this process reaches itself: loopback on the bound port.
+func selfURL(ln net.Listener) string {
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return "http://127.0.0.1:" + port
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

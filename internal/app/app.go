@@ -1,0 +1,135 @@
+// Package app is the one place where Kaidian is wired together: configuration,
+// database, services, HTTP faces and background jobs. cmd/kaidian and the
+// end-to-end tests both start Kaidian through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/address"
+	"github.com/kaidian/kaidian/internal/auth"
+	"github.com/kaidian/kaidian/internal/cart"
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/jobs"
+	"github.com/kaidian/kaidian/internal/metrics"
+	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/wechat/sandbox"
+)
+
+// App is a wired Kaidian, ready to serve.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	DB      *database.DB
+	Metrics *metrics.Metrics
+
+	Tokens    *auth.Tokens
+	Customers *customer.Service
+	Inventory *inventory.Service
+	Catalog   *catalog.Service
+	Cart      *cart.Service
+	Addresses *address.Service
+	Orders    *order.Service
+	Sandbox   *sandbox.Server // nil unless in sandbox mode
+
+	jobs    *jobs.Runner
+	handler http.Handler
+}
+
+// New opens the database, applies migrations, seeds the demo shop when asked,
+// and builds every service. selfURL is the base URL this process answers on,
+// used for the sandbox's address in sandbox mode.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, selfURL string) (*App, error) {
+	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, log, db, selfURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, selfURL string) (*App, error) {
+	if err := db.Migrate(ctx, log); err != nil {
+		return nil, err
+	}
+	key, err := auth.SigningKey(ctx, db, cfg.JWTSecret)
+	if err != nil {
+		return nil, fmt.Errorf("jwt key: %w", err)
+	}
+	a := &App{Config: cfg, Log: log, DB: db, Metrics: metrics.New()}
+	a.Tokens = auth.NewTokens(key, cfg.JWTTTL)
+	a.Customers = customer.New(db)
+	a.Inventory = inventory.New(db)
+	a.Catalog = catalog.New(db, a.Inventory)
+	a.Cart = cart.New(db)
+	a.Addresses = address.New(db)
+	a.Orders = order.New(db)
+	if cfg.Sandbox() {
+		a.Sandbox = sandbox.New(db, log)
+		log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat at " + selfURL + "/sandbox, no real money moves")
+	}
+	a.jobs, err = a.newJobs()
+	if err != nil {
+		return nil, err
+	}
+	a.handler = a.routes()
+	return a, nil
+}
+
+// Handler is the whole HTTP surface: API, sandbox, operations.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Serve answers on ln and runs the background jobs until ctx is cancelled,
+// then shuts down gracefully: in-flight requests and jobs are given
+// Config.ShutdownTimeout to finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	if err := a.jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	a.Log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		a.Log.Error("http shutdown", "error", err)
+	}
+	if err := a.jobs.Stop(shutdownCtx); err != nil {
+		a.Log.Error("jobs shutdown", "error", err)
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() { a.DB.Close() }

@@ -1,0 +1,55 @@
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/kaidian/kaidian/api"
+)
+
+var contract = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	if err != nil {
+		return nil, fmt.Errorf("load api/openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("api/openapi.yaml is invalid: %w", err)
+	}
+	return legacy.NewRouter(doc)
+})
+
+// validate checks that the route is documented and that the response's
+// status, headers and body are what the document says.
+func validate(req *http.Request, res *Response) error {
+	router, err := contract()
+	if err != nil {
+		return err
+	}
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("route not documented: %w", err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: res.Status,
+		Header: res.Header,
+		Body:   io.NopCloser(bytes.NewReader(res.Body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true, // an undocumented status is a failure
+			MultiError:            true,
+		},
+	}
+	return openapi3filter.ValidateResponse(context.Background(), in)
+}

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/mpapi"
+)
+
+func (a *App) routes() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics), httpx.LimitBody(a.Config.MaxBodyBytes))
+	r.NoRoute(httpx.NoRoute)
+	r.NoMethod(httpx.NoMethod)
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", a.ready)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
+
+	mpapi.Mount(r.Group("/api/v1"), mpapi.Deps{
+		Tokens:    a.Tokens,
+		Catalog:   a.Catalog,
+		Cart:      a.Cart,
+		Addresses: a.Addresses,
+		Orders:    a.Orders,
+	})
+	if a.Sandbox != nil {
+		a.Sandbox.Mount(r.Group("/sandbox"))
+	}
+	return r
+}
+
+// ready answers 200 only while the database answers, so a load balancer
+// stops sending traffic to a replica that lost it.
+func (a *App) ready(c *gin.Context) {
+	if err := a.DB.Ping(c.Request.Context()); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

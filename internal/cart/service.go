@@ -1,0 +1,10 @@
+// Package cart is being built; see the storefront core issue.
+package cart
+
+import "github.com/kaidian/kaidian/internal/database"
+
+// Service is the cart use cases.
+type Service struct{ db *database.DB }
+
+// New builds the service.
+func New(db *database.DB) *Service { return &Service{db: db} }

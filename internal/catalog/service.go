@@ -1,0 +1,71 @@
+// Package catalog holds categories, products and their SKUs: what the shop
+// sells and at what price. Stock numbers live on the SKU rows but only the
+// inventory package changes them.
+package catalog
+
+import (
+	"context"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// Service is the catalog use cases.
+type Service struct {
+	db        *database.DB
+	inventory *inventory.Service
+	now       func() time.Time
+}
+
+// New builds the service.
+func New(db *database.DB, inv *inventory.Service) *Service {
+	return &Service{db: db, inventory: inv, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Sellable is what cart and checkout need to know about a SKU right now.
+type Sellable struct {
+	SKUID         int64
+	ProductID     int64
+	CategoryID    int64
+	Title         string // the product's title
+	SpecText      string // e.g. "红色 / M"
+	Image         string // the SKU's image, else the product's main image
+	Price         int64  // fen
+	OriginalPrice int64  // fen
+	Stock         int64  // available units
+	Buyable       bool   // product on shelf and SKU on sale
+}
+
+// Sellables looks up SKUs by id; ids that do not exist are absent from the map.
+func (s *Service) Sellables(ctx context.Context, ids []int64) (map[int64]Sellable, error) {
+	out := make(map[int64]Sellable, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		SKUID, ProductID, CategoryID, Price, OriginalPrice, Stock int64
+		Title, SpecText, SKUImage, MainImage                      string
+		OnSale, OnShelf                                           bool
+	}
+	err := s.db.Conn(ctx).Raw(`
+		SELECT k.id AS sku_id, k.product_id, p.category_id, k.price, k.original_price, k.stock,
+		       p.title, k.spec_text, k.image AS sku_image, p.main_image, k.on_sale, p.on_shelf
+		FROM skus k JOIN products p ON p.id = k.product_id
+		WHERE k.id IN ?`, ids).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		img := r.SKUImage
+		if img == "" {
+			img = r.MainImage
+		}
+		out[r.SKUID] = Sellable{
+			SKUID: r.SKUID, ProductID: r.ProductID, CategoryID: r.CategoryID, Title: r.Title,
+			SpecText: r.SpecText, Image: img, Price: r.Price, OriginalPrice: r.OriginalPrice,
+			Stock: r.Stock, Buyable: r.OnSale && r.OnShelf,
+		}
+	}
+	return out, nil
+}

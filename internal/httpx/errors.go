@@ -1,0 +1,71 @@
+// Package httpx holds the small HTTP pieces every face shares: the single
+// error shape, strict JSON binding, request ids, access logs and metrics.
+package httpx
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+var statusOf = map[errs.Kind]int{
+	errs.KindInternal:        http.StatusInternalServerError,
+	errs.KindInvalid:         http.StatusBadRequest,
+	errs.KindUnauthenticated: http.StatusUnauthorized,
+	errs.KindForbidden:       http.StatusForbidden,
+	errs.KindNotFound:        http.StatusNotFound,
+	errs.KindConflict:        http.StatusConflict,
+	errs.KindRule:            http.StatusUnprocessableEntity,
+	errs.KindRateLimited:     http.StatusTooManyRequests,
+	errs.KindUnavailable:     http.StatusServiceUnavailable,
+}
+
+// ErrorBody is the one error shape of the API:
+// {"error": {"code": "out_of_stock", "message": "…", "details": {…}}}.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the inside of ErrorBody.
+type ErrorDetail struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+// Status is the HTTP status for a domain error.
+func Status(err error) int { return statusOf[errs.As(err).Kind] }
+
+// Fail answers with err in the single error shape and aborts the chain.
+// Internal errors are logged with the request id; the shopper sees generic text.
+func Fail(c *gin.Context, err error) {
+	e := errs.As(err)
+	status := statusOf[e.Kind]
+	if status >= 500 {
+		Logger(c).Error("request failed", "error", err.Error(), "status", status)
+	}
+	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: e.Code, Message: e.Message, Details: e.Details}})
+}
+
+// Logger is the request's logger, carrying its request id.
+func Logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(loggerKey); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}
+
+// NoRoute answers unknown paths in the error shape.
+func NoRoute(c *gin.Context) {
+	Fail(c, errs.NotFound("not_found", "no such route"))
+}
+
+// NoMethod answers a known path with the wrong method.
+func NoMethod(c *gin.Context) {
+	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{
+		Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method,
+	}})
+}

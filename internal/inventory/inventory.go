@@ -1,0 +1,178 @@
+// Package inventory moves SKU stock, always through the ledger: every change
+// to skus.stock is one guarded statement plus one inventory_movements row, in
+// the caller's transaction, so stock never goes below zero under any
+// concurrency and the ledger always sums to the stock.
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+// Kind says why stock moved.
+type Kind string
+
+// Movement kinds.
+const (
+	KindReceive Kind = "receive" // new stock arrived (initial stock, restocking from a supplier)
+	KindAdjust  Kind = "adjust"  // manual correction by a merchant, with a reason
+	KindReserve Kind = "reserve" // held by an unpaid order
+	KindRelease Kind = "release" // an unpaid order closed; its hold returns
+	KindSell    Kind = "sell"    // an order was paid; its hold becomes a sale (stock unchanged)
+	KindRestock Kind = "restock" // refunded goods returned to stock
+)
+
+// ErrOutOfStock is returned when a SKU has fewer units than asked; its details name the SKU.
+var ErrOutOfStock = errs.Conflict("out_of_stock", "not enough stock")
+
+// Movement is one ledger row.
+type Movement struct {
+	ID         int64     `gorm:"column:id;primaryKey"`
+	SKUID      int64     `gorm:"column:sku_id"`
+	Kind       Kind      `gorm:"column:kind"`
+	Quantity   int64     `gorm:"column:quantity"` // signed change to available stock
+	StockAfter int64     `gorm:"column:stock_after"`
+	Reason     string    `gorm:"column:reason"`
+	RefType    string    `gorm:"column:ref_type"`
+	RefID      string    `gorm:"column:ref_id"`
+	Actor      string    `gorm:"column:actor"`
+	CreatedAt  time.Time `gorm:"column:created_at"`
+}
+
+// TableName maps Movement to the ledger table.
+func (Movement) TableName() string { return "inventory_movements" }
+
+// Line is a quantity of one SKU.
+type Line struct {
+	SKUID    int64
+	Quantity int64
+}
+
+// Ref names what caused a movement, e.g. {"order", "2611221234567890"}.
+type Ref struct {
+	Type, ID string
+}
+
+// Service moves stock.
+type Service struct {
+	db  *database.DB
+	now func() time.Time
+}
+
+// New builds the service.
+func New(db *database.DB) *Service {
+	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Reserve holds stock for every line, all or nothing: if any SKU lacks stock
+// the whole call fails with ErrOutOfStock naming it, and (the caller's
+// transaction rolling back) nothing is held. Lines are taken in SKU id order
+// so two orders for the same SKUs can never deadlock each other.
+func (s *Service) Reserve(ctx context.Context, lines []Line, ref Ref, actor string) error {
+	lines = merged(lines)
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		for _, l := range lines {
+			// One guarded statement: it decrements only while enough remains,
+			// and the returned row (none when the guard failed) is checked.
+			var after []int64
+			err := s.db.Conn(ctx).Raw(
+				`UPDATE skus SET stock = stock - ?, reserved = reserved + ?, updated_at = ?
+				 WHERE id = ? AND stock >= ? RETURNING stock`,
+				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
+			if err != nil {
+				return fmt.Errorf("reserve sku %d: %w", l.SKUID, err)
+			}
+			if len(after) == 0 {
+				return ErrOutOfStock.With("sku_id", l.SKUID)
+			}
+			if err := s.record(ctx, l.SKUID, KindReserve, -l.Quantity, after[0], "", ref, actor); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Release returns held stock for every line (an unpaid order closed).
+func (s *Service) Release(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
+	lines = merged(lines)
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		for _, l := range lines {
+			var after []int64
+			err := s.db.Conn(ctx).Raw(
+				`UPDATE skus SET stock = stock + ?, reserved = reserved - ?, updated_at = ?
+				 WHERE id = ? AND reserved >= ? RETURNING stock`,
+				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
+			if err != nil {
+				return fmt.Errorf("release sku %d: %w", l.SKUID, err)
+			}
+			if len(after) == 0 {
+				return fmt.Errorf("release sku %d: fewer than %d units reserved", l.SKUID, l.Quantity)
+			}
+			if err := s.record(ctx, l.SKUID, KindRelease, l.Quantity, after[0], reason, ref, actor); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Adjust changes available stock by delta (positive or negative) outside any
+// order: initial stock, deliveries, counting corrections. A negative delta
+// larger than the stock fails with ErrOutOfStock.
+func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, reason string, ref Ref, actor string) error {
+	if kind != KindReceive && kind != KindAdjust {
+		return fmt.Errorf("adjust: kind %q is not a manual movement", kind)
+	}
+	if delta == 0 {
+		return errs.Field("quantity", "must not be zero")
+	}
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		var after []int64
+		err := s.db.Conn(ctx).Raw(
+			`UPDATE skus SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 RETURNING stock`,
+			delta, s.now(), skuID, delta).Scan(&after).Error
+		if err != nil {
+			return fmt.Errorf("adjust sku %d: %w", skuID, err)
+		}
+		if len(after) == 0 {
+			return ErrOutOfStock.With("sku_id", skuID)
+		}
+		return s.record(ctx, skuID, kind, delta, after[0], reason, ref, actor)
+	})
+}
+
+func (s *Service) record(ctx context.Context, skuID int64, kind Kind, qty, after int64, reason string, ref Ref, actor string) error {
+	m := Movement{SKUID: skuID, Kind: kind, Quantity: qty, StockAfter: after, Reason: reason,
+		RefType: ref.Type, RefID: ref.ID, Actor: actor, CreatedAt: s.now()}
+	if err := s.db.Conn(ctx).Create(&m).Error; err != nil {
+		return fmt.Errorf("record movement: %w", err)
+	}
+	return nil
+}
+
+// Movements lists a SKU's ledger, oldest first.
+func (s *Service) Movements(ctx context.Context, skuID int64) ([]Movement, error) {
+	var ms []Movement
+	err := s.db.Conn(ctx).Where("sku_id = ?", skuID).Order("id").Find(&ms).Error
+	return ms, err
+}
+
+// merged sums lines per SKU and sorts them by SKU id (the lock order).
+func merged(lines []Line) []Line {
+	sum := map[int64]int64{}
+	for _, l := range lines {
+		sum[l.SKUID] += l.Quantity
+	}
+	out := make([]Line, 0, len(sum))
+	for id, q := range sum {
+		out = append(out, Line{SKUID: id, Quantity: q})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SKUID < out[j].SKUID })
+	return out
+}

@@ -1,0 +1,89 @@
+// Package jobs runs Kaidian's durable background work on River, over the same
+// database as everything else: jobs survive restarts, and with several
+// replicas on one PostgreSQL each job runs on one of them, and periodic jobs
+// are enqueued only by the elected leader.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"github.com/kaidian/kaidian/internal/database"
+)
+
+// Runner starts and stops the job workers and enqueues jobs.
+type Runner struct {
+	insert func(ctx context.Context, args []river.InsertManyParams) error
+	start  func(ctx context.Context) error
+	stop   func(ctx context.Context) error
+}
+
+// Config is what the workers need from the app.
+type Config struct {
+	Workers  *river.Workers
+	Periodic []*river.PeriodicJob
+	Log      *slog.Logger
+}
+
+// New builds a River client on the database's own pool. River's client type
+// is generic over the driver's transaction type, so the two engines each get
+// their own client behind the same three functions.
+func New(db *database.DB, cfg Config) (*Runner, error) {
+	rc := &river.Config{
+		Logger:       cfg.Log,
+		Workers:      cfg.Workers,
+		PeriodicJobs: cfg.Periodic,
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
+		// Finished jobs are kept a day for inspection, then pruned.
+		CompletedJobRetentionPeriod: 24 * time.Hour,
+		JobTimeout:                  time.Minute,
+	}
+	if db.Dialect == database.Postgres {
+		c, err := river.NewClient(riverpgxv5.New(db.PgxPool()), rc)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		return &Runner{
+			insert: func(ctx context.Context, p []river.InsertManyParams) error {
+				_, err := c.InsertMany(ctx, p)
+				return err
+			},
+			start: c.Start, stop: c.Stop,
+		}, nil
+	}
+	// SQLite has no LISTEN/NOTIFY: River polls, so poll often enough that a
+	// freshly enqueued job starts promptly.
+	rc.FetchPollInterval = 200 * time.Millisecond
+	rc.FetchCooldown = 50 * time.Millisecond
+	c, err := river.NewClient(riversqlite.New(db.SQL()), rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Runner{
+		insert: func(ctx context.Context, p []river.InsertManyParams) error {
+			_, err := c.InsertMany(ctx, p)
+			return err
+		},
+		start: c.Start, stop: c.Stop,
+	}, nil
+}
+
+// Start begins working jobs until Stop.
+func (r *Runner) Start(ctx context.Context) error { return r.start(ctx) }
+
+// Stop lets running jobs finish (within ctx) and stops fetching new ones.
+func (r *Runner) Stop(ctx context.Context) error { return r.stop(ctx) }
+
+// Enqueue inserts jobs; unique jobs already waiting are skipped by River.
+func (r *Runner) Enqueue(ctx context.Context, params ...river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	return r.insert(ctx, params)
+}

@@ -1,0 +1,57 @@
+// Package mpapi is the mini program's JSON API under /api/v1: thin handlers
+// that bind the request, call one domain service method and answer with the
+// response types of api/openapi.yaml.
+package mpapi
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/address"
+	"github.com/kaidian/kaidian/internal/auth"
+	"github.com/kaidian/kaidian/internal/cart"
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/order"
+)
+
+// Deps are the services the API calls.
+type Deps struct {
+	Tokens    *auth.Tokens
+	Login     *auth.Login
+	Catalog   *catalog.Service
+	Cart      *cart.Service
+	Addresses *address.Service
+	Orders    *order.Service
+}
+
+// Mount registers every /api/v1 route on r.
+func Mount(r *gin.RouterGroup, d Deps) {
+	a := &authHandlers{svc: d.Login}
+	r.POST("/auth/login", a.login)
+
+	cat := &catalogHandlers{svc: d.Catalog}
+	r.GET("/categories", cat.categories)
+	r.GET("/products", cat.products)
+	r.GET("/products/:id", cat.product)
+
+	me := r.Group("", requireShopper(d.Tokens))
+
+	ct := &cartHandlers{svc: d.Cart}
+	me.GET("/cart", ct.list)
+	me.POST("/cart/items", ct.add)
+	me.PATCH("/cart/items/:id", ct.update)
+	me.DELETE("/cart/items/:id", ct.remove)
+
+	ad := &addressHandlers{svc: d.Addresses}
+	me.GET("/addresses", ad.list)
+	me.POST("/addresses", ad.create)
+	me.PUT("/addresses/:id", ad.update)
+	me.DELETE("/addresses/:id", ad.remove)
+
+	o := &orderHandlers{svc: d.Orders}
+	me.POST("/orders/preview", o.preview)
+	me.POST("/orders", o.place)
+	me.GET("/orders", o.list)
+	me.GET("/orders/:order_no", o.get)
+	me.POST("/orders/:order_no/cancel", o.cancel)
+	me.POST("/orders/:order_no/confirm-receipt", o.confirmReceipt)
+}
