@@ -23,6 +23,8 @@ import (
 	"github.com/kaidian/kaidian/internal/jobs"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/seed"
+	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
 
@@ -39,6 +41,7 @@ type App struct {
 	Catalog   *catalog.Service
 	Cart      *cart.Service
 	Addresses *address.Service
+	Settings  *setting.Service
 	Orders    *order.Service
 	Sandbox   *sandbox.Server // nil unless in sandbox mode
 
@@ -75,12 +78,21 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Customers = customer.New(db)
 	a.Inventory = inventory.New(db)
 	a.Catalog = catalog.New(db, a.Inventory)
-	a.Cart = cart.New(db)
+	a.Cart = cart.New(db, a.Catalog)
 	a.Addresses = address.New(db)
-	a.Orders = order.New(db)
+	a.Settings = setting.New(db)
+	a.Orders = order.New(order.Deps{
+		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
+		Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
+	})
 	if cfg.Sandbox() {
 		a.Sandbox = sandbox.New(db, log)
 		log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat at " + selfURL + "/sandbox, no real money moves")
+	}
+	if cfg.Demo {
+		if err := seed.Demo(ctx, a.Catalog, log); err != nil {
+			return nil, err
+		}
 	}
 	a.jobs, err = a.newJobs()
 	if err != nil {

@@ -4,11 +4,23 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kaidian/kaidian/internal/jobs"
+	"github.com/kaidian/kaidian/internal/worker"
 )
 
 // newJobs registers every background worker and periodic job.
 func (a *App) newJobs() (*jobs.Runner, error) {
 	workers := river.NewWorkers()
-	var periodic []*river.PeriodicJob
-	return jobs.New(a.DB, jobs.Config{Workers: workers, Periodic: periodic, Log: a.Log})
+	river.AddWorker(workers, &worker.ExpireOrder{Orders: a.Orders, Metrics: a.Metrics})
+	sweep := &worker.SweepExpired{Orders: a.Orders, Metrics: a.Metrics}
+	river.AddWorker(workers, sweep)
+	runner, err := jobs.New(a.DB, jobs.Config{
+		Workers:  workers,
+		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep)},
+		Log:      a.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	sweep.Enqueue = runner.Enqueue
+	return runner, nil
 }

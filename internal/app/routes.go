@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/mpapi"
+	"github.com/kaidian/kaidian/web"
 )
 
 func (a *App) routes() http.Handler {
@@ -22,6 +23,7 @@ func (a *App) routes() http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", a.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
+	r.StaticFS("/static", http.FS(web.StaticFiles()))
 
 	mpapi.Mount(r.Group("/api/v1"), mpapi.Deps{
 		Tokens:    a.Tokens,

@@ -44,9 +44,18 @@ func (s *Service) Sellables(ctx context.Context, ids []int64) (map[int64]Sellabl
 		return out, nil
 	}
 	var rows []struct {
-		SKUID, ProductID, CategoryID, Price, OriginalPrice, Stock int64
-		Title, SpecText, SKUImage, MainImage                      string
-		OnSale, OnShelf                                           bool
+		SKUID         int64  `gorm:"column:sku_id"`
+		ProductID     int64  `gorm:"column:product_id"`
+		CategoryID    int64  `gorm:"column:category_id"`
+		Price         int64  `gorm:"column:price"`
+		OriginalPrice int64  `gorm:"column:original_price"`
+		Stock         int64  `gorm:"column:stock"`
+		Title         string `gorm:"column:title"`
+		SpecText      string `gorm:"column:spec_text"`
+		SKUImage      string `gorm:"column:sku_image"`
+		MainImage     string `gorm:"column:main_image"`
+		OnSale        bool   `gorm:"column:on_sale"`
+		OnShelf       bool   `gorm:"column:on_shelf"`
 	}
 	err := s.db.Conn(ctx).Raw(`
 		SELECT k.id AS sku_id, k.product_id, p.category_id, k.price, k.original_price, k.stock,

@@ -159,3 +159,7 @@ func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) 
 
 // LogValue keeps DB handles from ever printing connection strings.
 func (d *DB) LogValue() slog.Value { return slog.StringValue(string(d.Dialect)) }
+
+// Expr is a SQL expression with parameters, for updates such as
+// "quantity = quantity + ?" that must be computed by the database.
+func Expr(sql string, args ...any) any { return gorm.Expr(sql, args...) }

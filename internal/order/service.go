@@ -1,10 +1,79 @@
 // Package order places, lists and moves shopper orders through their states.
 package order
 
-import "github.com/kaidian/kaidian/internal/database"
+import (
+	"context"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/metrics"
+	"github.com/kaidian/kaidian/internal/setting"
+)
+
+// Cart is what checkout needs from the shopper's cart. It is declared here,
+// where it is used; the app wires the cart service to it.
+type Cart interface {
+	// CheckoutLines returns the SKU and quantity of each of the shopper's
+	// cart items; an id that is not the shopper's fails with a not-found error.
+	CheckoutLines(ctx context.Context, shopperID int64, itemIDs []int64) ([]LineInput, error)
+	// RemoveItems deletes the items, inside the caller's transaction.
+	RemoveItems(ctx context.Context, shopperID int64, itemIDs []int64) error
+}
+
+// Address is a shipping address as an order snapshots it.
+type Address struct {
+	Name, Phone, Province, City, District, Detail string
+}
+
+// AddressBook finds one of the shopper's addresses (not-found for anyone else's).
+type AddressBook interface {
+	ShippingAddress(ctx context.Context, shopperID, addressID int64) (Address, error)
+}
+
+// PaymentCloser is the seam the payment issue fills: before an unpaid order
+// is closed at its deadline, the payment side is asked to close its own
+// transaction. It reports paid=true when the money arrived meanwhile, in
+// which case the order is left for the payment flow to mark paid instead.
+// It is called outside any transaction (it talks to WeChat).
+type PaymentCloser interface {
+	CloseUnpaid(ctx context.Context, o Order) (paid bool, err error)
+}
 
 // Service is the order use cases.
-type Service struct{ db *database.DB }
+type Service struct {
+	db        *database.DB
+	catalog   *catalog.Service
+	inventory *inventory.Service
+	settings  *setting.Service
+	cart      Cart
+	addresses AddressBook
+	payments  PaymentCloser // nil until the payment issue wires one
+	metrics   *metrics.Metrics
+	now       func() time.Time
+}
+
+// Deps are the collaborators of the order service.
+type Deps struct {
+	DB        *database.DB
+	Catalog   *catalog.Service
+	Inventory *inventory.Service
+	Settings  *setting.Service
+	Cart      Cart
+	Addresses AddressBook
+	Payments  PaymentCloser
+	Metrics   *metrics.Metrics
+}
 
 // New builds the service.
-func New(db *database.DB) *Service { return &Service{db: db} }
+func New(d Deps) *Service {
+	return &Service{
+		db: d.DB, catalog: d.Catalog, inventory: d.Inventory, settings: d.Settings,
+		cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
+		now: func() time.Time { return time.Now().UTC() },
+	}
+}
+
+// SetClock replaces the service's clock (tests of expiry).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }

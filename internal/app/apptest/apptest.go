@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,9 +26,10 @@ import (
 
 // Env is one running Kaidian.
 type Env struct {
-	URL string
-	App *app.App
-	t   testing.TB
+	URL  string
+	App  *app.App
+	t    testing.TB
+	stop func()
 }
 
 // Option adjusts the configuration before start.
@@ -73,15 +75,19 @@ func Boot(t testing.TB, cfg config.Config) *Env {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("apptest: serve: %v", err)
 		}
 		a.Close()
 	})
-	return &Env{URL: url, App: a, t: t}
+	t.Cleanup(stop)
+	return &Env{URL: url, App: a, t: t, stop: stop}
 }
+
+// Stop shuts this Kaidian down gracefully, as SIGTERM would (tests of restarts).
+func (e *Env) Stop() { e.stop() }
 
 func logSink() io.Writer {
 	if os.Getenv("KAIDIAN_TEST_LOG") != "" {

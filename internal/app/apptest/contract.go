@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -34,7 +35,11 @@ func validate(req *http.Request, res *Response) error {
 	if err != nil {
 		return err
 	}
-	route, params, err := router.FindRoute(req)
+	// The document's server is "/", so routes are found by path alone.
+	lookup := req.Clone(context.Background())
+	lookup.URL = &url.URL{Path: req.URL.Path, RawQuery: req.URL.RawQuery}
+	lookup.Host = ""
+	route, params, err := router.FindRoute(lookup)
 	if err != nil {
 		return fmt.Errorf("route not documented: %w", err)
 	}

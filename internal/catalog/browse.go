@@ -1,0 +1,202 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+// MaxQueryLen bounds a search text, so a shopper cannot send a novel as a LIKE pattern.
+const MaxQueryLen = 50
+
+// ErrProductNotFound is returned for a product that does not exist or that
+// shoppers may not see (off shelf); the two are deliberately indistinguishable.
+var ErrProductNotFound = errs.NotFound("product_not_found", "this product does not exist or is no longer sold")
+
+// CategoryNode is a category with its sub-categories, as the mini program shows them.
+type CategoryNode struct {
+	Category
+	Children []CategoryNode
+}
+
+// Categories returns the whole category tree, each level sorted by
+// sort_order then id. Shops have tens of categories, so one query and an
+// in-memory build beat a recursive query.
+func (s *Service) Categories(ctx context.Context) ([]CategoryNode, error) {
+	var all []Category
+	if err := s.db.Conn(ctx).Order("sort_order, id").Find(&all).Error; err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	children := map[int64][]Category{} // parent id (0 for roots) → children, already sorted
+	for _, c := range all {
+		var parent int64
+		if c.ParentID != nil {
+			parent = *c.ParentID
+		}
+		children[parent] = append(children[parent], c)
+	}
+	var build func(parent int64) []CategoryNode
+	build = func(parent int64) []CategoryNode {
+		nodes := make([]CategoryNode, 0, len(children[parent]))
+		for _, c := range children[parent] {
+			nodes = append(nodes, CategoryNode{Category: c, Children: build(c.ID)})
+		}
+		return nodes
+	}
+	return build(0), nil
+}
+
+// ProductQuery selects a page of on-shelf products.
+type ProductQuery struct {
+	CategoryID int64  // 0 means every category; otherwise the category and all below it
+	Q          string // case-insensitive substring of the title; empty means no filter
+	Page       page.Request
+}
+
+// ProductSummary is a product as a list shows it.
+type ProductSummary struct {
+	ID            int64
+	CategoryID    int64
+	Title         string
+	Subtitle      string
+	MainImage     string
+	Price         int64 // lowest price among SKUs on sale
+	OriginalPrice int64 // that SKU's original price (0: none)
+	InStock       bool  // some SKU on sale has stock
+}
+
+// ListProducts returns a page of on-shelf products in id order, and the
+// cursor of the next page ("" on the last). It runs two queries whatever the
+// page size: the products, then their SKUs' price and stock aggregates.
+func (s *Service) ListProducts(ctx context.Context, q ProductQuery) ([]ProductSummary, string, error) {
+	q.Q = strings.TrimSpace(q.Q)
+	if len([]rune(q.Q)) > MaxQueryLen {
+		return nil, "", errs.Field("q", fmt.Sprintf("must be at most %d characters", MaxQueryLen))
+	}
+	if q.Page.Limit <= 0 {
+		q.Page.Limit = page.DefaultLimit
+	}
+	db := s.db.Conn(ctx).Model(&Product{}).Where("on_shelf = ? AND id > ?", true, q.Page.After)
+	if q.CategoryID != 0 {
+		ids, err := s.subtree(ctx, q.CategoryID)
+		if err != nil {
+			return nil, "", err
+		}
+		db = db.Where("category_id IN ?", ids)
+	}
+	if q.Q != "" {
+		db = db.Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, "%"+escapeLike(q.Q)+"%")
+	}
+	var rows []Product
+	if err := db.Order("id").Limit(q.Page.Limit + 1).Find(&rows).Error; err != nil {
+		return nil, "", fmt.Errorf("list products: %w", err)
+	}
+	rows, next := page.Trim(rows, q.Page, func(p Product) int64 { return p.ID })
+	out, err := s.summaries(ctx, rows)
+	return out, next, err
+}
+
+// subtree returns id and the ids of every category below it. An unknown id
+// yields just itself, which matches no product: an empty list, not an error.
+func (s *Service) subtree(ctx context.Context, id int64) ([]int64, error) {
+	var all []Category
+	if err := s.db.Conn(ctx).Select("id, parent_id").Find(&all).Error; err != nil {
+		return nil, fmt.Errorf("category tree: %w", err)
+	}
+	children := map[int64][]int64{}
+	for _, c := range all {
+		if c.ParentID != nil {
+			children[*c.ParentID] = append(children[*c.ParentID], c.ID)
+		}
+	}
+	out := []int64{id}
+	for i := 0; i < len(out); i++ { // breadth-first; out grows as we go
+		out = append(out, children[out[i]]...)
+	}
+	return out, nil
+}
+
+// escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// summaries joins a page of products with their offer. The window query
+// picks, per product, the cheapest SKU on sale (the price a list shows) and
+// whether any SKU on sale has stock, with identical results on both engines.
+func (s *Service) summaries(ctx context.Context, rows []Product) ([]ProductSummary, error) {
+	out := make([]ProductSummary, 0, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, p := range rows {
+		ids[i] = p.ID
+	}
+	var offers []struct {
+		ProductID, Price, OriginalPrice, InStock int64
+	}
+	err := s.db.Conn(ctx).Raw(`
+		SELECT product_id, price, original_price, in_stock FROM (
+			SELECT product_id, price, original_price,
+			       MAX(CASE WHEN stock > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY product_id) AS in_stock,
+			       ROW_NUMBER() OVER (PARTITION BY product_id ORDER BY price, original_price DESC, id) AS rn
+			FROM skus WHERE product_id IN ? AND on_sale = ?
+		) t WHERE rn = 1`, ids, true).Scan(&offers).Error
+	if err != nil {
+		return nil, fmt.Errorf("product offers: %w", err)
+	}
+	byID := make(map[int64]int, len(offers))
+	for i, o := range offers {
+		byID[o.ProductID] = i
+	}
+	for _, p := range rows {
+		sum := ProductSummary{ID: p.ID, CategoryID: p.CategoryID, Title: p.Title, Subtitle: p.Subtitle,
+			MainImage: p.MainImage, Price: p.MinPrice}
+		if i, ok := byID[p.ID]; ok {
+			sum.Price, sum.OriginalPrice, sum.InStock = offers[i].Price, offers[i].OriginalPrice, offers[i].InStock == 1
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// ProductDetail returns an on-shelf product with all its SKUs in id order;
+// off-shelf and unknown products are ErrProductNotFound.
+func (s *Service) ProductDetail(ctx context.Context, id int64) (Product, error) {
+	var ps []Product
+	if err := s.db.Conn(ctx).Where("id = ? AND on_shelf = ?", id, true).Limit(1).Find(&ps).Error; err != nil {
+		return Product{}, fmt.Errorf("product %d: %w", id, err)
+	}
+	if len(ps) == 0 {
+		return Product{}, ErrProductNotFound.With("product_id", id)
+	}
+	p := ps[0]
+	if err := s.db.Conn(ctx).Where("product_id = ?", id).Order("id").Find(&p.SKUs).Error; err != nil {
+		return Product{}, fmt.Errorf("product %d skus: %w", id, err)
+	}
+	return p, nil
+}
+
+// Available reports whether a shopper can buy this SKU now (on sale, in stock).
+func (k SKU) Available() bool { return k.OnSale && k.Stock > 0 }
+
+// Offer is what a product shows as its price, with the same rule as the
+// lists: the cheapest SKU on sale (ties: the higher original price), and
+// whether any SKU on sale has stock. SKUs must be loaded.
+func (p Product) Offer() (price, originalPrice int64, inStock bool) {
+	price, found := p.MinPrice, false
+	for _, k := range p.SKUs {
+		if !k.OnSale {
+			continue
+		}
+		inStock = inStock || k.Stock > 0
+		if !found || k.Price < price || (k.Price == price && k.OriginalPrice > originalPrice) {
+			price, originalPrice, found = k.Price, k.OriginalPrice, true
+		}
+	}
+	return price, originalPrice, inStock
+}

@@ -1,0 +1,193 @@
+package mpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+type orderHandlers struct{ svc *order.Service }
+
+// preview: POST /api/v1/orders/preview
+func (h *orderHandlers) preview(c *gin.Context) {
+	var in order.PlaceInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	p, err := h.svc.Preview(c, shopperID(c), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toPreview(p))
+}
+
+// place: POST /api/v1/orders. A replayed Idempotency-Key answers 200 with the
+// original order and Idempotent-Replayed: true; a new order answers 201.
+func (h *orderHandlers) place(c *gin.Context) {
+	var in order.PlaceInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	o, replayed, err := h.svc.Place(c, shopperID(c), in, c.GetHeader("Idempotency-Key"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	status := http.StatusCreated
+	if replayed {
+		status = http.StatusOK
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.JSON(status, toOrder(o))
+}
+
+// list: GET /api/v1/orders?status=&cursor=&limit=
+func (h *orderHandlers) list(c *gin.Context) {
+	pg, err := page.Parse(c.Query("cursor"), c.Query("limit"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	orders, next, err := h.svc.List(c, shopperID(c), order.ListQuery{Status: order.Status(c.Query("status")), Page: pg})
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	out := orderList{Items: make([]orderJSON, len(orders)), NextCursor: next}
+	for i, o := range orders {
+		out.Items[i] = toOrder(o)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// get: GET /api/v1/orders/{order_no}
+func (h *orderHandlers) get(c *gin.Context) {
+	h.answer(c)(h.svc.Get(c, shopperID(c), c.Param("order_no")))
+}
+
+// cancel: POST /api/v1/orders/{order_no}/cancel
+func (h *orderHandlers) cancel(c *gin.Context) {
+	h.answer(c)(h.svc.Cancel(c, shopperID(c), c.Param("order_no")))
+}
+
+// confirmReceipt: POST /api/v1/orders/{order_no}/confirm-receipt
+func (h *orderHandlers) confirmReceipt(c *gin.Context) {
+	h.answer(c)(h.svc.ConfirmReceipt(c, shopperID(c), c.Param("order_no")))
+}
+
+func (h *orderHandlers) answer(c *gin.Context) func(order.Order, error) {
+	return func(o order.Order, err error) {
+		if err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, toOrder(o))
+	}
+}
+
+type orderList struct {
+	Items      []orderJSON `json:"items"`
+	NextCursor string      `json:"next_cursor"`
+}
+
+type orderJSON struct {
+	OrderNo        string           `json:"order_no"`
+	Status         order.Status     `json:"status"`
+	ItemCount      int              `json:"item_count"`
+	GoodsAmount    int64            `json:"goods_amount"`
+	ShippingFee    int64            `json:"shipping_fee"`
+	DiscountAmount int64            `json:"discount_amount"`
+	TotalAmount    int64            `json:"total_amount"`
+	PayAmount      int64            `json:"pay_amount"`
+	Remark         string           `json:"remark"`
+	Address        addressSnapshot  `json:"address"`
+	Items          []orderItemJSON  `json:"items"`
+	History        []transitionJSON `json:"history"`
+	ExpiresAt      time.Time        `json:"expires_at"`
+	PaidAt         *time.Time       `json:"paid_at"`
+	ShippedAt      *time.Time       `json:"shipped_at"`
+	CompletedAt    *time.Time       `json:"completed_at"`
+	ClosedAt       *time.Time       `json:"closed_at"`
+	CloseReason    string           `json:"close_reason"`
+	CreatedAt      time.Time        `json:"created_at"`
+}
+
+type addressSnapshot struct {
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+	Province string `json:"province"`
+	City     string `json:"city"`
+	District string `json:"district"`
+	Detail   string `json:"detail"`
+}
+
+type orderItemJSON struct {
+	SKUID          int64  `json:"sku_id"`
+	ProductID      int64  `json:"product_id"`
+	Title          string `json:"title"`
+	SpecText       string `json:"spec_text"`
+	Image          string `json:"image"`
+	UnitPrice      int64  `json:"unit_price"`
+	Quantity       int    `json:"quantity"`
+	LineAmount     int64  `json:"line_amount"`
+	DiscountAmount int64  `json:"discount_amount"`
+	PayAmount      int64  `json:"pay_amount"`
+}
+
+type transitionJSON struct {
+	From   order.Status `json:"from"`
+	To     order.Status `json:"to"`
+	Reason string       `json:"reason"`
+	At     time.Time    `json:"at"`
+}
+
+type previewJSON struct {
+	Items          []orderItemJSON `json:"items"`
+	ItemCount      int             `json:"item_count"`
+	GoodsAmount    int64           `json:"goods_amount"`
+	ShippingFee    int64           `json:"shipping_fee"`
+	DiscountAmount int64           `json:"discount_amount"`
+	TotalAmount    int64           `json:"total_amount"`
+	PayAmount      int64           `json:"pay_amount"`
+}
+
+func toOrder(o order.Order) orderJSON {
+	out := orderJSON{
+		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
+		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
+		PayAmount: o.PayAmount, Remark: o.Remark,
+		Address: addressSnapshot{Name: o.ReceiverName, Phone: o.ReceiverPhone, Province: o.Province,
+			City: o.City, District: o.District, Detail: o.AddressDetail},
+		Items: make([]orderItemJSON, len(o.Items)), History: make([]transitionJSON, len(o.History)),
+		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, CompletedAt: o.CompletedAt,
+		ClosedAt: o.ClosedAt, CloseReason: o.CloseReason, CreatedAt: o.CreatedAt,
+	}
+	for i, it := range o.Items {
+		out.Items[i] = orderItemJSON{SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
+			Image: it.Image, UnitPrice: it.UnitPrice, Quantity: it.Quantity, LineAmount: it.LineAmount,
+			DiscountAmount: it.DiscountAmount, PayAmount: it.PayAmount}
+	}
+	for i, t := range o.History {
+		out.History[i] = transitionJSON{From: t.From, To: t.To, Reason: t.Reason, At: t.CreatedAt}
+	}
+	return out
+}
+
+func toPreview(p order.Priced) previewJSON {
+	out := previewJSON{Items: make([]orderItemJSON, len(p.Lines)), ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount,
+		ShippingFee: p.ShippingFee, DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount}
+	for i, l := range p.Lines {
+		out.Items[i] = orderItemJSON{SKUID: l.SKUID, ProductID: l.ProductID, Title: l.Title, SpecText: l.SpecText,
+			Image: l.Image, UnitPrice: l.UnitPrice, Quantity: l.Quantity, LineAmount: l.LineAmount,
+			DiscountAmount: l.DiscountAmount, PayAmount: l.PayAmount}
+	}
+	return out
+}

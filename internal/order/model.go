@@ -1,0 +1,115 @@
+package order
+
+import (
+	"time"
+)
+
+// Status is where an order is in its life.
+type Status string
+
+// Order states (design brief, "States").
+const (
+	StatusPendingPayment Status = "pending_payment"
+	StatusPaid           Status = "paid"
+	StatusShipped        Status = "shipped"
+	StatusCompleted      Status = "completed"
+	StatusClosed         Status = "closed"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	_, ok := transitions[s]
+	return ok
+}
+
+// transitions is the state machine: the only moves an order may make.
+// Refunds (their own sub-states) are layered on by the payment issue.
+var transitions = map[Status][]Status{
+	StatusPendingPayment: {StatusPaid, StatusClosed},
+	StatusPaid:           {StatusShipped},
+	StatusShipped:        {StatusCompleted},
+	StatusCompleted:      nil,
+	StatusClosed:         nil,
+}
+
+// CanMove reports whether the state machine allows from → to.
+func CanMove(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Order is a shopper's order with its snapshot of what was bought and where it goes.
+type Order struct {
+	ID             int64      `gorm:"column:id;primaryKey"`
+	OrderNo        string     `gorm:"column:order_no"`
+	ShopperID      int64      `gorm:"column:shopper_id"`
+	Status         Status     `gorm:"column:status"`
+	ItemCount      int        `gorm:"column:item_count"`
+	GoodsAmount    int64      `gorm:"column:goods_amount"`
+	ShippingFee    int64      `gorm:"column:shipping_fee"`
+	DiscountAmount int64      `gorm:"column:discount_amount"`
+	TotalAmount    int64      `gorm:"column:total_amount"`
+	PayAmount      int64      `gorm:"column:pay_amount"`
+	CouponID       *int64     `gorm:"column:coupon_id"`
+	FlashSaleID    *int64     `gorm:"column:flash_sale_id"`
+	Remark         string     `gorm:"column:remark"`
+	ReceiverName   string     `gorm:"column:receiver_name"`
+	ReceiverPhone  string     `gorm:"column:receiver_phone"`
+	Province       string     `gorm:"column:province"`
+	City           string     `gorm:"column:city"`
+	District       string     `gorm:"column:district"`
+	AddressDetail  string     `gorm:"column:address_detail"`
+	ExpiresAt      time.Time  `gorm:"column:expires_at"`
+	PaidAt         *time.Time `gorm:"column:paid_at"`
+	ShippedAt      *time.Time `gorm:"column:shipped_at"`
+	CompletedAt    *time.Time `gorm:"column:completed_at"`
+	ClosedAt       *time.Time `gorm:"column:closed_at"`
+	CloseReason    string     `gorm:"column:close_reason"`
+	TransactionID  string     `gorm:"column:transaction_id"`
+	CreatedAt      time.Time  `gorm:"column:created_at"`
+	UpdatedAt      time.Time  `gorm:"column:updated_at"`
+
+	Items   []Item       `gorm:"-"`
+	History []Transition `gorm:"-"`
+}
+
+// TableName maps Order to its table.
+func (Order) TableName() string { return "orders" }
+
+// Item is an order line: a snapshot of the SKU at the time of ordering and
+// its own share of every discount.
+type Item struct {
+	ID             int64  `gorm:"column:id;primaryKey"`
+	OrderID        int64  `gorm:"column:order_id"`
+	ProductID      int64  `gorm:"column:product_id"`
+	SKUID          int64  `gorm:"column:sku_id"`
+	Title          string `gorm:"column:title"`
+	SpecText       string `gorm:"column:spec_text"`
+	Image          string `gorm:"column:image"`
+	UnitPrice      int64  `gorm:"column:unit_price"`
+	Quantity       int    `gorm:"column:quantity"`
+	LineAmount     int64  `gorm:"column:line_amount"`     // unit_price × quantity
+	DiscountAmount int64  `gorm:"column:discount_amount"` // this line's share of the order's discounts
+	PayAmount      int64  `gorm:"column:pay_amount"`      // line_amount − discount_amount
+}
+
+// TableName maps Item to its table.
+func (Item) TableName() string { return "order_items" }
+
+// Transition is one entry of an order's state log.
+type Transition struct {
+	ID        int64     `gorm:"column:id;primaryKey"`
+	OrderID   int64     `gorm:"column:order_id"`
+	From      Status    `gorm:"column:from_status"`
+	To        Status    `gorm:"column:to_status"`
+	Actor     string    `gorm:"column:actor"` // "shopper:42", "system", "merchant:7"
+	Reason    string    `gorm:"column:reason"`
+	CreatedAt time.Time `gorm:"column:created_at"`
+}
+
+// TableName maps Transition to its table.
+func (Transition) TableName() string { return "order_transitions" }

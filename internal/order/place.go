@@ -1,0 +1,314 @@
+package order
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// Limits on one order.
+const (
+	MaxLines       = 50
+	MaxQuantity    = 999
+	MaxRemarkRunes = 200
+	MaxKeyLength   = 100
+)
+
+// LineInput asks for a quantity of one SKU.
+type LineInput struct {
+	SKUID    int64 `json:"sku_id"`
+	Quantity int   `json:"quantity"`
+}
+
+// PlaceInput is what a shopper orders: either Items ("buy now") or
+// CartItemIDs (checkout from the cart), shipped to AddressID.
+type PlaceInput struct {
+	Items       []LineInput `json:"items,omitempty"`
+	CartItemIDs []int64     `json:"cart_item_ids,omitempty"`
+	AddressID   int64       `json:"address_id"`
+	CouponID    *int64      `json:"coupon_id,omitempty"`
+	FlashSaleID *int64      `json:"flash_sale_id,omitempty"`
+	Remark      string      `json:"remark,omitempty"`
+}
+
+// Errors of placing an order.
+var (
+	ErrUnknownSKU      = errs.Rule("unknown_sku", "a SKU in the order does not exist")
+	ErrSKUUnavailable  = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
+	ErrKeyReused       = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
+	ErrCouponNotFound  = errs.Rule("coupon_not_found", "the coupon does not exist or is not yours")
+	ErrFlashSaleAbsent = errs.Rule("flash_sale_not_found", "the flash sale does not exist")
+)
+
+// Preview prices an order without placing it: the same checks as Place
+// except that stock is only compared, not reserved. The address is optional.
+func (s *Service) Preview(ctx context.Context, shopperID int64, in PlaceInput) (Priced, error) {
+	if err := validate(in, false); err != nil {
+		return Priced{}, err
+	}
+	lines, err := s.resolve(ctx, shopperID, in)
+	if err != nil {
+		return Priced{}, err
+	}
+	return s.quote(ctx, lines, true)
+}
+
+// Place creates the order and reserves its stock in one transaction: either
+// the order exists with every line reserved, or nothing happened. With an
+// idempotency key, a repeated request returns the first order (replayed=true)
+// instead of placing a second one.
+func (s *Service) Place(ctx context.Context, shopperID int64, in PlaceInput, key string) (o Order, replayed bool, err error) {
+	if err := validate(in, true); err != nil {
+		return Order{}, false, err
+	}
+	if len(key) > MaxKeyLength {
+		return Order{}, false, errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
+	}
+	hash := requestHash(in)
+	for attempt := 0; ; attempt++ {
+		o, err = s.place(ctx, shopperID, in, key, hash)
+		switch {
+		case err == nil:
+			s.metrics.OrdersCreated.Inc()
+			return o, false, nil
+		case errors.Is(err, errKeyTaken):
+			o, err = s.replay(ctx, shopperID, key, hash)
+			return o, err == nil, err
+		case errors.Is(err, errNumberTaken) && attempt < 3:
+			continue // a 46-bit random collision: draw again
+		case errs.Is(err, inventory.ErrOutOfStock.Code):
+			s.metrics.StockReserveFailed.Inc()
+		}
+		return Order{}, false, err
+	}
+}
+
+var (
+	errKeyTaken    = errors.New("idempotency key taken")
+	errNumberTaken = errors.New("order number taken")
+)
+
+func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key, hash string) (Order, error) {
+	var o Order
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		now := s.now()
+		// The key row goes in first: a concurrent request with the same key
+		// waits on its unique index and then replays this order.
+		var keyRow *idempotencyKey
+		if key != "" {
+			keyRow = &idempotencyKey{ShopperID: shopperID, Scope: scopePlace, Key: key, RequestHash: hash, CreatedAt: now}
+			if err := s.db.Conn(ctx).Create(keyRow).Error; err != nil {
+				if database.IsDuplicate(err) {
+					return errKeyTaken
+				}
+				return err
+			}
+		}
+		lines, err := s.resolve(ctx, shopperID, in)
+		if err != nil {
+			return err
+		}
+		addr, err := s.addresses.ShippingAddress(ctx, shopperID, in.AddressID)
+		if err != nil {
+			return err
+		}
+		shop, err := s.settings.Get(ctx)
+		if err != nil {
+			return err
+		}
+		p, err := s.quote(ctx, lines, false)
+		if err != nil {
+			return err
+		}
+		o = Order{
+			OrderNo: newOrderNo(now), ShopperID: shopperID, Status: StatusPendingPayment,
+			ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount, ShippingFee: p.ShippingFee,
+			DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount,
+			Remark: in.Remark, ReceiverName: addr.Name, ReceiverPhone: addr.Phone, Province: addr.Province,
+			City: addr.City, District: addr.District, AddressDetail: addr.Detail,
+			ExpiresAt: now.Add(shop.OrderTimeout()), CreatedAt: now, UpdatedAt: now,
+		}
+		if err := s.db.Conn(ctx).Create(&o).Error; err != nil {
+			if database.IsDuplicate(err) {
+				return errNumberTaken
+			}
+			return fmt.Errorf("insert order: %w", err)
+		}
+		o.Items = make([]Item, len(p.Lines))
+		for i, l := range p.Lines {
+			o.Items[i] = Item{OrderID: o.ID, ProductID: l.ProductID, SKUID: l.SKUID, Title: l.Title,
+				SpecText: l.SpecText, Image: l.Image, UnitPrice: l.UnitPrice, Quantity: l.Quantity,
+				LineAmount: l.LineAmount, DiscountAmount: l.DiscountAmount, PayAmount: l.PayAmount}
+		}
+		if err := s.db.Conn(ctx).Create(&o.Items).Error; err != nil {
+			return fmt.Errorf("insert order items: %w", err)
+		}
+		if err := s.logTransition(ctx, o.ID, "", StatusPendingPayment, shopperActor(shopperID), "placed"); err != nil {
+			return err
+		}
+		if len(in.CartItemIDs) > 0 {
+			if err := s.cart.RemoveItems(ctx, shopperID, in.CartItemIDs); err != nil {
+				return err
+			}
+		}
+		if keyRow != nil {
+			if err := s.db.Conn(ctx).Model(keyRow).Update("resource_id", o.ID).Error; err != nil {
+				return err
+			}
+		}
+		// Stock last: on PostgreSQL the SKU rows stay locked from here to the
+		// commit, so everything else is done before taking them.
+		return s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, shopperActor(shopperID))
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}
+
+// replay answers a repeated request with the order the key created.
+func (s *Service) replay(ctx context.Context, shopperID int64, key, hash string) (Order, error) {
+	var k idempotencyKey
+	err := s.db.Conn(ctx).Where("shopper_id = ? AND scope = ? AND key = ?", shopperID, scopePlace, key).Take(&k).Error
+	if err != nil {
+		return Order{}, fmt.Errorf("read idempotency key: %w", err)
+	}
+	if k.RequestHash != hash {
+		return Order{}, ErrKeyReused
+	}
+	return s.byID(ctx, shopperID, k.ResourceID)
+}
+
+// resolve turns the input into merged SKU lines.
+func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) ([]LineInput, error) {
+	if in.CouponID != nil {
+		return nil, ErrCouponNotFound.With("coupon_id", *in.CouponID)
+	}
+	if in.FlashSaleID != nil {
+		return nil, ErrFlashSaleAbsent.With("flash_sale_id", *in.FlashSaleID)
+	}
+	raw := in.Items
+	if len(in.CartItemIDs) > 0 {
+		var err error
+		if raw, err = s.cart.CheckoutLines(ctx, shopperID, in.CartItemIDs); err != nil {
+			return nil, err
+		}
+	}
+	var merged []LineInput
+	at := map[int64]int{}
+	for _, l := range raw {
+		if i, ok := at[l.SKUID]; ok {
+			merged[i].Quantity += l.Quantity
+			if merged[i].Quantity > MaxQuantity {
+				return nil, errs.Rule("quantity_limit", "at most 999 of one SKU per order").With("sku_id", l.SKUID)
+			}
+			continue
+		}
+		at[l.SKUID] = len(merged)
+		merged = append(merged, l)
+	}
+	return merged, nil
+}
+
+// quote prices the lines at current prices. With checkStock, lines short of
+// stock fail as out_of_stock (preview); placing relies on the reservation.
+func (s *Service) quote(ctx context.Context, lines []LineInput, checkStock bool) (Priced, error) {
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.SKUID
+	}
+	skus, err := s.catalog.Sellables(ctx, ids)
+	if err != nil {
+		return Priced{}, err
+	}
+	priced := make([]PricedLine, len(lines))
+	for i, l := range lines {
+		k, ok := skus[l.SKUID]
+		switch {
+		case !ok:
+			return Priced{}, ErrUnknownSKU.With("sku_id", l.SKUID)
+		case !k.Buyable:
+			return Priced{}, ErrSKUUnavailable.With("sku_id", l.SKUID)
+		case checkStock && k.Stock < int64(l.Quantity):
+			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID)
+		}
+		priced[i] = PricedLine{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
+			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
+	}
+	shop, err := s.settings.Get(ctx)
+	if err != nil {
+		return Priced{}, err
+	}
+	return price(priced, shop.ShippingFor, 0), nil
+}
+
+func validate(in PlaceInput, needAddress bool) error {
+	switch {
+	case len(in.Items) > 0 && len(in.CartItemIDs) > 0:
+		return errs.Field("items", "send either items or cart_item_ids, not both")
+	case len(in.Items) == 0 && len(in.CartItemIDs) == 0:
+		return errs.Field("items", "send items or cart_item_ids")
+	case len(in.Items) > MaxLines || len(in.CartItemIDs) > MaxLines:
+		return errs.Field("items", "at most 50 lines per order")
+	case needAddress && in.AddressID <= 0:
+		return errs.Field("address_id", "is required")
+	case in.AddressID < 0:
+		return errs.Field("address_id", "must be a positive id")
+	case len([]rune(in.Remark)) > MaxRemarkRunes:
+		return errs.Field("remark", "must be at most 200 characters")
+	}
+	for i, l := range in.Items {
+		field := "items[" + strconv.Itoa(i) + "]"
+		if l.SKUID <= 0 {
+			return errs.Field(field+".sku_id", "must be a positive id")
+		}
+		if l.Quantity < 1 || l.Quantity > MaxQuantity {
+			return errs.Field(field+".quantity", "must be from 1 to 999")
+		}
+	}
+	for i, id := range in.CartItemIDs {
+		if id <= 0 {
+			return errs.Field("cart_item_ids["+strconv.Itoa(i)+"]", "must be a positive id")
+		}
+	}
+	return nil
+}
+
+func requestHash(in PlaceInput) string {
+	b, _ := json.Marshal(in)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func reservation(o Order) []inventory.Line {
+	lines := make([]inventory.Line, len(o.Items))
+	for i, it := range o.Items {
+		lines[i] = inventory.Line{SKUID: it.SKUID, Quantity: int64(it.Quantity)}
+	}
+	return lines
+}
+
+func shopperActor(id int64) string { return "shopper:" + strconv.FormatInt(id, 10) }
+
+const scopePlace = "orders.place"
+
+type idempotencyKey struct {
+	ID          int64     `gorm:"column:id;primaryKey"`
+	ShopperID   int64     `gorm:"column:shopper_id"`
+	Scope       string    `gorm:"column:scope"`
+	Key         string    `gorm:"column:key"`
+	RequestHash string    `gorm:"column:request_hash"`
+	ResourceID  int64     `gorm:"column:resource_id"`
+	CreatedAt   time.Time `gorm:"column:created_at"`
+}
+
+func (idempotencyKey) TableName() string { return "idempotency_keys" }

@@ -1,0 +1,66 @@
+// Package setting holds the shop-wide settings merchants edit in the console:
+// the shop's name, the shipping fee rule and the unpaid-order timeout.
+package setting
+
+import (
+	"context"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+// Shop is the single settings row.
+type Shop struct {
+	ID                    int64     `gorm:"column:id;primaryKey"`
+	Name                  string    `gorm:"column:name"`
+	ShippingFee           int64     `gorm:"column:shipping_fee"`            // fen, charged per order
+	FreeShippingThreshold int64     `gorm:"column:free_shipping_threshold"` // fen; goods at or above it ship free; 0 = never free
+	OrderTimeoutSeconds   int       `gorm:"column:order_timeout_seconds"`   // unpaid orders close after this
+	UpdatedAt             time.Time `gorm:"column:updated_at"`
+}
+
+// TableName maps Shop to its table.
+func (Shop) TableName() string { return "shop_settings" }
+
+// ShippingFor is the shipping fee for an order whose goods cost goods fen.
+func (s Shop) ShippingFor(goods int64) int64 {
+	if s.FreeShippingThreshold > 0 && goods >= s.FreeShippingThreshold {
+		return 0
+	}
+	return s.ShippingFee
+}
+
+// OrderTimeout is how long an unpaid order holds its stock.
+func (s Shop) OrderTimeout() time.Duration { return time.Duration(s.OrderTimeoutSeconds) * time.Second }
+
+// Service reads and writes the settings.
+type Service struct{ db *database.DB }
+
+// New builds the service.
+func New(db *database.DB) *Service { return &Service{db: db} }
+
+// Get returns the current settings.
+func (s *Service) Get(ctx context.Context) (Shop, error) {
+	var sh Shop
+	err := s.db.Conn(ctx).Where("id = 1").Take(&sh).Error
+	return sh, err
+}
+
+// Update validates and saves the settings.
+func (s *Service) Update(ctx context.Context, sh Shop) (Shop, error) {
+	switch {
+	case len([]rune(sh.Name)) < 1 || len([]rune(sh.Name)) > 60:
+		return sh, errs.Field("name", "must be 1 to 60 characters")
+	case sh.ShippingFee < 0 || sh.ShippingFee > 1_000_000:
+		return sh, errs.Field("shipping_fee", "must be 0 to 10000 yuan")
+	case sh.FreeShippingThreshold < 0:
+		return sh, errs.Field("free_shipping_threshold", "must not be negative")
+	case sh.OrderTimeoutSeconds < 60 || sh.OrderTimeoutSeconds > 7*24*3600:
+		return sh, errs.Field("order_timeout_seconds", "must be between 1 minute and 7 days")
+	}
+	sh.ID, sh.UpdatedAt = 1, time.Now().UTC()
+	err := s.db.Conn(ctx).Select("name", "shipping_fee", "free_shipping_threshold", "order_timeout_seconds", "updated_at").
+		Where("id = 1").Updates(&sh).Error
+	return sh, err
+}
