@@ -5,7 +5,9 @@ import (
 
 	"github.com/kaidian/kaidian/internal/address"
 	"github.com/kaidian/kaidian/internal/cart"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 )
 
 // cartAdapter lets checkout read and clear the shopper's cart without the
@@ -38,4 +40,16 @@ func (a addressAdapter) ShippingAddress(ctx context.Context, shopperID, id int64
 	}
 	return order.Address{Name: ad.Name, Phone: ad.Phone, Province: ad.Province, City: ad.City,
 		District: ad.District, Detail: ad.Detail}, nil
+}
+
+// sessionAdapter lets login call WeChat's jscode2session without auth
+// importing the WeChat client.
+type sessionAdapter struct{ c *miniprogram.Client }
+
+func (a sessionAdapter) Code2Session(ctx context.Context, code string) (customer.Identity, error) {
+	s, err := a.c.Code2Session(ctx, code)
+	if err != nil {
+		return customer.Identity{}, err
+	}
+	return customer.Identity{OpenID: s.OpenID, UnionID: s.UnionID, SessionKey: s.SessionKey}, nil
 }

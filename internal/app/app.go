@@ -25,6 +25,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
 
@@ -36,6 +37,7 @@ type App struct {
 	Metrics *metrics.Metrics
 
 	Tokens    *auth.Tokens
+	Login     *auth.Login
 	Customers *customer.Service
 	Inventory *inventory.Service
 	Catalog   *catalog.Service
@@ -85,6 +87,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
 	})
+	a.Login = auth.NewLogin(sessionAdapter{a.wechatClient(selfURL)}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
 		a.Sandbox = sandbox.New(db, log)
 		log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat at " + selfURL + "/sandbox, no real money moves")
@@ -100,6 +103,23 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	}
 	a.handler = a.routes()
 	return a, nil
+}
+
+// wechatClient is the production mini-program client. In sandbox mode it
+// carries the sandbox's credentials and, unless KAIDIAN_WECHAT_API_BASE says
+// otherwise, calls this very process's /sandbox.
+func (a *App) wechatClient(selfURL string) *miniprogram.Client {
+	base, appID, secret := a.Config.WechatAPIBase, a.Config.WechatAppID, a.Config.WechatAppSecret
+	if a.Config.Sandbox() {
+		appID, secret = sandbox.AppID, sandbox.AppSecret
+		if base == "" {
+			base = selfURL + "/sandbox"
+		}
+	}
+	if base == "" {
+		base = miniprogram.DefaultBaseURL
+	}
+	return miniprogram.New(base, appID, secret, nil)
 }
 
 // Handler is the whole HTTP surface: API, sandbox, operations.

@@ -27,6 +27,7 @@ func (a *App) routes() http.Handler {
 
 	mpapi.Mount(r.Group("/api/v1"), mpapi.Deps{
 		Tokens:    a.Tokens,
+		Login:     a.Login,
 		Catalog:   a.Catalog,
 		Cart:      a.Cart,
 		Addresses: a.Addresses,

@@ -35,7 +35,11 @@ func NewTokens(secret []byte, ttl time.Duration) *Tokens {
 
 // Issue returns a signed token for the shopper and its lifetime in seconds.
 func (t *Tokens) Issue(shopperID int64) (string, int64, error) {
-	now := t.now()
+	return t.IssueAt(shopperID, t.now())
+}
+
+// IssueAt is Issue as if it were the given time (tests of expired tokens).
+func (t *Tokens) IssueAt(shopperID int64, now time.Time) (string, int64, error) {
 	claims := jwt.RegisteredClaims{
 		Issuer:    issuer,
 		Subject:   strconv.FormatInt(shopperID, 10),
@@ -101,4 +105,3 @@ func SigningKey(ctx context.Context, db *database.DB, configured string) ([]byte
 	}
 	return b, nil
 }
-

@@ -1,22 +1,151 @@
-// Package sandbox is a local stand-in for WeChat's servers. (Being built.)
+// Package sandbox is a local stand-in for WeChat's servers, so Kaidian runs
+// and is tested end to end on a machine with no internet. It answers with
+// WeChat's own shapes and error codes (shared/wechat.md), and keeps its state
+// in Kaidian's database so that every replica shares it.
 package sandbox
 
 import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"log/slog"
+	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/database"
 )
 
+// The mini program's credentials in sandbox mode.
+const (
+	AppID     = "wx0000000000sandbox"
+	AppSecret = "sandbox-app-secret-not-for-production"
+)
+
+// CodeLifetime is how long a wx.login code can be exchanged (about 5 minutes on WeChat).
+const CodeLifetime = 5 * time.Minute
+
 // Server is the sandbox's state and routes.
 type Server struct {
 	db  *database.DB
 	log *slog.Logger
+	now func() time.Time
 }
 
 // New builds the sandbox.
-func New(db *database.DB, log *slog.Logger) *Server { return &Server{db: db, log: log} }
+func New(db *database.DB, log *slog.Logger) *Server {
+	return &Server{db: db, log: log, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock replaces the sandbox's clock (tests of code expiry).
+func (s *Server) SetClock(now func() time.Time) { s.now = now }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
-func (s *Server) Mount(r *gin.RouterGroup) {}
+func (s *Server) Mount(r *gin.RouterGroup) {
+	r.POST("/wx/login", s.wxLogin)
+	r.GET("/sns/jscode2session", s.jscode2session)
+}
+
+type loginCode struct {
+	Code       string     `gorm:"column:code;primaryKey"`
+	OpenID     string     `gorm:"column:openid"`
+	UnionID    string     `gorm:"column:unionid"`
+	SessionKey string     `gorm:"column:session_key"`
+	ExpiresAt  time.Time  `gorm:"column:expires_at"`
+	UsedAt     *time.Time `gorm:"column:used_at"`
+}
+
+func (loginCode) TableName() string { return "sandbox_login_codes" }
+
+// wxLogin is what wx.login() does on the phone: POST {user, unionid?} → {code}.
+// The same user always gets the same openid.
+func (s *Server) wxLogin(c *gin.Context) {
+	var in struct {
+		User    string `json:"user"`
+		UnionID bool   `json:"unionid"`
+	}
+	if err := c.ShouldBindJSON(&in); err != nil || strings.TrimSpace(in.User) == "" || len(in.User) > 64 {
+		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": "send {\"user\": \"<1 to 64 characters>\"}"}})
+		return
+	}
+	lc := loginCode{Code: randomToken(16), OpenID: derive("openid", in.User, 27), SessionKey: randomToken(16),
+		ExpiresAt: s.now().Add(CodeLifetime)}
+	if in.UnionID {
+		lc.UnionID = derive("unionid", in.User, 27)
+	}
+	if err := s.db.Conn(c).Create(&lc).Error; err != nil {
+		s.log.Error("sandbox: store login code", "error", err)
+		c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "could not store the code"}})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"code": lc.Code})
+}
+
+// jscode2session answers like WeChat: HTTP 200 always, errcode on failure.
+func (s *Server) jscode2session(c *gin.Context) {
+	sess, code, msg := s.exchange(c, c.Query("appid"), c.Query("secret"), c.Query("js_code"), c.Query("grant_type"))
+	if code != 0 {
+		c.JSON(http.StatusOK, gin.H{"errcode": code, "errmsg": msg + ", rid: " + randomToken(6)})
+		return
+	}
+	out := gin.H{"openid": sess.OpenID, "session_key": sess.SessionKey}
+	if sess.UnionID != "" {
+		out["unionid"] = sess.UnionID
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// exchange checks the credentials and spends the code. Marking it used is one
+// guarded update, so two concurrent exchanges of one code give one success.
+func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string) (loginCode, int, string) {
+	switch {
+	case appID != AppID:
+		return loginCode{}, 40013, "invalid appid"
+	case secret != AppSecret:
+		return loginCode{}, 40125, "invalid appsecret"
+	case grant != "authorization_code":
+		return loginCode{}, 40002, "invalid grant_type"
+	case code == "":
+		return loginCode{}, 41008, "missing code"
+	}
+	var lc loginCode
+	err := s.db.Conn(ctx).Where("code = ?", code).Take(&lc).Error
+	if database.IsNotFound(err) {
+		return lc, 40029, "invalid code"
+	}
+	if err != nil {
+		s.log.Error("sandbox: read login code", "error", err)
+		return lc, -1, "system error"
+	}
+	now := s.now()
+	if lc.UsedAt != nil {
+		return lc, 40163, "code been used"
+	}
+	if !now.Before(lc.ExpiresAt) {
+		return lc, 40029, "invalid code"
+	}
+	res := s.db.Conn(ctx).Model(&loginCode{}).Where("code = ? AND used_at IS NULL", code).Update("used_at", now)
+	if res.Error != nil {
+		return lc, -1, "system error"
+	}
+	if res.RowsAffected != 1 {
+		return lc, 40163, "code been used"
+	}
+	return lc, 0, ""
+}
+
+// derive makes a stable WeChat-looking id for a sandbox user.
+func derive(kind, user string, n int) string {
+	sum := sha256.Sum256([]byte(kind + "|" + AppID + "|" + user))
+	return "o" + base64.RawURLEncoding.EncodeToString(sum[:])[:n]
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
