@@ -13,13 +13,11 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 )
 
-// BindJSON decodes the request body into v strictly: one JSON value, known
+// BindJSON decodes the request body into v strictly, whatever Content-Type
+// the client claims (curl's -d says form-urlencoded): one JSON value, known
 // fields only, the right types, within the size limit set by LimitBody.
 // Each failure is a 400 in the error shape that names what was wrong.
 func BindJSON(c *gin.Context, v any) error {
-	if ct := c.ContentType(); ct != "" && ct != "application/json" {
-		return errs.Invalid("unsupported_content_type", "send the body as application/json")
-	}
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
