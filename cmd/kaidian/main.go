@@ -24,6 +24,7 @@ const usage = `usage: kaidian [command]
 commands:
   serve     run the shop (default): API, webhooks, background jobs, sandbox
   migrate   apply database migrations and exit
+  seed      apply migrations and seed the demo shop into an empty catalog, then exit
   help      show this text
 
 Configuration is read from KAIDIAN_* environment variables; see README.md.
@@ -59,6 +60,14 @@ func run(args []string, stdout io.Writer) error {
 		}
 		defer db.Close()
 		return db.Migrate(ctx, log)
+	case "seed":
+		cfg.Demo = true
+		a, err := app.New(ctx, cfg, log, "http://127.0.0.1")
+		if err != nil {
+			return err
+		}
+		a.Close()
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -90,7 +90,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Login = auth.NewLogin(sessionAdapter{a.wechatClient(selfURL)}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
 		a.Sandbox = sandbox.New(db, log)
-		log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat at " + selfURL + "/sandbox, no real money moves")
 	}
 	if cfg.Demo {
 		if err := seed.Demo(ctx, a.Catalog, log); err != nil {
@@ -142,6 +141,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
+	if a.Sandbox != nil {
+		a.Log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat under /sandbox on this server; no real money moves")
+	}
 
 	var serveErr error
 	select {

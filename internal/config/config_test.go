@@ -1,0 +1,46 @@
+package config
+
+import (
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := parse(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || !c.SQLite() || !c.Sandbox() || !c.Demo ||
+		c.JWTTTL != 2*time.Hour || c.ExpirySweep != 5*time.Second || c.MaxBodyBytes != 1<<20 {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestPostgresTurnsDemoOffAndCredentialsLeaveSandbox(t *testing.T) {
+	c, err := parse(env(map[string]string{
+		"KAIDIAN_DATABASE_URL": "postgres://x", "KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s",
+		"KAIDIAN_PUBLIC_URL": "https://shop.example.com/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SQLite() || c.Demo || c.Sandbox() || c.PublicURL != "https://shop.example.com" {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestMalformedValuesAreRefused(t *testing.T) {
+	for name, value := range map[string]string{
+		"KAIDIAN_JWT_TTL":        "soon",
+		"KAIDIAN_EXPIRY_SWEEP":   "1ms",
+		"KAIDIAN_MAX_BODY_BYTES": "-1",
+		"KAIDIAN_DEMO":           "maybe",
+		"KAIDIAN_JWT_SECRET":     "short",
+	} {
+		if _, err := parse(env(map[string]string{name: value})); err == nil {
+			t.Errorf("%s=%q accepted", name, value)
+		}
+	}
+}
