@@ -273,6 +273,16 @@ func TestLastUnitsRaceOverHTTP(t *testing.T) {
 	if n := countRows(t, e, "orders"); n != units {
 		t.Fatalf("%d orders, want %d", n, units)
 	}
+	metrics := string(e.Get("/metrics", "").Body)
+	for _, want := range []string{
+		fmt.Sprintf("kaidian_orders_created_total %d", units),
+		fmt.Sprintf("kaidian_stock_reservations_failed_total %d", buyers-units),
+		`kaidian_http_requests_total{method="POST",route="/api/v1/orders",status="409"}`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
 
 // waitFor polls until cond holds or the deadline passes.
