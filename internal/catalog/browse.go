@@ -79,7 +79,8 @@ func (s *Service) ListProducts(ctx context.Context, q ProductQuery) ([]ProductSu
 	if q.Page.Limit <= 0 {
 		q.Page.Limit = page.DefaultLimit
 	}
-	db := s.db.Conn(ctx).Model(&Product{}).Where("on_shelf = ? AND id > ?", true, q.Page.After)
+	db := s.db.Conn(ctx).Model(&Product{}).Select("id", "category_id", "title", "subtitle", "main_image", "min_price").
+		Where("on_shelf = ? AND id > ?", true, q.Page.After)
 	if q.CategoryID != 0 {
 		ids, err := s.subtree(ctx, q.CategoryID)
 		if err != nil {
@@ -124,9 +125,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// summaries joins a page of products with their offer. The window query
-// picks, per product, the cheapest SKU on sale (the price a list shows) and
-// whether any SKU on sale has stock, with identical results on both engines.
+// summaries joins a page of products with their offer (Product.Offer, the
+// same rule the detail page uses), loading the page's SKUs in one query.
 func (s *Service) summaries(ctx context.Context, rows []Product) ([]ProductSummary, error) {
 	out := make([]ProductSummary, 0, len(rows))
 	if len(rows) == 0 {
@@ -136,30 +136,21 @@ func (s *Service) summaries(ctx context.Context, rows []Product) ([]ProductSumma
 	for i, p := range rows {
 		ids[i] = p.ID
 	}
-	var offers []struct {
-		ProductID, Price, OriginalPrice, InStock int64
-	}
-	err := s.db.Conn(ctx).Raw(`
-		SELECT product_id, price, original_price, in_stock FROM (
-			SELECT product_id, price, original_price,
-			       MAX(CASE WHEN stock > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY product_id) AS in_stock,
-			       ROW_NUMBER() OVER (PARTITION BY product_id ORDER BY price, original_price DESC, id) AS rn
-			FROM skus WHERE product_id IN ? AND on_sale = ?
-		) t WHERE rn = 1`, ids, true).Scan(&offers).Error
+	var skus []SKU
+	err := s.db.Conn(ctx).Select("id", "product_id", "price", "original_price", "stock", "on_sale").
+		Where("product_id IN ? AND on_sale = ?", ids, true).Find(&skus).Error
 	if err != nil {
 		return nil, fmt.Errorf("product offers: %w", err)
 	}
-	byID := make(map[int64]int, len(offers))
-	for i, o := range offers {
-		byID[o.ProductID] = i
+	byProduct := make(map[int64][]SKU, len(rows))
+	for _, k := range skus {
+		byProduct[k.ProductID] = append(byProduct[k.ProductID], k)
 	}
 	for _, p := range rows {
-		sum := ProductSummary{ID: p.ID, CategoryID: p.CategoryID, Title: p.Title, Subtitle: p.Subtitle,
-			MainImage: p.MainImage, Price: p.MinPrice}
-		if i, ok := byID[p.ID]; ok {
-			sum.Price, sum.OriginalPrice, sum.InStock = offers[i].Price, offers[i].OriginalPrice, offers[i].InStock == 1
-		}
-		out = append(out, sum)
+		p.SKUs = byProduct[p.ID]
+		price, original, inStock := p.Offer()
+		out = append(out, ProductSummary{ID: p.ID, CategoryID: p.CategoryID, Title: p.Title, Subtitle: p.Subtitle,
+			MainImage: p.MainImage, Price: price, OriginalPrice: original, InStock: inStock})
 	}
 	return out, nil
 }
