@@ -136,6 +136,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	if err := a.jobs.Start(ctx); err != nil {
+		ln.Close()
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	served := make(chan error, 1)

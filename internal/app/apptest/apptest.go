@@ -83,7 +83,27 @@ func Boot(t testing.TB, cfg config.Config) *Env {
 		a.Close()
 	})
 	t.Cleanup(stop)
+	waitServing(t, url, done)
 	return &Env{URL: url, App: a, t: t, stop: stop}
+}
+
+// waitServing returns once Kaidian answers (its jobs have started by then),
+// or fails the test if it stopped instead.
+func waitServing(t testing.TB, url string, done chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		select {
+		case err := <-done:
+			done <- err // for the cleanup
+			t.Fatalf("apptest: kaidian stopped while starting: %v", err)
+		default:
+		}
+		if res, err := http.Get(url + "/healthz"); err == nil {
+			res.Body.Close()
+			return
+		}
+	}
+	t.Fatal("apptest: kaidian did not start within 30s")
 }
 
 // Stop shuts this Kaidian down gracefully, as SIGTERM would (tests of restarts).

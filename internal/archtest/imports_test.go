@@ -1,0 +1,291 @@
+// Package archtest holds tests about the shape of the repository rather than
+// its behaviour: which packages may import which (the dependency direction of
+// ../shared/style.md) and which entries the top level may hold. They parse
+// source files only, so they run in milliseconds and fail in CI the moment a
+// change breaks the layering, before review has to notice.
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/kaidian/kaidian"
+
+// Package groups, as paths relative to the module. A name that does not
+// exist yet is fine: the rules apply the day it appears. A group matches the
+// package itself and everything beneath it (internal/wechat/sandbox is in
+// "internal/wechat").
+var (
+	// domain packages: business rules, no HTTP, no templates, no WeChat code.
+	domain = []string{
+		"internal/catalog", "internal/customer", "internal/inventory", "internal/cart",
+		"internal/address", "internal/order", "internal/setting", "internal/auth",
+		"internal/coupon", "internal/payment",
+	}
+	// faces: the HTTP front ends; none imports another.
+	faces = []string{"internal/mpapi", "internal/console", "internal/webhook"}
+	// plumbing: generic libraries with no business knowledge.
+	plumbing = []string{
+		"internal/config", "internal/database", "internal/httpx", "internal/errs",
+		"internal/page", "internal/metrics", "internal/jobs",
+	}
+	// exempt lists packages the group rules skip on purpose, with the reason
+	// kept beside them.
+	exempt = []string{
+		"internal/seed", // builds the demo shop through the domain services; not a domain itself
+	}
+)
+
+// rule forbids packages in From from importing anything that matches Deny.
+// Deny entries are module-relative groups ("internal/wechat") or, when they
+// contain no "internal/" prefix, import paths matched exactly or by prefix
+// ("net/http", "github.com/gin-gonic/gin").
+type rule struct {
+	Name string
+	From []string
+	Deny []string
+	// SameGroupOK allows imports between members of From (false for faces,
+	// which must not import each other).
+	SameGroupOK bool
+}
+
+func rules() []rule {
+	return []rule{
+		{
+			Name: "domain packages import no HTTP, templates, WeChat code or faces",
+			From: domain,
+			Deny: concat([]string{
+				"github.com/gin-gonic/gin", "net/http", "html/template",
+				"internal/wechat", "internal/app",
+			}, faces),
+			SameGroupOK: true,
+		},
+		{
+			Name: "HTTP faces do not import each other",
+			From: faces,
+			Deny: faces,
+		},
+		{
+			Name:        "plumbing imports no domain or face package",
+			From:        plumbing,
+			Deny:        concat(domain, faces, exempt, []string{"internal/app", "internal/wechat", "internal/worker"}),
+			SameGroupOK: true,
+		},
+	}
+}
+
+// appImporters may import internal/app: the binary and app's own subpackages
+// (internal/app/apptest boots the app for end-to-end tests).
+var appImporters = []string{"cmd", "internal/app"}
+
+func TestDependencyDirection(t *testing.T) {
+	pkgs := loadImports(t)
+	if len(pkgs) == 0 {
+		t.Fatal("no packages found under internal/: is the test running from its own folder?")
+	}
+	for _, r := range rules() {
+		for pkg, imports := range pkgs {
+			if !inAny(pkg, r.From) || inAny(pkg, exempt) {
+				continue
+			}
+			for _, imp := range imports {
+				rel, local := strings.CutPrefix(imp.path, module+"/")
+				for _, deny := range r.Deny {
+					var hit bool
+					if strings.HasPrefix(deny, "internal/") || strings.HasPrefix(deny, "cmd") {
+						hit = local && within(rel, deny)
+						if hit && r.SameGroupOK && inAny(rel, r.From) {
+							hit = false
+						}
+						if hit && within(pkg, deny) {
+							hit = false // a package's own subpackages
+						}
+					} else {
+						hit = within(imp.path, deny)
+					}
+					if hit {
+						t.Errorf("%s: %s imports %q (rule: %s)", imp.file, pkg, imp.path, r.Name)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestOnlyCmdAndAppImportApp(t *testing.T) {
+	pkgs := loadImports(t)
+	for pkg, imports := range pkgs {
+		if inAny(pkg, appImporters) {
+			continue
+		}
+		for _, imp := range imports {
+			if rel, ok := strings.CutPrefix(imp.path, module+"/"); ok && within(rel, "internal/app") {
+				t.Errorf("%s: %s imports %q; only cmd/ and internal/app wire the application", imp.file, pkg, imp.path)
+			}
+		}
+	}
+}
+
+// TestRuleTableSelfCheck keeps the table honest: a package may sit in one
+// group only, and every group name is a module-relative path.
+func TestRuleTableSelfCheck(t *testing.T) {
+	seen := map[string]string{}
+	for name, group := range map[string][]string{"domain": domain, "faces": faces, "plumbing": plumbing, "exempt": exempt} {
+		for _, p := range group {
+			if !strings.HasPrefix(p, "internal/") || strings.HasSuffix(p, "/") {
+				t.Errorf("%s: %q is not a module-relative package path", name, p)
+			}
+			if other, dup := seen[p]; dup {
+				t.Errorf("%q is in both %s and %s", p, other, name)
+			}
+			seen[p] = name
+		}
+	}
+}
+
+// allowedTop is the top level the design fixes; dotfiles are allowed too.
+var allowedTop = []string{
+	"cmd", "api", "internal", "web", "migrations",
+	"go.mod", "go.sum", "Dockerfile", "docker-compose.yml", "README.md", "LICENSE",
+}
+
+func TestTopLevelLayout(t *testing.T) {
+	root := repoRoot(t)
+	names := trackedTopLevel(t, root)
+	allowed := map[string]bool{}
+	for _, n := range allowedTop {
+		allowed[n] = true
+	}
+	for _, n := range names {
+		if strings.HasPrefix(n, ".") || allowed[n] {
+			continue
+		}
+		t.Errorf("top level has %q; the design allows only %s and dotfiles", n, strings.Join(allowedTop, " "))
+	}
+}
+
+// trackedTopLevel lists the repository's top-level entries: what git tracks
+// when git is there (so build output and ./data in a working copy do not
+// count), else what is on disk, less the untracked data folder.
+func trackedTopLevel(t *testing.T, root string) []string {
+	t.Helper()
+	set := map[string]bool{}
+	cmd := exec.Command("git", "ls-files", "-z")
+	cmd.Dir = root
+	if out, err := cmd.Output(); err == nil && len(out) > 0 {
+		for _, f := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+			set[strings.SplitN(f, "/", 2)[0]] = true
+		}
+	} else {
+		entries, err := os.ReadDir(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Name() != "data" {
+				set[e.Name()] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+type importRef struct {
+	path string // the imported path
+	file string // repo-relative file that imports it
+}
+
+// loadImports parses the imports of every non-test .go file under internal/,
+// keyed by module-relative package directory ("internal/order").
+func loadImports(t *testing.T) map[string][]importRef {
+	t.Helper()
+	root := repoRoot(t)
+	fset := token.NewFileSet()
+	pkgs := map[string][]importRef{}
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); n == "testdata" || (strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) && p != root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		pkg := path.Dir(rel)
+		for _, s := range f.Imports {
+			ip, err := strconv.Unquote(s.Path.Value)
+			if err != nil {
+				return err
+			}
+			pkgs[pkg] = append(pkgs[pkg], importRef{path: ip, file: rel})
+		}
+		if _, ok := pkgs[pkg]; !ok {
+			pkgs[pkg] = nil
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkgs
+}
+
+// repoRoot is two levels up from this package (internal/archtest).
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("repository root not found at %s: %v", root, err)
+	}
+	return root
+}
+
+// within reports whether pkg is group or beneath it.
+func within(pkg, group string) bool {
+	return pkg == group || strings.HasPrefix(pkg, group+"/")
+}
+
+func inAny(pkg string, groups []string) bool {
+	for _, g := range groups {
+		if within(pkg, g) {
+			return true
+		}
+	}
+	return false
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
