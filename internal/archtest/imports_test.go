@@ -6,6 +6,7 @@
 package archtest
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -47,9 +48,11 @@ var (
 )
 
 // rule forbids packages in From from importing anything that matches Deny.
-// Deny entries are module-relative groups ("internal/wechat") or, when they
-// contain no "internal/" prefix, import paths matched exactly or by prefix
-// ("net/http", "github.com/gin-gonic/gin").
+// A Deny entry starting with "internal/" is a module-relative group
+// ("internal/wechat" covers internal/wechat/sandbox); any other entry is an
+// import path, matched with everything beneath it ("net/http" covers
+// net/http/httputil, "github.com/gin-gonic/gin" covers its subpackages).
+// To add a rule, append to rules(); to add a package, put it in a group.
 type rule struct {
 	Name string
 	From []string
@@ -90,50 +93,103 @@ var appImporters = []string{"cmd", "internal/app"}
 
 func TestDependencyDirection(t *testing.T) {
 	pkgs := loadImports(t)
-	if len(pkgs) == 0 {
-		t.Fatal("no packages found under internal/: is the test running from its own folder?")
+	if _, ok := pkgs["internal/app"]; !ok {
+		t.Fatalf("internal/app not found among %d packages: is the test running from its own folder?", len(pkgs))
 	}
-	for _, r := range rules() {
-		for pkg, imports := range pkgs {
-			if !inAny(pkg, r.From) || inAny(pkg, exempt) {
-				continue
+	for _, v := range violations(pkgs) {
+		t.Error(v)
+	}
+}
+
+// TestRulesCatchViolations proves the checker on a made-up tree: each
+// forbidden edge is reported, each allowed one is not.
+func TestRulesCatchViolations(t *testing.T) {
+	imp := func(paths ...string) []importRef {
+		var refs []importRef
+		for _, p := range paths {
+			refs = append(refs, importRef{path: p, file: "x.go"})
+		}
+		return refs
+	}
+	pkgs := map[string][]importRef{
+		"internal/order":         imp("net/http", module+"/internal/inventory", "context"),
+		"internal/payment":       imp(module + "/internal/wechat/sandbox"),
+		"internal/cart":          imp("github.com/gin-gonic/gin/binding"),
+		"internal/console":       imp(module+"/internal/mpapi", module+"/internal/order", "html/template"),
+		"internal/mpapi/form":    imp(module + "/internal/mpapi"),
+		"internal/httpx":         imp(module+"/internal/errs", module+"/internal/catalog"),
+		"internal/jobs":          imp(module + "/internal/seed"),
+		"internal/wechat/x":      imp(module + "/internal/app"),
+		"internal/app/apptest":   imp(module + "/internal/app"),
+		"cmd/kaidian":            imp(module + "/internal/app"),
+		"internal/order/orderpg": imp("net/url"),
+	}
+	got := strings.Join(violations(pkgs), "\n")
+	for _, want := range []string{
+		`internal/order imports "net/http"`,
+		`internal/payment imports "` + module + `/internal/wechat/sandbox"`,
+		`internal/cart imports "github.com/gin-gonic/gin/binding"`,
+		`internal/console imports "` + module + `/internal/mpapi"`,
+		`internal/httpx imports "` + module + `/internal/catalog"`,
+		`internal/jobs imports "` + module + `/internal/seed"`,
+		`internal/wechat/x imports "` + module + `/internal/app"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("violation not reported: %s\ngot:\n%s", want, got)
+		}
+	}
+	for _, allowed := range []string{
+		"/internal/inventory\"", "\"html/template\"", "/internal/order\"", "/internal/errs\"",
+		"internal/mpapi/form", "internal/app/apptest", "cmd/kaidian", "net/url",
+	} {
+		if strings.Contains(got, allowed) {
+			t.Errorf("allowed edge reported (%s):\n%s", allowed, got)
+		}
+	}
+}
+
+// violations applies every rule to pkgs (package → its imports) and returns
+// one line per forbidden edge, sorted.
+func violations(pkgs map[string][]importRef) []string {
+	var out []string
+	for pkg, imports := range pkgs {
+		for _, imp := range imports {
+			rel, local := strings.CutPrefix(imp.path, module+"/")
+			if local && within(rel, "internal/app") && !inAny(pkg, appImporters) {
+				out = append(out, fmt.Sprintf("%s: %s imports %q; only cmd/ and internal/app wire the application", imp.file, pkg, imp.path))
 			}
-			for _, imp := range imports {
-				rel, local := strings.CutPrefix(imp.path, module+"/")
+			for _, r := range rules() {
+				if !inAny(pkg, r.From) || inAny(pkg, exempt) {
+					continue
+				}
 				for _, deny := range r.Deny {
-					var hit bool
-					if strings.HasPrefix(deny, "internal/") || strings.HasPrefix(deny, "cmd") {
-						hit = local && within(rel, deny)
-						if hit && r.SameGroupOK && inAny(rel, r.From) {
-							hit = false
-						}
-						if hit && within(pkg, deny) {
-							hit = false // a package's own subpackages
-						}
-					} else {
-						hit = within(imp.path, deny)
-					}
-					if hit {
-						t.Errorf("%s: %s imports %q (rule: %s)", imp.file, pkg, imp.path, r.Name)
+					if denied(pkg, imp.path, deny, r) {
+						out = append(out, fmt.Sprintf("%s: %s imports %q (rule: %s)", imp.file, pkg, imp.path, r.Name))
+						break
 					}
 				}
 			}
 		}
 	}
+	sort.Strings(out)
+	return out
 }
 
-func TestOnlyCmdAndAppImportApp(t *testing.T) {
-	pkgs := loadImports(t)
-	for pkg, imports := range pkgs {
-		if inAny(pkg, appImporters) {
-			continue
-		}
-		for _, imp := range imports {
-			if rel, ok := strings.CutPrefix(imp.path, module+"/"); ok && within(rel, "internal/app") {
-				t.Errorf("%s: %s imports %q; only cmd/ and internal/app wire the application", imp.file, pkg, imp.path)
-			}
-		}
+// denied reports whether pkg importing path breaks the deny entry of r.
+func denied(pkg, path, deny string, r rule) bool {
+	if !strings.HasPrefix(deny, "internal/") {
+		return within(path, deny) // a standard or third-party import path
 	}
+	rel, local := strings.CutPrefix(path, module+"/")
+	switch {
+	case !local || !within(rel, deny):
+		return false
+	case within(pkg, deny):
+		return false // a package may use its own subpackages and parent
+	case r.SameGroupOK && inAny(rel, r.From):
+		return false
+	}
+	return true
 }
 
 // TestRuleTableSelfCheck keeps the table honest: a package may sit in one
@@ -210,19 +266,23 @@ type importRef struct {
 	file string // repo-relative file that imports it
 }
 
-// loadImports parses the imports of every non-test .go file under internal/,
-// keyed by module-relative package directory ("internal/order").
+// loadImports parses the imports of every non-test .go file in the module
+// (internal/ and beside it, so cmd/, api/ and web/ are held to the
+// internal/app rule too), keyed by module-relative package directory
+// ("internal/order"). Test files may import what they need.
 func loadImports(t *testing.T) map[string][]importRef {
 	t.Helper()
 	root := repoRoot(t)
 	fset := token.NewFileSet()
 	pkgs := map[string][]importRef{}
-	err := filepath.WalkDir(filepath.Join(root, "internal"), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if n := d.Name(); n == "testdata" || (strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) && p != root {
+			n := d.Name()
+			if p != root && (n == "testdata" || n == "data" && filepath.Dir(p) == root ||
+				strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -237,15 +297,15 @@ func loadImports(t *testing.T) map[string][]importRef {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		pkg := path.Dir(rel)
+		if _, ok := pkgs[pkg]; !ok {
+			pkgs[pkg] = nil
+		}
 		for _, s := range f.Imports {
 			ip, err := strconv.Unquote(s.Path.Value)
 			if err != nil {
 				return err
 			}
 			pkgs[pkg] = append(pkgs[pkg], importRef{path: ip, file: rel})
-		}
-		if _, ok := pkgs[pkg]; !ok {
-			pkgs[pkg] = nil
 		}
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/setting"
 )
 
 // Limits on one order.
@@ -59,7 +60,11 @@ func (s *Service) Preview(ctx context.Context, shopperID int64, in PlaceInput) (
 	if err != nil {
 		return Priced{}, err
 	}
-	return s.quote(ctx, lines, true)
+	shop, err := s.settings.Get(ctx)
+	if err != nil {
+		return Priced{}, err
+	}
+	return s.quote(ctx, lines, shop, true)
 }
 
 // Place creates the order and reserves its stock in one transaction: either
@@ -125,7 +130,7 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		if err != nil {
 			return err
 		}
-		p, err := s.quote(ctx, lines, false)
+		p, err := s.quote(ctx, lines, shop, false)
 		if err != nil {
 			return err
 		}
@@ -221,7 +226,7 @@ func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) (
 
 // quote prices the lines at current prices. With checkStock, lines short of
 // stock fail as out_of_stock (preview); placing relies on the reservation.
-func (s *Service) quote(ctx context.Context, lines []LineInput, checkStock bool) (Priced, error) {
+func (s *Service) quote(ctx context.Context, lines []LineInput, shop setting.Shop, checkStock bool) (Priced, error) {
 	ids := make([]int64, len(lines))
 	for i, l := range lines {
 		ids[i] = l.SKUID
@@ -243,10 +248,6 @@ func (s *Service) quote(ctx context.Context, lines []LineInput, checkStock bool)
 		}
 		priced[i] = PricedLine{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
 			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
-	}
-	shop, err := s.settings.Get(ctx)
-	if err != nil {
-		return Priced{}, err
 	}
 	return price(priced, shop.ShippingFor, 0), nil
 }
