@@ -296,3 +296,26 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func TestConfirmReceiptCompletesAShippedOrder(t *testing.T) {
+	e := apptest.Start(t)
+	sku := e.Product(t).SKUs[0].ID
+	tok, addr := shopperWithAddress(t, e, "alice")
+	no := e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addr}).JSON(t)["order_no"].(string)
+	// Payment and shipping belong to later issues; move the order there directly.
+	if err := e.App.DB.Conn(context.Background()).Exec("UPDATE orders SET status = 'shipped' WHERE order_no = ?", no).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Post("/api/v1/orders/"+no+"/cancel", tok, nil); r.Status != http.StatusConflict {
+		t.Fatalf("cancel a shipped order: %d %s", r.Status, r.Body)
+	}
+	r := e.Post("/api/v1/orders/"+no+"/confirm-receipt", tok, nil)
+	var o orderBody
+	r.Decode(t, &o)
+	if r.Status != http.StatusOK || o.Status != "completed" || o.History[len(o.History)-1].To != "completed" {
+		t.Fatalf("confirm: %d %s", r.Status, r.Body)
+	}
+	if r := e.Post("/api/v1/orders/"+no+"/confirm-receipt", tok, nil); r.Status != http.StatusConflict {
+		t.Fatalf("confirm twice: %d %s", r.Status, r.Body)
+	}
+}
