@@ -45,33 +45,25 @@ func New(db *database.DB, cfg Config) (*Runner, error) {
 		JobTimeout:                  time.Minute,
 	}
 	if db.Dialect == database.Postgres {
-		c, err := river.NewClient(riverpgxv5.New(db.PgxPool()), rc)
-		if err != nil {
-			return nil, fmt.Errorf("jobs: %w", err)
-		}
-		return &Runner{
-			insert: func(ctx context.Context, p []river.InsertManyParams) error {
-				_, err := c.InsertMany(ctx, p)
-				return err
-			},
-			start: c.Start, stop: c.Stop,
-		}, nil
+		return runner(river.NewClient(riverpgxv5.New(db.PgxPool()), rc))
 	}
 	// SQLite has no LISTEN/NOTIFY: River polls, so poll often enough that a
 	// freshly enqueued job starts promptly.
 	rc.FetchPollInterval = 200 * time.Millisecond
 	rc.FetchCooldown = 50 * time.Millisecond
-	c, err := river.NewClient(riversqlite.New(db.SQL()), rc)
+	return runner(river.NewClient(riversqlite.New(db.SQL()), rc))
+}
+
+// runner wraps either engine's client in the same three functions.
+func runner[TTx any](c *river.Client[TTx], err error) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Runner{
-		insert: func(ctx context.Context, p []river.InsertManyParams) error {
-			_, err := c.InsertMany(ctx, p)
-			return err
-		},
-		start: c.Start, stop: c.Stop,
-	}, nil
+	insert := func(ctx context.Context, p []river.InsertManyParams) error {
+		_, err := c.InsertMany(ctx, p)
+		return err
+	}
+	return &Runner{insert: insert, start: c.Start, stop: c.Stop}, nil
 }
 
 // Start begins working jobs until Stop.

@@ -39,7 +39,7 @@ func (h *addressHandlers) create(c *gin.Context) {
 		return
 	}
 	a, err := h.svc.Create(c, shopperID(c), in)
-	answerAddress(c, http.StatusCreated, a, err)
+	reply(c, http.StatusCreated, toAddress(a), err)
 }
 
 // update: PUT /api/v1/addresses/{id}
@@ -55,7 +55,7 @@ func (h *addressHandlers) update(c *gin.Context) {
 		return
 	}
 	a, err := h.svc.Update(c, shopperID(c), id, in)
-	answerAddress(c, http.StatusOK, a, err)
+	reply(c, http.StatusOK, toAddress(a), err)
 }
 
 // remove: DELETE /api/v1/addresses/{id}
@@ -69,14 +69,6 @@ func (h *addressHandlers) remove(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-func answerAddress(c *gin.Context, status int, a address.Address, err error) {
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	c.JSON(status, toAddress(a))
 }
 
 type addressList struct {

@@ -33,3 +33,12 @@ func requireShopper(tokens *auth.Tokens) gin.HandlerFunc {
 
 // shopperID is the authenticated shopper; only routes behind requireShopper call it.
 func shopperID(c *gin.Context) int64 { return c.GetInt64(shopperKey) }
+
+// reply answers with the body, or with err in the single error shape.
+func reply(c *gin.Context, status int, body any, err error) {
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.JSON(status, body)
+}

@@ -21,11 +21,7 @@ func (h *orderHandlers) preview(c *gin.Context) {
 		return
 	}
 	p, err := h.svc.Preview(c, shopperID(c), in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toPreview(p))
+	reply(c, http.StatusOK, toPreview(p), err)
 }
 
 // place: POST /api/v1/orders. A replayed Idempotency-Key answers 200 with the
@@ -70,27 +66,20 @@ func (h *orderHandlers) list(c *gin.Context) {
 
 // get: GET /api/v1/orders/{order_no}
 func (h *orderHandlers) get(c *gin.Context) {
-	h.answer(c)(h.svc.Get(c, shopperID(c), c.Param("order_no")))
+	o, err := h.svc.Get(c, shopperID(c), c.Param("order_no"))
+	reply(c, http.StatusOK, toOrder(o), err)
 }
 
 // cancel: POST /api/v1/orders/{order_no}/cancel
 func (h *orderHandlers) cancel(c *gin.Context) {
-	h.answer(c)(h.svc.Cancel(c, shopperID(c), c.Param("order_no")))
+	o, err := h.svc.Cancel(c, shopperID(c), c.Param("order_no"))
+	reply(c, http.StatusOK, toOrder(o), err)
 }
 
 // confirmReceipt: POST /api/v1/orders/{order_no}/confirm-receipt
 func (h *orderHandlers) confirmReceipt(c *gin.Context) {
-	h.answer(c)(h.svc.ConfirmReceipt(c, shopperID(c), c.Param("order_no")))
-}
-
-func (h *orderHandlers) answer(c *gin.Context) func(order.Order, error) {
-	return func(o order.Order, err error) {
-		if err != nil {
-			httpx.Fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, toOrder(o))
-	}
+	o, err := h.svc.ConfirmReceipt(c, shopperID(c), c.Param("order_no"))
+	reply(c, http.StatusOK, toOrder(o), err)
 }
 
 type orderList struct {
