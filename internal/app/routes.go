@@ -15,7 +15,6 @@ func (a *App) routes() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.ContextWithFallback = true
 	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics), httpx.LimitBody(a.Config.MaxBodyBytes))
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)

@@ -19,7 +19,7 @@ func (h *addressHandlers) list(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	rows, next, err := h.svc.List(c, shopperID(c), pg)
+	rows, next, err := h.svc.List(c.Request.Context(), shopperID(c), pg)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -38,7 +38,7 @@ func (h *addressHandlers) create(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	a, err := h.svc.Create(c, shopperID(c), in)
+	a, err := h.svc.Create(c.Request.Context(), shopperID(c), in)
 	reply(c, http.StatusCreated, toAddress(a), err)
 }
 
@@ -54,7 +54,7 @@ func (h *addressHandlers) update(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	a, err := h.svc.Update(c, shopperID(c), id, in)
+	a, err := h.svc.Update(c.Request.Context(), shopperID(c), id, in)
 	reply(c, http.StatusOK, toAddress(a), err)
 }
 
@@ -62,7 +62,7 @@ func (h *addressHandlers) update(c *gin.Context) {
 func (h *addressHandlers) remove(c *gin.Context) {
 	id, err := httpx.PathID(c, "id")
 	if err == nil {
-		err = h.svc.Delete(c, shopperID(c), id)
+		err = h.svc.Delete(c.Request.Context(), shopperID(c), id)
 	}
 	if err != nil {
 		httpx.Fail(c, err)

@@ -21,7 +21,7 @@ func (h *authHandlers) login(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	res, err := h.svc.Login(c, in.Code)
+	res, err := h.svc.Login(c.Request.Context(), in.Code)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -19,7 +19,7 @@ func (h *cartHandlers) list(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	v, err := h.svc.List(c, shopperID(c), pg)
+	v, err := h.svc.List(c.Request.Context(), shopperID(c), pg)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -42,7 +42,7 @@ func (h *cartHandlers) add(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	it, err := h.svc.Add(c, shopperID(c), in.SKUID, in.Quantity)
+	it, err := h.svc.Add(c.Request.Context(), shopperID(c), in.SKUID, in.Quantity)
 	h.answerItem(c, http.StatusCreated, it, err)
 }
 
@@ -60,7 +60,7 @@ func (h *cartHandlers) update(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	it, err := h.svc.Update(c, shopperID(c), id, in.Quantity)
+	it, err := h.svc.Update(c.Request.Context(), shopperID(c), id, in.Quantity)
 	h.answerItem(c, http.StatusOK, it, err)
 }
 
@@ -68,7 +68,7 @@ func (h *cartHandlers) update(c *gin.Context) {
 func (h *cartHandlers) remove(c *gin.Context) {
 	id, err := httpx.PathID(c, "id")
 	if err == nil {
-		err = h.svc.Remove(c, shopperID(c), id)
+		err = h.svc.Remove(c.Request.Context(), shopperID(c), id)
 	}
 	if err != nil {
 		httpx.Fail(c, err)
@@ -83,7 +83,7 @@ func (h *cartHandlers) answerItem(c *gin.Context, status int, it cart.Item, err 
 		httpx.Fail(c, err)
 		return
 	}
-	v, err := h.svc.List(c, shopperID(c), page.Request{After: it.ID - 1, Limit: 1})
+	v, err := h.svc.List(c.Request.Context(), shopperID(c), page.Request{After: it.ID - 1, Limit: 1})
 	if err != nil || len(v.Lines) != 1 {
 		httpx.Fail(c, err)
 		return

@@ -20,7 +20,7 @@ func (h *orderHandlers) preview(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	p, err := h.svc.Preview(c, shopperID(c), in)
+	p, err := h.svc.Preview(c.Request.Context(), shopperID(c), in)
 	reply(c, http.StatusOK, toPreview(p), err)
 }
 
@@ -32,7 +32,7 @@ func (h *orderHandlers) place(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	o, replayed, err := h.svc.Place(c, shopperID(c), in, c.GetHeader("Idempotency-Key"))
+	o, replayed, err := h.svc.Place(c.Request.Context(), shopperID(c), in, c.GetHeader("Idempotency-Key"))
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -52,7 +52,7 @@ func (h *orderHandlers) list(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	orders, next, err := h.svc.List(c, shopperID(c), order.ListQuery{Status: order.Status(c.Query("status")), Page: pg})
+	orders, next, err := h.svc.List(c.Request.Context(), shopperID(c), order.ListQuery{Status: order.Status(c.Query("status")), Page: pg})
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -66,19 +66,19 @@ func (h *orderHandlers) list(c *gin.Context) {
 
 // get: GET /api/v1/orders/{order_no}
 func (h *orderHandlers) get(c *gin.Context) {
-	o, err := h.svc.Get(c, shopperID(c), c.Param("order_no"))
+	o, err := h.svc.Get(c.Request.Context(), shopperID(c), c.Param("order_no"))
 	reply(c, http.StatusOK, toOrder(o), err)
 }
 
 // cancel: POST /api/v1/orders/{order_no}/cancel
 func (h *orderHandlers) cancel(c *gin.Context) {
-	o, err := h.svc.Cancel(c, shopperID(c), c.Param("order_no"))
+	o, err := h.svc.Cancel(c.Request.Context(), shopperID(c), c.Param("order_no"))
 	reply(c, http.StatusOK, toOrder(o), err)
 }
 
 // confirmReceipt: POST /api/v1/orders/{order_no}/confirm-receipt
 func (h *orderHandlers) confirmReceipt(c *gin.Context) {
-	o, err := h.svc.ConfirmReceipt(c, shopperID(c), c.Param("order_no"))
+	o, err := h.svc.ConfirmReceipt(c.Request.Context(), shopperID(c), c.Param("order_no"))
 	reply(c, http.StatusOK, toOrder(o), err)
 }
 

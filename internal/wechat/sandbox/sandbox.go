@@ -77,7 +77,7 @@ func (s *Server) wxLogin(c *gin.Context) {
 	if in.UnionID {
 		lc.UnionID = derive("unionid", in.User, 27)
 	}
-	if err := s.db.Conn(c).Create(&lc).Error; err != nil {
+	if err := s.db.Conn(c.Request.Context()).Create(&lc).Error; err != nil {
 		s.log.Error("sandbox: store login code", "error", err)
 		c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "could not store the code"}})
 		return
@@ -87,7 +87,7 @@ func (s *Server) wxLogin(c *gin.Context) {
 
 // jscode2session answers like WeChat: HTTP 200 always, errcode on failure.
 func (s *Server) jscode2session(c *gin.Context) {
-	sess, code, msg := s.exchange(c, c.Query("appid"), c.Query("secret"), c.Query("js_code"), c.Query("grant_type"))
+	sess, code, msg := s.exchange(c.Request.Context(), c.Query("appid"), c.Query("secret"), c.Query("js_code"), c.Query("grant_type"))
 	if code != 0 {
 		c.JSON(http.StatusOK, gin.H{"errcode": code, "errmsg": msg + ", rid: " + randomToken(6)})
 		return
