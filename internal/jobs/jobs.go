@@ -36,7 +36,7 @@ type Config struct {
 // their own client behind the same three functions.
 func New(db *database.DB, cfg Config) (*Runner, error) {
 	rc := &river.Config{
-		Logger:       cfg.Log,
+		Logger:       slog.New(quiet{cfg.Log.Handler()}),
 		Workers:      cfg.Workers,
 		PeriodicJobs: cfg.Periodic,
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
@@ -79,3 +79,15 @@ func (r *Runner) Enqueue(ctx context.Context, params ...river.InsertManyParams) 
 	}
 	return r.insert(ctx, params)
 }
+
+// quiet passes River's warnings and errors on but drops its routine info
+// lines (it reports job counts every few seconds).
+type quiet struct{ slog.Handler }
+
+func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+}
+
+func (q quiet) WithAttrs(as []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(as)} }
+
+func (q quiet) WithGroup(name string) slog.Handler { return quiet{q.Handler.WithGroup(name)} }
