@@ -25,6 +25,7 @@ commands:
   serve     run the shop (default): API, webhooks, background jobs, sandbox
   migrate   apply database migrations and exit
   seed      apply migrations and seed the demo shop into an empty catalog, then exit
+  sandbox   run only the local fake WeChat on KAIDIAN_ADDR (see README)
   help      show this text
 
 Configuration is read from KAIDIAN_* environment variables; see README.md.
@@ -68,6 +69,12 @@ func run(args []string, stdout io.Writer) error {
 		}
 		a.Close()
 		return nil
+	case "sandbox":
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return err
+		}
+		return app.ServeSandbox(ctx, cfg, log, ln)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,10 +1,19 @@
 package app_test
 
 import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kaidian/kaidian/internal/app"
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/config"
 )
 
 func TestOperationsEndpoints(t *testing.T) {
@@ -46,5 +55,44 @@ func TestReadyzFailsWithoutTheDatabase(t *testing.T) {
 	}
 	if r := e.Get("/healthz", ""); r.Status != 200 {
 		t.Errorf("/healthz = %d", r.Status)
+	}
+}
+
+// A Kaidian whose WeChat is a separate `kaidian sandbox` process logs in through it.
+func TestStandaloneSandbox(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sandboxURL := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	cfg := config.Config{DataDir: t.TempDir(), ShutdownTimeout: time.Second, MaxBodyBytes: 1 << 20}
+	go func() { done <- app.ServeSandbox(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+
+	e := apptest.Start(t, func(c *config.Config) { c.WechatAPIBase = sandboxURL + "/sandbox" })
+	var code string
+	for deadline := time.Now().Add(10 * time.Second); code == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		res, err := http.Post(sandboxURL+"/sandbox/wx/login", "application/json", strings.NewReader(`{"user":"dora"}`))
+		if err != nil {
+			continue
+		}
+		var body struct{ Code string }
+		json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		code = body.Code
+	}
+	if r := e.Post("/api/v1/auth/login", "", map[string]any{"code": code}); r.Status != http.StatusOK {
+		t.Fatalf("login through the standalone sandbox: %d %s", r.Status, r.Body)
+	}
+	// The code was minted by the other process: Kaidian's own sandbox does not know it.
+	if r := e.Post("/api/v1/auth/login", "", map[string]any{"code": e.SandboxCode("dora")}); r.Status != http.StatusUnauthorized {
+		t.Fatalf("a code from Kaidian's own sandbox worked against the standalone one: %d", r.Status)
 	}
 }

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/metrics"
+	"github.com/kaidian/kaidian/internal/wechat/sandbox"
+)
+
+// ServeSandbox runs only the WeChat sandbox (`kaidian sandbox`), for setups
+// where several Kaidians, or a mini-program developer tool, share one fake
+// WeChat: point them at it with KAIDIAN_WECHAT_API_BASE=<url>/sandbox. It
+// keeps its state in its own database (KAIDIAN_DATA_DIR or
+// KAIDIAN_DATABASE_URL).
+func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln net.Listener) error {
+	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(httpx.Recover(), httpx.Observe(log, metrics.New()), httpx.LimitBody(cfg.MaxBodyBytes))
+	r.NoRoute(httpx.NoRoute)
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	sandbox.New(db, log).Mount(r.Group("/sandbox"))
+
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Warn("WECHAT SANDBOX serving on its own: point Kaidian at it with KAIDIAN_WECHAT_API_BASE", "addr", ln.Addr().String())
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
