@@ -33,8 +33,8 @@ var (
 		"internal/address", "internal/order", "internal/setting", "internal/auth",
 		"internal/coupon", "internal/payment",
 	}
-	// faces: the HTTP front ends; none imports another.
-	faces = []string{"internal/mpapi", "internal/console", "internal/webhook"}
+	// faces: the front ends (HTTP, and the background-job workers); none imports another.
+	faces = []string{"internal/mpapi", "internal/console", "internal/webhook", "internal/worker"}
 	// plumbing: generic libraries with no business knowledge.
 	plumbing = []string{
 		"internal/config", "internal/database", "internal/httpx", "internal/errs",
