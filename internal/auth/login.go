@@ -15,11 +15,15 @@ type SessionExchanger interface {
 	Code2Session(ctx context.Context, code string) (customer.Identity, error)
 }
 
-// WeChatError is how an exchanger reports a WeChat errcode.
+// WeChatError is how an exchanger reports a WeChat errcode; any other error
+// from it counts as WeChat being unreachable.
 type WeChatError interface {
 	error
 	Code() int
 }
+
+// maxCodeLen is the longest code we pass on (api/openapi.yaml says 128).
+const maxCodeLen = 128
 
 // Login exchanges wx.login codes for shopper tokens.
 type Login struct {
@@ -33,31 +37,35 @@ func NewLogin(ex SessionExchanger, customers *customer.Service, tokens *Tokens) 
 	return &Login{wechat: ex, customers: customers, tokens: tokens}
 }
 
-// Result is a successful login.
-type Result struct {
+// LoginResult is a successful login: our own token (never WeChat's
+// session_key or the openid, shared/wechat.md §1.1) and the shopper.
+type LoginResult struct {
 	Token     string
 	ExpiresIn int64
 	Shopper   customer.Shopper
 }
 
-// Login finds or creates the shopper behind the code and issues a token.
-func (l *Login) Login(ctx context.Context, code string) (Result, error) {
-	if code == "" || len(code) > 128 {
-		return Result{}, errs.Field("code", "is required: the code from wx.login()")
+// Login exchanges the wx.login code through jscode2session, finds or creates
+// the shopper behind it and issues a token. A code is single-use, so a failed
+// exchange is never retried here: the mini program calls wx.login() again.
+func (l *Login) Login(ctx context.Context, code string) (LoginResult, error) {
+	// Real codes are 32 characters; the cap keeps junk away from WeChat.
+	if code == "" || len(code) > maxCodeLen {
+		return LoginResult{}, errs.Field("code", "must be the code from wx.login(), 1 to 128 characters")
 	}
 	id, err := l.wechat.Code2Session(ctx, code)
 	if err != nil {
-		return Result{}, wechatFailure(err)
+		return LoginResult{}, wechatFailure(err)
 	}
 	sh, err := l.customers.Login(ctx, id)
 	if err != nil {
-		return Result{}, err
+		return LoginResult{}, err
 	}
 	tok, ttl, err := l.tokens.Issue(sh.ID)
 	if err != nil {
-		return Result{}, err
+		return LoginResult{}, err
 	}
-	return Result{Token: tok, ExpiresIn: ttl, Shopper: sh}, nil
+	return LoginResult{Token: tok, ExpiresIn: ttl, Shopper: sh}, nil
 }
 
 // wechatFailure maps WeChat's errcodes (shared/wechat.md §1.1) to our kinds.

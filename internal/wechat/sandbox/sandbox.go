@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,7 +21,9 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 )
 
-// The mini program's credentials in sandbox mode.
+// AppID and AppSecret are the mini program's credentials in sandbox mode:
+// app wiring hands them to the production client, and jscode2session refuses
+// any others with WeChat's 40013 / 40125.
 const (
 	AppID     = "wx0000000000sandbox"
 	AppSecret = "sandbox-app-secret-not-for-production"
@@ -29,20 +32,26 @@ const (
 // CodeLifetime is how long a wx.login code can be exchanged (about 5 minutes on WeChat).
 const CodeLifetime = 5 * time.Minute
 
-// Server is the sandbox's state and routes.
+// Server is the sandbox's state and routes. Its state lives in the database,
+// so a code minted through one replica can be exchanged through another.
 type Server struct {
-	db  *database.DB
-	log *slog.Logger
-	now func() time.Time
+	db    *database.DB
+	log   *slog.Logger
+	clock atomic.Pointer[func() time.Time]
 }
 
-// New builds the sandbox.
+// New builds the sandbox on the wall clock.
 func New(db *database.DB, log *slog.Logger) *Server {
-	return &Server{db: db, log: log, now: func() time.Time { return time.Now().UTC() }}
+	s := &Server{db: db, log: log}
+	s.SetClock(time.Now)
+	return s
 }
 
-// SetClock replaces the sandbox's clock (tests of code expiry).
-func (s *Server) SetClock(now func() time.Time) { s.now = now }
+// SetClock replaces the sandbox's clock, so tests can expire codes without
+// sleeping. It is safe to call while the sandbox is serving.
+func (s *Server) SetClock(now func() time.Time) { s.clock.Store(&now) }
+
+func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
 func (s *Server) Mount(r *gin.RouterGroup) {
@@ -62,7 +71,8 @@ type loginCode struct {
 func (loginCode) TableName() string { return "sandbox_login_codes" }
 
 // wxLogin is what wx.login() does on the phone: POST {user, unionid?} → {code}.
-// The same user always gets the same openid.
+// The same user always gets the same openid; "unionid": true plays a mini
+// program bound to an Open Platform account, which also yields a unionid.
 func (s *Server) wxLogin(c *gin.Context) {
 	var in struct {
 		User    string `json:"user"`
@@ -72,8 +82,9 @@ func (s *Server) wxLogin(c *gin.Context) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": "send {\"user\": \"<1 to 64 characters>\"}"}})
 		return
 	}
-	lc := loginCode{Code: randomToken(16), OpenID: derive("openid", in.User, 27), SessionKey: randomToken(16),
-		ExpiresAt: s.now().Add(CodeLifetime)}
+	// A real session_key is 16 random bytes in standard base64.
+	lc := loginCode{Code: randomToken(16), OpenID: derive("openid", in.User, 27),
+		SessionKey: base64.StdEncoding.EncodeToString(randomBytes(16)), ExpiresAt: s.now().Add(CodeLifetime)}
 	if in.UnionID {
 		lc.UnionID = derive("unionid", in.User, 27)
 	}
@@ -85,7 +96,8 @@ func (s *Server) wxLogin(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"code": lc.Code})
 }
 
-// jscode2session answers like WeChat: HTTP 200 always, errcode on failure.
+// jscode2session answers like WeChat (shared/wechat.md §1.1): HTTP 200
+// always, {errcode, errmsg} on failure, errmsg ending in a request id.
 func (s *Server) jscode2session(c *gin.Context) {
 	sess, code, msg := s.exchange(c.Request.Context(), c.Query("appid"), c.Query("secret"), c.Query("js_code"), c.Query("grant_type"))
 	if code != 0 {
@@ -99,8 +111,10 @@ func (s *Server) jscode2session(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// exchange checks the credentials and spends the code. Marking it used is one
-// guarded update, so two concurrent exchanges of one code give one success.
+// exchange checks the credentials and spends the code. Credentials are checked
+// first, so a refused call does not burn the shopper's code. Marking it used
+// is one guarded update whose row count decides, so two concurrent exchanges
+// of one code give exactly one success, on SQLite and PostgreSQL alike.
 func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string) (loginCode, int, string) {
 	switch {
 	case appID != AppID:
@@ -130,6 +144,7 @@ func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string
 	}
 	res := s.db.Conn(ctx).Model(&loginCode{}).Where("code = ? AND used_at IS NULL", code).Update("used_at", now)
 	if res.Error != nil {
+		s.log.Error("sandbox: spend login code", "error", res.Error)
 		return lc, -1, "system error"
 	}
 	if res.RowsAffected != 1 {
@@ -144,8 +159,11 @@ func derive(kind, user string, n int) string {
 	return "o" + base64.RawURLEncoding.EncodeToString(sum[:])[:n]
 }
 
-func randomToken(n int) string {
+// randomToken is n random bytes in hex: codes and request ids.
+func randomToken(n int) string { return hex.EncodeToString(randomBytes(n)) }
+
+func randomBytes(n int) []byte {
 	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	rand.Read(b) // never fails (crypto/rand, Go 1.24+)
+	return b
 }
