@@ -30,7 +30,7 @@ type world struct {
 	clock  atomic.Pointer[time.Time]
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
 	w := &world{db: db, inv: inventory.New(db), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
@@ -50,7 +50,7 @@ func (w *world) advance(d time.Duration) {
 	w.clock.Store(&next)
 }
 
-func (w *world) shopper(t *testing.T, name string) int64 {
+func (w *world) shopper(t testing.TB, name string) int64 {
 	t.Helper()
 	sh, err := customer.New(w.db).Login(context.Background(), customer.Identity{OpenID: "openid-" + name})
 	if err != nil {
@@ -62,7 +62,7 @@ func (w *world) shopper(t *testing.T, name string) int64 {
 var skuSeq atomic.Int64
 
 // sku creates an on-sale SKU with the given price and stock (through the ledger).
-func (w *world) sku(t *testing.T, price, stock int64) int64 {
+func (w *world) sku(t testing.TB, price, stock int64) int64 {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -100,7 +100,7 @@ func buy(address int64, lines ...order.LineInput) order.PlaceInput {
 
 func line(sku int64, qty int) order.LineInput { return order.LineInput{SKUID: sku, Quantity: qty} }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
