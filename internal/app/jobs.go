@@ -13,9 +13,10 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.ExpireOrder{Orders: a.Orders, Metrics: a.Metrics})
 	sweep := &worker.SweepExpired{Orders: a.Orders, Metrics: a.Metrics}
 	river.AddWorker(workers, sweep)
+	river.AddWorker(workers, &worker.PruneKeys{Orders: a.Orders, Metrics: a.Metrics})
 	runner, err := jobs.New(a.DB, jobs.Config{
 		Workers:  workers,
-		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep)},
+		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep), worker.PruneKeysHourly()},
 		Log:      a.Log,
 	})
 	if err != nil {

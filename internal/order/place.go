@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -180,19 +179,6 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 	return o, nil
 }
 
-// replay answers a repeated request with the order the key created.
-func (s *Service) replay(ctx context.Context, shopperID int64, key, hash string) (Order, error) {
-	var k idempotencyKey
-	err := s.db.Conn(ctx).Where("shopper_id = ? AND scope = ? AND key = ?", shopperID, scopePlace, key).Take(&k).Error
-	if err != nil {
-		return Order{}, fmt.Errorf("read idempotency key: %w", err)
-	}
-	if k.RequestHash != hash {
-		return Order{}, ErrKeyReused
-	}
-	return s.byID(ctx, shopperID, k.ResourceID)
-}
-
 // resolve turns the input into merged SKU lines.
 func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) ([]LineInput, error) {
 	if in.CouponID != nil {
@@ -299,17 +285,3 @@ func reservation(o Order) []inventory.Line {
 }
 
 func shopperActor(id int64) string { return "shopper:" + strconv.FormatInt(id, 10) }
-
-const scopePlace = "orders.place"
-
-type idempotencyKey struct {
-	ID          int64     `gorm:"column:id;primaryKey"`
-	ShopperID   int64     `gorm:"column:shopper_id"`
-	Scope       string    `gorm:"column:scope"`
-	Key         string    `gorm:"column:key"`
-	RequestHash string    `gorm:"column:request_hash"`
-	ResourceID  int64     `gorm:"column:resource_id"`
-	CreatedAt   time.Time `gorm:"column:created_at"`
-}
-
-func (idempotencyKey) TableName() string { return "idempotency_keys" }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/order"
 )
@@ -190,5 +191,25 @@ func TestConcurrentBuyersNeverOversell(t *testing.T) {
 	}
 	if stock, ledger := w.stock(t, sku); stock != 0 || ledger != 0 {
 		t.Fatalf("stock %d ledger %d, want 0", stock, ledger)
+	}
+}
+
+func TestIdempotencyKeysAreForgottenAfterADay(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	sku := w.sku(t, 100, 10)
+	first, _, err := w.orders.Place(ctx, w.shop, buy(1, line(sku, 1)), "k")
+	must(t, err)
+	if n, err := w.orders.PruneKeys(ctx); err != nil || n != 0 {
+		t.Fatalf("pruned %d fresh keys (%v)", n, err)
+	}
+	w.advance(order.KeyRetention + time.Minute)
+	if n, err := w.orders.PruneKeys(ctx); err != nil || n != 1 {
+		t.Fatalf("pruned %d old keys (%v)", n, err)
+	}
+	again, replayed, err := w.orders.Place(ctx, w.shop, buy(1, line(sku, 1)), "k")
+	must(t, err)
+	if replayed || again.OrderNo == first.OrderNo {
+		t.Fatal("a forgotten key still replayed")
 	}
 }
