@@ -35,7 +35,8 @@ type Address struct {
 // TableName maps Address to its table.
 func (Address) TableName() string { return "addresses" }
 
-// Input is what a shopper writes.
+// Input is what a shopper writes; Validate trims and checks it. Update
+// replaces every field, so an omitted field is an error, not "unchanged".
 type Input struct {
 	Name      string `json:"name"`
 	Phone     string `json:"phone"`
@@ -46,8 +47,13 @@ type Input struct {
 	IsDefault bool   `json:"is_default"`
 }
 
-// ErrNotFound answers for an unknown address, and for anyone else's.
-var ErrNotFound = errs.NotFound("address_not_found", "no such address")
+// Errors of the address book.
+var (
+	// ErrNotFound answers for an unknown address, and for anyone else's.
+	ErrNotFound = errs.NotFound("address_not_found", "no such address")
+	// ErrLimit refuses a 21st address.
+	ErrLimit = errs.Rule("address_limit", "at most 20 addresses; delete one first")
+)
 
 // A mainland mobile number, or a landline with its area code.
 var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$`)
@@ -115,12 +121,15 @@ func (s *Service) Create(ctx context.Context, shopperID int64, in Input) (Addres
 	}
 	var a Address
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+			return err
+		}
 		var n int64
 		if err := s.db.Conn(ctx).Model(&Address{}).Where("shopper_id = ?", shopperID).Count(&n).Error; err != nil {
 			return err
 		}
 		if n >= MaxPerShopper {
-			return errs.Rule("address_limit", "at most 20 addresses; delete one first")
+			return ErrLimit.With("max", MaxPerShopper)
 		}
 		now := s.now()
 		a = fromInput(in, shopperID)
@@ -144,6 +153,9 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 	}
 	var a Address
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+			return err
+		}
 		old, err := s.Get(ctx, shopperID, id)
 		if err != nil {
 			return err
@@ -166,6 +178,9 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 // becomes the default. Orders keep their own copy of the address.
 func (s *Service) Delete(ctx context.Context, shopperID, id int64) error {
 	return s.db.Tx(ctx, func(ctx context.Context) error {
+		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+			return err
+		}
 		a, err := s.Get(ctx, shopperID, id)
 		if err != nil {
 			return err

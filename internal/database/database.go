@@ -163,3 +163,15 @@ func (d *DB) LogValue() slog.Value { return slog.StringValue(string(d.Dialect)) 
 // Expr is a SQL expression with parameters, for updates such as
 // "quantity = quantity + ?" that must be computed by the database.
 func Expr(sql string, args ...any) any { return gorm.Expr(sql, args...) }
+
+// LockRow serialises writers on one row until the current transaction ends,
+// for checks that span rows (a count before an insert). On PostgreSQL it is
+// SELECT … FOR NO KEY UPDATE, which leaves inserts that merely reference the
+// row unblocked; SQLite needs nothing, as its transactions take the write lock
+// at BEGIN. table must be a constant, never input.
+func (d *DB) LockRow(ctx context.Context, table string, id int64) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	return d.Conn(ctx).Exec("SELECT id FROM "+table+" WHERE id = ? FOR NO KEY UPDATE", id).Error
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/page"
 )
 
+// addressHandlers serve the shopper's address book: /addresses and /addresses/{id}.
 type addressHandlers struct{ svc *address.Service }
 
 // list: GET /api/v1/addresses

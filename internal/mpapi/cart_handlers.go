@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/page"
 )
 
+// cartHandlers serve the shopper's cart: GET /cart and /cart/items/….
 type cartHandlers struct{ svc *cart.Service }
 
 // list: GET /api/v1/cart
@@ -27,7 +28,7 @@ func (h *cartHandlers) list(c *gin.Context) {
 	out := cartJSON{Items: make([]cartLineJSON, len(v.Lines)), NextCursor: v.NextCursor,
 		TotalQuantity: v.TotalQuantity, TotalAmount: v.TotalAmount}
 	for i, l := range v.Lines {
-		out.Items[i] = toCartLine(l.Item, l)
+		out.Items[i] = toCartLine(l)
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -77,18 +78,13 @@ func (h *cartHandlers) remove(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// answerItem shows a changed line as the cart would, with current prices.
+// answerItem shows a changed line as the cart would, at current prices.
 func (h *cartHandlers) answerItem(c *gin.Context, status int, it cart.Item, err error) {
-	if err != nil {
-		httpx.Fail(c, err)
-		return
+	var l cart.Line
+	if err == nil {
+		l, err = h.svc.Line(c.Request.Context(), shopperID(c), it.ID)
 	}
-	v, err := h.svc.List(c.Request.Context(), shopperID(c), page.Request{After: it.ID - 1, Limit: 1})
-	if err != nil || len(v.Lines) != 1 {
-		httpx.Fail(c, err)
-		return
-	}
-	c.JSON(status, toCartLine(it, v.Lines[0]))
+	reply(c, status, toCartLine(l), err)
 }
 
 type cartJSON struct {
@@ -114,9 +110,9 @@ type cartLineJSON struct {
 	Available    bool   `json:"available"`
 }
 
-func toCartLine(it cart.Item, l cart.Line) cartLineJSON {
-	return cartLineJSON{ID: it.ID, SKUID: it.SKUID, ProductID: l.SKU.ProductID, Title: l.SKU.Title,
-		SpecText: l.SKU.SpecText, Image: l.SKU.Image, Quantity: it.Quantity, Price: l.SKU.Price,
-		AddedPrice: it.AddedPrice, PriceChanged: l.PriceChanged, Stock: l.SKU.Stock,
-		OutOfStock: l.OutOfStock, Available: l.SKU.Buyable}
+func toCartLine(l cart.Line) cartLineJSON {
+	return cartLineJSON{ID: l.ID, SKUID: l.SKUID, ProductID: l.SKU.ProductID, Title: l.SKU.Title,
+		SpecText: l.SKU.SpecText, Image: l.SKU.Image, Quantity: l.Quantity, Price: l.SKU.Price,
+		AddedPrice: l.AddedPrice, PriceChanged: l.PriceChanged, Stock: l.SKU.Stock,
+		OutOfStock: l.OutOfStock, Available: l.Available}
 }
