@@ -21,15 +21,7 @@ func (h *addressHandlers) list(c *gin.Context) {
 		return
 	}
 	rows, next, err := h.svc.List(c.Request.Context(), shopperID(c), pg)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	out := addressList{Items: make([]addressJSON, len(rows)), NextCursor: next}
-	for i, a := range rows {
-		out.Items[i] = toAddress(a)
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, http.StatusOK, listOf(rows, next, toAddress), err)
 }
 
 // create: POST /api/v1/addresses
@@ -70,11 +62,6 @@ func (h *addressHandlers) remove(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-type addressList struct {
-	Items      []addressJSON `json:"items"`
-	NextCursor string        `json:"next_cursor"`
 }
 
 type addressJSON struct {

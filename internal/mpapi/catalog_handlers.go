@@ -24,11 +24,6 @@ type categoryJSON struct {
 	Children []categoryJSON `json:"children"`
 }
 
-type categoryList struct {
-	Items      []categoryJSON `json:"items"`
-	NextCursor string         `json:"next_cursor"`
-}
-
 type productSummaryJSON struct {
 	ID            int64  `json:"id"`
 	Title         string `json:"title"`
@@ -38,11 +33,6 @@ type productSummaryJSON struct {
 	Price         int64  `json:"price"`
 	OriginalPrice int64  `json:"original_price"`
 	InStock       bool   `json:"in_stock"`
-}
-
-type productList struct {
-	Items      []productSummaryJSON `json:"items"`
-	NextCursor string               `json:"next_cursor"`
 }
 
 type specDimJSON struct {
@@ -81,11 +71,7 @@ type productDetailJSON struct {
 // categories, and the mini program draws the tree at once.
 func (h *catalogHandlers) categories(c *gin.Context) {
 	tree, err := h.svc.Categories(c.Request.Context())
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, categoryList{Items: categoriesJSON(tree)})
+	reply(c, http.StatusOK, list[categoryJSON]{Items: categoriesJSON(tree)}, err)
 }
 
 func categoriesJSON(nodes []catalog.CategoryNode) []categoryJSON {
@@ -104,16 +90,12 @@ func (h *catalogHandlers) products(c *gin.Context) {
 		return
 	}
 	items, next, err := h.svc.ListProducts(c.Request.Context(), q)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	out := productList{Items: make([]productSummaryJSON, len(items)), NextCursor: next}
-	for i, p := range items {
-		out.Items[i] = productSummaryJSON{ID: p.ID, Title: p.Title, Subtitle: p.Subtitle, MainImage: p.MainImage,
-			CategoryID: p.CategoryID, Price: p.Price, OriginalPrice: p.OriginalPrice, InStock: p.InStock}
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, http.StatusOK, listOf(items, next, toProductSummary), err)
+}
+
+func toProductSummary(p catalog.ProductSummary) productSummaryJSON {
+	return productSummaryJSON{ID: p.ID, Title: p.Title, Subtitle: p.Subtitle, MainImage: p.MainImage,
+		CategoryID: p.CategoryID, Price: p.Price, OriginalPrice: p.OriginalPrice, InStock: p.InStock}
 }
 
 // productQuery binds ?category_id=&q=&cursor=&limit=.

@@ -42,3 +42,19 @@ func reply(c *gin.Context, status int, body any, err error) {
 	}
 	c.JSON(status, body)
 }
+
+// list is the shape of every list answer: {"items": […], "next_cursor": "…"}
+// (an empty next_cursor on the last page).
+type list[J any] struct {
+	Items      []J    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// listOf converts a page of domain values into the list answer.
+func listOf[T, J any](rows []T, next string, conv func(T) J) list[J] {
+	out := list[J]{Items: make([]J, len(rows)), NextCursor: next}
+	for i, r := range rows {
+		out.Items[i] = conv(r)
+	}
+	return out
+}

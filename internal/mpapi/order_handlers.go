@@ -53,15 +53,7 @@ func (h *orderHandlers) list(c *gin.Context) {
 		return
 	}
 	orders, next, err := h.svc.List(c.Request.Context(), shopperID(c), order.ListQuery{Status: order.Status(c.Query("status")), Page: pg})
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	out := orderList{Items: make([]orderJSON, len(orders)), NextCursor: next}
-	for i, o := range orders {
-		out.Items[i] = toOrder(o)
-	}
-	c.JSON(http.StatusOK, out)
+	reply(c, http.StatusOK, listOf(orders, next, toOrder), err)
 }
 
 // get: GET /api/v1/orders/{order_no}
@@ -80,11 +72,6 @@ func (h *orderHandlers) cancel(c *gin.Context) {
 func (h *orderHandlers) confirmReceipt(c *gin.Context) {
 	o, err := h.svc.ConfirmReceipt(c.Request.Context(), shopperID(c), c.Param("order_no"))
 	reply(c, http.StatusOK, toOrder(o), err)
-}
-
-type orderList struct {
-	Items      []orderJSON `json:"items"`
-	NextCursor string      `json:"next_cursor"`
 }
 
 type orderJSON struct {
