@@ -16,7 +16,6 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app"
 	"github.com/kaidian/kaidian/internal/config"
-	"github.com/kaidian/kaidian/internal/database"
 )
 
 const usage = `usage: kaidian [command]
@@ -56,12 +55,7 @@ func run(args []string, stdout io.Writer) error {
 	case "serve":
 		return serve(ctx, cfg, log)
 	case "migrate":
-		db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return db.Migrate(ctx, log)
+		return app.Migrate(ctx, cfg, log)
 	case "seed":
 		cfg.Demo = true
 		a, err := app.New(ctx, cfg, log, "http://127.0.0.1")

@@ -55,7 +55,7 @@ type App struct {
 // and builds every service. selfURL is the base URL this process answers on,
 // used for the sandbox's address in sandbox mode.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, selfURL string) (*App, error) {
-	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -67,10 +67,30 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, selfURL strin
 	return a, nil
 }
 
-func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, selfURL string) (*App, error) {
-	if err := db.Migrate(ctx, log); err != nil {
+// Migrate applies the migrations and exits (`kaidian migrate`).
+func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	db.Close()
+	return nil
+}
+
+// openMigrated opens the configured database and brings its schema up to date.
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*database.DB, error) {
+	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	if err != nil {
 		return nil, err
 	}
+	if err := db.Migrate(ctx, log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *database.DB, selfURL string) (*App, error) {
 	key, err := auth.SigningKey(ctx, db, cfg.JWTSecret)
 	if err != nil {
 		return nil, fmt.Errorf("jwt key: %w", err)

@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/config"
-	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
@@ -23,14 +22,11 @@ import (
 // keeps its state in its own database (KAIDIAN_DATA_DIR or
 // KAIDIAN_DATABASE_URL).
 func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln net.Listener) error {
-	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, log); err != nil {
-		return err
-	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(httpx.Recover(), httpx.Observe(log, metrics.New()), httpx.LimitBody(cfg.MaxBodyBytes))

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/config"
-	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/setting"
 )
 
@@ -19,14 +18,11 @@ import (
 // operator can set up a shop before the merchant console exists, or from a
 // script. Values are validated as the console will validate them.
 func Settings(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
-	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, log); err != nil {
-		return err
-	}
 	svc := setting.New(db)
 	shop, err := svc.Get(ctx)
 	if err != nil {
