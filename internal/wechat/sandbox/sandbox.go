@@ -38,6 +38,7 @@ type Server struct {
 	db    *database.DB
 	log   *slog.Logger
 	clock atomic.Pointer[func() time.Time]
+	pay   *pay // nil until EnablePay
 }
 
 // New builds the sandbox on the wall clock.
@@ -53,8 +54,17 @@ func (s *Server) SetClock(now func() time.Time) { s.clock.Store(&now) }
 
 func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
+// EnablePay adds WeChat Pay v3 (under <mount>/v3) signed and verified with keys.
+func (s *Server) EnablePay(keys *PayKeys) {
+	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now}
+}
+
 // Mount registers the sandbox routes under r (normally /sandbox).
 func (s *Server) Mount(r *gin.RouterGroup) {
+	if s.pay != nil {
+		s.pay.prefix = r.BasePath()
+		s.pay.mount(r)
+	}
 	r.POST("/wx/login", s.wxLogin)
 	r.GET("/sns/jscode2session", s.jscode2session)
 }
