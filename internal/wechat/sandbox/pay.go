@@ -33,6 +33,8 @@ type pay struct {
 	keys   *PayKeys
 	now    func() time.Time
 	prefix string // where the routes are mounted, stripped before verifying signatures
+
+	retryScale float64 // 1 is WeChat's schedule; tests compress it
 }
 
 type payOrder struct {

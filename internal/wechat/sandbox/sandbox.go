@@ -56,7 +56,7 @@ func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
 // EnablePay adds WeChat Pay v3 (under <mount>/v3) signed and verified with keys.
 func (s *Server) EnablePay(keys *PayKeys) {
-	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now}
+	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, retryScale: 1}
 }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
@@ -64,6 +64,8 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	if s.pay != nil {
 		s.pay.prefix = r.BasePath()
 		s.pay.mount(r)
+		r.POST("/wxpay/pay", s.pay.simulatePayment)
+		r.GET("/wxpay/notifications", s.pay.notifications)
 	}
 	r.POST("/wx/login", s.wxLogin)
 	r.GET("/sns/jscode2session", s.jscode2session)

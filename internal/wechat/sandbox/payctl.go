@@ -1,0 +1,112 @@
+package sandbox
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/database"
+)
+
+// SetRetryScale compresses (or stretches) WeChat's notification retry
+// schedule: 0.001 turns its 15 s first retry into 15 ms. For tests and demos.
+func (s *Server) SetRetryScale(f float64) {
+	if s.pay != nil && f > 0 {
+		s.pay.retryScale = f
+	}
+}
+
+// Run delivers due notifications until ctx ends. It is what WeChat's
+// notification service does; with several replicas each runs it and the
+// claim in deliverDue keeps every attempt single.
+func (s *Server) Run(ctx context.Context) {
+	if s.pay == nil {
+		return
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.pay.deliverDue(ctx, client)
+		}
+	}
+}
+
+// simulatePayment is the shopper confirming (or abandoning) payment in
+// WeChat: POST /sandbox/wxpay/pay {prepay_id, result: "success"|"fail"}. On
+// success the order is paid and its TRANSACTION.SUCCESS notification is
+// queued for the order's notify_url; WeChat sends none for an abandoned one.
+func (p *pay) simulatePayment(c *gin.Context) {
+	var in struct {
+		PrepayID string `json:"prepay_id"`
+		Result   string `json:"result"`
+	}
+	if err := c.ShouldBindJSON(&in); err != nil || in.PrepayID == "" || (in.Result != "success" && in.Result != "fail") {
+		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"prepay_id": "...", "result": "success" or "fail"}`}})
+		return
+	}
+	ctx := c.Request.Context()
+	var o payOrder
+	err := p.db.Conn(ctx).Where("prepay_id = ?", in.PrepayID).Take(&o).Error
+	if database.IsNotFound(err) {
+		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "prepay_not_found", "message": "no order has this prepay_id (it may have been replaced by a newer one)"}})
+		return
+	}
+	if err != nil {
+		p.systemError(c, err)
+		return
+	}
+	now := p.now()
+	if state := o.state(now); state != stateNotPay || in.Result == "fail" {
+		c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": state, "notified": false})
+		return
+	}
+	txID := "4200" + now.Format("20060102") + randomDigits(18)
+	err = p.db.Tx(ctx, func(ctx context.Context) error {
+		// Guarded: a close racing this payment wins or loses, never both.
+		res := p.db.Conn(ctx).Model(&payOrder{}).
+			Where("out_trade_no = ? AND trade_state = ? AND time_expire > ?", o.OutTradeNo, stateNotPay, now).
+			Updates(map[string]any{"trade_state": stateSuccess, "transaction_id": txID, "success_time": now, "updated_at": now})
+		if res.Error != nil || res.RowsAffected != 1 {
+			return res.Error
+		}
+		o.TradeState, o.TransactionID, o.SuccessTime = stateSuccess, txID, &now
+		return p.enqueue(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o))
+	})
+	if err != nil {
+		p.systemError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": o.TradeState == stateSuccess})
+}
+
+// notifications: GET /sandbox/wxpay/notifications — everything sent and what came back.
+func (p *pay) notifications(c *gin.Context) {
+	var ns []notification
+	if err := p.db.Conn(c.Request.Context()).Order("id").Find(&ns).Error; err != nil {
+		p.systemError(c, err)
+		return
+	}
+	out := make([]gin.H, len(ns))
+	for i, n := range ns {
+		out[i] = gin.H{"id": n.NotifyID, "event_type": n.EventType, "out_trade_no": n.OutTradeNo, "url": n.URL,
+			"attempts": n.Attempts, "delivered": n.DeliveredAt != nil, "delivered_at": n.DeliveredAt,
+			"next_attempt_at": n.NextAttemptAt, "last_status": n.LastStatus, "last_answer": n.LastError}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+func randomDigits(n int) string {
+	s := randomAlnum(n * 2)
+	out := make([]byte, 0, n)
+	for i := 0; len(out) < n; i++ {
+		out = append(out, '0'+s[i%len(s)]%10)
+	}
+	return string(out)
+}
