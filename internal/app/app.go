@@ -109,7 +109,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	})
 	a.Login = auth.NewLogin(sessionAdapter{a.wechatClient(selfURL)}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
-		a.Sandbox = sandbox.New(db, log)
+		if a.Sandbox, err = newSandbox(db, log, cfg.DataDir); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Demo {
 		if err := seed.Demo(ctx, a.Catalog, log); err != nil {
@@ -158,6 +160,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.jobs.Start(ctx); err != nil {
 		ln.Close()
 		return fmt.Errorf("start jobs: %w", err)
+	}
+	if a.Sandbox != nil {
+		sandboxCtx, stopSandbox := context.WithCancel(ctx)
+		defer stopSandbox()
+		go a.Sandbox.Run(sandboxCtx) // the fake WeChat's notification deliveries
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -11,10 +11,23 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
+
+// newSandbox builds the fake WeChat with its WeChat Pay keys, generated on
+// first start under dataDir/sandbox.
+func newSandbox(db *database.DB, log *slog.Logger, dataDir string) (*sandbox.Server, error) {
+	keys, err := sandbox.LoadOrCreatePayKeys(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	sb := sandbox.New(db, log)
+	sb.EnablePay(keys)
+	return sb, nil
+}
 
 // ServeSandbox runs only the WeChat sandbox (`kaidian sandbox`), for setups
 // where several Kaidians, or a mini-program developer tool, share one fake
@@ -32,7 +45,12 @@ func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln n
 	r.Use(httpx.Recover(), httpx.Observe(log, metrics.New()), httpx.LimitBody(cfg.MaxBodyBytes))
 	r.NoRoute(httpx.NoRoute)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	sandbox.New(db, log).Mount(r.Group("/sandbox"))
+	sb, err := newSandbox(db, log, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	sb.Mount(r.Group("/sandbox"))
+	go sb.Run(ctx)
 
 	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)

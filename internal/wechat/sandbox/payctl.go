@@ -26,7 +26,7 @@ func (s *Server) Run(ctx context.Context) {
 		return
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
-	tick := time.NewTicker(20 * time.Millisecond)
+	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
