@@ -23,10 +23,12 @@ import (
 	"github.com/kaidian/kaidian/internal/jobs"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
+	"github.com/kaidian/kaidian/internal/wechat/wxpay"
 )
 
 // App is a wired Kaidian, ready to serve.
@@ -45,6 +47,8 @@ type App struct {
 	Addresses *address.Service
 	Settings  *setting.Service
 	Orders    *order.Service
+	PayClient *wxpay.Client
+	Payments  *payment.Service
 	Sandbox   *sandbox.Server // nil unless in sandbox mode
 
 	jobs    *jobs.Runner
@@ -118,6 +122,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 			return nil, err
 		}
 	}
+	if a.PayClient, err = a.payClient(ctx, selfURL); err != nil {
+		return nil, fmt.Errorf("wechat pay: %w", err)
+	}
+	a.Payments = payment.New(db, a.Orders, a.Customers, gatewayAdapter{a.PayClient},
+		payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(), NotifyURL: a.notifyURL(selfURL)})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

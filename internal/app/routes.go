@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/mpapi"
+	"github.com/kaidian/kaidian/internal/webhook"
 	"github.com/kaidian/kaidian/web"
 )
 
@@ -31,7 +32,9 @@ func (a *App) routes() http.Handler {
 		Cart:      a.Cart,
 		Addresses: a.Addresses,
 		Orders:    a.Orders,
+		Payments:  a.Payments,
 	})
+	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
 	if a.Sandbox != nil {
 		a.Sandbox.Mount(r.Group("/sandbox"))
 	}

@@ -31,6 +31,14 @@ type Config struct {
 	WechatAppSecret string // KAIDIAN_WECHAT_APPSECRET
 	WechatAPIBase   string // KAIDIAN_WECHAT_API_BASE; empty means api.weixin.qq.com, or the sandbox
 
+	// WeChat Pay merchant credentials (public-key mode), needed outside sandbox mode.
+	PayMchID         string // KAIDIAN_WECHATPAY_MCHID
+	PayMchSerial     string // KAIDIAN_WECHATPAY_MCH_SERIAL: the merchant API certificate's serial number
+	PayMchKeyFile    string // KAIDIAN_WECHATPAY_MCH_KEY_FILE: the merchant API private key (PKCS#8 PEM)
+	PayAPIv3Key      string // KAIDIAN_WECHATPAY_APIV3_KEY
+	PayPublicKeyID   string // KAIDIAN_WECHATPAY_PUBLIC_KEY_ID: PUB_KEY_ID_…
+	PayPublicKeyFile string // KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: WeChat Pay's public key (PEM)
+
 	ExpirySweep     time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
 	MaxBodyBytes    int64         // KAIDIAN_MAX_BODY_BYTES
@@ -52,23 +60,33 @@ func FromEnv() (Config, error) { return parse(os.Getenv) }
 func parse(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		Addr:            p.str("KAIDIAN_ADDR", ":8080"),
-		DataDir:         p.str("KAIDIAN_DATA_DIR", "./data"),
-		DatabaseURL:     p.str("KAIDIAN_DATABASE_URL", ""),
-		PublicURL:       strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
-		LogLevel:        p.str("KAIDIAN_LOG_LEVEL", "info"),
-		JWTSecret:       p.str("KAIDIAN_JWT_SECRET", ""),
-		JWTTTL:          p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
-		WechatAppID:     p.str("KAIDIAN_WECHAT_APPID", ""),
-		WechatAppSecret: p.str("KAIDIAN_WECHAT_APPSECRET", ""),
-		WechatAPIBase:   strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
-		ExpirySweep:     p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
-		ShutdownTimeout: p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
-		MaxBodyBytes:    int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
+		Addr:             p.str("KAIDIAN_ADDR", ":8080"),
+		DataDir:          p.str("KAIDIAN_DATA_DIR", "./data"),
+		DatabaseURL:      p.str("KAIDIAN_DATABASE_URL", ""),
+		PublicURL:        strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
+		LogLevel:         p.str("KAIDIAN_LOG_LEVEL", "info"),
+		JWTSecret:        p.str("KAIDIAN_JWT_SECRET", ""),
+		JWTTTL:           p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
+		WechatAppID:      p.str("KAIDIAN_WECHAT_APPID", ""),
+		WechatAppSecret:  p.str("KAIDIAN_WECHAT_APPSECRET", ""),
+		WechatAPIBase:    strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
+		PayMchID:         p.str("KAIDIAN_WECHATPAY_MCHID", ""),
+		PayMchSerial:     p.str("KAIDIAN_WECHATPAY_MCH_SERIAL", ""),
+		PayMchKeyFile:    p.str("KAIDIAN_WECHATPAY_MCH_KEY_FILE", ""),
+		PayAPIv3Key:      p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
+		PayPublicKeyID:   p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
+		PayPublicKeyFile: p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
+		ExpirySweep:      p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
+		ShutdownTimeout:  p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
+		MaxBodyBytes:     int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
+	}
+	if !c.Sandbox() && (c.PayMchID == "" || c.PayMchSerial == "" || c.PayMchKeyFile == "" ||
+		len(c.PayAPIv3Key) != 32 || c.PayPublicKeyID == "" || c.PayPublicKeyFile == "") {
+		p.fail("KAIDIAN_WECHATPAY_*", "must all be set (APIv3 key: 32 characters) when WeChat credentials are configured")
 	}
 	if c.ExpirySweep < 100*time.Millisecond {
 		p.fail("KAIDIAN_EXPIRY_SWEEP", "must be at least 100ms")

@@ -21,13 +21,22 @@ func TestDefaults(t *testing.T) {
 func TestPostgresTurnsDemoOffAndCredentialsLeaveSandbox(t *testing.T) {
 	c, err := parse(env(map[string]string{
 		"KAIDIAN_DATABASE_URL": "postgres://x", "KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s",
-		"KAIDIAN_PUBLIC_URL": "https://shop.example.com/",
+		"KAIDIAN_PUBLIC_URL": "https://shop.example.com/", "KAIDIAN_WECHATPAY_MCHID": "1900000001",
+		"KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": "/k.pem",
+		"KAIDIAN_WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef", "KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1",
+		"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.SQLite() || c.Demo || c.Sandbox() || c.PublicURL != "https://shop.example.com" {
 		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestWeChatCredentialsNeedPaymentCredentials(t *testing.T) {
+	if _, err := parse(env(map[string]string{"KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s"})); err == nil {
+		t.Fatal("real WeChat without WeChat Pay credentials accepted")
 	}
 }
 

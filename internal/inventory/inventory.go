@@ -122,6 +122,32 @@ func (s *Service) Release(ctx context.Context, lines []Line, ref Ref, actor, rea
 	})
 }
 
+// Sell turns held stock into sold stock for every line (an order was paid).
+// Available stock does not change, so each line's movement has quantity 0;
+// it is still written so the ledger tells the whole story of the units.
+func (s *Service) Sell(ctx context.Context, lines []Line, ref Ref, actor string) error {
+	lines = merged(lines)
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		for _, l := range lines {
+			var after []int64
+			err := s.db.Conn(ctx).Raw(
+				`UPDATE skus SET reserved = reserved - ?, sold = sold + ?, updated_at = ?
+				 WHERE id = ? AND reserved >= ? RETURNING stock`,
+				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
+			if err != nil {
+				return fmt.Errorf("sell sku %d: %w", l.SKUID, err)
+			}
+			if len(after) == 0 {
+				return fmt.Errorf("sell sku %d: fewer than %d units reserved", l.SKUID, l.Quantity)
+			}
+			if err := s.record(ctx, l.SKUID, KindSell, 0, after[0], "paid", ref, actor); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Adjust changes available stock by delta (positive or negative) outside any
 // order: initial stock, deliveries, counting corrections. A negative delta
 // larger than the stock fails with ErrOutOfStock.

@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/payment"
 )
 
 // Deps are the services the API calls.
@@ -21,6 +22,7 @@ type Deps struct {
 	Cart      *cart.Service
 	Addresses *address.Service
 	Orders    *order.Service
+	Payments  *payment.Service
 }
 
 // Mount registers every /api/v1 route on r.
@@ -54,4 +56,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/orders/:order_no", o.get)
 	me.POST("/orders/:order_no/cancel", o.cancel)
 	me.POST("/orders/:order_no/confirm-receipt", o.confirmReceipt)
+
+	pay := &payHandlers{svc: d.Payments}
+	me.POST("/orders/:order_no/pay", pay.pay)
 }

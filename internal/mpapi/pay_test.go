@@ -1,0 +1,88 @@
+package mpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/app/apptest"
+)
+
+// The loop a shopper goes through: login → order → pay → WeChat (the
+// sandbox) takes the money → signed, encrypted notification → order paid,
+// reserved stock sold. Then the same notification delivered again changes
+// nothing, and forged ones are refused.
+func TestPayThroughTheSandbox(t *testing.T) {
+	e := apptest.Start(t)
+	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 3}).SKUs[0].ID
+	tok := e.Login("alice")
+	addr := int64(e.Post("/api/v1/addresses", tok, map[string]any{"name": "张三", "phone": "13800138000",
+		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"].(float64))
+	no := e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}},
+		"address_id": addr}).JSON(t)["order_no"].(string)
+
+	r := e.Post("/api/v1/orders/"+no+"/pay", tok, nil)
+	params := r.JSON(t)
+	if r.Status != http.StatusOK || params["signType"] != "RSA" || !strings.HasPrefix(params["package"].(string), "prepay_id=") {
+		t.Fatalf("pay: %d %s", r.Status, r.Body)
+	}
+	if r := e.Post("/api/v1/orders/"+no+"/pay", e.Token("mallory"), nil); r.Status != http.StatusNotFound {
+		t.Fatalf("someone else paying: %d %s", r.Status, r.Body)
+	}
+
+	prepayID := strings.TrimPrefix(params["package"].(string), "prepay_id=")
+	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"}); r.Status != http.StatusOK {
+		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
+	}
+	waitFor(t, "the order to be paid", func() bool {
+		return e.Get("/api/v1/orders/"+no, tok).JSON(t)["status"] == "paid"
+	})
+	checkSoldOnce(t, e, sku, no)
+
+	if r := e.Post("/api/v1/orders/"+no+"/pay", tok, nil); r.Status != http.StatusConflict || r.ErrorCode() != "order_not_payable" {
+		t.Fatalf("paying a paid order: %d %s", r.Status, r.Body)
+	}
+
+	// WeChat delivers the same notification again, five times.
+	db := e.App.DB.Conn(context.Background())
+	for range 5 {
+		if err := db.Exec("UPDATE sandbox_notifications SET delivered_at = NULL, next_attempt_at = ?", time.Now().UTC().Add(-time.Second)).Error; err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "redelivery", func() bool {
+			var pending int64
+			db.Raw("SELECT COUNT(*) FROM sandbox_notifications WHERE delivered_at IS NULL").Scan(&pending)
+			return pending == 0
+		})
+	}
+	checkSoldOnce(t, e, sku, no)
+
+	for _, body := range []string{`{}`, `not json`, `{"id":"EV-1","resource":{"ciphertext":"x"}}`} {
+		res, err := http.Post(e.URL+"/wechatpay/notify/transactions", "application/json", strings.NewReader(body))
+		if err != nil || res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("forged notification %q: %v %v", body, res, err)
+		}
+		res.Body.Close()
+	}
+	checkSoldOnce(t, e, sku, no)
+}
+
+// checkSoldOnce: the unit is sold (not reserved), once, and the order has one paid transition.
+func checkSoldOnce(t *testing.T, e *apptest.Env, sku int64, no string) {
+	t.Helper()
+	db := e.App.DB.Conn(context.Background())
+	var stock, reserved, sold, sells, paidMoves, applied int64
+	db.Raw("SELECT stock FROM skus WHERE id = ?", sku).Scan(&stock)
+	db.Raw("SELECT reserved FROM skus WHERE id = ?", sku).Scan(&reserved)
+	db.Raw("SELECT sold FROM skus WHERE id = ?", sku).Scan(&sold)
+	db.Raw("SELECT COUNT(*) FROM inventory_movements WHERE kind = 'sell' AND ref_id = ?", no).Scan(&sells)
+	db.Raw(`SELECT COUNT(*) FROM order_transitions t JOIN orders o ON o.id = t.order_id
+	        WHERE o.order_no = ? AND t.to_status = 'paid'`, no).Scan(&paidMoves)
+	db.Raw("SELECT COUNT(*) FROM payment_notifications WHERE out_trade_no = ? AND outcome = 'applied'", no).Scan(&applied)
+	if stock != 2 || reserved != 0 || sold != 1 || sells != 1 || paidMoves != 1 || applied != 1 {
+		t.Fatalf("stock %d reserved %d sold %d; %d sell movements, %d paid transitions, %d applied notifications",
+			stock, reserved, sold, sells, paidMoves, applied)
+	}
+}

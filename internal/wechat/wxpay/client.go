@@ -1,0 +1,115 @@
+package wxpay
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/wechatpay-apiv3/wechatpay-go/core"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/payments"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/jsapi"
+)
+
+// Config is a merchant's WeChat Pay credentials, in public-key mode.
+type Config struct {
+	AppID, MchID, MchSerial string
+	MchKey                  *rsa.PrivateKey
+	APIv3Key                string
+	PublicKeyID             string
+	PublicKey               *rsa.PublicKey
+	BaseURL                 string // empty: WeChat itself; in sandbox mode, the sandbox
+}
+
+// Client is Kaidian's WeChat Pay client: the official SDK for calls out and
+// for checking notifications coming in.
+type Client struct {
+	cfg    Config
+	jsapi  jsapi.JsapiApiService
+	notify *notify.Handler
+}
+
+// New builds the client. Secrets stay inside it; nothing here logs them.
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	hc := &http.Client{Timeout: 10 * time.Second}
+	if cfg.BaseURL != "" {
+		rt, err := Redirect(cfg.BaseURL, nil)
+		if err != nil {
+			return nil, err
+		}
+		hc.Transport = rt
+	}
+	c, err := core.NewClient(ctx,
+		option.WithWechatPayPublicKeyAuthCipher(cfg.MchID, cfg.MchSerial, cfg.MchKey, cfg.PublicKeyID, cfg.PublicKey),
+		option.WithHTTPClient(hc))
+	if err != nil {
+		return nil, fmt.Errorf("wxpay: %w", err)
+	}
+	h, err := notify.NewRSANotifyHandler(cfg.APIv3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(cfg.PublicKeyID, *cfg.PublicKey))
+	if err != nil {
+		return nil, fmt.Errorf("wxpay: notify handler: %w", err)
+	}
+	return &Client{cfg: cfg, jsapi: jsapi.JsapiApiService{Client: c}, notify: h}, nil
+}
+
+// AppID and MchID are what notifications must name to be ours.
+func (c *Client) AppID() string { return c.cfg.AppID }
+
+// MchID is the merchant id.
+func (c *Client) MchID() string { return c.cfg.MchID }
+
+// PrepayInput is one JSAPI payment to open.
+type PrepayInput struct {
+	OutTradeNo, Description, OpenID, NotifyURL string
+	Amount                                     int64 // fen
+	ExpiresAt                                  time.Time
+}
+
+// RequestPayment is exactly what wx.requestPayment needs.
+type RequestPayment struct {
+	AppID, TimeStamp, NonceStr, Package, SignType, PaySign, PrepayID string
+}
+
+// Prepay opens (or, with identical parameters before it expires, reopens)
+// the WeChat Pay order and signs wx.requestPayment's parameters with the
+// merchant key, as the SDK does.
+func (c *Client) Prepay(ctx context.Context, in PrepayInput) (RequestPayment, error) {
+	resp, _, err := c.jsapi.PrepayWithRequestPayment(ctx, jsapi.PrepayRequest{
+		Appid: core.String(c.cfg.AppID), Mchid: core.String(c.cfg.MchID), Description: core.String(in.Description),
+		OutTradeNo: core.String(in.OutTradeNo), TimeExpire: core.Time(in.ExpiresAt),
+		NotifyUrl: core.String(in.NotifyURL), Amount: &jsapi.Amount{Total: core.Int64(in.Amount), Currency: core.String("CNY")},
+		Payer: &jsapi.Payer{Openid: core.String(in.OpenID)},
+	})
+	if err != nil {
+		return RequestPayment{}, err
+	}
+	return RequestPayment{AppID: *resp.Appid, TimeStamp: *resp.TimeStamp, NonceStr: *resp.NonceStr,
+		Package: *resp.Package, SignType: *resp.SignType, PaySign: *resp.PaySign, PrepayID: *resp.PrepayId}, nil
+}
+
+// Notification is a verified, decrypted payment notification.
+type Notification struct {
+	ID, EventType string
+	Transaction   payments.Transaction
+}
+
+// ParseTransaction verifies a payment notification's signature and
+// timestamp and decrypts it. The SDK panics on some malformed but validly
+// signed input (a GCM nonce of the wrong length), so that becomes an error.
+func (c *Client) ParseTransaction(r *http.Request) (n Notification, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("wxpay: malformed notification: %v", p)
+		}
+	}()
+	req, err := c.notify.ParseNotifyRequest(r.Context(), r, &n.Transaction)
+	if err != nil {
+		return n, err
+	}
+	n.ID, n.EventType = req.ID, req.EventType
+	return n, nil
+}
