@@ -86,3 +86,77 @@ func checkSoldOnce(t *testing.T, e *apptest.Env, sku int64, no string) {
 			stock, reserved, sold, sells, paidMoves, applied)
 	}
 }
+
+// payOrder places a one-unit order for a fresh shopper and opens its payment;
+// it returns the order number, the prepay id and the SKU.
+func payOrder(t *testing.T, e *apptest.Env, user string, stock int64) (no, prepayID string, sku int64) {
+	t.Helper()
+	sku = e.Product(t, apptest.SKU{Price: 2990, Stock: stock}).SKUs[0].ID
+	tok := e.Login(user)
+	addr := int64(e.Post("/api/v1/addresses", tok, map[string]any{"name": "张三", "phone": "13800138000",
+		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"].(float64))
+	no = e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}},
+		"address_id": addr}).JSON(t)["order_no"].(string)
+	pkg := e.Post("/api/v1/orders/"+no+"/pay", tok, nil).JSON(t)["package"].(string)
+	return no, strings.TrimPrefix(pkg, "prepay_id="), sku
+}
+
+func sandboxNotifications(t *testing.T, e *apptest.Env) []map[string]any {
+	t.Helper()
+	var out struct{ Items []map[string]any }
+	e.Get("/sandbox/wxpay/notifications", "").Decode(t, &out)
+	return out.Items
+}
+
+// Twenty deliveries of one payment racing each other: paid once, sold once.
+func TestConcurrentNotificationsApplyOnce(t *testing.T) {
+	e := apptest.Start(t)
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
+	waitFor(t, "the first delivery", func() bool {
+		ns := sandboxNotifications(t, e)
+		return len(ns) == 1 && ns[0]["delivered"] == true
+	})
+	// Undo what the first delivery did, so the race is for the first application.
+	db := e.App.DB.Conn(context.Background())
+	for _, q := range []string{
+		"UPDATE orders SET status = 'pending_payment', transaction_id = '', paid_at = NULL WHERE order_no = '" + no + "'",
+		"DELETE FROM order_transitions WHERE to_status = 'paid'",
+		"DELETE FROM inventory_movements WHERE kind = 'sell'",
+		"UPDATE skus SET reserved = 1, sold = 0",
+		"DELETE FROM payment_notifications",
+	} {
+		if err := db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := sandboxNotifications(t, e)[0]["id"].(string)
+	var res struct{ Statuses []int }
+	e.Post("/sandbox/wxpay/notifications/"+id+"/redeliver", "", map[string]any{"times": 20}).Decode(t, &res)
+	for _, s := range res.Statuses {
+		if s != http.StatusNoContent {
+			t.Fatalf("a concurrent delivery was answered %d: %v", s, res.Statuses)
+		}
+	}
+	checkSoldOnce(t, e, sku, no)
+}
+
+// WeChat reporting another amount than the order's: recorded, not applied.
+func TestAmountMismatchIsNotApplied(t *testing.T) {
+	e := apptest.Start(t)
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success", "amount": 1})
+	waitFor(t, "the delivery", func() bool {
+		ns := sandboxNotifications(t, e)
+		return len(ns) == 1 && ns[0]["delivered"] == true
+	})
+	db := e.App.DB.Conn(context.Background())
+	var status string
+	var mismatches, reserved int64
+	db.Raw("SELECT status FROM orders WHERE order_no = ?", no).Scan(&status)
+	db.Raw("SELECT COUNT(*) FROM payment_notifications WHERE out_trade_no = ? AND outcome = 'mismatch'", no).Scan(&mismatches)
+	db.Raw("SELECT reserved FROM skus WHERE id = ?", sku).Scan(&reserved)
+	if status != "pending_payment" || mismatches != 1 || reserved != 1 {
+		t.Fatalf("status %s, %d mismatches recorded, %d reserved", status, mismatches, reserved)
+	}
+}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -46,6 +47,9 @@ func (p *pay) simulatePayment(c *gin.Context) {
 	var in struct {
 		PrepayID string `json:"prepay_id"`
 		Result   string `json:"result"`
+		// Amount, when set, is what WeChat reports as charged instead of the
+		// order's total: a way to test that merchants check amounts.
+		Amount int64 `json:"amount"`
 	}
 	if err := c.ShouldBindJSON(&in); err != nil || in.PrepayID == "" || (in.Result != "success" && in.Result != "fail") {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"prepay_id": "...", "result": "success" or "fail"}`}})
@@ -77,6 +81,9 @@ func (p *pay) simulatePayment(c *gin.Context) {
 			return res.Error
 		}
 		o.TradeState, o.TransactionID, o.SuccessTime = stateSuccess, txID, &now
+		if in.Amount > 0 {
+			o.AmountTotal = in.Amount
+		}
 		return p.enqueue(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o))
 	})
 	if err != nil {
@@ -84,6 +91,41 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": o.TradeState == stateSuccess})
+}
+
+// redeliver sends one stored notification again, `times` times at once,
+// freshly signed: POST /sandbox/wxpay/notifications/{id}/redeliver {"times": n}.
+// WeChat does deliver duplicates; this makes them on demand (tests, load).
+func (p *pay) redeliver(c *gin.Context) {
+	var in struct {
+		Times int `json:"times"`
+	}
+	if err := c.ShouldBindJSON(&in); err != nil || in.Times < 1 || in.Times > 1000 {
+		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"times": 1 to 1000}`}})
+		return
+	}
+	var n notification
+	err := p.db.Conn(c.Request.Context()).Where("notify_id = ?", c.Param("id")).Take(&n).Error
+	if database.IsNotFound(err) {
+		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "notification_not_found", "message": "no such notification"}})
+		return
+	}
+	if err != nil {
+		p.systemError(c, err)
+		return
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	statuses := make([]int, in.Times)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i], _ = p.post(c.Request.Context(), client, n)
+		}()
+	}
+	wg.Wait()
+	c.JSON(http.StatusOK, gin.H{"statuses": statuses})
 }
 
 // notifications: GET /sandbox/wxpay/notifications — everything sent and what came back.

@@ -66,6 +66,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 		s.pay.mount(r)
 		r.POST("/wxpay/pay", s.pay.simulatePayment)
 		r.GET("/wxpay/notifications", s.pay.notifications)
+		r.POST("/wxpay/notifications/:id/redeliver", s.pay.redeliver)
 	}
 	r.POST("/wx/login", s.wxLogin)
 	r.GET("/sns/jscode2session", s.jscode2session)
