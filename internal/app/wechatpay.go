@@ -9,6 +9,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
 
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/webhook"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
 )
@@ -64,4 +65,29 @@ func (g gatewayAdapter) Prepay(ctx context.Context, in payment.PrepayInput) (pay
 	}
 	return payment.RequestPayment{AppID: rp.AppID, TimeStamp: rp.TimeStamp, NonceStr: rp.NonceStr,
 		Package: rp.Package, SignType: rp.SignType, PaySign: rp.PaySign}, nil
+}
+
+// reconcilerAdapter lets the payment package query and close WeChat Pay orders.
+type reconcilerAdapter struct{ c *wxpay.Client }
+
+func (r reconcilerAdapter) Query(ctx context.Context, outTradeNo string) (payment.Transaction, error) {
+	t, err := r.c.Query(ctx, outTradeNo)
+	if errors.Is(err, wxpay.ErrNotFound) {
+		return payment.Transaction{}, payment.ErrNeverOpened
+	}
+	if err != nil {
+		return payment.Transaction{}, err
+	}
+	return webhook.FromSDK(t), nil
+}
+
+func (r reconcilerAdapter) Close(ctx context.Context, outTradeNo string) error {
+	err := r.c.Close(ctx, outTradeNo)
+	switch {
+	case errors.Is(err, wxpay.ErrAlreadyPaid):
+		return payment.ErrAlreadyPaid
+	case errors.Is(err, wxpay.ErrNotFound):
+		return payment.ErrNeverOpened
+	}
+	return err
 }

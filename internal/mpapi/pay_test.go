@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/config"
 )
 
 // The loop a shopper goes through: login → order → pay → WeChat (the
@@ -159,4 +160,46 @@ func TestAmountMismatchIsNotApplied(t *testing.T) {
 	if status != "pending_payment" || mismatches != 1 || reserved != 1 {
 		t.Fatalf("status %s, %d mismatches recorded, %d reserved", status, mismatches, reserved)
 	}
+}
+
+func fastExpiry(c *config.Config) { c.ExpirySweep = 200 * time.Millisecond }
+
+func overdue(t *testing.T, e *apptest.Env, no string) {
+	t.Helper()
+	if err := e.App.DB.Conn(context.Background()).Exec("UPDATE orders SET expires_at = ? WHERE order_no = ?",
+		time.Now().UTC().Add(-time.Second), no).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func orderStatus(e *apptest.Env, no string) (status, wechat string) {
+	db := e.App.DB.Conn(context.Background())
+	db.Raw("SELECT status FROM orders WHERE order_no = ?", no).Scan(&status)
+	db.Raw("SELECT trade_state FROM sandbox_pay_orders WHERE out_trade_no = ?", no).Scan(&wechat)
+	return status, wechat
+}
+
+// An unpaid order closes at its deadline on both sides: WeChat's order is
+// closed first, so no payment can land after the stock is released.
+func TestExpiryClosesTheWeChatOrderFirst(t *testing.T) {
+	e := apptest.Start(t, fastExpiry)
+	no, _, _ := payOrder(t, e, "alice", 3)
+	overdue(t, e, no)
+	waitFor(t, "expiry", func() bool { s, _ := orderStatus(e, no); return s == "closed" })
+	if _, wechat := orderStatus(e, no); wechat != "CLOSED" {
+		t.Fatalf("WeChat side is %s", wechat)
+	}
+}
+
+// A payment whose notification never came is found when the order falls due:
+// the order is paid, not closed.
+func TestLostNotificationIsRecoveredAtTheDeadline(t *testing.T) {
+	e := apptest.Start(t, fastExpiry)
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success", "notify": false}); r.Status != http.StatusOK {
+		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
+	}
+	overdue(t, e, no)
+	waitFor(t, "reconciliation", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
+	checkSoldOnce(t, e, sku, no)
 }

@@ -75,5 +75,9 @@ func New(d Deps) *Service {
 	}
 }
 
+// UsePaymentCloser wires the payment side in after both services exist (the
+// payment service is built on top of this one).
+func (s *Service) UsePaymentCloser(pc PaymentCloser) { s.payments = pc }
+
 // SetClock replaces the service's clock (tests of expiry).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -38,17 +38,18 @@ type Merchant struct {
 
 // Service is the payment use cases.
 type Service struct {
-	db        *database.DB
-	orders    *order.Service
-	customers *customer.Service
-	gateway   Gateway
-	merchant  Merchant
-	now       func() time.Time
+	db         *database.DB
+	orders     *order.Service
+	customers  *customer.Service
+	gateway    Gateway
+	reconciler Reconciler
+	merchant   Merchant
+	now        func() time.Time
 }
 
 // New builds the service.
-func New(db *database.DB, orders *order.Service, customers *customer.Service, gw Gateway, m Merchant) *Service {
-	return &Service{db: db, orders: orders, customers: customers, gateway: gw, merchant: m,
+func New(db *database.DB, orders *order.Service, customers *customer.Service, gw Gateway, rec Reconciler, m Merchant) *Service {
+	return &Service{db: db, orders: orders, customers: customers, gateway: gw, reconciler: rec, merchant: m,
 		now: func() time.Time { return time.Now().UTC() }}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/payments"
 
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -33,15 +34,8 @@ func (h *Handlers) transactions(c *gin.Context) {
 		c.JSON(http.StatusUnauthorized, gin.H{"code": "FAIL", "message": "signature or content invalid"})
 		return
 	}
-	t := n.Transaction
-	tx := payment.Transaction{NotifyID: n.ID, EventType: n.EventType, AppID: str(t.Appid), MchID: str(t.Mchid),
-		OutTradeNo: str(t.OutTradeNo), TransactionID: str(t.TransactionId), TradeState: str(t.TradeState)}
-	if t.Amount != nil && t.Amount.Total != nil {
-		tx.Total = *t.Amount.Total
-	}
-	if t.SuccessTime != nil {
-		tx.SuccessTime = parseTime(*t.SuccessTime)
-	}
+	tx := FromSDK(n.Transaction)
+	tx.NotifyID, tx.EventType = n.ID, n.EventType
 	outcome, err := h.Payments.ApplyNotification(c.Request.Context(), httpx.Logger(c), tx)
 	if err != nil {
 		httpx.Logger(c).Error("wechat pay notification not applied; WeChat will retry", "error", err.Error(), "notify_id", n.ID)
@@ -50,6 +44,20 @@ func (h *Handlers) transactions(c *gin.Context) {
 	}
 	httpx.Logger(c).Info("wechat pay notification", "notify_id", n.ID, "out_trade_no", tx.OutTradeNo, "outcome", outcome)
 	c.Status(http.StatusNoContent)
+}
+
+// FromSDK converts the SDK's Transaction (a notification's resource, or a
+// query's answer) into the payment package's.
+func FromSDK(t payments.Transaction) payment.Transaction {
+	tx := payment.Transaction{AppID: str(t.Appid), MchID: str(t.Mchid), OutTradeNo: str(t.OutTradeNo),
+		TransactionID: str(t.TransactionId), TradeState: str(t.TradeState)}
+	if t.Amount != nil && t.Amount.Total != nil {
+		tx.Total = *t.Amount.Total
+	}
+	if t.SuccessTime != nil {
+		tx.SuccessTime = parseTime(*t.SuccessTime)
+	}
+	return tx
 }
 
 func str(p *string) string {

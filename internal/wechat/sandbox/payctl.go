@@ -50,6 +50,8 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		// Amount, when set, is what WeChat reports as charged instead of the
 		// order's total: a way to test that merchants check amounts.
 		Amount int64 `json:"amount"`
+		// Notify false pays without notifying, as when WeChat's notification is lost.
+		Notify *bool `json:"notify"`
 	}
 	if err := c.ShouldBindJSON(&in); err != nil || in.PrepayID == "" || (in.Result != "success" && in.Result != "fail") {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"prepay_id": "...", "result": "success" or "fail"}`}})
@@ -83,6 +85,9 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		o.TradeState, o.TransactionID, o.SuccessTime = stateSuccess, txID, &now
 		if in.Amount > 0 {
 			o.AmountTotal = in.Amount
+		}
+		if in.Notify != nil && !*in.Notify {
+			return nil
 		}
 		return p.enqueue(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o))
 	})

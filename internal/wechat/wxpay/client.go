@@ -3,6 +3,7 @@ package wxpay
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -112,4 +113,35 @@ func (c *Client) ParseTransaction(r *http.Request) (n Notification, err error) {
 	}
 	n.ID, n.EventType = req.ID, req.EventType
 	return n, nil
+}
+
+// ErrNotFound is WeChat Pay not knowing the order (ORDER_NOT_EXIST): it was never prepaid.
+var ErrNotFound = errors.New("wxpay: order not found")
+
+// ErrAlreadyPaid is WeChat Pay refusing to close a paid order (ORDERPAID).
+var ErrAlreadyPaid = errors.New("wxpay: order already paid")
+
+// Query asks WeChat Pay for an order's state by our order number.
+func (c *Client) Query(ctx context.Context, outTradeNo string) (payments.Transaction, error) {
+	tx, _, err := c.jsapi.QueryOrderByOutTradeNo(ctx, jsapi.QueryOrderByOutTradeNoRequest{
+		OutTradeNo: core.String(outTradeNo), Mchid: core.String(c.cfg.MchID)})
+	if core.IsAPIError(err, "ORDER_NOT_EXIST") || core.IsAPIError(err, "ORDERNOTEXIST") {
+		return payments.Transaction{}, ErrNotFound
+	}
+	if err != nil {
+		return payments.Transaction{}, err
+	}
+	return *tx, nil
+}
+
+// Close closes an unpaid WeChat Pay order so it can no longer be paid.
+func (c *Client) Close(ctx context.Context, outTradeNo string) error {
+	_, err := c.jsapi.CloseOrder(ctx, jsapi.CloseOrderRequest{OutTradeNo: core.String(outTradeNo), Mchid: core.String(c.cfg.MchID)})
+	switch {
+	case core.IsAPIError(err, "ORDERPAID"):
+		return ErrAlreadyPaid
+	case core.IsAPIError(err, "ORDER_NOT_EXIST"), core.IsAPIError(err, "ORDERNOTEXIST"):
+		return ErrNotFound
+	}
+	return err
 }

@@ -1,0 +1,63 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/kaidian/kaidian/internal/order"
+)
+
+// ErrNeverOpened is what a Gateway answers for an order WeChat Pay does not
+// know; ErrAlreadyPaid is its answer to closing a paid one.
+var (
+	ErrNeverOpened = errors.New("payment: not known to WeChat Pay")
+	ErrAlreadyPaid = errors.New("payment: already paid at WeChat Pay")
+)
+
+// Reconciler is the part of a Gateway that asks and closes.
+type Reconciler interface {
+	// Query returns the order as WeChat Pay sees it, or ErrNeverOpened.
+	Query(ctx context.Context, outTradeNo string) (Transaction, error)
+	// Close closes it at WeChat Pay; ErrAlreadyPaid if the money came in.
+	Close(ctx context.Context, outTradeNo string) error
+}
+
+// CloseUnpaid is what the order expiry asks before closing an unpaid order
+// (order.PaymentCloser): WeChat Pay is queried and its order closed, so no
+// payment can land after our stock is released. If WeChat says the order
+// was paid meanwhile (its notification lost or late), the payment is applied
+// through the same path as a notification and paid=true keeps the order open.
+func (s *Service) CloseUnpaid(ctx context.Context, o order.Order) (paid bool, err error) {
+	tx, err := s.reconciler.Query(ctx, o.OrderNo)
+	switch {
+	case errors.Is(err, ErrNeverOpened):
+		return false, nil // never prepaid: nothing to close at WeChat
+	case err != nil:
+		return false, err // WeChat unreachable: try again later rather than risk a late payment
+	case tx.TradeState == "SUCCESS":
+		return true, s.applyQueried(ctx, tx)
+	case tx.TradeState == "CLOSED":
+		return false, nil
+	}
+	err = s.reconciler.Close(ctx, o.OrderNo)
+	if errors.Is(err, ErrAlreadyPaid) {
+		if tx, err = s.reconciler.Query(ctx, o.OrderNo); err != nil {
+			return false, err
+		}
+		return true, s.applyQueried(ctx, tx)
+	}
+	if errors.Is(err, ErrNeverOpened) {
+		return false, nil
+	}
+	return false, err
+}
+
+// applyQueried applies a payment found by query as if it were notified; its
+// record id is derived from the transaction, so it counts once however often
+// it is found.
+func (s *Service) applyQueried(ctx context.Context, tx Transaction) error {
+	tx.NotifyID, tx.EventType = "QUERY-"+tx.TransactionID, "QUERY"
+	_, err := s.ApplyNotification(ctx, slog.Default(), tx)
+	return err
+}
