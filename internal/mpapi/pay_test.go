@@ -203,3 +203,46 @@ func TestLostNotificationIsRecoveredAtTheDeadline(t *testing.T) {
 	waitFor(t, "reconciliation", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
 	checkSoldOnce(t, e, sku, no)
 }
+
+// A payment that lands after the shopper cancelled revives the order when
+// its stock is still there.
+func TestPaymentAfterCancelRevivesTheOrder(t *testing.T) {
+	e := apptest.Start(t)
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	tok := e.Login("alice")
+	if r := e.Post("/api/v1/orders/"+no+"/cancel", tok, nil); r.JSON(t)["status"] != "closed" {
+		t.Fatalf("cancel: %s", r.Body)
+	}
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
+	waitFor(t, "the late payment", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
+	checkSoldOnce(t, e, sku, no)
+	history := e.Get("/api/v1/orders/"+no, tok).JSON(t)["history"].([]any)
+	last := history[len(history)-1].(map[string]any)
+	if last["from"] != "closed" || !strings.Contains(last["reason"].(string), "revived") {
+		t.Fatalf("revival not visible on the order: %v", last)
+	}
+}
+
+// If the stock went to someone else meanwhile, the late payment is never
+// dropped: it is not applied, and WeChat keeps redelivering it (automatic
+// refunds come with the refund work).
+func TestPaymentAfterCancelWithoutStockIsKept(t *testing.T) {
+	e := apptest.Start(t)
+	no, prepayID, sku := payOrder(t, e, "alice", 1)
+	e.Post("/api/v1/orders/"+no+"/cancel", e.Login("alice"), nil)
+	bob, addr := shopperWithAddress(t, e, "bob")
+	if r := e.Post("/api/v1/orders", bob, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addr}); r.Status != http.StatusCreated {
+		t.Fatalf("bob takes the last unit: %d %s", r.Status, r.Body)
+	}
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
+	waitFor(t, "a refused delivery", func() bool {
+		ns := sandboxNotifications(t, e)
+		return len(ns) == 1 && ns[0]["last_status"] == float64(http.StatusInternalServerError)
+	})
+	if s, _ := orderStatus(e, no); s != "closed" {
+		t.Fatalf("order is %s", s)
+	}
+	if ns := sandboxNotifications(t, e); ns[0]["delivered"] != false {
+		t.Fatalf("the payment was acknowledged without being kept: %v", ns[0])
+	}
+}

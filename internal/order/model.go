@@ -29,7 +29,9 @@ var transitions = map[Status][]Status{
 	StatusPaid:           {StatusShipped},
 	StatusShipped:        {StatusCompleted},
 	StatusCompleted:      nil,
-	StatusClosed:         nil,
+	// A payment that lands after the order closed revives it when its stock
+	// can still be reserved (payment.Service); nothing else reopens an order.
+	StatusClosed: {StatusPaid},
 }
 
 // CanMove reports whether the state machine allows from → to.

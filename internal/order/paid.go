@@ -53,12 +53,29 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (o Order, duplicate b
 			return nil
 		case o.TransactionID != "":
 			return ErrOtherPayment.With("order_no", o.OrderNo)
-		case o.Status == StatusClosed:
-			return ErrPaidAfterClose.With("order_no", o.OrderNo)
 		case p.Amount != o.PayAmount:
 			return ErrAmountMismatch.With("order_no", o.OrderNo).With("paid", p.Amount).With("expected", o.PayAmount)
 		}
-		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, "paid, transaction "+p.TransactionID); err != nil {
+		reason := "paid, transaction " + p.TransactionID
+		items, err := s.items(ctx, []int64{o.ID})
+		if err != nil {
+			return err
+		}
+		o.Items = items[o.ID]
+		if o.Status == StatusClosed {
+			// The money came after the order closed and its stock went back.
+			// Take the stock again if it is still there; if not, the caller
+			// refunds the payment (ErrPaidAfterClose, nothing changed here).
+			err := s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
+			if errs.Is(err, inventory.ErrOutOfStock.Code) {
+				return ErrPaidAfterClose.With("order_no", o.OrderNo)
+			}
+			if err != nil {
+				return err
+			}
+			reason = "paid after it closed; revived, transaction " + p.TransactionID
+		}
+		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
 			return err
 		}
 		paidAt := p.PaidAt.UTC()
@@ -67,11 +84,6 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (o Order, duplicate b
 			return fmt.Errorf("record transaction: %w", err)
 		}
 		o.TransactionID, o.PaidAt = p.TransactionID, &paidAt
-		items, err := s.items(ctx, []int64{o.ID})
-		if err != nil {
-			return err
-		}
-		o.Items = items[o.ID]
 		return s.inventory.Sell(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
 	})
 	return o, duplicate, err

@@ -76,6 +76,7 @@ func TestStateMachine(t *testing.T) {
 		{StatusPendingPayment, StatusClosed}: true,
 		{StatusPaid, StatusShipped}:          true,
 		{StatusShipped, StatusCompleted}:     true,
+		{StatusClosed, StatusPaid}:           true, // a late payment revives the order
 	}
 	all := []Status{StatusPendingPayment, StatusPaid, StatusShipped, StatusCompleted, StatusClosed}
 	for _, from := range all {
