@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -121,16 +122,24 @@ func (p *pay) redeliver(c *gin.Context) {
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	statuses := make([]int, in.Times)
+	took := make([]time.Duration, in.Times)
 	var wg sync.WaitGroup
+	start := time.Now()
 	for i := range statuses {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			t0 := time.Now()
 			statuses[i], _ = p.post(c.Request.Context(), client, n)
+			took[i] = time.Since(t0)
 		}()
 	}
 	wg.Wait()
-	c.JSON(http.StatusOK, gin.H{"statuses": statuses})
+	elapsed := time.Since(start)
+	slices.Sort(took)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	c.JSON(http.StatusOK, gin.H{"statuses": statuses, "per_second": float64(in.Times) / elapsed.Seconds(),
+		"p50_ms": ms(took[len(took)/2]), "p99_ms": ms(took[len(took)*99/100]), "max_ms": ms(took[len(took)-1])})
 }
 
 // notifications: GET /sandbox/wxpay/notifications — everything sent and what came back.
