@@ -113,7 +113,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	})
 	a.Login = auth.NewLogin(sessionAdapter{a.wechatClient(selfURL)}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
-		if a.Sandbox, err = newSandbox(db, log, cfg.DataDir); err != nil {
+		if a.Sandbox, err = newSandbox(db, log, cfg); err != nil {
 			return nil, err
 		}
 	}

@@ -19,13 +19,14 @@ import (
 
 // newSandbox builds the fake WeChat with its WeChat Pay keys, generated on
 // first start under dataDir/sandbox.
-func newSandbox(db *database.DB, log *slog.Logger, dataDir string) (*sandbox.Server, error) {
-	keys, err := sandbox.LoadOrCreatePayKeys(dataDir)
+func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.Server, error) {
+	keys, err := sandbox.LoadOrCreatePayKeys(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
 	sb := sandbox.New(db, log)
 	sb.EnablePay(keys)
+	sb.SetRetryScale(cfg.SandboxRetryScale)
 	return sb, nil
 }
 
@@ -45,7 +46,7 @@ func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln n
 	r.Use(httpx.Recover(), httpx.Observe(log, metrics.New()), httpx.LimitBody(cfg.MaxBodyBytes))
 	r.NoRoute(httpx.NoRoute)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	sb, err := newSandbox(db, log, cfg.DataDir)
+	sb, err := newSandbox(db, log, cfg)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,10 @@ type Config struct {
 	PayPublicKeyID   string // KAIDIAN_WECHATPAY_PUBLIC_KEY_ID: PUB_KEY_ID_…
 	PayPublicKeyFile string // KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: WeChat Pay's public key (PEM)
 
+	// SandboxRetryScale compresses the sandbox's notification retry schedule
+	// (WeChat's 15 s … 6 h): 0.001 makes the first retry come after 15 ms.
+	SandboxRetryScale float64 // KAIDIAN_SANDBOX_RETRY_SCALE
+
 	ExpirySweep     time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
 	MaxBodyBytes    int64         // KAIDIAN_MAX_BODY_BYTES
@@ -136,6 +140,19 @@ func (p *parser) int(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+func (p *parser) float(name string, def float64) float64 {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 || f > 1000 {
+		p.fail(name, "must be a positive number such as 0.001")
+		return def
+	}
+	return f
 }
 
 func (p *parser) bool(name string, def bool) bool {

@@ -42,11 +42,12 @@ func TestWeChatCredentialsNeedPaymentCredentials(t *testing.T) {
 
 func TestMalformedValuesAreRefused(t *testing.T) {
 	for name, value := range map[string]string{
-		"KAIDIAN_JWT_TTL":        "soon",
-		"KAIDIAN_EXPIRY_SWEEP":   "1ms",
-		"KAIDIAN_MAX_BODY_BYTES": "-1",
-		"KAIDIAN_DEMO":           "maybe",
-		"KAIDIAN_JWT_SECRET":     "short",
+		"KAIDIAN_JWT_TTL":             "soon",
+		"KAIDIAN_EXPIRY_SWEEP":        "1ms",
+		"KAIDIAN_MAX_BODY_BYTES":      "-1",
+		"KAIDIAN_DEMO":                "maybe",
+		"KAIDIAN_JWT_SECRET":          "short",
+		"KAIDIAN_SANDBOX_RETRY_SCALE": "-1",
 	} {
 		if _, err := parse(env(map[string]string{name: value})); err == nil {
 			t.Errorf("%s=%q accepted", name, value)

@@ -246,3 +246,28 @@ func TestPaymentAfterCancelWithoutStockIsKept(t *testing.T) {
 		t.Fatalf("the payment was acknowledged without being kept: %v", ns[0])
 	}
 }
+
+// If recording the payment fails (here: its table is briefly gone), the
+// notification is answered 5xx, nothing is kept, and WeChat's retry later
+// succeeds.
+func TestFailedCommitIsRetriedByWeChat(t *testing.T) {
+	e := apptest.Start(t, func(c *config.Config) { c.SandboxRetryScale = 0.01 })
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	db := e.App.DB.Conn(context.Background())
+	if err := db.Exec("ALTER TABLE payment_notifications RENAME TO payment_notifications_away").Error; err != nil {
+		t.Fatal(err)
+	}
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
+	waitFor(t, "a failed delivery", func() bool {
+		ns := sandboxNotifications(t, e)
+		return len(ns) == 1 && ns[0]["last_status"] == float64(http.StatusInternalServerError)
+	})
+	if s, _ := orderStatus(e, no); s != "pending_payment" {
+		t.Fatalf("a failed commit left the order %s", s)
+	}
+	if err := db.Exec("ALTER TABLE payment_notifications_away RENAME TO payment_notifications").Error; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the retry", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
+	checkSoldOnce(t, e, sku, no)
+}

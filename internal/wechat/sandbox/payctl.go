@@ -13,7 +13,8 @@ import (
 )
 
 // SetRetryScale compresses (or stretches) WeChat's notification retry
-// schedule: 0.001 turns its 15 s first retry into 15 ms. For tests and demos.
+// schedule: 0.001 turns its 15 s first retry into 15 ms. For tests and demos;
+// call it before Run.
 func (s *Server) SetRetryScale(f float64) {
 	if s.pay != nil && f > 0 {
 		s.pay.retryScale = f
