@@ -27,6 +27,7 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 	sb := sandbox.New(db, log)
 	sb.EnablePay(keys)
 	sb.SetRetryScale(cfg.SandboxRetryScale)
+	sb.SetRefundDelay(cfg.SandboxRefundDelay)
 	return sb, nil
 }
 

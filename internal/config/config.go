@@ -42,6 +42,8 @@ type Config struct {
 	// SandboxRetryScale compresses the sandbox's notification retry schedule
 	// (WeChat's 15 s … 6 h): 0.001 makes the first retry come after 15 ms.
 	SandboxRetryScale float64 // KAIDIAN_SANDBOX_RETRY_SCALE
+	// SandboxRefundDelay is how long sandbox refunds stay PROCESSING.
+	SandboxRefundDelay time.Duration // KAIDIAN_SANDBOX_REFUND_DELAY
 
 	ExpirySweep     time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
@@ -64,26 +66,27 @@ func FromEnv() (Config, error) { return parse(os.Getenv) }
 func parse(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		Addr:              p.str("KAIDIAN_ADDR", ":8080"),
-		DataDir:           p.str("KAIDIAN_DATA_DIR", "./data"),
-		DatabaseURL:       p.str("KAIDIAN_DATABASE_URL", ""),
-		PublicURL:         strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
-		LogLevel:          p.str("KAIDIAN_LOG_LEVEL", "info"),
-		JWTSecret:         p.str("KAIDIAN_JWT_SECRET", ""),
-		JWTTTL:            p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
-		WechatAppID:       p.str("KAIDIAN_WECHAT_APPID", ""),
-		WechatAppSecret:   p.str("KAIDIAN_WECHAT_APPSECRET", ""),
-		WechatAPIBase:     strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
-		PayMchID:          p.str("KAIDIAN_WECHATPAY_MCHID", ""),
-		PayMchSerial:      p.str("KAIDIAN_WECHATPAY_MCH_SERIAL", ""),
-		PayMchKeyFile:     p.str("KAIDIAN_WECHATPAY_MCH_KEY_FILE", ""),
-		PayAPIv3Key:       p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
-		PayPublicKeyID:    p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
-		PayPublicKeyFile:  p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
-		SandboxRetryScale: p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
-		ExpirySweep:       p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
-		ShutdownTimeout:   p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
-		MaxBodyBytes:      int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
+		Addr:               p.str("KAIDIAN_ADDR", ":8080"),
+		DataDir:            p.str("KAIDIAN_DATA_DIR", "./data"),
+		DatabaseURL:        p.str("KAIDIAN_DATABASE_URL", ""),
+		PublicURL:          strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
+		LogLevel:           p.str("KAIDIAN_LOG_LEVEL", "info"),
+		JWTSecret:          p.str("KAIDIAN_JWT_SECRET", ""),
+		JWTTTL:             p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
+		WechatAppID:        p.str("KAIDIAN_WECHAT_APPID", ""),
+		WechatAppSecret:    p.str("KAIDIAN_WECHAT_APPSECRET", ""),
+		WechatAPIBase:      strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
+		PayMchID:           p.str("KAIDIAN_WECHATPAY_MCHID", ""),
+		PayMchSerial:       p.str("KAIDIAN_WECHATPAY_MCH_SERIAL", ""),
+		PayMchKeyFile:      p.str("KAIDIAN_WECHATPAY_MCH_KEY_FILE", ""),
+		PayAPIv3Key:        p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
+		PayPublicKeyID:     p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
+		PayPublicKeyFile:   p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
+		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
+		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
+		ExpirySweep:        p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
+		ShutdownTimeout:    p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
+		MaxBodyBytes:       int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {

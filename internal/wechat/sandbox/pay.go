@@ -34,7 +34,8 @@ type pay struct {
 	now    func() time.Time
 	prefix string // where the routes are mounted, stripped before verifying signatures
 
-	retryScale float64 // 1 is WeChat's schedule; tests compress it
+	retryScale  float64       // 1 is WeChat's schedule; tests compress it
+	refundDelay time.Duration // how long a refund stays PROCESSING
 }
 
 type payOrder struct {
@@ -72,6 +73,8 @@ func (p *pay) mount(r *gin.RouterGroup) {
 	v3.GET("/pay/transactions/out-trade-no/:otn", p.queryByOutTradeNo)
 	v3.GET("/pay/transactions/id/:tid", p.queryByID)
 	v3.POST("/pay/transactions/out-trade-no/:otn/close", p.close)
+	v3.POST("/refund/domestic/refunds", p.createRefund)
+	v3.GET("/refund/domestic/refunds/:no", p.queryRefund)
 }
 
 const bodyKey = "sandbox.body"

@@ -21,6 +21,16 @@ func (s *Server) SetRetryScale(f float64) {
 	}
 }
 
+// DefaultRefundDelay is how long a sandbox refund stays PROCESSING.
+const DefaultRefundDelay = 3 * time.Second
+
+// SetRefundDelay sets how long refunds take to succeed; call it before Run.
+func (s *Server) SetRefundDelay(d time.Duration) {
+	if s.pay != nil && d >= 0 {
+		s.pay.refundDelay = d
+	}
+}
+
 // Run delivers due notifications until ctx ends. It is what WeChat's
 // notification service does; with several replicas each runs it and the
 // claim in deliverDue keeps every attempt single.
@@ -36,6 +46,7 @@ func (s *Server) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			s.pay.completeDueRefunds(ctx)
 			s.pay.deliverDue(ctx, client)
 		}
 	}
