@@ -71,76 +71,62 @@ func New(db *database.DB) *Service {
 
 // Reserve holds stock for every line, all or nothing: if any SKU lacks stock
 // the whole call fails with ErrOutOfStock naming it, and (the caller's
-// transaction rolling back) nothing is held. Lines are taken in SKU id order
-// so two orders for the same SKUs can never deadlock each other.
+// transaction rolling back) nothing is held.
 func (s *Service) Reserve(ctx context.Context, lines []Line, ref Ref, actor string) error {
-	lines = merged(lines)
-	return s.db.Tx(ctx, func(ctx context.Context) error {
-		for _, l := range lines {
-			// One guarded statement: it decrements only while enough remains,
-			// and the returned row (none when the guard failed) is checked.
-			var after []int64
-			err := s.db.Conn(ctx).Raw(
-				`UPDATE skus SET stock = stock - ?, reserved = reserved + ?, updated_at = ?
-				 WHERE id = ? AND stock >= ? RETURNING stock`,
-				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
-			if err != nil {
-				return fmt.Errorf("reserve sku %d: %w", l.SKUID, err)
-			}
-			if len(after) == 0 {
-				return ErrOutOfStock.With("sku_id", l.SKUID)
-			}
-			if err := s.record(ctx, l.SKUID, KindReserve, -l.Quantity, after[0], "", ref, actor); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.apply(ctx, lines, guarded{
+		kind: KindReserve, set: "stock = stock - ?, reserved = reserved + ?", guard: "stock >= ?", sign: -1,
+		short: func(l Line) error { return ErrOutOfStock.With("sku_id", l.SKUID) },
+	}, "", ref, actor)
 }
 
 // Release returns held stock for every line (an unpaid order closed).
 func (s *Service) Release(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
-	lines = merged(lines)
-	return s.db.Tx(ctx, func(ctx context.Context) error {
-		for _, l := range lines {
-			var after []int64
-			err := s.db.Conn(ctx).Raw(
-				`UPDATE skus SET stock = stock + ?, reserved = reserved - ?, updated_at = ?
-				 WHERE id = ? AND reserved >= ? RETURNING stock`,
-				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
-			if err != nil {
-				return fmt.Errorf("release sku %d: %w", l.SKUID, err)
-			}
-			if len(after) == 0 {
-				return fmt.Errorf("release sku %d: fewer than %d units reserved", l.SKUID, l.Quantity)
-			}
-			if err := s.record(ctx, l.SKUID, KindRelease, l.Quantity, after[0], reason, ref, actor); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.apply(ctx, lines, guarded{
+		kind: KindRelease, set: "stock = stock + ?, reserved = reserved - ?", guard: "reserved >= ?", sign: 1,
+	}, reason, ref, actor)
 }
 
 // Sell turns held stock into sold stock for every line (an order was paid).
 // Available stock does not change, so each line's movement has quantity 0;
 // it is still written so the ledger tells the whole story of the units.
 func (s *Service) Sell(ctx context.Context, lines []Line, ref Ref, actor string) error {
+	return s.apply(ctx, lines, guarded{
+		kind: KindSell, set: "reserved = reserved - ?, sold = sold + ?", guard: "reserved >= ?", sign: 0,
+	}, "paid", ref, actor)
+}
+
+// guarded describes one kind of order-driven stock move: the two column
+// changes (both by the line's quantity), the guard that must hold, the sign
+// of the change to available stock, and the error when the guard fails
+// (nil: a bug, since holds are always released or sold in full).
+type guarded struct {
+	kind       Kind
+	set, guard string
+	sign       int64
+	short      func(Line) error
+}
+
+// apply moves every line with one guarded statement each, its returned row
+// checked (none means the guard failed), taking SKUs in id order so two
+// orders for the same SKUs never deadlock, and records each movement.
+func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason string, ref Ref, actor string) error {
 	lines = merged(lines)
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		for _, l := range lines {
 			var after []int64
 			err := s.db.Conn(ctx).Raw(
-				`UPDATE skus SET reserved = reserved - ?, sold = sold + ?, updated_at = ?
-				 WHERE id = ? AND reserved >= ? RETURNING stock`,
+				"UPDATE skus SET "+g.set+", updated_at = ? WHERE id = ? AND "+g.guard+" RETURNING stock",
 				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
 			if err != nil {
-				return fmt.Errorf("sell sku %d: %w", l.SKUID, err)
+				return fmt.Errorf("%s sku %d: %w", g.kind, l.SKUID, err)
 			}
 			if len(after) == 0 {
-				return fmt.Errorf("sell sku %d: fewer than %d units reserved", l.SKUID, l.Quantity)
+				if g.short != nil {
+					return g.short(l)
+				}
+				return fmt.Errorf("%s sku %d: fewer than %d units held", g.kind, l.SKUID, l.Quantity)
 			}
-			if err := s.record(ctx, l.SKUID, KindSell, 0, after[0], "paid", ref, actor); err != nil {
+			if err := s.record(ctx, l.SKUID, g.kind, g.sign*l.Quantity, after[0], reason, ref, actor); err != nil {
 				return err
 			}
 		}
