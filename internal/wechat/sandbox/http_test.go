@@ -1,8 +1,18 @@
 package sandbox_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
 	"fmt"
+	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"net/http"
 	"strings"
 )
@@ -19,4 +29,27 @@ func postJSON(url, body string) (map[string]any, error) {
 	}
 	var m map[string]any
 	return m, json.NewDecoder(res.Body).Decode(&m)
+}
+
+// serve runs a sandbox over real HTTP with its delivery loop, until the test
+// ends, and returns its base URL. keys nil leaves WeChat Pay off; setup runs
+// before the loop starts (retry scale, refund delay, clock).
+func serve(t *testing.T, keys *sandbox.PayKeys, setup func(*sandbox.Server)) (*sandbox.Server, string) {
+	t.Helper()
+	gin.SetMode(gin.ReleaseMode)
+	sb := sandbox.New(dbtest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if keys != nil {
+		sb.EnablePay(keys)
+	}
+	if setup != nil {
+		setup(sb)
+	}
+	r := gin.New()
+	sb.Mount(r.Group("/sandbox"))
+	srv := httptest.NewServer(r)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { sb.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	return sb, srv.URL + "/sandbox"
 }

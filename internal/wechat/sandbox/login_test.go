@@ -4,19 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
-	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
@@ -24,13 +18,7 @@ import (
 // newSandbox serves the sandbox over real HTTP and returns its base URL.
 func newSandbox(t *testing.T) (*sandbox.Server, string) {
 	t.Helper()
-	gin.SetMode(gin.ReleaseMode)
-	sb := sandbox.New(dbtest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	r := gin.New()
-	sb.Mount(r.Group("/sandbox"))
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
-	return sb, srv.URL + "/sandbox"
+	return serve(t, nil, nil)
 }
 
 // code asks the sandbox for what wx.login() returns to user.

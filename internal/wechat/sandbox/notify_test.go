@@ -3,8 +3,6 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,14 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/jsapi"
 
-	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
 
@@ -67,26 +63,16 @@ func TestPaymentNotificationIsSignedEncryptedAndRetried(t *testing.T) {
 	shop := httptest.NewServer(m.handler(keys))
 	t.Cleanup(shop.Close)
 
-	gin.SetMode(gin.ReleaseMode)
-	sb := sandbox.New(dbtest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sb.EnablePay(keys)
-	sb.SetRetryScale(0.001) // 15 s → 15 ms
-	r := gin.New()
-	sb.Mount(r.Group("/sandbox"))
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	go sb.Run(ctx)
-	t.Cleanup(cancel)
+	_, base := serve(t, keys, func(sb *sandbox.Server) { sb.SetRetryScale(0.001) }) // 15 s → 15 ms
 
-	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, srv.URL+"/sandbox", keys.MerchantKey)}
+	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}
 	req := prepayRequest(keys, "2026112200000010", 2990)
 	req.NotifyUrl = core.String(shop.URL + "/wechatpay/notify/transactions")
 	prepay, _, err := svc.Prepay(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.Post(srv.URL+"/sandbox/wxpay/pay", "application/json",
+	res, err := http.Post(base+"/wxpay/pay", "application/json",
 		strings.NewReader(`{"prepay_id":"`+*prepay.PrepayId+`","result":"success"}`))
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("simulate pay: %v %v", res, err)
@@ -122,7 +108,7 @@ func TestPaymentNotificationIsSignedEncryptedAndRetried(t *testing.T) {
 		} `json:"items"`
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		res, err := http.Get(srv.URL + "/sandbox/wxpay/notifications")
+		res, err := http.Get(base + "/wxpay/notifications")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,19 +6,14 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/jsapi"
 
-	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
 )
@@ -38,14 +33,8 @@ func newPayWorld(t *testing.T) *payWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gin.SetMode(gin.ReleaseMode)
-	sb := sandbox.New(dbtest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sb.EnablePay(keys)
-	r := gin.New()
-	sb.Mount(r.Group("/sandbox"))
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
-	return &payWorld{keys: keys, url: srv.URL + "/sandbox", client: sdkClient(t, keys, srv.URL+"/sandbox", keys.MerchantKey)}
+	_, url := serve(t, keys, nil)
+	return &payWorld{keys: keys, url: url, client: sdkClient(t, keys, url, keys.MerchantKey)}
 }
 
 func sdkClient(t *testing.T, keys *sandbox.PayKeys, base string, signWith *rsa.PrivateKey) *core.Client {

@@ -74,28 +74,23 @@ func (p *pay) createRefund(c *gin.Context) {
 	var r refund
 	err := p.db.Tx(ctx, func(ctx context.Context) error {
 		now := p.now()
+		// The order is named by out_trade_no, or else by transaction_id.
+		col, val := "out_trade_no", in.OutTradeNo
+		if val == "" {
+			col, val = "transaction_id", in.TransactionID
+		}
 		// Touching the paid order's row serialises refunds of one order, so
 		// two at once cannot both fit under the total.
-		q := p.db.Conn(ctx).Model(&payOrder{}).Where("trade_state = ?", stateSuccess)
-		if in.OutTradeNo != "" {
-			q = q.Where("out_trade_no = ?", in.OutTradeNo)
-		} else {
-			q = q.Where("transaction_id = ?", in.TransactionID)
+		res := p.db.Conn(ctx).Model(&payOrder{}).Where(col+" = ? AND trade_state = ?", val, stateSuccess).
+			Update("updated_at", now)
+		if res.Error != nil {
+			return res.Error
 		}
-		if res := q.Update("updated_at", now); res.Error != nil || res.RowsAffected != 1 {
-			if res.Error != nil {
-				return res.Error
-			}
+		if res.RowsAffected != 1 {
 			return errNoPaidOrder
 		}
 		var o payOrder
-		q2 := p.db.Conn(ctx).Where("trade_state = ?", stateSuccess)
-		if in.OutTradeNo != "" {
-			q2 = q2.Where("out_trade_no = ?", in.OutTradeNo)
-		} else {
-			q2 = q2.Where("transaction_id = ?", in.TransactionID)
-		}
-		if err := q2.Take(&o).Error; err != nil {
+		if err := p.db.Conn(ctx).Where(col+" = ?", val).Take(&o).Error; err != nil {
 			return err
 		}
 		if in.Amount.Total != o.AmountTotal {

@@ -2,8 +2,6 @@ package sandbox_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,14 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/jsapi"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/refunddomestic"
 
-	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
 
@@ -45,19 +41,9 @@ func TestRefundsWithTheOfficialSDK(t *testing.T) {
 	}))
 	t.Cleanup(shop.Close)
 
-	gin.SetMode(gin.ReleaseMode)
-	sb := sandbox.New(dbtest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sb.EnablePay(keys)
-	sb.SetRefundDelay(100 * time.Millisecond)
-	r := gin.New()
-	sb.Mount(r.Group("/sandbox"))
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go sb.Run(ctx)
+	_, base := serve(t, keys, func(sb *sandbox.Server) { sb.SetRefundDelay(100 * time.Millisecond) })
 
-	client := sdkClient(t, keys, srv.URL+"/sandbox", keys.MerchantKey)
+	client := sdkClient(t, keys, base, keys.MerchantKey)
 	pay := jsapi.JsapiApiService{Client: client}
 	req := prepayRequest(keys, "2026112200000020", 5000)
 	req.NotifyUrl = core.String(shop.URL + "/pay")
@@ -76,7 +62,7 @@ func TestRefundsWithTheOfficialSDK(t *testing.T) {
 	if _, err := create("R1", 1000); !core.IsAPIError(err, "RESOURCE_NOT_EXISTS") {
 		t.Fatalf("refund of an unpaid order: %v", err)
 	}
-	http.Post(srv.URL+"/sandbox/wxpay/pay", "application/json", strings.NewReader(`{"prepay_id":"`+*prepay.PrepayId+`","result":"success"}`))
+	http.Post(base+"/wxpay/pay", "application/json", strings.NewReader(`{"prepay_id":"`+*prepay.PrepayId+`","result":"success"}`))
 
 	first, err := create("R1", 1000)
 	if err != nil || *first.Status != refunddomestic.STATUS_PROCESSING || *first.Amount.Refund != 1000 {
