@@ -147,9 +147,7 @@ func toOrder(o order.Order) orderJSON {
 		ClosedAt: o.ClosedAt, CloseReason: o.CloseReason, CreatedAt: o.CreatedAt,
 	}
 	for i, it := range o.Items {
-		out.Items[i] = orderItemJSON{SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
-			Image: it.Image, UnitPrice: it.UnitPrice, Quantity: it.Quantity, LineAmount: it.LineAmount,
-			DiscountAmount: it.DiscountAmount, PayAmount: it.PayAmount}
+		out.Items[i] = toOrderItem(it)
 	}
 	for i, t := range o.History {
 		out.History[i] = transitionJSON{From: t.From, To: t.To, Reason: t.Reason, At: t.CreatedAt}
@@ -157,13 +155,17 @@ func toOrder(o order.Order) orderJSON {
 	return out
 }
 
+func toOrderItem(it order.Item) orderItemJSON {
+	return orderItemJSON{SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
+		Image: it.Image, UnitPrice: it.UnitPrice, Quantity: it.Quantity, LineAmount: it.LineAmount,
+		DiscountAmount: it.DiscountAmount, PayAmount: it.PayAmount}
+}
+
 func toPreview(p order.Priced) previewJSON {
 	out := previewJSON{Items: make([]orderItemJSON, len(p.Lines)), ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount,
 		ShippingFee: p.ShippingFee, DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount}
 	for i, l := range p.Lines {
-		out.Items[i] = orderItemJSON{SKUID: l.SKUID, ProductID: l.ProductID, Title: l.Title, SpecText: l.SpecText,
-			Image: l.Image, UnitPrice: l.UnitPrice, Quantity: l.Quantity, LineAmount: l.LineAmount,
-			DiscountAmount: l.DiscountAmount, PayAmount: l.PayAmount}
+		out.Items[i] = toOrderItem(l)
 	}
 	return out
 }

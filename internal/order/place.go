@@ -147,11 +147,9 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 			}
 			return fmt.Errorf("insert order: %w", err)
 		}
-		o.Items = make([]Item, len(p.Lines))
-		for i, l := range p.Lines {
-			o.Items[i] = Item{OrderID: o.ID, ProductID: l.ProductID, SKUID: l.SKUID, Title: l.Title,
-				SpecText: l.SpecText, Image: l.Image, UnitPrice: l.UnitPrice, Quantity: l.Quantity,
-				LineAmount: l.LineAmount, DiscountAmount: l.DiscountAmount, PayAmount: l.PayAmount}
+		o.Items = p.Lines
+		for i := range o.Items {
+			o.Items[i].OrderID = o.ID
 		}
 		if err := s.db.Conn(ctx).Create(&o.Items).Error; err != nil {
 			return fmt.Errorf("insert order items: %w", err)
@@ -221,7 +219,7 @@ func (s *Service) quote(ctx context.Context, lines []LineInput, shop setting.Sho
 	if err != nil {
 		return Priced{}, err
 	}
-	priced := make([]PricedLine, len(lines))
+	priced := make([]Item, len(lines))
 	for i, l := range lines {
 		k, ok := skus[l.SKUID]
 		switch {
@@ -232,7 +230,7 @@ func (s *Service) quote(ctx context.Context, lines []LineInput, shop setting.Sho
 		case checkStock && k.Stock < int64(l.Quantity):
 			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID)
 		}
-		priced[i] = PricedLine{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
+		priced[i] = Item{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
 			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
 	}
 	return price(priced, shop.ShippingFor, 0), nil

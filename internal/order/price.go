@@ -1,8 +1,9 @@
 package order
 
-// Priced is the arithmetic of an order, all in fen.
+// Priced is the arithmetic of an order, all in fen. Its lines are the order
+// lines to be, with their share of the discount.
 type Priced struct {
-	Lines          []PricedLine
+	Lines          []Item
 	ItemCount      int
 	GoodsAmount    int64
 	ShippingFee    int64
@@ -11,21 +12,10 @@ type Priced struct {
 	PayAmount      int64 // total − discount
 }
 
-// PricedLine is one line with its share of the discount.
-type PricedLine struct {
-	SKUID, ProductID       int64
-	Title, SpecText, Image string
-	UnitPrice              int64
-	Quantity               int
-	LineAmount             int64
-	DiscountAmount         int64
-	PayAmount              int64
-}
-
 // price computes an order's amounts. The discount (capped at the goods
 // amount: shipping is never discounted away here) is split over the lines by
 // allocate, so each line carries an exact share for later partial refunds.
-func price(lines []PricedLine, shipping func(goods int64) int64, discount int64) Priced {
+func price(lines []Item, shipping func(goods int64) int64, discount int64) Priced {
 	p := Priced{Lines: lines}
 	for i := range p.Lines {
 		l := &p.Lines[i]

@@ -52,7 +52,7 @@ func TestPrice(t *testing.T) {
 		}
 		return 1000
 	}
-	p := price([]PricedLine{{UnitPrice: 2999, Quantity: 2}, {UnitPrice: 1500, Quantity: 1}}, flat, 1000)
+	p := price([]Item{{UnitPrice: 2999, Quantity: 2}, {UnitPrice: 1500, Quantity: 1}}, flat, 1000)
 	if p.GoodsAmount != 7498 || p.ShippingFee != 1000 || p.TotalAmount != 8498 || p.PayAmount != 7498 || p.ItemCount != 3 {
 		t.Fatalf("got %+v", p)
 	}
@@ -64,7 +64,7 @@ func TestPrice(t *testing.T) {
 			t.Fatalf("line pay amount wrong: %+v", l)
 		}
 	}
-	free := price([]PricedLine{{UnitPrice: 9900, Quantity: 1}}, flat, 20000)
+	free := price([]Item{{UnitPrice: 9900, Quantity: 1}}, flat, 20000)
 	if free.ShippingFee != 0 || free.DiscountAmount != 9900 || free.PayAmount != 0 {
 		t.Fatalf("discount must be capped at goods: %+v", free)
 	}
