@@ -30,6 +30,7 @@ type Config struct {
 // for checking notifications coming in.
 type Client struct {
 	cfg    Config
+	sdk    *core.Client // shared by every service of the SDK this package uses
 	jsapi  jsapi.JsapiApiService
 	notify *notify.Handler
 }
@@ -54,7 +55,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wxpay: notify handler: %w", err)
 	}
-	return &Client{cfg: cfg, jsapi: jsapi.JsapiApiService{Client: c}, notify: h}, nil
+	return &Client{cfg: cfg, sdk: c, jsapi: jsapi.JsapiApiService{Client: c}, notify: h}, nil
 }
 
 // AppID and MchID are what notifications must name to be ours.
