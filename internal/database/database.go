@@ -151,6 +151,20 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
 	})
 }
 
+// Savepoint runs fn inside the enclosing transaction as a unit that can fail
+// alone: if fn returns an error, whatever it wrote is rolled back (to a
+// savepoint) and the enclosing transaction carries on. Outside a transaction
+// it is Tx.
+func (d *DB) Savepoint(ctx context.Context, fn func(ctx context.Context) error) error {
+	outer, ok := ctx.Value(txKey{}).(*gorm.DB)
+	if !ok {
+		return d.Tx(ctx, fn)
+	}
+	return outer.Transaction(func(tx *gorm.DB) error { // nested: gorm uses SAVEPOINT
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
 // IsDuplicate reports whether err is a unique-constraint violation.
 func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
 

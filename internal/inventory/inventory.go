@@ -95,6 +95,14 @@ func (s *Service) Sell(ctx context.Context, lines []Line, ref Ref, actor string)
 	}, "paid", ref, actor)
 }
 
+// Restock puts sold units back on sale (refunded goods came back or were
+// never sent). Sold units are the guard: a line can only return what was sold.
+func (s *Service) Restock(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
+	return s.apply(ctx, lines, guarded{
+		kind: KindRestock, set: "stock = stock + ?, sold = sold - ?", guard: "sold >= ?", sign: 1,
+	}, reason, ref, actor)
+}
+
 // guarded describes one kind of order-driven stock move: the two column
 // changes (both by the line's quantity), the guard that must hold, the sign
 // of the change to available stock, and the error when the guard fails

@@ -23,7 +23,8 @@ func (s Status) Valid() bool {
 }
 
 // transitions is the state machine: the only moves an order may make.
-// Refunds (their own sub-states) are layered on by the payment issue.
+// Refunds do not move an order: each refund has its own state (package
+// payment) and the order carries the amount refunded so far.
 var transitions = map[Status][]Status{
 	StatusPendingPayment: {StatusPaid, StatusClosed},
 	StatusPaid:           {StatusShipped},
@@ -32,6 +33,13 @@ var transitions = map[Status][]Status{
 	// A payment that lands after the order closed revives it when its stock
 	// can still be reserved (payment.Service); nothing else reopens an order.
 	StatusClosed: {StatusPaid},
+}
+
+// Refundable reports whether money taken for the order can be given back:
+// it was paid (whatever happened since), including a payment that landed
+// after the order closed and could not be fulfilled.
+func (o Order) Refundable() bool {
+	return o.TransactionID != "" && o.Status != StatusPendingPayment
 }
 
 // CanMove reports whether the state machine allows from → to.
@@ -72,6 +80,7 @@ type Order struct {
 	ClosedAt       *time.Time `gorm:"column:closed_at"`
 	CloseReason    string     `gorm:"column:close_reason"`
 	TransactionID  string     `gorm:"column:transaction_id"`
+	RefundedAmount int64      `gorm:"column:refunded_amount"` // fen, by refunds that succeeded
 	CreatedAt      time.Time  `gorm:"column:created_at"`
 	UpdatedAt      time.Time  `gorm:"column:updated_at"`
 

@@ -21,72 +21,113 @@ type Payment struct {
 // Errors of recording a payment.
 var (
 	ErrAmountMismatch  = errs.Conflict("amount_mismatch", "the paid amount differs from the order's amount")
-	ErrPaidAfterClose  = errs.Conflict("paid_after_close", "the payment arrived after the order was closed")
 	ErrOtherPayment    = errs.Conflict("other_transaction", "the order is already paid by another transaction")
 	ErrPaymentNotFound = errs.NotFound("order_not_found", "no order has this number")
 )
 
+// Paid is what recording a payment did.
+type Paid struct {
+	Order     Order
+	Duplicate bool // this payment was already recorded; nothing changed
+	Revived   bool // the order had closed; its stock was taken again and it is paid
+	// Unfulfillable: the order had closed and its stock is gone. The payment
+	// is recorded on the still-closed order and the caller must refund it.
+	Unfulfillable bool
+}
+
 // MarkPaid records a payment: the order moves from pending_payment to paid
 // with WeChat's transaction id and time, and its reserved stock becomes
 // sold, in one transaction. The same payment again is a no-op
-// (duplicate=true), so notifications and reconciliation can both call it any
+// (Duplicate), so notifications and reconciliation can both call it any
 // number of times. A different amount is refused and changes nothing.
-func (s *Service) MarkPaid(ctx context.Context, p Payment) (o Order, duplicate bool, err error) {
+//
+// A payment for an order that already closed is never dropped: if its stock
+// can still be reserved the order is revived as paid; otherwise the payment
+// is recorded on the closed order (Unfulfillable) for the caller to refund.
+func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error) {
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.Conn(ctx).Where("order_no = ?", p.OrderNo).Take(&o).Error; err != nil {
-			if database.IsNotFound(err) {
-				return ErrPaymentNotFound.With("order_no", p.OrderNo)
-			}
+		o, err := s.lockByNo(ctx, p.OrderNo)
+		if err != nil {
 			return err
 		}
-		// Concurrent deliveries of one payment queue here; each then sees
-		// what the one before it committed.
-		if err := s.db.LockRow(ctx, "orders", o.ID); err != nil {
-			return err
-		}
-		if err := s.db.Conn(ctx).Where("id = ?", o.ID).Take(&o).Error; err != nil {
-			return err
-		}
+		res.Order = o
 		switch {
 		case o.TransactionID == p.TransactionID && o.TransactionID != "":
-			duplicate = true
+			res.Duplicate = true
 			return nil
 		case o.TransactionID != "":
 			return ErrOtherPayment.With("order_no", o.OrderNo)
 		case p.Amount != o.PayAmount:
 			return ErrAmountMismatch.With("order_no", o.OrderNo).With("paid", p.Amount).With("expected", o.PayAmount)
 		}
-		reason := "paid, transaction " + p.TransactionID
 		items, err := s.items(ctx, []int64{o.ID})
 		if err != nil {
 			return err
 		}
 		o.Items = items[o.ID]
+		paidAt := p.PaidAt.UTC()
 		if o.Status == StatusClosed {
 			// The money came after the order closed and its stock went back.
-			// Take the stock again if it is still there; if not, the caller
-			// refunds the payment (ErrPaidAfterClose, nothing changed here).
-			err := s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
+			// The reservation runs in a savepoint so a SKU that is short
+			// undoes the lines already taken, and the payment is still kept.
+			err := s.db.Savepoint(ctx, func(ctx context.Context) error {
+				return s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
+			})
 			if errs.Is(err, inventory.ErrOutOfStock.Code) {
-				return ErrPaidAfterClose.With("order_no", o.OrderNo)
+				res.Unfulfillable = true
+				if err := s.recordTransaction(ctx, &o, p.TransactionID, paidAt); err != nil {
+					return err
+				}
+				res.Order = o
+				return s.logTransition(ctx, o.ID, StatusClosed, StatusClosed, ActorWeChatPay,
+					"paid after it closed, stock sold out; refunding in full, transaction "+p.TransactionID)
 			}
 			if err != nil {
 				return err
 			}
+			res.Revived = true
+		}
+		reason := "paid, transaction " + p.TransactionID
+		if res.Revived {
 			reason = "paid after it closed; revived, transaction " + p.TransactionID
 		}
 		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
 			return err
 		}
-		paidAt := p.PaidAt.UTC()
-		if err := s.db.Conn(ctx).Model(&Order{}).Where("id = ?", o.ID).
-			Updates(map[string]any{"transaction_id": p.TransactionID, "paid_at": paidAt}).Error; err != nil {
-			return fmt.Errorf("record transaction: %w", err)
+		if err := s.recordTransaction(ctx, &o, p.TransactionID, paidAt); err != nil {
+			return err
 		}
-		o.TransactionID, o.PaidAt = p.TransactionID, &paidAt
+		res.Order = o
 		return s.inventory.Sell(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
 	})
-	return o, duplicate, err
+	return res, err
+}
+
+// lockByNo reads an order by number and holds its row until the transaction
+// ends: concurrent deliveries of one payment, and refunds of one order,
+// queue here and each then sees what the one before it committed.
+func (s *Service) lockByNo(ctx context.Context, orderNo string) (Order, error) {
+	var o Order
+	if err := s.db.Conn(ctx).Where("order_no = ?", orderNo).Take(&o).Error; err != nil {
+		if database.IsNotFound(err) {
+			return Order{}, ErrPaymentNotFound.With("order_no", orderNo)
+		}
+		return Order{}, err
+	}
+	if err := s.db.LockRow(ctx, "orders", o.ID); err != nil {
+		return Order{}, err
+	}
+	err := s.db.Conn(ctx).Where("id = ?", o.ID).Take(&o).Error
+	return o, err
+}
+
+func (s *Service) recordTransaction(ctx context.Context, o *Order, transactionID string, paidAt time.Time) error {
+	if err := s.db.Conn(ctx).Model(&Order{}).Where("id = ?", o.ID).
+		Updates(map[string]any{"transaction_id": transactionID, "paid_at": paidAt}).Error; err != nil {
+		return fmt.Errorf("record transaction: %w", err)
+	}
+	o.TransactionID, o.PaidAt = transactionID, &paidAt
+	return nil
 }
 
 // ActorWeChatPay is the actor of changes WeChat Pay's answers cause.

@@ -1,0 +1,73 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// LockForRefund reads the order with its lines and holds its row until the
+// caller's transaction ends, so refunds of one order are decided one at a
+// time against what the ones before them committed.
+func (s *Service) LockForRefund(ctx context.Context, orderNo string) (Order, error) {
+	o, err := s.lockByNo(ctx, orderNo)
+	if err != nil {
+		return Order{}, err
+	}
+	items, err := s.items(ctx, []int64{o.ID})
+	o.Items = items[o.ID]
+	return o, err
+}
+
+// ByID returns any order with its lines (for the payment side, which knows
+// orders by id from its own rows).
+func (s *Service) ByID(ctx context.Context, id int64) (Order, error) {
+	var o Order
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&o).Error
+	return s.complete(ctx, o, err)
+}
+
+// ByNo returns any order by number with its lines (for reconciling with
+// WeChat Pay, which knows orders by number only).
+func (s *Service) ByNo(ctx context.Context, orderNo string) (Order, error) {
+	var o Order
+	err := s.db.Conn(ctx).Where("order_no = ?", orderNo).Take(&o).Error
+	return s.complete(ctx, o, err)
+}
+
+// RecordRefund adds a refund that succeeded to the order's refunded amount
+// and its history, and puts the given lines back on sale, in the caller's
+// transaction. The guard keeps the total at or under what was paid, whatever
+// the caller's bookkeeping says.
+func (s *Service) RecordRefund(ctx context.Context, orderID, amount int64, restock []inventory.Line, ref inventory.Ref, actor string) error {
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		var o Order
+		if err := s.db.Conn(ctx).Where("id = ?", orderID).Take(&o).Error; err != nil {
+			return fmt.Errorf("refund order %d: %w", orderID, err)
+		}
+		res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND refunded_amount + ? <= pay_amount", orderID, amount).
+			Updates(map[string]any{"refunded_amount": database.Expr("refunded_amount + ?", amount), "updated_at": s.now()})
+		if res.Error != nil {
+			return fmt.Errorf("refund order %d: %w", orderID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("refund order %s: %d fen would exceed what was paid", o.OrderNo, amount)
+		}
+		note := "refunded " + yuan(amount) + ", refund " + ref.ID
+		if len(restock) > 0 {
+			if err := s.inventory.Restock(ctx, restock, ref, actor, "refund "+ref.ID); err != nil {
+				return err
+			}
+			note += ", stock returned"
+		}
+		return s.logTransition(ctx, o.ID, o.Status, o.Status, actor, note)
+	})
+}
+
+// yuan formats fen as ¥12.34 for people reading the history.
+func yuan(fen int64) string {
+	return "¥" + strconv.FormatInt(fen/100, 10) + "." + fmt.Sprintf("%02d", fen%100)
+}
