@@ -125,13 +125,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	if a.PayClient, err = a.payClient(ctx, selfURL); err != nil {
 		return nil, fmt.Errorf("wechat pay: %w", err)
 	}
-	a.Payments = payment.New(db, a.Orders, a.Customers, gatewayAdapter{a.PayClient}, reconcilerAdapter{a.PayClient},
-		payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(), NotifyURL: a.notifyURL(selfURL)})
+	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
+		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter,
+		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
+			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")}})
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err
 	}
+	a.Payments.UseReconcileScheduler(a.scheduleReconcile)
 	a.handler = a.routes()
 	return a, nil
 }

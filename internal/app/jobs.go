@@ -14,14 +14,19 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	sweep := &worker.SweepExpired{Orders: a.Orders, Metrics: a.Metrics}
 	river.AddWorker(workers, sweep)
 	river.AddWorker(workers, &worker.PruneKeys{Orders: a.Orders, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.ReconcilePayment{Payments: a.Payments, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SyncRefund{Payments: a.Payments, Metrics: a.Metrics, Log: a.Log})
+	refundSweep := &worker.SweepRefunds{Payments: a.Payments, Metrics: a.Metrics}
+	river.AddWorker(workers, refundSweep)
 	runner, err := jobs.New(a.DB, jobs.Config{
-		Workers:  workers,
-		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep), worker.PruneKeysHourly()},
-		Log:      a.Log,
+		Workers: workers,
+		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep), worker.PruneKeysHourly(),
+			worker.SweepRefundsEvery(a.Config.PayPollAfter)},
+		Log: a.Log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	sweep.Enqueue = runner.Enqueue
+	sweep.Enqueue, refundSweep.Enqueue = runner.Enqueue, runner.Enqueue
 	return runner, nil
 }

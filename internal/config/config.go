@@ -45,7 +45,11 @@ type Config struct {
 	// SandboxRefundDelay is how long sandbox refunds stay PROCESSING.
 	SandboxRefundDelay time.Duration // KAIDIAN_SANDBOX_REFUND_DELAY
 
-	ExpirySweep     time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
+	ExpirySweep time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
+	// PayPollAfter is how long after a payment is opened, or a refund
+	// started, WeChat Pay is first asked about it when no notification came
+	// (later checks back off to hourly); also how often due refunds are looked for.
+	PayPollAfter    time.Duration // KAIDIAN_PAY_POLL_AFTER
 	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
 	MaxBodyBytes    int64         // KAIDIAN_MAX_BODY_BYTES
 }
@@ -85,6 +89,7 @@ func parse(getenv func(string) string) (Config, error) {
 		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
 		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
 		ExpirySweep:        p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
+		PayPollAfter:       p.duration("KAIDIAN_PAY_POLL_AFTER", 10*time.Second),
 		ShutdownTimeout:    p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
 		MaxBodyBytes:       int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
 	}
@@ -98,6 +103,9 @@ func parse(getenv func(string) string) (Config, error) {
 	}
 	if c.ExpirySweep < 100*time.Millisecond {
 		p.fail("KAIDIAN_EXPIRY_SWEEP", "must be at least 100ms")
+	}
+	if c.PayPollAfter < 100*time.Millisecond {
+		p.fail("KAIDIAN_PAY_POLL_AFTER", "must be at least 100ms")
 	}
 	return c, p.err
 }

@@ -13,7 +13,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.DataDir != "./data" || !c.SQLite() || !c.Sandbox() || !c.Demo ||
-		c.JWTTTL != 2*time.Hour || c.ExpirySweep != 5*time.Second || c.MaxBodyBytes != 1<<20 {
+		c.JWTTTL != 2*time.Hour || c.ExpirySweep != 5*time.Second || c.PayPollAfter != 10*time.Second || c.MaxBodyBytes != 1<<20 {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -44,6 +44,7 @@ func TestMalformedValuesAreRefused(t *testing.T) {
 	for name, value := range map[string]string{
 		"KAIDIAN_JWT_TTL":             "soon",
 		"KAIDIAN_EXPIRY_SWEEP":        "1ms",
+		"KAIDIAN_PAY_POLL_AFTER":      "1ms",
 		"KAIDIAN_MAX_BODY_BYTES":      "-1",
 		"KAIDIAN_DEMO":                "maybe",
 		"KAIDIAN_JWT_SECRET":          "short",

@@ -83,6 +83,7 @@ type orderJSON struct {
 	DiscountAmount int64            `json:"discount_amount"`
 	TotalAmount    int64            `json:"total_amount"`
 	PayAmount      int64            `json:"pay_amount"`
+	RefundedAmount int64            `json:"refunded_amount"`
 	Remark         string           `json:"remark"`
 	Address        addressSnapshot  `json:"address"`
 	Items          []orderItemJSON  `json:"items"`
@@ -139,7 +140,7 @@ func toOrder(o order.Order) orderJSON {
 	out := orderJSON{
 		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
 		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
-		PayAmount: o.PayAmount, Remark: o.Remark,
+		PayAmount: o.PayAmount, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
 		Address: addressSnapshot{Name: o.ReceiverName, Phone: o.ReceiverPhone, Province: o.Province,
 			City: o.City, District: o.District, Detail: o.AddressDetail},
 		Items: make([]orderItemJSON, len(o.Items)), History: make([]transitionJSON, len(o.History)),

@@ -2,17 +2,24 @@ package mpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
 type payHandlers struct{ svc *payment.Service }
 
-// pay: POST /api/v1/orders/{order_no}/pay → the wx.requestPayment parameters.
+// pay: POST /api/v1/orders/{order_no}/pay → the wx.requestPayment
+// parameters. A replayed Idempotency-Key answers the first parameters again
+// with Idempotent-Replayed: true.
 func (h *payHandlers) pay(c *gin.Context) {
-	rp, err := h.svc.Pay(c.Request.Context(), shopperID(c), c.Param("order_no"))
+	rp, replayed, err := h.svc.Pay(c.Request.Context(), shopperID(c), c.Param("order_no"), c.GetHeader("Idempotency-Key"))
+	if replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
 	reply(c, http.StatusOK, requestPaymentJSON{AppID: rp.AppID, TimeStamp: rp.TimeStamp, NonceStr: rp.NonceStr,
 		Package: rp.Package, SignType: rp.SignType, PaySign: rp.PaySign}, err)
 }
@@ -25,4 +32,47 @@ type requestPaymentJSON struct {
 	Package   string `json:"package"`
 	SignType  string `json:"signType"`
 	PaySign   string `json:"paySign"`
+}
+
+// requestRefund: POST /api/v1/orders/{order_no}/refund-requests {amount?, reason}
+func (h *payHandlers) requestRefund(c *gin.Context) {
+	var in payment.RequestInput
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	req, err := h.svc.RequestRefund(c.Request.Context(), shopperID(c), c.Param("order_no"), in)
+	reply(c, http.StatusCreated, toRefundRequest(req), err)
+}
+
+// refundRequests: GET /api/v1/orders/{order_no}/refund-requests
+func (h *payHandlers) refundRequests(c *gin.Context) {
+	reqs, err := h.svc.RefundRequests(c.Request.Context(), shopperID(c), c.Param("order_no"))
+	reply(c, http.StatusOK, listOf(reqs, "", toRefundRequest), err)
+}
+
+type refundRequestJSON struct {
+	ID           int64       `json:"id"`
+	Amount       int64       `json:"amount"`
+	Reason       string      `json:"reason"`
+	Status       string      `json:"status"`
+	DecisionNote string      `json:"decision_note"`
+	CreatedAt    time.Time   `json:"created_at"`
+	DecidedAt    *time.Time  `json:"decided_at"`
+	Refund       *refundJSON `json:"refund"`
+}
+
+type refundJSON struct {
+	Amount      int64      `json:"amount"`
+	Status      string     `json:"status"`
+	SucceededAt *time.Time `json:"succeeded_at"`
+}
+
+func toRefundRequest(r payment.RefundRequest) refundRequestJSON {
+	out := refundRequestJSON{ID: r.ID, Amount: r.Amount, Reason: r.Reason, Status: r.Status,
+		DecisionNote: r.DecisionNote, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+	if r.Refund != nil {
+		out.Refund = &refundJSON{Amount: r.Refund.Amount, Status: r.Refund.Status, SucceededAt: r.Refund.SucceededAt}
+	}
+	return out
 }

@@ -223,30 +223,6 @@ func TestPaymentAfterCancelRevivesTheOrder(t *testing.T) {
 	}
 }
 
-// If the stock went to someone else meanwhile, the late payment is never
-// dropped: it is not applied, and WeChat keeps redelivering it (automatic
-// refunds come with the refund work).
-func TestPaymentAfterCancelWithoutStockIsKept(t *testing.T) {
-	e := apptest.Start(t)
-	no, prepayID, sku := payOrder(t, e, "alice", 1)
-	e.Post("/api/v1/orders/"+no+"/cancel", e.Login("alice"), nil)
-	bob, addr := shopperWithAddress(t, e, "bob")
-	if r := e.Post("/api/v1/orders", bob, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addr}); r.Status != http.StatusCreated {
-		t.Fatalf("bob takes the last unit: %d %s", r.Status, r.Body)
-	}
-	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
-	waitFor(t, "a refused delivery", func() bool {
-		ns := sandboxNotifications(t, e)
-		return len(ns) == 1 && ns[0]["last_status"] == float64(http.StatusInternalServerError)
-	})
-	if s, _ := orderStatus(e, no); s != "closed" {
-		t.Fatalf("order is %s", s)
-	}
-	if ns := sandboxNotifications(t, e); ns[0]["delivered"] != false {
-		t.Fatalf("the payment was acknowledged without being kept: %v", ns[0])
-	}
-}
-
 // If recording the payment fails (here: its table is briefly gone), the
 // notification is answered 5xx, nothing is kept, and WeChat's retry later
 // succeeds.

@@ -59,4 +59,6 @@ func Mount(r *gin.RouterGroup, d Deps) {
 
 	pay := &payHandlers{svc: d.Payments}
 	me.POST("/orders/:order_no/pay", pay.pay)
+	me.POST("/orders/:order_no/refund-requests", pay.requestRefund)
+	me.GET("/orders/:order_no/refund-requests", pay.refundRequests)
 }

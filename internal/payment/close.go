@@ -15,21 +15,13 @@ var (
 	ErrAlreadyPaid = errors.New("payment: already paid at WeChat Pay")
 )
 
-// Reconciler is the part of a Gateway that asks and closes.
-type Reconciler interface {
-	// Query returns the order as WeChat Pay sees it, or ErrNeverOpened.
-	Query(ctx context.Context, outTradeNo string) (Transaction, error)
-	// Close closes it at WeChat Pay; ErrAlreadyPaid if the money came in.
-	Close(ctx context.Context, outTradeNo string) error
-}
-
 // CloseUnpaid is what the order expiry asks before closing an unpaid order
 // (order.PaymentCloser): WeChat Pay is queried and its order closed, so no
 // payment can land after our stock is released. If WeChat says the order
 // was paid meanwhile (its notification lost or late), the payment is applied
 // through the same path as a notification and paid=true keeps the order open.
 func (s *Service) CloseUnpaid(ctx context.Context, o order.Order) (paid bool, err error) {
-	tx, err := s.reconciler.Query(ctx, o.OrderNo)
+	tx, err := s.gateway.Query(ctx, o.OrderNo)
 	switch {
 	case errors.Is(err, ErrNeverOpened):
 		return false, nil // never prepaid: nothing to close at WeChat
@@ -40,9 +32,9 @@ func (s *Service) CloseUnpaid(ctx context.Context, o order.Order) (paid bool, er
 	case tx.TradeState == "CLOSED":
 		return false, nil
 	}
-	err = s.reconciler.Close(ctx, o.OrderNo)
+	err = s.gateway.Close(ctx, o.OrderNo)
 	if errors.Is(err, ErrAlreadyPaid) {
-		if tx, err = s.reconciler.Query(ctx, o.OrderNo); err != nil {
+		if tx, err = s.gateway.Query(ctx, o.OrderNo); err != nil {
 			return false, err
 		}
 		return true, s.applyQueried(ctx, tx)

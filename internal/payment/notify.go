@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -27,6 +28,9 @@ const (
 	OutcomeDuplicate = "duplicate"
 	OutcomeMismatch  = "mismatch"
 	OutcomeIgnored   = "ignored"
+	// OutcomeRefunding: a payment for an order that closed and whose stock is
+	// gone; it is recorded and refunded in full.
+	OutcomeRefunding = "refunding"
 )
 
 type notificationRecord struct {
@@ -44,55 +48,86 @@ type notificationRecord struct {
 
 func (notificationRecord) TableName() string { return "payment_notifications" }
 
-// ApplyNotification records a notification and applies it, in one
+// ApplyNotification records a payment notification and applies it, in one
 // transaction: the same notification id twice changes nothing; a
 // notification naming another app or merchant, or another amount, is
 // recorded as a mismatch (and logged) without marking anything paid; a
-// success marks the order paid and sells its stock. It returns the outcome
-// once the work is committed; an error means nothing was kept and WeChat
-// should retry.
+// success marks the order paid and sells its stock. A payment for an order
+// that closed meanwhile revives it, or when its stock is gone is refunded in
+// full. It returns the outcome once the work is committed; an error means
+// nothing was kept and WeChat should retry.
 func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Transaction) (string, error) {
-	outcome := OutcomeApplied
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		rec := notificationRecord{NotifyID: t.NotifyID, EventType: t.EventType, OutTradeNo: t.OutTradeNo,
-			TransactionID: t.TransactionID, TradeState: t.TradeState, Amount: t.Total, CreatedAt: s.now()}
+	rec := notificationRecord{NotifyID: t.NotifyID, EventType: t.EventType, OutTradeNo: t.OutTradeNo,
+		TransactionID: t.TransactionID, TradeState: t.TradeState, Amount: t.Total}
+	var refundID int64
+	outcome, err := s.record(ctx, rec, func(ctx context.Context) (string, string, error) {
 		switch {
 		case t.AppID != s.merchant.AppID || t.MchID != s.merchant.MchID:
-			outcome, rec.Detail = OutcomeMismatch, "appid or mchid is not this shop's"
+			return OutcomeMismatch, "appid or mchid is not this shop's", nil
 		case t.TradeState != "SUCCESS":
-			outcome = OutcomeIgnored
-		default:
-			_, dup, err := s.orders.MarkPaid(ctx, order.Payment{OrderNo: t.OutTradeNo, TransactionID: t.TransactionID,
-				Amount: t.Total, PaidAt: t.SuccessTime})
-			switch {
-			case errs.Is(err, order.ErrAmountMismatch.Code), errs.Is(err, order.ErrPaymentNotFound.Code),
-				errs.Is(err, order.ErrOtherPayment.Code):
-				outcome, rec.Detail = OutcomeMismatch, err.Error()
-			case err != nil:
-				return err
-			case dup:
-				outcome = OutcomeDuplicate
-			}
+			return OutcomeIgnored, "", nil
 		}
-		rec.Outcome = outcome
-		err := s.db.Conn(ctx).Create(&rec).Error
-		if database.IsDuplicate(err) {
-			outcome = OutcomeDuplicate
-			return errDuplicateNotification
+		paid, err := s.orders.MarkPaid(ctx, order.Payment{OrderNo: t.OutTradeNo, TransactionID: t.TransactionID,
+			Amount: t.Total, PaidAt: t.SuccessTime})
+		switch {
+		case errs.Is(err, order.ErrAmountMismatch.Code), errs.Is(err, order.ErrPaymentNotFound.Code),
+			errs.Is(err, order.ErrOtherPayment.Code):
+			return OutcomeMismatch, err.Error(), nil
+		case err != nil:
+			return "", "", err
+		case paid.Duplicate:
+			return OutcomeDuplicate, "", nil
+		case paid.Unfulfillable:
+			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: reasonSoldOut, Actor: order.ActorWeChatPay}, nil)
+			refundID = r.ID
+			return OutcomeRefunding, "refund " + r.OutRefundNo, err
+		case paid.Revived:
+			return OutcomeApplied, "revived a closed order", nil
 		}
-		return err
+		return OutcomeApplied, "", nil
 	})
-	if err == errDuplicateNotification {
-		return OutcomeDuplicate, nil
-	}
 	if err != nil {
 		return "", err
 	}
-	if outcome == OutcomeMismatch {
+	switch outcome {
+	case OutcomeMismatch:
 		log.Error("wechat pay notification does not match the order; not applied",
 			"notify_id", t.NotifyID, "out_trade_no", t.OutTradeNo, "transaction_id", t.TransactionID, "amount", t.Total)
+	case OutcomeRefunding:
+		log.Warn("payment arrived after the order closed and its stock was sold; refunding it in full",
+			"out_trade_no", t.OutTradeNo, "transaction_id", t.TransactionID, "amount", t.Total)
+		s.submitSoon(ctx, log, refundID)
 	}
 	return outcome, nil
 }
 
-var errDuplicateNotification = errs.Conflict("duplicate_notification", "already recorded")
+// reasonSoldOut is shown to the shopper in WeChat with the refund.
+const reasonSoldOut = "订单已超时关闭且商品已售罄，款项原路退回"
+
+// record keeps a notification once per notification id together with what
+// applying it did, in one transaction: apply runs only for a notification
+// not seen before, and its outcome and detail are stored with it.
+func (s *Service) record(ctx context.Context, rec notificationRecord,
+	apply func(ctx context.Context) (outcome, detail string, err error)) (string, error) {
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		outcome, detail, err := apply(ctx)
+		if err != nil {
+			return err
+		}
+		rec.Outcome, rec.Detail, rec.CreatedAt = outcome, detail, s.now()
+		err = s.db.Conn(ctx).Create(&rec).Error
+		if database.IsDuplicate(err) {
+			return errDuplicateNotification
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, errDuplicateNotification):
+		return OutcomeDuplicate, nil
+	case err != nil:
+		return "", err
+	}
+	return rec.Outcome, nil
+}
+
+var errDuplicateNotification = errors.New("notification already recorded")

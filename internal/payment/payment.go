@@ -4,6 +4,7 @@ package payment
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/customer"
@@ -29,27 +30,54 @@ type RequestPayment struct {
 // transaction.
 type Gateway interface {
 	Prepay(ctx context.Context, in PrepayInput) (RequestPayment, error)
+	// Query returns the order as WeChat Pay sees it, or ErrNeverOpened.
+	Query(ctx context.Context, outTradeNo string) (Transaction, error)
+	// Close closes it at WeChat Pay; ErrAlreadyPaid if the money came in.
+	Close(ctx context.Context, outTradeNo string) error
+	// CreateRefund asks for a refund (the same OutRefundNo refunds at most
+	// once); a *RefundRefused error is WeChat saying no for good.
+	CreateRefund(ctx context.Context, in RefundCall) (RefundState, error)
+	// QueryRefund returns a refund as WeChat Pay sees it.
+	QueryRefund(ctx context.Context, outRefundNo string) (RefundState, error)
 }
 
-// Merchant names whose notifications are ours.
+// Merchant names whose notifications are ours and where they are sent.
 type Merchant struct {
-	AppID, MchID, NotifyURL string
+	AppID, MchID, NotifyURL, RefundNotifyURL string
+}
+
+// Deps are what the service needs.
+type Deps struct {
+	DB        *database.DB
+	Orders    *order.Service
+	Customers *customer.Service
+	Gateway   Gateway
+	Merchant  Merchant
+	// PollAfter is how long after a payment is opened, or a refund is
+	// started, WeChat is first asked about it when no notification came;
+	// later checks back off, doubling up to an hour.
+	PollAfter time.Duration
 }
 
 // Service is the payment use cases.
 type Service struct {
-	db         *database.DB
-	orders     *order.Service
-	customers  *customer.Service
-	gateway    Gateway
-	reconciler Reconciler
-	merchant   Merchant
-	now        func() time.Time
+	db        *database.DB
+	orders    *order.Service
+	customers *customer.Service
+	gateway   Gateway
+	merchant  Merchant
+	pollAfter time.Duration
+	schedule  func(ctx context.Context, orderNo string, after time.Duration)
+	now       func() time.Time
 }
 
 // New builds the service.
-func New(db *database.DB, orders *order.Service, customers *customer.Service, gw Gateway, rec Reconciler, m Merchant) *Service {
-	return &Service{db: db, orders: orders, customers: customers, gateway: gw, reconciler: rec, merchant: m,
+func New(d Deps) *Service {
+	if d.PollAfter <= 0 {
+		d.PollAfter = 10 * time.Second
+	}
+	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
+		pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
@@ -62,22 +90,39 @@ var (
 
 // Pay opens the WeChat Pay order for one of the shopper's unpaid orders, its
 // deadline the order's own, and returns wx.requestPayment's parameters.
-// Calling it again reopens the same WeChat order (same out_trade_no and
-// parameters), as WeChat allows until it expires.
-func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo string) (RequestPayment, error) {
+// Calling it again reopens the same WeChat order (same out_trade_no), as
+// WeChat allows until it expires. With an Idempotency-Key, a repeat returns
+// the very parameters the first call gave (replayed=true). Once opened, a
+// durable check is scheduled in case the shopper pays and the notification
+// never comes.
+func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string) (rp RequestPayment, replayed bool, err error) {
+	if len(key) > order.MaxKeyLength {
+		return RequestPayment{}, false, errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
+	}
+	if key != "" {
+		rec, found, err := s.orders.RecallKey(ctx, shopperID, scopePay, key)
+		switch {
+		case err != nil:
+			return RequestPayment{}, false, err
+		case found && rec.RequestHash != orderNo:
+			return RequestPayment{}, false, order.ErrKeyReused
+		case found && json.Unmarshal([]byte(rec.Response), &rp) == nil:
+			return rp, true, nil
+		}
+	}
 	o, err := s.orders.Get(ctx, shopperID, orderNo)
 	if err != nil {
-		return RequestPayment{}, err
+		return RequestPayment{}, false, err
 	}
 	if o.Status != order.StatusPendingPayment {
-		return RequestPayment{}, ErrNotPayable.With("status", string(o.Status))
+		return RequestPayment{}, false, ErrNotPayable.With("status", string(o.Status))
 	}
 	if !s.now().Before(o.ExpiresAt) {
-		return RequestPayment{}, ErrExpired
+		return RequestPayment{}, false, ErrExpired
 	}
 	sh, err := s.customers.Get(ctx, shopperID)
 	if err != nil {
-		return RequestPayment{}, err
+		return RequestPayment{}, false, err
 	}
 	desc := "订单 " + o.OrderNo
 	if len(o.Items) > 0 {
@@ -86,13 +131,22 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo string) (Req
 			desc = string(r[:100])
 		}
 	}
-	rp, err := s.gateway.Prepay(ctx, PrepayInput{OutTradeNo: o.OrderNo, Description: desc, OpenID: sh.OpenID,
+	rp, err = s.gateway.Prepay(ctx, PrepayInput{OutTradeNo: o.OrderNo, Description: desc, OpenID: sh.OpenID,
 		NotifyURL: s.merchant.NotifyURL, Amount: o.PayAmount, ExpiresAt: o.ExpiresAt})
 	if err != nil {
 		if _, ok := err.(*errs.Error); ok {
-			return RequestPayment{}, err
+			return RequestPayment{}, false, err
 		}
-		return RequestPayment{}, &errs.Error{Kind: errs.KindUnavailable, Code: ErrUnavailable.Code, Message: ErrUnavailable.Message, Err: err}
+		return RequestPayment{}, false, &errs.Error{Kind: errs.KindUnavailable, Code: ErrUnavailable.Code, Message: ErrUnavailable.Message, Err: err}
 	}
-	return rp, nil
+	s.schedule(ctx, o.OrderNo, s.pollAfter)
+	if key != "" {
+		b, _ := json.Marshal(rp)
+		if err := s.orders.RememberKey(ctx, shopperID, scopePay, key, order.KeyRecord{RequestHash: orderNo, Response: string(b)}); err != nil {
+			return RequestPayment{}, false, err
+		}
+	}
+	return rp, false, nil
 }
+
+const scopePay = "orders.pay"

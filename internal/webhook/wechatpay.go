@@ -23,27 +23,57 @@ type Handlers struct {
 // Mount registers the webhooks under r (normally /wechatpay).
 func (h *Handlers) Mount(r *gin.RouterGroup) {
 	r.POST("/notify/transactions", h.transactions)
+	r.POST("/notify/refunds", h.refunds)
 }
 
 // transactions: POST /wechatpay/notify/transactions.
 func (h *Handlers) transactions(c *gin.Context) {
 	n, err := h.Client.ParseTransaction(c.Request)
-	if err != nil {
-		// Forged, tampered, stale or undecryptable: nothing is kept.
-		httpx.Logger(c).Warn("wechat pay notification refused", "error", err.Error())
-		c.JSON(http.StatusUnauthorized, gin.H{"code": "FAIL", "message": "signature or content invalid"})
+	if err != nil { // forged, tampered, stale or undecryptable
+		refuse(c, err)
 		return
 	}
 	tx := FromSDK(n.Transaction)
 	tx.NotifyID, tx.EventType = n.ID, n.EventType
 	outcome, err := h.Payments.ApplyNotification(c.Request.Context(), httpx.Logger(c), tx)
+	answer(c, n.ID, tx.OutTradeNo, outcome, err)
+}
+
+// refunds: POST /wechatpay/notify/refunds.
+func (h *Handlers) refunds(c *gin.Context) {
+	n, err := h.Client.ParseRefund(c.Request)
 	if err != nil {
-		httpx.Logger(c).Error("wechat pay notification not applied; WeChat will retry", "error", err.Error(), "notify_id", n.ID)
+		refuse(c, err)
+		return
+	}
+	outcome, err := h.Payments.ApplyRefundNotification(c.Request.Context(), httpx.Logger(c), payment.RefundNotice{
+		NotifyID: n.ID, EventType: n.EventType, MchID: n.MchID, TransactionID: n.Refund.TransactionID,
+		RefundState: RefundState(n.Refund)})
+	answer(c, n.ID, n.Refund.OutTradeNo, outcome, err)
+}
+
+// refuse answers a notification that failed verification: nothing is kept.
+func refuse(c *gin.Context, err error) {
+	httpx.Logger(c).Warn("wechat pay notification refused", "error", err.Error())
+	c.JSON(http.StatusUnauthorized, gin.H{"code": "FAIL", "message": "signature or content invalid"})
+}
+
+// answer tells WeChat whether the notification is kept: 204 only after the
+// commit, 500 (so WeChat retries) otherwise.
+func answer(c *gin.Context, notifyID, outTradeNo, outcome string, err error) {
+	if err != nil {
+		httpx.Logger(c).Error("wechat pay notification not applied; WeChat will retry", "error", err.Error(), "notify_id", notifyID)
 		c.JSON(http.StatusInternalServerError, gin.H{"code": "FAIL", "message": "not recorded, retry"})
 		return
 	}
-	httpx.Logger(c).Info("wechat pay notification", "notify_id", n.ID, "out_trade_no", tx.OutTradeNo, "outcome", outcome)
+	httpx.Logger(c).Info("wechat pay notification", "notify_id", notifyID, "out_trade_no", outTradeNo, "outcome", outcome)
 	c.Status(http.StatusNoContent)
+}
+
+// RefundState converts the client's view of a refund into the payment package's.
+func RefundState(r wxpay.Refund) payment.RefundState {
+	return payment.RefundState{OutRefundNo: r.OutRefundNo, OutTradeNo: r.OutTradeNo, RefundID: r.RefundID,
+		Status: r.Status, Amount: r.Amount, SuccessTime: r.SuccessTime}
 }
 
 // FromSDK converts the SDK's Transaction (a notification's resource, or a

@@ -1,0 +1,48 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/order"
+)
+
+// UseReconcileScheduler sets how a check of an opened payment is scheduled
+// (the app hands it a durable job queue, which logs its own failures).
+// Without one, or if scheduling fails, the order's expiry is the only
+// reconciliation: it queries WeChat before closing, so nothing is lost.
+func (s *Service) UseReconcileScheduler(fn func(ctx context.Context, orderNo string, after time.Duration)) {
+	s.schedule = fn
+}
+
+// Reconcile asks WeChat Pay about an unpaid order whose payment was opened,
+// for when the shopper came back from paying but no notification arrived.
+// A payment WeChat reports is applied through the same path as a
+// notification. done=false means ask again later (after retryIn): the
+// shopper may still be paying. Once the order is paid, closed or past its
+// deadline (the expiry then queries and closes it) there is nothing to do.
+func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Duration) (done bool, retryIn time.Duration, err error) {
+	o, err := s.orders.ByNo(ctx, orderNo)
+	if errors.Is(err, order.ErrNotFound) {
+		return true, 0, nil
+	}
+	if err != nil {
+		return false, 0, err
+	}
+	if o.Status != order.StatusPendingPayment || !s.now().Before(o.ExpiresAt) {
+		return true, 0, nil
+	}
+	tx, err := s.gateway.Query(ctx, orderNo)
+	switch {
+	case errors.Is(err, ErrNeverOpened):
+		return true, 0, nil
+	case err != nil:
+		return false, 0, err
+	case tx.TradeState == "SUCCESS":
+		return true, 0, s.applyQueried(ctx, tx)
+	case tx.TradeState == "NOTPAY" || tx.TradeState == "USERPAYING":
+		return false, s.backoff(age), nil
+	}
+	return true, 0, nil // CLOSED, PAYERROR, REVOKED: no money came
+}
