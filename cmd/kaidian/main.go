@@ -26,6 +26,8 @@ commands:
   seed      apply migrations and seed the demo shop into an empty catalog, then exit
   sandbox   run only the local fake WeChat on KAIDIAN_ADDR (see README)
   settings  show the shop settings, or set them: kaidian settings order_timeout=30m shipping_fee=800
+  refunds   list shoppers' refund requests; approve <id> [restock], decline <id> <note>,
+            or refund an order: order <order_no> [fen] [restock]
   help      show this text
 
 Configuration is read from KAIDIAN_* environment variables; see README.md.
@@ -72,6 +74,8 @@ func run(args []string, stdout io.Writer) error {
 		return app.ServeSandbox(ctx, cfg, log, ln)
 	case "settings":
 		return app.Settings(ctx, cfg, log, args[1:], stdout)
+	case "refunds":
+		return app.Refunds(ctx, cfg, log, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

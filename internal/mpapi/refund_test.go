@@ -23,19 +23,11 @@ func fastRefunds(c *config.Config) {
 	c.SandboxRetryScale = 0.01
 }
 
-// paidOrder places an order of qty units at 2990 for a fresh shopper, pays
-// it through the sandbox and waits until the notification marked it paid.
+// paidOrder pays for qty units at 2990 of a fresh SKU as a fresh shopper.
 func paidOrder(t *testing.T, e *apptest.Env, user string, qty int) (tok, no string, sku int64) {
 	t.Helper()
 	sku = e.Product(t, apptest.SKU{Price: 2990, Stock: 10}).SKUs[0].ID
-	tok, addr := shopperWithAddress(t, e, user)
-	no = e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": qty}},
-		"address_id": addr}).JSON(t)["order_no"].(string)
-	pkg := e.Post("/api/v1/orders/"+no+"/pay", tok, nil).JSON(t)["package"].(string)
-	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"}); r.Status != http.StatusOK {
-		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
-	}
-	waitFor(t, "the order to be paid", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
+	tok, no = e.PaidOrder(t, user, sku, qty)
 	return tok, no, sku
 }
 

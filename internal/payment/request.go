@@ -125,6 +125,22 @@ func (s *Service) RefundRequests(ctx context.Context, shopperID int64, orderNo s
 	return reqs, nil
 }
 
+// PendingRequest is a refund request waiting for the merchant, with its order.
+type PendingRequest struct {
+	RefundRequest
+	OrderNo   string
+	PayAmount int64
+}
+
+// PendingRefundRequests lists requests waiting for a decision, oldest first.
+func (s *Service) PendingRefundRequests(ctx context.Context, limit int) ([]PendingRequest, error) {
+	var out []PendingRequest
+	err := s.db.Conn(ctx).Table("refund_requests AS r").
+		Select("r.*, o.order_no, o.pay_amount").Joins("JOIN orders o ON o.id = r.order_id").
+		Where("r.status = ?", RequestPending).Order("r.id").Limit(limit).Scan(&out).Error
+	return out, err
+}
+
 // ApproveRefundRequest starts the refund a shopper asked for (its amount,
 // its reason; restock puts every unit not yet restocked back on sale when
 // it succeeds) and asks WeChat Pay for it. The console's refund page calls it.

@@ -2,7 +2,10 @@ package apptest
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/address"
 )
@@ -17,4 +20,32 @@ func (e *Env) Address(t testing.TB, shopperID int64) int64 {
 		t.Fatalf("fixture address: %v", err)
 	}
 	return a.ID
+}
+
+// PaidOrder logs the user in through the sandbox, orders qty of the SKU,
+// pays through the sandbox as the shopper's phone would, and waits for
+// WeChat Pay's notification to mark the order paid. It returns the
+// shopper's token and the order number.
+func (e *Env) PaidOrder(t testing.TB, user string, skuID int64, qty int) (token, orderNo string) {
+	t.Helper()
+	token = e.Login(user)
+	addr := e.Post("/api/v1/addresses", token, map[string]any{"name": "张三", "phone": "13800138000",
+		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"]
+	r := e.Post("/api/v1/orders", token, map[string]any{"items": []map[string]any{{"sku_id": skuID, "quantity": qty}}, "address_id": addr})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("fixture order: %d %s", r.Status, r.Body)
+	}
+	orderNo = r.JSON(t)["order_no"].(string)
+	pkg, _ := e.Post("/api/v1/orders/"+orderNo+"/pay", token, nil).JSON(t)["package"].(string)
+	r = e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
+	if r.Status != http.StatusOK {
+		t.Fatalf("fixture sandbox pay: %d %s", r.Status, r.Body)
+	}
+	for deadline := time.Now().Add(20 * time.Second); e.Get("/api/v1/orders/"+orderNo, token).JSON(t)["status"] != "paid"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("fixture order %s never became paid", orderNo)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return token, orderNo
 }
