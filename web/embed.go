@@ -12,13 +12,23 @@ import (
 //go:embed static
 var Static embed.FS
 
+// templatesFS holds the server-rendered pages.
+//
+//go:embed templates
+var templatesFS embed.FS
+
+// ConsoleTemplates is the merchant console's templates, rooted in their folder.
+func ConsoleTemplates() fs.FS { return sub(templatesFS, "templates/console") }
+
 // StaticFiles is Static rooted inside its "static" folder, so that
 // /static/demo/tee.svg maps to static/demo/tee.svg.
-func StaticFiles() fs.FS {
-	sub, err := fs.Sub(Static, "static")
+func StaticFiles() fs.FS { return sub(Static, "static") }
+
+func sub(fsys fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(fsys, dir)
 	if err != nil {
-		// fs.Sub fails only for an invalid path name, and "static" is valid.
+		// fs.Sub fails only for an invalid path name, and ours are constants.
 		panic(err)
 	}
-	return sub
+	return s
 }

@@ -25,6 +25,7 @@ commands:
   migrate   apply database migrations and exit
   seed      apply migrations and seed the demo shop into an empty catalog, then exit
   sandbox   run only the local fake WeChat on KAIDIAN_ADDR (see README)
+  admin     console accounts: admin create <username> [staff], admin password <username>
   settings  show the shop settings, or set them: kaidian settings order_timeout=30m shipping_fee=800
   refunds   list shoppers' refund requests; approve <id> [restock], decline <id> <note>,
             or refund an order: order <order_no> [fen] [restock]
@@ -74,6 +75,8 @@ func run(args []string, stdout io.Writer) error {
 		return app.ServeSandbox(ctx, cfg, log, ln)
 	case "settings":
 		return app.Settings(ctx, cfg, log, args[1:], stdout)
+	case "admin":
+		return app.Admin(ctx, cfg, log, args[1:], stdout)
 	case "refunds":
 		return app.Refunds(ctx, cfg, log, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -94,6 +97,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
+	if o := a.FirstOwner; o.Password != "" {
+		// Printed, never logged: the one time this login is shown.
+		fmt.Fprintf(os.Stdout, "\n  Merchant console: %s/console\n  Sign in as %s with password %s (shown once; change it under Staff)\n\n",
+			selfURL(ln), o.Username, o.Password)
+	}
 	return a.Serve(ctx, ln)
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/address"
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
@@ -24,8 +25,10 @@ import (
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/staff"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
@@ -46,10 +49,17 @@ type App struct {
 	Cart      *cart.Service
 	Addresses *address.Service
 	Settings  *setting.Service
+	Audit     *audit.Log
+	Staff     *staff.Service
 	Orders    *order.Service
 	PayClient *wxpay.Client
 	Payments  *payment.Service
 	Sandbox   *sandbox.Server // nil unless in sandbox mode
+	Reports   *report.Service
+
+	// FirstOwner is the console login generated on the embedded default's
+	// first start (empty otherwise), for the command to print once.
+	FirstOwner struct{ Username, Password string }
 
 	jobs    *jobs.Runner
 	handler http.Handler
@@ -106,7 +116,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Catalog = catalog.New(db, a.Inventory)
 	a.Cart = cart.New(db, a.Catalog)
 	a.Addresses = address.New(db)
-	a.Settings = setting.New(db)
+	a.Audit = audit.New(db)
+	a.Settings = setting.New(db, a.Audit)
+	a.Staff = staff.New(db, a.Audit)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
@@ -117,10 +129,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 			return nil, err
 		}
 	}
+	a.Reports = report.New(db)
 	if cfg.Demo {
 		if err := seed.Demo(ctx, a.Catalog, log); err != nil {
 			return nil, err
 		}
+	}
+	if err := a.ensureOwner(ctx); err != nil {
+		return nil, err
 	}
 	if a.PayClient, err = a.payClient(ctx, selfURL); err != nil {
 		return nil, fmt.Errorf("wechat pay: %w", err)
@@ -135,8 +151,26 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		return nil, err
 	}
 	a.Payments.UseReconcileScheduler(a.scheduleReconcile)
-	a.handler = a.routes()
+	if a.handler, err = a.routes(); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// ensureOwner gives the embedded default a console owner on its first
+// start, so `go run ./cmd/kaidian` can be signed in to at once. On
+// PostgreSQL (production) nothing is generated: `kaidian admin create`
+// makes the first owner, and until then the log says so.
+func (a *App) ensureOwner(ctx context.Context) error {
+	if !a.Config.SQLite() {
+		if n, err := a.Staff.List(ctx); err == nil && len(n) == 0 {
+			a.Log.Warn("no console accounts yet; create the first owner with `kaidian admin create <username>`")
+		}
+		return nil
+	}
+	user, pw, err := a.Staff.EnsureOwner(ctx)
+	a.FirstOwner.Username, a.FirstOwner.Password = user, pw
+	return err
 }
 
 // wechatClient is the production mini-program client. In sandbox mode it

@@ -6,13 +6,14 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/kaidian/kaidian/internal/console"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/mpapi"
 	"github.com/kaidian/kaidian/internal/webhook"
 	"github.com/kaidian/kaidian/web"
 )
 
-func (a *App) routes() http.Handler {
+func (a *App) routes() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -35,10 +36,15 @@ func (a *App) routes() http.Handler {
 		Payments:  a.Payments,
 	})
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
+	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
+		Reports: a.Reports, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
+		return nil, err
+	}
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/console") })
 	if a.Sandbox != nil {
 		a.Sandbox.Mount(r.Group("/sandbox"))
 	}
-	return r
+	return r, nil
 }
 
 // ready answers 200 only while the database answers, so a load balancer

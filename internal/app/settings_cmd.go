@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/setting"
 )
@@ -23,7 +24,7 @@ func Settings(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer db.Close()
-	svc := setting.New(db)
+	svc := setting.New(db, audit.New(db))
 	shop, err := svc.Get(ctx)
 	if err != nil {
 		return err
@@ -34,7 +35,7 @@ func Settings(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 				return err
 			}
 		}
-		if shop, err = svc.Update(ctx, shop); err != nil {
+		if shop, err = svc.Update(ctx, "operator:cli", shop); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
@@ -37,7 +38,7 @@ func newWorld(t testing.TB) *world {
 	now := time.Now().UTC()
 	w.clock.Store(&now)
 	w.orders = order.New(order.Deps{
-		DB: db, Catalog: catalog.New(db, w.inv), Inventory: w.inv, Settings: setting.New(db),
+		DB: db, Catalog: catalog.New(db, w.inv), Inventory: w.inv, Settings: setting.New(db, audit.New(db)),
 		Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
 	})
 	w.orders.SetClock(func() time.Time { return *w.clock.Load() })

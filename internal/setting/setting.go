@@ -4,8 +4,11 @@ package setting
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -17,6 +20,8 @@ type Shop struct {
 	ShippingFee           int64     `gorm:"column:shipping_fee"`            // fen, charged per order
 	FreeShippingThreshold int64     `gorm:"column:free_shipping_threshold"` // fen; goods at or above it ship free; 0 = never free
 	OrderTimeoutSeconds   int       `gorm:"column:order_timeout_seconds"`   // unpaid orders close after this
+	LowStockThreshold     int64     `gorm:"column:low_stock_threshold"`     // a SKU at or below it is low on stock
+	OwnerRefundLimit      int64     `gorm:"column:owner_refund_limit"`      // fen; larger refunds need an owner
 	UpdatedAt             time.Time `gorm:"column:updated_at"`
 }
 
@@ -35,10 +40,13 @@ func (s Shop) ShippingFor(goods int64) int64 {
 func (s Shop) OrderTimeout() time.Duration { return time.Duration(s.OrderTimeoutSeconds) * time.Second }
 
 // Service reads and writes the settings.
-type Service struct{ db *database.DB }
+type Service struct {
+	db    *database.DB
+	audit *audit.Log
+}
 
-// New builds the service.
-func New(db *database.DB) *Service { return &Service{db: db} }
+// New builds the service; every change is written to the audit log.
+func New(db *database.DB, log *audit.Log) *Service { return &Service{db: db, audit: log} }
 
 // Get returns the current settings.
 func (s *Service) Get(ctx context.Context) (Shop, error) {
@@ -47,8 +55,9 @@ func (s *Service) Get(ctx context.Context) (Shop, error) {
 	return sh, err
 }
 
-// Update validates and saves the settings.
-func (s *Service) Update(ctx context.Context, sh Shop) (Shop, error) {
+// Update validates and saves the settings, recording what changed and who
+// (actor) changed it in the audit log, in one transaction.
+func (s *Service) Update(ctx context.Context, actor string, sh Shop) (Shop, error) {
 	switch {
 	case len([]rune(sh.Name)) < 1 || len([]rune(sh.Name)) > 60:
 		return sh, errs.Field("name", "must be 1 to 60 characters")
@@ -58,9 +67,43 @@ func (s *Service) Update(ctx context.Context, sh Shop) (Shop, error) {
 		return sh, errs.Field("free_shipping_threshold", "must not be negative")
 	case sh.OrderTimeoutSeconds < 60 || sh.OrderTimeoutSeconds > 7*24*3600:
 		return sh, errs.Field("order_timeout_seconds", "must be between 1 minute and 7 days")
+	case sh.LowStockThreshold < 0 || sh.LowStockThreshold > 1_000_000:
+		return sh, errs.Field("low_stock_threshold", "must be 0 to 1000000")
+	case sh.OwnerRefundLimit < 0:
+		return sh, errs.Field("owner_refund_limit", "must not be negative")
 	}
 	sh.ID, sh.UpdatedAt = 1, time.Now().UTC()
-	err := s.db.Conn(ctx).Select("name", "shipping_fee", "free_shipping_threshold", "order_timeout_seconds", "updated_at").
-		Where("id = 1").Updates(&sh).Error
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		before, err := s.Get(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.db.Conn(ctx).Select("name", "shipping_fee", "free_shipping_threshold", "order_timeout_seconds",
+			"low_stock_threshold", "owner_refund_limit", "updated_at").
+			Where("id = 1").Updates(&sh).Error; err != nil {
+			return err
+		}
+		if d := diff(before, sh); d != "" {
+			return s.audit.Record(ctx, actor, "settings.update", "settings", 1, d)
+		}
+		return nil
+	})
 	return sh, err
+}
+
+// diff describes what changed between two versions of the settings.
+func diff(a, b Shop) string {
+	var parts []string
+	add := func(name string, x, y any) {
+		if x != y {
+			parts = append(parts, fmt.Sprintf("%s %v → %v", name, x, y))
+		}
+	}
+	add("name", a.Name, b.Name)
+	add("shipping_fee", a.ShippingFee, b.ShippingFee)
+	add("free_shipping_threshold", a.FreeShippingThreshold, b.FreeShippingThreshold)
+	add("order_timeout", a.OrderTimeout(), b.OrderTimeout())
+	add("low_stock_threshold", a.LowStockThreshold, b.LowStockThreshold)
+	add("owner_refund_limit", a.OwnerRefundLimit, b.OwnerRefundLimit)
+	return strings.Join(parts, "; ")
 }

@@ -1,0 +1,74 @@
+// Package audit keeps the console's record of who changed what: prices,
+// stock, coupons, refunds, staff, settings. Entries are written in the same
+// transaction as the change they describe, so the log never claims a change
+// that did not happen, nor misses one that did.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+// Entry is one recorded change.
+type Entry struct {
+	ID          int64     `gorm:"column:id;primaryKey"`
+	Actor       string    `gorm:"column:actor"`  // "staff:3:lily"
+	Action      string    `gorm:"column:action"` // "product.price", "stock.adjust", "refund.create", …
+	SubjectType string    `gorm:"column:subject_type"`
+	SubjectID   string    `gorm:"column:subject_id"`
+	Detail      string    `gorm:"column:detail"` // human-readable: "¥29.90 → ¥25.00"
+	CreatedAt   time.Time `gorm:"column:created_at"`
+}
+
+// TableName maps Entry to its table.
+func (Entry) TableName() string { return "audit_log" }
+
+// Log writes and reads the audit log.
+type Log struct {
+	db  *database.DB
+	now func() time.Time
+}
+
+// New builds the log.
+func New(db *database.DB) *Log {
+	return &Log{db: db, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Record adds an entry, in the caller's transaction when there is one.
+func (l *Log) Record(ctx context.Context, actor, action, subjectType string, subjectID any, detail string) error {
+	e := Entry{Actor: actor, Action: action, SubjectType: subjectType, SubjectID: fmt.Sprint(subjectID),
+		Detail: detail, CreatedAt: l.now()}
+	if err := l.db.Conn(ctx).Create(&e).Error; err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// Query filters the log.
+type Query struct {
+	Actor, Action, SubjectType, SubjectID string
+	Page                                  page.Request
+}
+
+// List returns entries newest first; the cursor is the last entry's id.
+func (l *Log) List(ctx context.Context, q Query) ([]Entry, string, error) {
+	db := l.db.Conn(ctx).Model(&Entry{})
+	for col, v := range map[string]string{"actor": q.Actor, "action": q.Action, "subject_type": q.SubjectType, "subject_id": q.SubjectID} {
+		if v != "" {
+			db = db.Where(col+" = ?", v)
+		}
+	}
+	if q.Page.After > 0 {
+		db = db.Where("id < ?", q.Page.After)
+	}
+	var es []Entry
+	if err := db.Order("id DESC").Limit(q.Page.Limit + 1).Find(&es).Error; err != nil {
+		return nil, "", err
+	}
+	es, next := page.Trim(es, q.Page, func(e Entry) int64 { return e.ID })
+	return es, next, nil
+}

@@ -1,0 +1,73 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/report"
+)
+
+type dashboardData struct {
+	report.Dashboard
+	Chart    chart
+	LowStock int64
+}
+
+// dashboard: GET /console
+func (h *handlers) dashboard(c *gin.Context) {
+	sh, err := h.d.Settings.Get(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d, err := h.d.Reports.Dashboard(c.Request.Context(), sh.LowStockThreshold)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "dashboard.html", View{Title: "Dashboard", Nav: "dashboard",
+		Data: dashboardData{Dashboard: d, Chart: salesChart(d.Daily), LowStock: sh.LowStockThreshold}})
+}
+
+// chart is a bar chart laid out on the server, drawn as SVG by the template.
+type chart struct {
+	Width, Height int
+	Bars          []bar
+	Max           int64 // the top of the scale, fen
+}
+
+type bar struct {
+	X, Y, W, H int
+	Label      string // shown under every fifth bar
+	Title      string // the tooltip: date and revenue
+}
+
+// salesChart lays out one bar per day, scaled to the best day.
+func salesChart(days []report.Day) chart {
+	const width, height, bottom = 600, 180, 20
+	ch := chart{Width: width, Height: height}
+	for _, d := range days {
+		ch.Max = max(ch.Max, d.Revenue)
+	}
+	if len(days) == 0 {
+		return ch
+	}
+	step := width / len(days)
+	for i, d := range days {
+		h := 0
+		if ch.Max > 0 {
+			h = int(d.Revenue * int64(height-bottom-4) / ch.Max)
+		}
+		b := bar{X: i*step + 1, Y: height - bottom - h, W: step - 2, H: h,
+			Title: d.Date.Format("01-02") + " " + yuan(d.Revenue) + " · " + itoa(d.Orders) + " orders"}
+		if i%5 == 4 || i == len(days)-1 {
+			b.Label = d.Date.Format("01-02")
+		}
+		ch.Bars = append(ch.Bars, b)
+	}
+	return ch
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

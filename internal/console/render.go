@@ -1,0 +1,254 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/staff"
+)
+
+// View is what every page template gets: the frame (who is signed in, the
+// CSRF token every form carries, a flash message) and the page's own Data.
+type View struct {
+	Title   string
+	Nav     string // the navigation entry to highlight
+	Me      *staff.Account
+	CSRF    string
+	Shop    string
+	Sandbox bool
+	Flash   string
+	Form    *Form
+	Data    any
+}
+
+// Form carries what the merchant typed back into the page with the errors
+// to show next to each field, so a refused form keeps its input.
+type Form struct {
+	Values url.Values
+	Errors map[string]string
+	Error  string // an error not about one field
+}
+
+// NewForm starts a form from submitted (or initial) values.
+func NewForm(v url.Values) *Form { return &Form{Values: v, Errors: map[string]string{}} }
+
+// Get is the value typed into a field.
+func (f *Form) Get(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err is the error to show next to a field.
+func (f *Form) Err(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// Fail records err on the form: next to its field when the error names
+// one, otherwise at the top.
+func (f *Form) Fail(err error) *Form {
+	e := errs.As(err)
+	msg := e.Message
+	if e.Kind == errs.KindInternal {
+		msg = "Something went wrong; nothing was saved. Try again."
+	}
+	if field, ok := e.Details["field"].(string); ok {
+		f.Errors[field] = strings.TrimPrefix(msg, field+": ")
+	} else {
+		f.Error = msg
+	}
+	return f
+}
+
+// templates holds every page parsed together with the layout.
+type templates map[string]*template.Template
+
+var funcs = template.FuncMap{
+	"yuan":     yuan,
+	"when":     when,
+	"day":      func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"add":      func(a, b int) int { return a + b },
+	"pct":      func(part, whole int64) int64 { return percent(part, whole) },
+	"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
+	"fenInput": fenInput,
+}
+
+// shanghai is the shop's clock: WeChat shops sell in China Standard Time.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+func yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
+}
+
+func when(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		if v.IsZero() {
+			return ""
+		}
+		return v.In(shanghai).Format("2006-01-02 15:04")
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return when(*v)
+	}
+	return ""
+}
+
+func percent(part, whole int64) int64 {
+	if whole <= 0 {
+		return 0
+	}
+	return part * 100 / whole
+}
+
+// withQuery returns ?query with the given keys replaced (pagination and
+// filter links keep the other filters).
+func withQuery(v url.Values, kv ...string) template.URL {
+	q := url.Values{}
+	for k, vs := range v {
+		q[k] = vs
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			q.Del(kv[i])
+		} else {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	return template.URL("?" + q.Encode())
+}
+
+// parseTemplates parses each page with the layout; a page is any .html file
+// but layout.html.
+func parseTemplates(fsys fs.FS) (templates, error) {
+	pages, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := templates{}
+	for _, p := range pages {
+		if p == "layout.html" {
+			continue
+		}
+		tpl, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(fsys, "layout.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("console template %s: %w", p, err)
+		}
+		t[p] = tpl
+	}
+	return t, nil
+}
+
+// render writes a page. The console never caches and never frames, and
+// loads scripts and styles only from itself.
+func (h *handlers) render(c *gin.Context, status int, page string, v View) {
+	if s, ok := sessionOf(c); ok {
+		v.Me, v.CSRF = &s.Account, s.CSRFToken
+	}
+	v.Sandbox, v.Shop = h.sandbox, h.shopName(c)
+	if v.Flash == "" {
+		v.Flash = takeFlash(c)
+	}
+	tpl, ok := h.pages[page]
+	if !ok {
+		httpx.Logger(c).Error("console: no such template", "page", page)
+		c.String(http.StatusInternalServerError, "page missing")
+		return
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
+	if err := tpl.ExecuteTemplate(c.Writer, "layout", v); err != nil {
+		httpx.Logger(c).Error("console: render", "page", page, "error", err.Error())
+	}
+}
+
+// shopName is shown in the frame; a failure to read it is not worth a page.
+func (h *handlers) shopName(c *gin.Context) string {
+	sh, err := h.d.Settings.Get(c.Request.Context())
+	if err != nil {
+		return "Kaidian"
+	}
+	return sh.Name
+}
+
+// fail renders the error page for an error outside a form.
+func (h *handlers) fail(c *gin.Context, err error) {
+	status := httpx.Status(err)
+	e := errs.As(err)
+	msg := e.Message
+	if e.Kind == errs.KindInternal {
+		httpx.Logger(c).Error("console", "error", err.Error())
+		msg = "Something went wrong. Nothing was changed; try again."
+	}
+	h.render(c, status, "error.html", View{Title: http.StatusText(status), Data: msg})
+}
+
+// Flash messages survive one redirect in a short-lived cookie.
+const flashCookie = "kaidian_flash"
+
+func setFlash(c *gin.Context, msg string) {
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(flashCookie, url.QueryEscape(msg), 60, "/console", "", secure(c), true)
+}
+
+func takeFlash(c *gin.Context) string {
+	v, err := c.Cookie(flashCookie)
+	if err != nil || v == "" {
+		return ""
+	}
+	c.SetCookie(flashCookie, "", -1, "/console", "", secure(c), true)
+	msg, _ := url.QueryUnescape(v)
+	return msg
+}
+
+// redirect answers a successful form with 303 See Other and a message.
+func redirect(c *gin.Context, to, flash string) {
+	if flash != "" {
+		setFlash(c, flash)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+// secure reports whether the request came over HTTPS (directly or through
+// a proxy that says so), so cookies are marked Secure.
+func secure(c *gin.Context) bool {
+	return c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
+}
+
+// parseFen reads a price typed as yuan ("12.5", "¥12.50", "12") into fen.
+func parseFen(field, s string) (int64, error) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "¥"))
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 {
+		return 0, errs.Field(field, "must be an amount in yuan with at most two decimals, e.g. 29.90")
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n < 0 || strings.HasPrefix(whole, "-") {
+		return 0, errs.Field(field, "must be an amount in yuan with at most two decimals, e.g. 29.90")
+	}
+	return n, nil
+}

@@ -1,0 +1,18 @@
+// Kaidian console: a little progressive enhancement; every page works without it.
+document.addEventListener("DOMContentLoaded", function () {
+  // Forms that do something hard to undo ask first.
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+  // "Select all" checkboxes for bulk actions.
+  document.querySelectorAll("input[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll("input[name='" + box.getAttribute("data-select-all") + "']").forEach(function (c) { c.checked = box.checked; });
+    });
+  });
+  // Pages showing a job in progress reload until it is done.
+  var refresh = document.querySelector("[data-refresh]");
+  if (refresh) setTimeout(function () { window.location.reload(); }, Number(refresh.getAttribute("data-refresh")) || 1000);
+});
