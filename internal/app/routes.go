@@ -37,7 +37,8 @@ func (a *App) routes() (http.Handler, error) {
 	})
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
-		Reports: a.Reports, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
+		Reports: a.Reports, Catalog: a.Catalog, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments,
+		Customers: a.Customers, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/console") })

@@ -11,6 +11,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/staff"
@@ -19,12 +24,18 @@ import (
 
 // Deps are the services the console calls.
 type Deps struct {
-	Staff    *staff.Service
-	Audit    *audit.Log
-	Settings *setting.Service
-	Reports  *report.Service
-	Log      *slog.Logger
-	Sandbox  bool // shows the sandbox banner on every page
+	Staff     *staff.Service
+	Audit     *audit.Log
+	Settings  *setting.Service
+	Reports   *report.Service
+	Catalog   *catalog.Service
+	Inventory *inventory.Service
+	Orders    *order.Service
+	Payments  *payment.Service
+	Customers *customer.Service
+	DataDir   string // uploads are stored under DataDir/uploads
+	Log       *slog.Logger
+	Sandbox   bool // shows the sandbox banner on every page
 }
 
 type handlers struct {
@@ -49,6 +60,11 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/logout", h.logout)
 	in.GET("", h.dashboard)
 	in.GET("/", h.dashboard)
+	h.mountCatalog(in)
+	h.mountInventory(in)
+	h.mountCoupons(in)
+	h.mountOrders(in)
+	h.mountCustomers(in)
 
 	owner := in.Group("", h.requireOwner)
 	owner.GET("/staff", h.staffList)
