@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/riverqueue/river"
 
 	"github.com/kaidian/kaidian/internal/jobs"
@@ -13,15 +15,16 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.ExpireOrder{Orders: a.Orders, Metrics: a.Metrics})
 	sweep := &worker.SweepExpired{Orders: a.Orders, Metrics: a.Metrics}
 	river.AddWorker(workers, sweep)
-	river.AddWorker(workers, &worker.PruneKeys{Orders: a.Orders, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.ReconcilePayment{Payments: a.Payments, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SyncRefund{Payments: a.Payments, Metrics: a.Metrics, Log: a.Log})
 	refundSweep := &worker.SweepRefunds{Payments: a.Payments, Metrics: a.Metrics}
 	river.AddWorker(workers, refundSweep)
+	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
+		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	runner, err := jobs.New(a.DB, jobs.Config{
 		Workers: workers,
-		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep), worker.PruneKeysHourly(),
-			worker.SweepRefundsEvery(a.Config.PayPollAfter)},
+		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
+			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly()},
 		Log: a.Log,
 	})
 	if err != nil {
@@ -29,4 +32,10 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	}
 	sweep.Enqueue, refundSweep.Enqueue = runner.Enqueue, runner.Enqueue
 	return runner, nil
+}
+
+// pruneKeys forgets idempotency keys past their retention.
+func (a *App) pruneKeys(ctx context.Context) error {
+	_, err := a.Orders.PruneKeys(ctx)
+	return err
 }

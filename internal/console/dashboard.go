@@ -22,7 +22,7 @@ func (h *handlers) dashboard(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	d, err := h.d.Reports.Dashboard(c.Request.Context(), sh.LowStockThreshold)
+	d, err := h.d.Reports.CachedDashboard(c.Request.Context(), sh.LowStockThreshold)
 	if err != nil {
 		h.fail(c, err)
 		return

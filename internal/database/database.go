@@ -151,6 +151,18 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
 	})
 }
 
+// Optimize refreshes the query planner's statistics. PostgreSQL's autovacuum
+// does this by itself; SQLite only when asked, and without statistics it
+// can pick a poor index on a large table (e.g. orders by status rather than
+// by paid time), so Kaidian runs this at start and hourly. ANALYZE is also
+// what any bulk load should be followed by.
+func (d *DB) Optimize(ctx context.Context) error {
+	if d.Dialect == Postgres {
+		return d.Conn(ctx).Exec("ANALYZE").Error
+	}
+	return d.Conn(ctx).Exec("PRAGMA optimize=0x10002").Error
+}
+
 // Savepoint runs fn inside the enclosing transaction as a unit that can fail
 // alone: if fn returns an error, whatever it wrote is rolled back (to a
 // savepoint) and the enclosing transaction carries on. Outside a transaction

@@ -5,6 +5,7 @@ package report
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
@@ -59,12 +60,17 @@ type Dashboard struct {
 	ToShip        int64 // paid orders waiting to be shipped
 	Low           []LowSKU
 	LowCount      int64
+	ComputedAt    time.Time
 }
 
 // Service computes reports.
 type Service struct {
 	db  *database.DB
 	now func() time.Time
+
+	mu     sync.Mutex
+	cached map[int64]Dashboard // by low-stock threshold
+	at     time.Time
 }
 
 // New builds the service.
@@ -72,12 +78,32 @@ func New(db *database.DB) *Service {
 	return &Service{db: db, now: time.Now}
 }
 
+// DashboardTTL is how long a computed dashboard is reused: its sums scan a
+// month of orders, and figures half a minute old are fine for a glance.
+const DashboardTTL = 30 * time.Second
+
+// CachedDashboard is Dashboard, computed at most once per DashboardTTL per
+// process; ComputedAt says when.
+func (s *Service) CachedDashboard(ctx context.Context, lowStock int64) (Dashboard, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.cached[lowStock]; ok && s.now().Sub(s.at) < DashboardTTL {
+		return d, nil
+	}
+	d, err := s.Dashboard(ctx, lowStock)
+	if err != nil {
+		return d, err
+	}
+	s.cached, s.at = map[int64]Dashboard{lowStock: d}, s.now()
+	return d, nil
+}
+
 // paid are the states of an order whose money was taken and kept.
 var paid = []string{"paid", "shipped", "completed"}
 
 // Dashboard computes the dashboard; lowStock is the shop's threshold.
 func (s *Service) Dashboard(ctx context.Context, lowStock int64) (Dashboard, error) {
-	var d Dashboard
+	d := Dashboard{ComputedAt: s.now()}
 	today := midnight(s.now())
 	start := today.AddDate(0, 0, -29)
 	var err error
