@@ -18,7 +18,7 @@ import (
 )
 
 // newSandbox builds the fake WeChat with its WeChat Pay keys, generated on
-// first start under dataDir/sandbox.
+// first start under dataDir/sandbox, signing in KAIDIAN_SANDBOX_PAY_MODE.
 func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.Server, error) {
 	keys, err := sandbox.LoadOrCreatePayKeys(cfg.DataDir)
 	if err != nil {
@@ -26,6 +26,7 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 	}
 	sb := sandbox.New(db, log)
 	sb.EnablePay(keys)
+	sb.SetPayMode(sandbox.PayMode(cfg.SandboxPayMode))
 	sb.SetRetryScale(cfg.SandboxRetryScale)
 	sb.SetRefundDelay(cfg.SandboxRefundDelay)
 	return sb, nil

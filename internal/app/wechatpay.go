@@ -12,6 +12,8 @@ import (
 
 // payClient builds the WeChat Pay client: the merchant's credentials, or in
 // sandbox mode the sandbox's keys and this process's /sandbox as WeChat.
+// Without a public key the client is in platform-certificate mode; the
+// sandbox signs accordingly (KAIDIAN_SANDBOX_PAY_MODE).
 func (a *App) payClient(ctx context.Context, selfURL string) (*wxpay.Client, error) {
 	cfg := a.Config
 	if cfg.Sandbox() {
@@ -19,18 +21,24 @@ func (a *App) payClient(ctx context.Context, selfURL string) (*wxpay.Client, err
 		if err != nil {
 			return nil, err
 		}
-		return wxpay.New(ctx, wxpay.Config{AppID: sandbox.AppID, MchID: keys.MchID, MchSerial: keys.MerchantSerial,
-			MchKey: keys.MerchantKey, APIv3Key: keys.APIv3Key, PublicKeyID: keys.PublicKeyID,
-			PublicKey: &keys.PlatformKey.PublicKey, BaseURL: selfURL + "/sandbox"})
+		wc := wxpay.Config{AppID: sandbox.AppID, MchID: keys.MchID, MchSerial: keys.MerchantSerial,
+			MchKey: keys.MerchantKey, APIv3Key: keys.APIv3Key, BaseURL: selfURL + "/sandbox"}
+		if sandbox.PayMode(cfg.SandboxPayMode) != sandbox.CertificateMode {
+			wc.PublicKeyID, wc.PublicKey = keys.PublicKeyID, &keys.PlatformKey.PublicKey
+		}
+		return wxpay.New(ctx, wc)
 	}
 	key, err := utils.LoadPrivateKeyWithPath(cfg.PayMchKeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("KAIDIAN_WECHATPAY_MCH_KEY_FILE: %w", err)
 	}
-	pub, err := utils.LoadPublicKeyWithPath(cfg.PayPublicKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: %w", err)
+	wc := wxpay.Config{AppID: cfg.WechatAppID, MchID: cfg.PayMchID, MchSerial: cfg.PayMchSerial,
+		MchKey: key, APIv3Key: cfg.PayAPIv3Key}
+	if cfg.PayPublicKeyFile != "" {
+		if wc.PublicKey, err = utils.LoadPublicKeyWithPath(cfg.PayPublicKeyFile); err != nil {
+			return nil, fmt.Errorf("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: %w", err)
+		}
+		wc.PublicKeyID = cfg.PayPublicKeyID
 	}
-	return wxpay.New(ctx, wxpay.Config{AppID: cfg.WechatAppID, MchID: cfg.PayMchID, MchSerial: cfg.PayMchSerial,
-		MchKey: key, APIv3Key: cfg.PayAPIv3Key, PublicKeyID: cfg.PayPublicKeyID, PublicKey: pub})
+	return wxpay.New(ctx, wc)
 }

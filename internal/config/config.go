@@ -31,7 +31,10 @@ type Config struct {
 	WechatAppSecret string // KAIDIAN_WECHAT_APPSECRET
 	WechatAPIBase   string // KAIDIAN_WECHAT_API_BASE; empty means api.weixin.qq.com, or the sandbox
 
-	// WeChat Pay merchant credentials (public-key mode), needed outside sandbox mode.
+	// WeChat Pay merchant credentials, needed outside sandbox mode. With the
+	// public key and its id WeChat Pay is verified in public-key mode;
+	// without them in platform-certificate mode, the certificates downloaded
+	// from WeChat Pay and decrypted with the APIv3 key.
 	PayMchID         string // KAIDIAN_WECHATPAY_MCHID
 	PayMchSerial     string // KAIDIAN_WECHATPAY_MCH_SERIAL: the merchant API certificate's serial number
 	PayMchKeyFile    string // KAIDIAN_WECHATPAY_MCH_KEY_FILE: the merchant API private key (PKCS#8 PEM)
@@ -44,6 +47,9 @@ type Config struct {
 	SandboxRetryScale float64 // KAIDIAN_SANDBOX_RETRY_SCALE
 	// SandboxRefundDelay is how long sandbox refunds stay PROCESSING.
 	SandboxRefundDelay time.Duration // KAIDIAN_SANDBOX_REFUND_DELAY
+	// SandboxPayMode is how the sandbox's WeChat Pay signs, and so how a
+	// sandbox-mode Kaidian verifies it: SandboxPayPublicKey or SandboxPayCertificate.
+	SandboxPayMode string // KAIDIAN_SANDBOX_PAY_MODE
 
 	ExpirySweep time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	// PayPollAfter is how long after a payment is opened, or a refund
@@ -53,6 +59,12 @@ type Config struct {
 	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
 	MaxBodyBytes    int64         // KAIDIAN_MAX_BODY_BYTES
 }
+
+// The values of KAIDIAN_SANDBOX_PAY_MODE.
+const (
+	SandboxPayPublicKey   = "public_key"
+	SandboxPayCertificate = "certificate"
+)
 
 // Sandbox reports whether Kaidian talks to its own fake WeChat: true when no
 // mini-program credentials are configured.
@@ -88,6 +100,7 @@ func parse(getenv func(string) string) (Config, error) {
 		PayPublicKeyFile:   p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
 		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
 		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
+		SandboxPayMode:     p.str("KAIDIAN_SANDBOX_PAY_MODE", SandboxPayPublicKey),
 		ExpirySweep:        p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
 		PayPollAfter:       p.duration("KAIDIAN_PAY_POLL_AFTER", 10*time.Second),
 		ShutdownTimeout:    p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
@@ -97,9 +110,15 @@ func parse(getenv func(string) string) (Config, error) {
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
 	}
-	if !c.Sandbox() && (c.PayMchID == "" || c.PayMchSerial == "" || c.PayMchKeyFile == "" ||
-		len(c.PayAPIv3Key) != 32 || c.PayPublicKeyID == "" || c.PayPublicKeyFile == "") {
-		p.fail("KAIDIAN_WECHATPAY_*", "must all be set (APIv3 key: 32 characters) when WeChat credentials are configured")
+	if !c.Sandbox() && (c.PayMchID == "" || c.PayMchSerial == "" || c.PayMchKeyFile == "" || len(c.PayAPIv3Key) != 32) {
+		p.fail("KAIDIAN_WECHATPAY_*", "must all be set (APIv3 key: 32 characters; the public key is optional) when WeChat credentials are configured")
+	}
+	// Half a public key would silently fall back to certificate mode.
+	if !c.Sandbox() && (c.PayPublicKeyID == "") != (c.PayPublicKeyFile == "") {
+		p.fail("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", "and KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE must be set together (or neither, for platform-certificate mode)")
+	}
+	if c.SandboxPayMode != SandboxPayPublicKey && c.SandboxPayMode != SandboxPayCertificate {
+		p.fail("KAIDIAN_SANDBOX_PAY_MODE", "must be public_key or certificate")
 	}
 	if c.ExpirySweep < 100*time.Millisecond {
 		p.fail("KAIDIAN_EXPIRY_SWEEP", "must be at least 100ms")

@@ -40,6 +40,52 @@ func TestWeChatCredentialsNeedPaymentCredentials(t *testing.T) {
 	}
 }
 
+// production is a real-WeChat configuration in platform-certificate mode,
+// with the given variables added (or, set to "", removed).
+func production(extra map[string]string) map[string]string {
+	m := map[string]string{
+		"KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s", "KAIDIAN_WECHATPAY_MCHID": "1900000001",
+		"KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": "/k.pem",
+		"KAIDIAN_WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef",
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+func TestPaymentVerificationMode(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		extra map[string]string
+		ok    bool
+	}{
+		{"certificate mode: no public key", nil, true},
+		{"public-key mode", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1", "KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem"}, true},
+		{"public key id without the key", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1"}, false},
+		{"public key without its id", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem"}, false},
+		{"certificate mode still needs the APIv3 key", map[string]string{"KAIDIAN_WECHATPAY_APIV3_KEY": ""}, false},
+		{"certificate mode still needs the merchant key", map[string]string{"KAIDIAN_WECHATPAY_MCH_KEY_FILE": ""}, false},
+	} {
+		c, err := parse(env(production(tc.extra)))
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: err = %v", tc.name, err)
+		}
+		if err == nil && c.Sandbox() {
+			t.Errorf("%s: still in sandbox mode", tc.name)
+		}
+	}
+}
+
+func TestSandboxPayMode(t *testing.T) {
+	for value, want := range map[string]string{"": SandboxPayPublicKey, "public_key": SandboxPayPublicKey, "certificate": SandboxPayCertificate} {
+		c, err := parse(env(map[string]string{"KAIDIAN_SANDBOX_PAY_MODE": value}))
+		if err != nil || c.SandboxPayMode != want {
+			t.Errorf("KAIDIAN_SANDBOX_PAY_MODE=%q: %q, %v", value, c.SandboxPayMode, err)
+		}
+	}
+}
+
 func TestMalformedValuesAreRefused(t *testing.T) {
 	for name, value := range map[string]string{
 		"KAIDIAN_JWT_TTL":             "soon",
@@ -49,6 +95,7 @@ func TestMalformedValuesAreRefused(t *testing.T) {
 		"KAIDIAN_DEMO":                "maybe",
 		"KAIDIAN_JWT_SECRET":          "short",
 		"KAIDIAN_SANDBOX_RETRY_SCALE": "-1",
+		"KAIDIAN_SANDBOX_PAY_MODE":    "certificates",
 	} {
 		if _, err := parse(env(map[string]string{name: value})); err == nil {
 			t.Errorf("%s=%q accepted", name, value)

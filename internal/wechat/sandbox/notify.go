@@ -39,9 +39,10 @@ type notification struct {
 
 func (notification) TableName() string { return "sandbox_notifications" }
 
-// seal encrypts plaintext as WeChat Pay does for notifications: AES-256-GCM
-// with the APIv3 key, a 12-character nonce (the SDK panics on any other
-// length), the ciphertext and tag base64-encoded together (§3.5).
+// seal encrypts plaintext as WeChat Pay does for notifications and
+// downloaded certificates: AES-256-GCM with the APIv3 key, a 12-character
+// nonce (the SDK panics on any other length), the ciphertext and tag
+// base64-encoded together (§3.5).
 func (p *pay) seal(plaintext []byte, aad string) map[string]string {
 	block, err := aes.NewCipher([]byte(p.keys.APIv3Key))
 	if err != nil {
@@ -50,7 +51,7 @@ func (p *pay) seal(plaintext []byte, aad string) map[string]string {
 	gcm, _ := cipher.NewGCM(block)
 	nonce := randomAlnum(12)
 	return map[string]string{
-		"original_type": aad, "algorithm": "AEAD_AES_256_GCM", "associated_data": aad, "nonce": nonce,
+		"algorithm": "AEAD_AES_256_GCM", "associated_data": aad, "nonce": nonce,
 		"ciphertext": base64.StdEncoding.EncodeToString(gcm.Seal(nil, []byte(nonce), plaintext, []byte(aad))),
 	}
 }
@@ -63,9 +64,11 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 	}
 	now := p.now()
 	id := "EV-" + now.Format("20060102150405") + randomAlnum(8)
+	sealed := p.seal(plain, aad)
+	sealed["original_type"] = aad // notifications name the resource's type; certificates do not
 	body, err := json.Marshal(map[string]any{
 		"id": id, "create_time": now.In(chinaTime).Format(time.RFC3339), "resource_type": "encrypt-resource",
-		"event_type": eventType, "summary": summary, "resource": p.seal(plain, aad),
+		"event_type": eventType, "summary": summary, "resource": sealed,
 	})
 	if err != nil {
 		return err

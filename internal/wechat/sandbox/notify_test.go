@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/auth"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments"
@@ -28,8 +29,8 @@ type merchant struct {
 	rejected int
 }
 
-func (m *merchant) handler(keys *sandbox.PayKeys) http.HandlerFunc {
-	h, err := notify.NewRSANotifyHandler(keys.APIv3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(keys.PublicKeyID, keys.PlatformKey.PublicKey))
+func (m *merchant) handler(apiV3Key string, verifier auth.Verifier) http.HandlerFunc {
+	h, err := notify.NewRSANotifyHandler(apiV3Key, verifier)
 	if err != nil {
 		panic(err)
 	}
@@ -60,7 +61,7 @@ func TestPaymentNotificationIsSignedEncryptedAndRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := &merchant{refuse: 2}
-	shop := httptest.NewServer(m.handler(keys))
+	shop := httptest.NewServer(m.handler(keys.APIv3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(keys.PublicKeyID, keys.PlatformKey.PublicKey)))
 	t.Cleanup(shop.Close)
 
 	_, base := serve(t, keys, func(sb *sandbox.Server) { sb.SetRetryScale(0.001) }) // 15 s → 15 ms

@@ -33,6 +33,7 @@ type pay struct {
 	keys   *PayKeys
 	now    func() time.Time
 	prefix string // where the routes are mounted, stripped before verifying signatures
+	mode   PayMode
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
@@ -75,6 +76,7 @@ func (p *pay) mount(r *gin.RouterGroup) {
 	v3.POST("/pay/transactions/out-trade-no/:otn/close", p.close)
 	v3.POST("/refund/domestic/refunds", p.createRefund)
 	v3.GET("/refund/domestic/refunds/:no", p.queryRefund)
+	v3.GET("/certificates", p.certificates)
 }
 
 const bodyKey = "sandbox.body"

@@ -146,7 +146,8 @@ func TestPayKeysSurviveRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !a.MerchantKey.Equal(b.MerchantKey) || !a.PlatformKey.Equal(b.PlatformKey) || a.APIv3Key != b.APIv3Key ||
-		a.MerchantSerial != b.MerchantSerial || len(a.APIv3Key) != 32 {
+		a.MerchantSerial != b.MerchantSerial || len(a.APIv3Key) != 32 ||
+		!a.PlatformCert.Equal(b.PlatformCert) || a.PlatformCertSerial != b.PlatformCertSerial {
 		t.Fatal("keys changed between loads")
 	}
 }

@@ -16,14 +16,15 @@ import (
 
 // The merchant in sandbox mode.
 const (
-	MchID          = "1900000001"
-	PublicKeyID    = "PUB_KEY_ID_0119000000012026112200000000000001"
-	keyDirName     = "sandbox"
-	merchantKeyPEM = "merchant_key.pem"         // the merchant's API private key (PKCS#8), Kaidian signs with it
-	platformKeyPEM = "wechatpay_key.pem"        // WeChat Pay's private key (PKCS#8), the sandbox signs with it
-	platformPubPEM = "wechatpay_public_key.pem" // WeChat Pay's public key (PKIX), Kaidian verifies with it
-	apiV3KeyFile   = "apiv3_key.txt"            // the 32-byte APIv3 key for notification encryption
-	serialFile     = "merchant_serial.txt"      // the merchant certificate serial number
+	MchID           = "1900000001"
+	PublicKeyID     = "PUB_KEY_ID_0119000000012026112200000000000001"
+	keyDirName      = "sandbox"
+	merchantKeyPEM  = "merchant_key.pem"         // the merchant's API private key (PKCS#8), Kaidian signs with it
+	platformKeyPEM  = "wechatpay_key.pem"        // WeChat Pay's private key (PKCS#8), the sandbox signs with it
+	platformPubPEM  = "wechatpay_public_key.pem" // WeChat Pay's public key (PKIX), Kaidian verifies with it
+	platformCertPEM = "wechatpay_cert.pem"       // WeChat Pay's platform certificate (self-signed), for certificate mode
+	apiV3KeyFile    = "apiv3_key.txt"            // the 32-byte APIv3 key for notification encryption
+	serialFile      = "merchant_serial.txt"      // the merchant certificate serial number
 )
 
 // PayKeys is what the sandbox and a sandbox-mode Kaidian share: generated at
@@ -36,7 +37,11 @@ type PayKeys struct {
 	MerchantKey    *rsa.PrivateKey
 	PlatformKey    *rsa.PrivateKey
 	PublicKeyID    string
-	APIv3Key       string
+	// PlatformCert is PlatformKey's certificate, which the sandbox serves at
+	// /v3/certificates; PlatformCertSerial is its serial as WeChat writes it.
+	PlatformCert       *x509.Certificate
+	PlatformCertSerial string
+	APIv3Key           string
 }
 
 // LoadOrCreatePayKeys reads the keys from dataDir/sandbox, creating any that
@@ -61,6 +66,10 @@ func LoadOrCreatePayKeys(dataDir string) (*PayKeys, error) {
 	if err := writeIfAbsent(filepath.Join(dir, platformPubPEM), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})); err != nil {
 		return nil, err
 	}
+	if k.PlatformCert, err = loadOrCreateCertificate(filepath.Join(dir, platformCertPEM), k.PlatformKey); err != nil {
+		return nil, err
+	}
+	k.PlatformCertSerial = certificateSerial(k.PlatformCert)
 	if k.APIv3Key, err = loadOrCreateText(filepath.Join(dir, apiV3KeyFile), 16); err != nil {
 		return nil, err
 	}

@@ -60,8 +60,8 @@ func (p *pay) verifyMerchant(r *http.Request, uri string, body []byte) error {
 }
 
 // sign returns WeChat Pay's signature headers for a body: SHA256withRSA with
-// the platform key over TIMESTAMP\nNONCE\nBODY\n (§2.2), naming the public-key
-// id the merchant verifies with.
+// the platform key over TIMESTAMP\nNONCE\nBODY\n (§2.2), naming the
+// public-key id or the certificate serial the merchant verifies with.
 func (p *pay) sign(body []byte) http.Header {
 	ts := strconv.FormatInt(p.now().Unix(), 10)
 	nonce := randomToken(16)
@@ -74,7 +74,7 @@ func (p *pay) sign(body []byte) http.Header {
 	h.Set("Wechatpay-Timestamp", ts)
 	h.Set("Wechatpay-Nonce", nonce)
 	h.Set("Wechatpay-Signature", base64.StdEncoding.EncodeToString(sig))
-	h.Set("Wechatpay-Serial", p.keys.PublicKeyID)
+	h.Set("Wechatpay-Serial", p.serial())
 	h.Set("Wechatpay-Signature-Type", authScheme)
 	h.Set("Request-ID", randomToken(12))
 	return h

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/auth"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
@@ -16,14 +17,19 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/jsapi"
 )
 
-// Config is a merchant's WeChat Pay credentials, in public-key mode.
+// Config is a merchant's WeChat Pay credentials. WeChat Pay signs its
+// answers and notifications in one of two modes (shared/wechat.md §2.3):
+// with PublicKeyID and PublicKey set the client verifies with that public
+// key; with neither it is in platform-certificate mode, downloading WeChat
+// Pay's certificates from /v3/certificates (decrypted with APIv3Key) and
+// refreshing them daily.
 type Config struct {
 	AppID, MchID, MchSerial string
 	MchKey                  *rsa.PrivateKey
 	APIv3Key                string
 	PublicKeyID             string
-	PublicKey               *rsa.PublicKey
-	BaseURL                 string // empty: WeChat itself; in sandbox mode, the sandbox
+	PublicKey               *rsa.PublicKey // nil with PublicKeyID empty: certificate mode
+	BaseURL                 string         // empty: WeChat itself; in sandbox mode, the sandbox
 }
 
 // Client is Kaidian's WeChat Pay client: the official SDK for calls out and
@@ -33,9 +39,12 @@ type Client struct {
 	sdk    *core.Client // shared by every service of the SDK this package uses
 	jsapi  jsapi.JsapiApiService
 	notify *notify.Handler
+	certs  *platformCerts // nil in public-key mode
 }
 
 // New builds the client. Secrets stay inside it; nothing here logs them.
+// It makes no call to WeChat: in certificate mode the certificates are
+// downloaded on first use, and refreshed until ctx ends or Stop is called.
 func New(ctx context.Context, cfg Config) (*Client, error) {
 	hc := &http.Client{Timeout: 10 * time.Second}
 	if cfg.BaseURL != "" {
@@ -45,17 +54,42 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		}
 		hc.Transport = rt
 	}
-	c, err := core.NewClient(ctx,
-		option.WithWechatPayPublicKeyAuthCipher(cfg.MchID, cfg.MchSerial, cfg.MchKey, cfg.PublicKeyID, cfg.PublicKey),
-		option.WithHTTPClient(hc))
+	if (cfg.PublicKeyID == "") != (cfg.PublicKey == nil) {
+		return nil, errors.New("wxpay: the public key and its id go together (neither: certificate mode)")
+	}
+	cl := &Client{cfg: cfg}
+	var opts []core.ClientOption
+	var verifier auth.Verifier
+	if cfg.PublicKey != nil {
+		opts = []core.ClientOption{option.WithWechatPayPublicKeyAuthCipher(cfg.MchID, cfg.MchSerial, cfg.MchKey, cfg.PublicKeyID, cfg.PublicKey)}
+		verifier = verifiers.NewSHA256WithRSAPubkeyVerifier(cfg.PublicKeyID, *cfg.PublicKey)
+	} else {
+		certs, err := newPlatformCerts(ctx, cfg, hc)
+		if err != nil {
+			return nil, fmt.Errorf("wxpay: %w", err)
+		}
+		cl.certs, opts, verifier = certs, certs.options(cfg), certs
+	}
+	c, err := core.NewClient(ctx, append(opts, option.WithHTTPClient(hc))...)
 	if err != nil {
+		cl.Stop()
 		return nil, fmt.Errorf("wxpay: %w", err)
 	}
-	h, err := notify.NewRSANotifyHandler(cfg.APIv3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(cfg.PublicKeyID, *cfg.PublicKey))
+	h, err := notify.NewRSANotifyHandler(cfg.APIv3Key, verifier)
 	if err != nil {
+		cl.Stop()
 		return nil, fmt.Errorf("wxpay: notify handler: %w", err)
 	}
-	return &Client{cfg: cfg, sdk: c, jsapi: jsapi.JsapiApiService{Client: c}, notify: h}, nil
+	cl.sdk, cl.jsapi, cl.notify = c, jsapi.JsapiApiService{Client: c}, h
+	return cl, nil
+}
+
+// Stop ends the daily certificate refresh (certificate mode) before ctx
+// does. It is safe to call twice.
+func (c *Client) Stop() {
+	if c.certs != nil {
+		c.certs.stop()
+	}
 }
 
 // AppID and MchID are what notifications must name to be ours.
