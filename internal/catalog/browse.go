@@ -155,8 +155,9 @@ func (s *Service) summaries(ctx context.Context, rows []Product) ([]ProductSumma
 	return out, nil
 }
 
-// ProductDetail returns an on-shelf product with all its SKUs in id order;
-// off-shelf and unknown products are ErrProductNotFound.
+// ProductDetail returns an on-shelf product with the SKUs of its current
+// spec grid (on sale or not) in id order; off-shelf and unknown products are
+// ErrProductNotFound.
 func (s *Service) ProductDetail(ctx context.Context, id int64) (Product, error) {
 	var ps []Product
 	if err := s.db.Conn(ctx).Where("id = ? AND on_shelf = ?", id, true).Limit(1).Find(&ps).Error; err != nil {
@@ -169,7 +170,24 @@ func (s *Service) ProductDetail(ctx context.Context, id int64) (Product, error) 
 	if err := s.db.Conn(ctx).Where("product_id = ?", id).Order("id").Find(&p.SKUs).Error; err != nil {
 		return Product{}, fmt.Errorf("product %d skus: %w", id, err)
 	}
+	// SKUs kept only because orders reference them have no place in the
+	// shopper's SKU picker.
+	p.SKUs, _ = p.Grid()
 	return p, nil
+}
+
+// Grid splits a product's loaded SKUs into those of its current spec grid
+// and the retired ones: SKUs whose combination an edit removed, kept (off
+// sale) because orders reference them.
+func (p Product) Grid() (current, retired []SKU) {
+	for _, k := range p.SKUs {
+		if inGrid(p.SpecDims.V, k.SpecValues.V) {
+			current = append(current, k)
+		} else {
+			retired = append(retired, k)
+		}
+	}
+	return current, retired
 }
 
 // Available reports whether a shopper can buy this SKU now (on sale, in stock).

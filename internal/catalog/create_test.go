@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
 type fixture struct {
+	db  *database.DB
 	cat *catalog.Service
 	inv *inventory.Service
 	ctx context.Context
@@ -23,7 +25,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := dbtest.Open(t)
 	inv := inventory.New(db)
-	return &fixture{cat: catalog.New(db, inv), inv: inv, ctx: context.Background()}
+	return &fixture{db: db, cat: catalog.New(db, inv), inv: inv, ctx: context.Background()}
 }
 
 func (f *fixture) category(t *testing.T, name string, parent *int64) catalog.Category {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
@@ -15,12 +16,15 @@ import (
 type Service struct {
 	db        *database.DB
 	inventory *inventory.Service
+	audit     *audit.Log
 	now       func() time.Time
 }
 
-// New builds the service.
+// New builds the service. Merchant changes (prices, shelf, stock) are
+// recorded in the audit log, which lives in the same database, inside the
+// transaction that makes them.
 func New(db *database.DB, inv *inventory.Service) *Service {
-	return &Service{db: db, inventory: inv, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: db, inventory: inv, audit: audit.New(db), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Sellable is what cart and checkout need to know about a SKU right now.

@@ -1,0 +1,243 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// StockEditReason is the ledger's reason for stock changed on the product page.
+const StockEditReason = "edited on product page"
+
+// UpdateProduct makes product id what np describes, in one transaction:
+// either all of it is saved or nothing is. The rules that keep orders and
+// stock honest:
+//
+//   - SKUs are matched to the stored ones by their combination of spec
+//     values. A matched SKU keeps its id (orders reference it) and takes the
+//     new code, prices, image and on-sale state.
+//   - A stored SKU whose combination is no longer given is switched off
+//     sale, never deleted; if the combination comes back it is reused.
+//   - A new combination is a new SKU whose Stock arrives as a receipt in
+//     the ledger, as on creation.
+//   - For a matched SKU, Stock−StockSeen (what the merchant typed minus what
+//     they were shown) is adjusted through the ledger with the reason
+//     StockEditReason; saving a form whose stock was not touched moves
+//     nothing, even if orders reserved units meanwhile.
+//
+// Price, shelf, on-sale and stock changes are written to the audit log
+// under actor, in the same transaction.
+func (s *Service) UpdateProduct(ctx context.Context, id int64, np NewProduct, actor string) (Product, error) {
+	np = normalized(np)
+	if err := validate(np); err != nil {
+		return Product{}, err
+	}
+	var out Product
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		// Two merchants saving the same product take turns, so neither
+		// creates a SKU for a combination the other just created.
+		if err := s.db.LockRow(ctx, "products", id); err != nil {
+			return err
+		}
+		before, err := s.Product(ctx, id)
+		if err != nil {
+			return err
+		}
+		if np.CategoryID != before.CategoryID {
+			if err := s.requireCategory(ctx, np.CategoryID); err != nil {
+				return errs.As(err).With("field", "category_id")
+			}
+		}
+		if err := s.saveProductRow(ctx, before, np, actor); err != nil {
+			return err
+		}
+		if err := s.saveSKUs(ctx, before, np.SKUs, actor); err != nil {
+			return err
+		}
+		out, err = s.Product(ctx, id)
+		return err
+	})
+	if err != nil {
+		return Product{}, fmt.Errorf("update product %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// saveProductRow writes the product's own columns and audits what changed.
+func (s *Service) saveProductRow(ctx context.Context, before Product, np NewProduct, actor string) error {
+	after := Product{
+		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
+		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
+		SpecDims: database.JSON[[]SpecDim]{V: np.SpecDims}, OnShelf: !np.OffShelf,
+		MinPrice: minPrice(np.SKUs), UpdatedAt: s.now(),
+	}
+	err := s.db.Conn(ctx).Model(&Product{}).Where("id = ?", before.ID).
+		Select("category_id", "title", "subtitle", "description", "main_image", "images", "spec_dims",
+			"on_shelf", "min_price", "updated_at").Updates(&after).Error
+	if err != nil {
+		return err
+	}
+	if d := productDiff(before, after); d != "" {
+		if err := s.audit.Record(ctx, actor, "product.update", "product", before.ID, after.Title+": "+d); err != nil {
+			return err
+		}
+	}
+	if before.OnShelf != after.OnShelf {
+		return s.audit.Record(ctx, actor, "product.shelf", "product", before.ID, after.Title+": "+shelfChange(after.OnShelf))
+	}
+	return nil
+}
+
+// productDiff names the descriptive changes (prices and shelf have entries of their own).
+func productDiff(a, b Product) string {
+	var parts []string
+	if a.Title != b.Title {
+		parts = append(parts, fmt.Sprintf("title %q → %q", a.Title, b.Title))
+	}
+	if a.CategoryID != b.CategoryID {
+		parts = append(parts, fmt.Sprintf("category %d → %d", a.CategoryID, b.CategoryID))
+	}
+	if a.Subtitle != b.Subtitle {
+		parts = append(parts, "subtitle changed")
+	}
+	if a.Description != b.Description {
+		parts = append(parts, "description changed")
+	}
+	if a.MainImage != b.MainImage || !slices.Equal(a.Images.V, b.Images.V) {
+		parts = append(parts, "images changed")
+	}
+	if !slices.EqualFunc(a.SpecDims.V, b.SpecDims.V, func(x, y SpecDim) bool {
+		return x.Name == y.Name && slices.Equal(x.Values, y.Values)
+	}) {
+		parts = append(parts, "spec dimensions changed")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// saveSKUs applies the SKU rules of UpdateProduct.
+func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, actor string) error {
+	stored := make(map[string]SKU, len(before.SKUs))
+	for _, k := range before.SKUs {
+		if _, dup := stored[comboKey(k.SpecValues.V)]; !dup { // the oldest wins; any twin is switched off below
+			stored[comboKey(k.SpecValues.V)] = k
+		}
+	}
+	kept := map[int64]bool{}
+	for i, ns := range skus {
+		old, ok := stored[comboKey(ns.SpecValues)]
+		if !ok {
+			k, err := s.addSKU(ctx, before.ID, i, ns, actor)
+			if err != nil {
+				return err
+			}
+			detail := fmt.Sprintf("%s: new SKU at %s, stock %d", skuLabel(k), yuanText(k.Price), k.Stock)
+			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
+				return err
+			}
+			continue
+		}
+		kept[old.ID] = true
+		if err := s.saveSKU(ctx, i, old, ns, actor); err != nil {
+			return err
+		}
+	}
+	for _, old := range before.SKUs {
+		if kept[old.ID] || !old.OnSale {
+			continue
+		}
+		err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", old.ID).
+			Updates(map[string]any{"on_sale": false, "updated_at": s.now()}).Error
+		if err != nil {
+			return err
+		}
+		detail := skuLabel(old) + ": on sale → off sale (its combination was removed)"
+		if err := s.audit.Record(ctx, actor, "sku.sale", "sku", old.ID, detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveSKU updates a stored SKU (index i in the edit, for error fields) to ns.
+func (s *Service) saveSKU(ctx context.Context, i int, old SKU, ns NewSKU, actor string) error {
+	field := fmt.Sprintf("skus[%d]", i)
+	err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", old.ID).Updates(map[string]any{
+		"code": ns.Code, "image": ns.Image, "price": ns.Price, "original_price": ns.OriginalPrice,
+		"on_sale": !ns.OffSale, "updated_at": s.now(),
+	}).Error
+	if database.IsDuplicate(err) {
+		return ErrSKUCodeTaken.With("field", field+".code").With("code", ns.Code)
+	}
+	if err != nil {
+		return err
+	}
+	var changes []struct{ action, detail string }
+	note := func(action, format string, args ...any) {
+		changes = append(changes, struct{ action, detail string }{action, fmt.Sprintf(format, args...)})
+	}
+	if old.Price != ns.Price {
+		note("sku.price", "%s → %s", yuanText(old.Price), yuanText(ns.Price))
+	}
+	if old.OriginalPrice != ns.OriginalPrice {
+		note("sku.price", "original price %s → %s", yuanText(old.OriginalPrice), yuanText(ns.OriginalPrice))
+	}
+	if old.OnSale != !ns.OffSale {
+		note("sku.sale", "%s", saleChange(!ns.OffSale))
+	}
+	if old.Code != ns.Code {
+		note("sku.code", "code %s → %s", old.Code, ns.Code)
+	}
+	if delta := ns.Stock - ns.StockSeen; delta != 0 {
+		after, err := s.adjustFromForm(ctx, old, delta, field, actor)
+		if err != nil {
+			return err
+		}
+		note("stock.adjust", "stock %d → %d (%s)", after-delta, after, StockEditReason)
+	}
+	for _, c := range changes {
+		if err := s.audit.Record(ctx, actor, c.action, "sku", old.ID, skuLabel(old)+": "+c.detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// adjustFromForm moves a SKU's stock by delta through the ledger and
+// returns the stock after; taking away more than there is now is an error
+// on the form's stock field.
+func (s *Service) adjustFromForm(ctx context.Context, k SKU, delta int64, field, actor string) (int64, error) {
+	ref := inventory.Ref{Type: "product", ID: strconv.FormatInt(k.ProductID, 10)}
+	err := s.inventory.Adjust(ctx, k.ID, delta, inventory.KindAdjust, StockEditReason, ref, actor)
+	var now int64
+	if rerr := s.db.Conn(ctx).Raw("SELECT stock FROM skus WHERE id = ?", k.ID).Scan(&now).Error; rerr != nil {
+		return 0, rerr
+	}
+	if errs.Is(err, inventory.ErrOutOfStock.Code) {
+		return 0, errs.Field(field+".stock", fmt.Sprintf("only %d in stock now, so %d cannot be taken away; reload the page", now, -delta))
+	}
+	if err != nil {
+		return 0, err
+	}
+	return now, nil
+}
+
+func saleChange(on bool) string {
+	if on {
+		return "off sale → on sale"
+	}
+	return "on sale → off sale"
+}
+
+// skuLabel names a SKU in the audit log: its code and, when it has one, its combination.
+func skuLabel(k SKU) string {
+	if k.SpecText == "" {
+		return k.Code
+	}
+	return k.Code + " (" + k.SpecText + ")"
+}

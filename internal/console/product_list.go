@@ -1,0 +1,101 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+type productListData struct {
+	Rows       []catalog.MerchantRow
+	Next       string
+	Query      url.Values
+	Categories []categoryOption
+	LowStock   int64 // the shop's threshold
+	Filtered   bool  // some filter is set (an empty list then means "no match", not "no products")
+}
+
+// productList: GET /console/products?q=&category_id=&shelf=on|off&low=1&cursor=
+func (h *handlers) productList(c *gin.Context) {
+	ctx := c.Request.Context()
+	sh, err := h.d.Settings.Get(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	q := c.Request.URL.Query()
+	mq := catalog.MerchantQuery{Q: q.Get("q"), Shelf: catalog.Shelf(q.Get("shelf")), LowStock: q.Get("low") == "1",
+		Threshold: sh.LowStockThreshold}
+	if mq.Shelf != catalog.ShelfOn && mq.Shelf != catalog.ShelfOff {
+		mq.Shelf = catalog.ShelfAny
+	}
+	if v := q.Get("category_id"); v != "" {
+		if mq.CategoryID, err = strconv.ParseInt(v, 10, 64); err != nil {
+			h.fail(c, errs.Field("category_id", "is not a category"))
+			return
+		}
+	}
+	if mq.Page, err = page.Parse(q.Get("cursor"), "50"); err != nil {
+		h.fail(c, err)
+		return
+	}
+	rows, next, err := h.d.Catalog.MerchantProducts(ctx, mq)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	cats, err := h.categoryOptions(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "products.html", View{Title: "Products", Nav: "products", Data: productListData{
+		Rows: rows, Next: next, Query: q, Categories: cats, LowStock: sh.LowStockThreshold,
+		Filtered: mq.Q != "" || mq.CategoryID != 0 || mq.Shelf != catalog.ShelfAny || mq.LowStock,
+	}})
+}
+
+// productShelf: POST /console/products/shelf — ids=…&shelf=on|off puts the
+// ticked products on or off shelf together, then returns to the same list.
+func (h *handlers) productShelf(c *gin.Context) {
+	c.Request.ParseForm()
+	var ids []int64
+	for _, v := range c.Request.PostForm["ids"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			h.fail(c, errs.Field("ids", "are not products"))
+			return
+		}
+		ids = append(ids, id)
+	}
+	on := c.PostForm("shelf") == "on"
+	if !on && c.PostForm("shelf") != "off" {
+		h.fail(c, errs.Field("shelf", "must be on or off"))
+		return
+	}
+	n, err := h.d.Catalog.SetShelf(c.Request.Context(), ids, on, me(c).Actor())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	// The list's filters come back as a query string; re-encoding them keeps
+	// the redirect on this page whatever was posted.
+	back, _ := url.ParseQuery(c.PostForm("back"))
+	back.Del("cursor")
+	to := "/console/products"
+	if len(back) > 0 {
+		to += "?" + back.Encode()
+	}
+	state := "off shelf"
+	if on {
+		state = "on shelf"
+	}
+	redirect(c, to, fmt.Sprintf("%d of %d product(s) put %s.", n, len(ids), state))
+}
