@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
@@ -26,6 +27,7 @@ type world struct {
 	db     *database.DB
 	orders *order.Service
 	inv    *inventory.Service
+	coupon *coupon.Service
 	cart   *fakeCart
 	shop   int64 // a shopper
 	clock  atomic.Pointer[time.Time]
@@ -34,12 +36,12 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, inv: inventory.New(db), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
+	w := &world{db: db, inv: inventory.New(db), coupon: coupon.New(db, audit.New(db)), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
 	now := time.Now().UTC()
 	w.clock.Store(&now)
 	w.orders = order.New(order.Deps{
 		DB: db, Catalog: catalog.New(db, w.inv), Inventory: w.inv, Settings: setting.New(db, audit.New(db)),
-		Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
+		Coupons: w.coupon, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
 	})
 	w.orders.SetClock(func() time.Time { return *w.clock.Load() })
 	w.shop = w.shopper(t, "alice")

@@ -90,6 +90,17 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		reason := "paid, transaction " + p.TransactionID
 		if res.Revived {
 			reason = "paid after it closed; revived, transaction " + p.TransactionID
+			// The price paid had the coupon off, so the coupon the close gave
+			// back is taken again; if another order has it by now, say so.
+			if o.CouponID != nil {
+				back, err := s.coupons.Reclaim(ctx, o.ShopperID, *o.CouponID, o.ID)
+				if err != nil {
+					return err
+				}
+				if !back {
+					reason += "; its coupon was already used by another order"
+				}
+			}
 		}
 		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
 			return err

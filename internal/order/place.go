@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -45,7 +46,6 @@ var (
 	ErrUnknownSKU      = errs.Rule("unknown_sku", "a SKU in the order does not exist")
 	ErrSKUUnavailable  = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
 	ErrKeyReused       = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
-	ErrCouponNotFound  = errs.Rule("coupon_not_found", "the coupon does not exist or is not yours")
 	ErrFlashSaleAbsent = errs.Rule("flash_sale_not_found", "the flash sale does not exist")
 )
 
@@ -63,7 +63,7 @@ func (s *Service) Preview(ctx context.Context, shopperID int64, in PlaceInput) (
 	if err != nil {
 		return Priced{}, err
 	}
-	return s.quote(ctx, lines, shop, true)
+	return s.quote(ctx, shopperID, lines, in.CouponID, shop, true)
 }
 
 // Place creates the order and reserves its stock in one transaction: either
@@ -129,14 +129,14 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		if err != nil {
 			return err
 		}
-		p, err := s.quote(ctx, lines, shop, false)
+		p, err := s.quote(ctx, shopperID, lines, in.CouponID, shop, false)
 		if err != nil {
 			return err
 		}
 		o = Order{
 			OrderNo: newOrderNo(now), ShopperID: shopperID, Status: StatusPendingPayment,
 			ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount, ShippingFee: p.ShippingFee,
-			DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount,
+			DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount, CouponID: p.CouponID,
 			Remark: in.Remark, ReceiverName: addr.Name, ReceiverPhone: addr.Phone, Province: addr.Province,
 			City: addr.City, District: addr.District, AddressDetail: addr.Detail,
 			ExpiresAt: now.Add(shop.OrderTimeout()), CreatedAt: now, UpdatedAt: now,
@@ -156,6 +156,12 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		}
 		if err := s.logTransition(ctx, o.ID, "", StatusPendingPayment, shopperActor(shopperID), "placed"); err != nil {
 			return err
+		}
+		if o.CouponID != nil {
+			// Used in this very transaction: if the order fails, the coupon stays unused.
+			if err := s.coupons.Redeem(ctx, shopperID, *o.CouponID, o.ID); err != nil {
+				return err
+			}
 		}
 		if len(in.CartItemIDs) > 0 {
 			if err := s.cart.RemoveItems(ctx, shopperID, in.CartItemIDs); err != nil {
@@ -179,9 +185,6 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 
 // resolve turns the input into merged SKU lines.
 func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) ([]LineInput, error) {
-	if in.CouponID != nil {
-		return nil, ErrCouponNotFound.With("coupon_id", *in.CouponID)
-	}
 	if in.FlashSaleID != nil {
 		return nil, ErrFlashSaleAbsent.With("flash_sale_id", *in.FlashSaleID)
 	}
@@ -208,9 +211,10 @@ func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) (
 	return merged, nil
 }
 
-// quote prices the lines at current prices. With checkStock, lines short of
-// stock fail as out_of_stock (preview); placing relies on the reservation.
-func (s *Service) quote(ctx context.Context, lines []LineInput, shop setting.Shop, checkStock bool) (Priced, error) {
+// quote prices the lines at current prices, less the shopper's coupon when
+// one is named. With checkStock, lines short of stock fail as out_of_stock
+// (preview); placing relies on the reservation.
+func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput, couponID *int64, shop setting.Shop, checkStock bool) (Priced, error) {
 	ids := make([]int64, len(lines))
 	for i, l := range lines {
 		ids[i] = l.SKUID
@@ -220,6 +224,7 @@ func (s *Service) quote(ctx context.Context, lines []LineInput, shop setting.Sho
 		return Priced{}, err
 	}
 	priced := make([]Item, len(lines))
+	covered := make([]coupon.Line, len(lines))
 	for i, l := range lines {
 		k, ok := skus[l.SKUID]
 		switch {
@@ -232,8 +237,18 @@ func (s *Service) quote(ctx context.Context, lines []LineInput, shop setting.Sho
 		}
 		priced[i] = Item{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
 			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
+		covered[i] = coupon.Line{ProductID: k.ProductID, CategoryID: k.CategoryID, Amount: k.Price * int64(l.Quantity)}
 	}
-	return price(priced, shop.ShippingFor, 0), nil
+	if couponID == nil {
+		return price(priced, shop.ShippingFor, discount{}), nil
+	}
+	applied, err := s.coupons.Quote(ctx, shopperID, *couponID, covered)
+	if err != nil {
+		return Priced{}, err
+	}
+	p := price(priced, shop.ShippingFor, discount{amount: applied.Discount, covered: applied.Covered})
+	p.CouponID = &applied.CouponID
+	return p, nil
 }
 
 func validate(in PlaceInput, needAddress bool) error {
@@ -250,6 +265,8 @@ func validate(in PlaceInput, needAddress bool) error {
 		return errs.Field("address_id", "must be a positive id")
 	case len([]rune(in.Remark)) > MaxRemarkRunes:
 		return errs.Field("remark", "must be at most 200 characters")
+	case in.CouponID != nil && *in.CouponID <= 0:
+		return errs.Field("coupon_id", "must be a positive id")
 	}
 	for i, l := range in.Items {
 		field := "items[" + strconv.Itoa(i) + "]"

@@ -8,14 +8,25 @@ type Priced struct {
 	GoodsAmount    int64
 	ShippingFee    int64
 	DiscountAmount int64
-	TotalAmount    int64 // goods + shipping
-	PayAmount      int64 // total − discount
+	TotalAmount    int64  // goods + shipping
+	PayAmount      int64  // total − discount
+	CouponID       *int64 // the coupon the discount comes from
 }
 
-// price computes an order's amounts. The discount (capped at the goods
-// amount: shipping is never discounted away here) is split over the lines by
-// allocate, so each line carries an exact share for later partial refunds.
-func price(lines []Item, shipping func(goods int64) int64, discount int64) Priced {
+// discount is what comes off an order's goods: an amount shared among the
+// lines it covers (nil covered: every line).
+type discount struct {
+	amount  int64
+	covered []bool
+}
+
+// price computes an order's amounts. The discount is capped at the goods it
+// covers (shipping is never discounted away) and leaves at least one fen to
+// pay, since WeChat Pay cannot charge nothing. It is split over the covered
+// lines by allocate, in proportion to their amounts, so each line carries an
+// exact share for later partial refunds and the shares sum to the order's
+// discount to the fen.
+func price(lines []Item, shipping func(goods int64) int64, d discount) Priced {
 	p := Priced{Lines: lines}
 	for i := range p.Lines {
 		l := &p.Lines[i]
@@ -23,20 +34,20 @@ func price(lines []Item, shipping func(goods int64) int64, discount int64) Price
 		p.GoodsAmount += l.LineAmount
 		p.ItemCount += l.Quantity
 	}
-	if discount > p.GoodsAmount {
-		discount = p.GoodsAmount
-	}
-	amounts := make([]int64, len(p.Lines))
-	for i, l := range p.Lines {
-		amounts[i] = l.LineAmount
-	}
-	for i, share := range allocate(discount, amounts) {
-		p.Lines[i].DiscountAmount = share
-		p.Lines[i].PayAmount = p.Lines[i].LineAmount - share
-	}
-	p.DiscountAmount = discount
 	p.ShippingFee = shipping(p.GoodsAmount)
 	p.TotalAmount = p.GoodsAmount + p.ShippingFee
+	amount := min(d.amount, p.TotalAmount-1)
+	weights := make([]int64, len(p.Lines))
+	for i, l := range p.Lines {
+		if d.covered == nil || d.covered[i] {
+			weights[i] = l.LineAmount
+		}
+	}
+	for i, share := range allocate(amount, weights) {
+		p.Lines[i].DiscountAmount = share
+		p.Lines[i].PayAmount = p.Lines[i].LineAmount - share
+		p.DiscountAmount += share
+	}
 	p.PayAmount = p.TotalAmount - p.DiscountAmount
 	return p
 }

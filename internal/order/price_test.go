@@ -52,7 +52,7 @@ func TestPrice(t *testing.T) {
 		}
 		return 1000
 	}
-	p := price([]Item{{UnitPrice: 2999, Quantity: 2}, {UnitPrice: 1500, Quantity: 1}}, flat, 1000)
+	p := price([]Item{{UnitPrice: 2999, Quantity: 2}, {UnitPrice: 1500, Quantity: 1}}, flat, discount{amount: 1000})
 	if p.GoodsAmount != 7498 || p.ShippingFee != 1000 || p.TotalAmount != 8498 || p.PayAmount != 7498 || p.ItemCount != 3 {
 		t.Fatalf("got %+v", p)
 	}
@@ -64,9 +64,42 @@ func TestPrice(t *testing.T) {
 			t.Fatalf("line pay amount wrong: %+v", l)
 		}
 	}
-	free := price([]Item{{UnitPrice: 9900, Quantity: 1}}, flat, 20000)
-	if free.ShippingFee != 0 || free.DiscountAmount != 9900 || free.PayAmount != 0 {
-		t.Fatalf("discount must be capped at goods: %+v", free)
+	free := price([]Item{{UnitPrice: 9900, Quantity: 1}}, flat, discount{amount: 20000})
+	if free.ShippingFee != 0 || free.DiscountAmount != 9899 || free.PayAmount != 1 {
+		t.Fatalf("a discount must stop at the goods, leaving a fen to pay: %+v", free)
+	}
+	withShipping := price([]Item{{UnitPrice: 500, Quantity: 1}}, flat, discount{amount: 20000})
+	if withShipping.DiscountAmount != 500 || withShipping.PayAmount != 1000 {
+		t.Fatalf("shipping must not be discounted: %+v", withShipping)
+	}
+}
+
+// A coupon's discount goes only to the lines it covers, in proportion, with
+// the fen left over by rounding placed the same way every time.
+func TestPriceSharesACouponOverTheLinesItCovers(t *testing.T) {
+	none := func(int64) int64 { return 0 }
+	lines := func() []Item {
+		return []Item{{UnitPrice: 1000, Quantity: 1}, {UnitPrice: 5000, Quantity: 1}, {UnitPrice: 1000, Quantity: 2}, {UnitPrice: 1000, Quantity: 1}}
+	}
+	p := price(lines(), none, discount{amount: 1001, covered: []bool{true, false, true, true}})
+	want := []int64{250, 0, 501, 250} // 1001 over 1000:2000:1000 → 250.25, 500.5, 250.25; the fen goes to the largest remainder
+	for i, l := range p.Lines {
+		if l.DiscountAmount != want[i] || l.PayAmount != l.LineAmount-l.DiscountAmount {
+			t.Fatalf("line %d: %+v, want discount %d", i, l, want[i])
+		}
+	}
+	if p.DiscountAmount != 1001 || p.PayAmount != 9000-1001 {
+		t.Fatalf("order %+v", p)
+	}
+	again := price(lines(), none, discount{amount: 1001, covered: []bool{true, false, true, true}})
+	for i := range again.Lines {
+		if again.Lines[i].DiscountAmount != p.Lines[i].DiscountAmount {
+			t.Fatal("the same order priced twice shares its discount differently")
+		}
+	}
+	capped := price(lines(), none, discount{amount: 9999, covered: []bool{false, true, false, false}})
+	if capped.DiscountAmount != 5000 || capped.Lines[1].PayAmount != 0 || capped.Lines[0].DiscountAmount != 0 {
+		t.Fatalf("a discount above the covered goods must stop at them: %+v", capped)
 	}
 }
 

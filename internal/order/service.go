@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/metrics"
@@ -47,6 +48,7 @@ type Service struct {
 	catalog   *catalog.Service
 	inventory *inventory.Service
 	settings  *setting.Service
+	coupons   *coupon.Service
 	cart      Cart
 	addresses AddressBook
 	payments  PaymentCloser // nil until the payment issue wires one
@@ -60,6 +62,7 @@ type Deps struct {
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
 	Settings  *setting.Service
+	Coupons   *coupon.Service // prices and redeems coupons; needed only by orders that use one
 	Cart      Cart
 	Addresses AddressBook
 	Payments  PaymentCloser
@@ -69,7 +72,7 @@ type Deps struct {
 // New builds the service.
 func New(d Deps) *Service {
 	return &Service{
-		db: d.DB, catalog: d.Catalog, inventory: d.Inventory, settings: d.Settings,
+		db: d.DB, catalog: d.Catalog, inventory: d.Inventory, settings: d.Settings, coupons: d.Coupons,
 		cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
 		now: func() time.Time { return time.Now().UTC() },
 	}

@@ -55,9 +55,10 @@ func (s *Service) logTransition(ctx context.Context, orderID int64, from, to Sta
 	return nil
 }
 
-// close moves a pending order to closed and releases its stock, in one
-// transaction; the guarded move makes a second close (a racing cancel and
-// expiry, or two replicas) fail instead of releasing twice.
+// close moves a pending order to closed, releases its stock and gives its
+// coupon back to the shopper unused, in one transaction; the guarded move
+// makes a second close (a racing cancel and expiry, or two replicas) fail
+// instead of releasing twice.
 func (s *Service) close(ctx context.Context, o *Order, actor, reason string) error {
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		if err := s.move(ctx, o, StatusClosed, actor, reason); err != nil {
@@ -68,6 +69,11 @@ func (s *Service) close(ctx context.Context, o *Order, actor, reason string) err
 			return err
 		}
 		o.Items = items[o.ID]
+		if o.CouponID != nil {
+			if _, err := s.coupons.Restore(ctx, o.ID); err != nil {
+				return err
+			}
+		}
 		return s.inventory.Release(ctx, reservation(*o), inventory.Ref{Type: "order", ID: o.OrderNo}, actor, reason)
 	})
 }

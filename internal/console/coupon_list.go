@@ -1,0 +1,53 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+type couponRow struct {
+	coupon.Coupon
+	Status coupon.Status
+	Stats  coupon.Stats
+}
+
+type couponListData struct {
+	Rows     []couponRow
+	Next     string
+	Query    url.Values
+	Statuses []coupon.Status
+}
+
+// couponList: GET /console/coupons?status=&cursor= — coupons newest first
+// with their status and numbers (three queries per page, whatever its size).
+func (h *handlers) couponList(c *gin.Context) {
+	pg, err := page.Parse(c.Query("cursor"), "50")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	cs, next, err := h.d.Coupons.List(ctx, coupon.Query{Status: coupon.Status(c.Query("status")), Page: pg})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	stats, err := h.d.Coupons.Stats(ctx, cs)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	now := time.Now()
+	rows := make([]couponRow, len(cs))
+	for i, cp := range cs {
+		rows[i] = couponRow{Coupon: cp, Status: cp.StatusAt(now), Stats: stats[cp.ID]}
+	}
+	h.render(c, http.StatusOK, "coupons.html", View{Title: "Coupons", Nav: "coupons",
+		Data: couponListData{Rows: rows, Next: next, Query: c.Request.URL.Query(), Statuses: coupon.Statuses}})
+}

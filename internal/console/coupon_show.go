@@ -1,0 +1,93 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+type couponPageData struct {
+	Coupon     coupon.Coupon
+	Status     coupon.Status
+	Stats      coupon.Stats
+	ScopeNames []string
+	Holders    []coupon.Held
+	Next       string
+	Query      url.Values
+}
+
+// couponShow: GET /console/coupons/{id}?cursor= — the coupon, its numbers,
+// who holds it, and the forms to issue or stop it.
+func (h *handlers) couponShow(c *gin.Context) {
+	h.couponPage(c, http.StatusOK, NewForm(url.Values{}))
+}
+
+// couponPage renders a coupon's page with form as the issue form (typed
+// values and errors kept after a refused issue).
+func (h *handlers) couponPage(c *gin.Context, status int, form *Form) {
+	cp, ok := h.couponParam(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	data := couponPageData{Coupon: cp, Status: cp.StatusAt(time.Now()), Query: c.Request.URL.Query()}
+	pg, err := page.Parse(c.Query("cursor"), "50")
+	if err == nil {
+		data.Holders, data.Next, err = h.d.Coupons.Holders(ctx, cp.ID, pg)
+	}
+	var stats map[int64]coupon.Stats
+	if err == nil {
+		stats, err = h.d.Coupons.Stats(ctx, []coupon.Coupon{cp})
+	}
+	if err == nil {
+		data.ScopeNames, err = h.d.Coupons.ScopeNames(ctx, cp)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	data.Stats = stats[cp.ID]
+	h.render(c, status, "coupon.html", View{Title: cp.Name, Nav: "coupons", Form: form, Data: data})
+}
+
+// couponStop: POST /console/coupons/{id}/stop
+func (h *handlers) couponStop(c *gin.Context) {
+	id, err := httpx.PathID(c, "id")
+	var cp coupon.Coupon
+	if err == nil {
+		cp, err = h.d.Coupons.Stop(c.Request.Context(), me(c).Actor(), id)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	redirect(c, couponURL(id), "Stopped "+cp.Name+". Shoppers can no longer claim it; coupons already held stay valid.")
+}
+
+// couponIssue: POST /console/coupons/{id}/issue — one coupon to each listed shopper.
+func (h *handlers) couponIssue(c *gin.Context) {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Request.ParseForm()
+	form := NewForm(c.Request.PostForm)
+	shoppers, err := couponIDs("shopper_ids", form.Get("shopper_ids"))
+	var n int
+	if err == nil {
+		n, err = h.d.Coupons.Issue(c.Request.Context(), me(c).Actor(), id, shoppers)
+	}
+	if err != nil {
+		h.couponPage(c, httpx.Status(err), form.Fail(err))
+		return
+	}
+	redirect(c, couponURL(id), fmt.Sprintf("Issued to %d shoppers.", n))
+}

@@ -1,0 +1,205 @@
+package coupon
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+// Create validates and saves a new coupon; actor is the merchant who did it.
+func (s *Service) Create(ctx context.Context, actor string, d Draft) (Coupon, error) {
+	d = d.normalized()
+	if err := d.validate(); err != nil {
+		return Coupon{}, err
+	}
+	now := s.now()
+	if !d.EndsAt.After(now) {
+		return Coupon{}, errs.Field("ends_at", "must be in the future")
+	}
+	c := Coupon{CreatedAt: now, UpdatedAt: now}
+	c.apply(d)
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		if err := s.checkScope(ctx, d); err != nil {
+			return err
+		}
+		if err := s.db.Conn(ctx).Create(&c).Error; err != nil {
+			return fmt.Errorf("coupon: create: %w", err)
+		}
+		return s.audit.Record(ctx, actor, "coupon.create", "coupon", c.ID, describe(c))
+	})
+	if err != nil {
+		return Coupon{}, err
+	}
+	return c, nil
+}
+
+// Update saves an edit. Until the first coupon is claimed everything may
+// change; after that the terms shoppers hold are fixed and only the name,
+// the total quantity (not below what was claimed), the per-shopper limit and
+// whether shoppers may claim it can change. A stopped coupon stays as it is.
+func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (Coupon, error) {
+	d = d.normalized()
+	if err := d.validate(); err != nil {
+		return Coupon{}, err
+	}
+	var c Coupon
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		// Claims lock the same row, so none lands between this read and the write.
+		before, err := s.lock(ctx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case before.StoppedAt != nil:
+			return ErrStopped
+		case before.Claimed > 0:
+			old, edit := before.Draft().terms(), d.terms()
+			for i := range old {
+				if old[i] != edit[i] {
+					return ErrTermsLocked.With("field", edit[i].field)
+				}
+			}
+		case !d.EndsAt.After(s.now()):
+			return errs.Field("ends_at", "must be in the future")
+		}
+		if d.TotalQuantity < before.Claimed {
+			return errs.Field("total_quantity", fmt.Sprintf("cannot be below the %d already claimed", before.Claimed))
+		}
+		if err := s.checkScope(ctx, d); err != nil {
+			return err
+		}
+		c = before
+		c.apply(d)
+		c.UpdatedAt = s.now()
+		if err := s.db.Conn(ctx).Model(&Coupon{}).Where("id = ?", id).
+			Select("name", "kind", "amount", "percent_off", "max_discount", "min_amount", "scope", "scope_ids",
+				"starts_at", "ends_at", "valid_days", "total_quantity", "per_shopper_limit", "claimable", "updated_at").
+			Updates(&c).Error; err != nil {
+			return fmt.Errorf("coupon: update: %w", err)
+		}
+		if change := diff(before, c); change != "" {
+			return s.audit.Record(ctx, actor, "coupon.update", "coupon", id, change)
+		}
+		return nil
+	})
+	if err != nil {
+		return Coupon{}, err
+	}
+	return c, nil
+}
+
+// Stop ends a coupon early: nobody can claim it or be issued it any more.
+// Coupons shoppers already hold stay usable until their own validity ends,
+// as the shop promised them.
+func (s *Service) Stop(ctx context.Context, actor string, id int64) (Coupon, error) {
+	var c Coupon
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		now := s.now()
+		res := s.db.Conn(ctx).Model(&Coupon{}).Where("id = ? AND stopped_at IS NULL", id).
+			Updates(map[string]any{"stopped_at": now, "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("coupon: stop: %w", res.Error)
+		}
+		var err error
+		if c, err = s.Get(ctx, id); err != nil {
+			return err
+		}
+		if res.RowsAffected != 1 {
+			return ErrStopped
+		}
+		return s.audit.Record(ctx, actor, "coupon.stop", "coupon", id,
+			fmt.Sprintf("%s stopped with %d of %d claimed", c.Name, c.Claimed, c.TotalQuantity))
+	})
+	return c, err
+}
+
+// Get returns a coupon.
+func (s *Service) Get(ctx context.Context, id int64) (Coupon, error) {
+	var c Coupon
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&c).Error
+	if database.IsNotFound(err) {
+		return Coupon{}, ErrNotFound.With("coupon_id", id)
+	}
+	return c, err
+}
+
+// lock reads a coupon and holds its row until the transaction ends.
+func (s *Service) lock(ctx context.Context, id int64) (Coupon, error) {
+	if err := s.db.LockRow(ctx, "coupons", id); err != nil {
+		return Coupon{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+// Query filters the console's coupon list.
+type Query struct {
+	Status Status // empty = every coupon
+	Page   page.Request
+}
+
+// List returns coupons newest first; the cursor is the last coupon's id.
+func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
+	db := s.db.Conn(ctx).Model(&Coupon{})
+	now := s.now()
+	switch q.Status {
+	case "":
+	case StatusStopped:
+		db = db.Where("stopped_at IS NOT NULL")
+	case StatusUpcoming:
+		db = db.Where("stopped_at IS NULL AND starts_at > ?", now)
+	case StatusLive:
+		db = db.Where("stopped_at IS NULL AND starts_at <= ? AND ends_at > ?", now, now)
+	case StatusEnded:
+		db = db.Where("stopped_at IS NULL AND ends_at <= ?", now)
+	default:
+		return nil, "", errs.Field("status", "must be upcoming, live, ended or stopped")
+	}
+	if q.Page.After > 0 {
+		db = db.Where("id < ?", q.Page.After)
+	}
+	var cs []Coupon
+	if err := db.Order("id DESC").Limit(q.Page.Limit + 1).Find(&cs).Error; err != nil {
+		return nil, "", fmt.Errorf("coupon: list: %w", err)
+	}
+	cs, next := page.Trim(cs, q.Page, func(c Coupon) int64 { return c.ID })
+	return cs, next, nil
+}
+
+// describe is a coupon's terms for the audit log.
+func describe(c Coupon) string {
+	validity := "until the end"
+	if c.ValidDays > 0 {
+		validity = fmt.Sprintf("%d days after claiming", c.ValidDays)
+	}
+	scope := string(c.Scope)
+	if len(c.ScopeIDs.V) > 0 {
+		scope += fmt.Sprint(c.ScopeIDs.V)
+	}
+	return fmt.Sprintf("%s: %s on %s, %s – %s, usable %s, %d total, %d per shopper, claimable %v",
+		c.Name, c.Summary(), scope, c.StartsAt.Format("2006-01-02 15:04Z"), c.EndsAt.Format("2006-01-02 15:04Z"),
+		validity, c.TotalQuantity, c.PerShopperLimit, c.Claimable)
+}
+
+// diff names what an edit changed.
+func diff(a, b Coupon) string {
+	var parts []string
+	add := func(name string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			parts = append(parts, fmt.Sprintf("%s %v → %v", name, x, y))
+		}
+	}
+	add("name", a.Name, b.Name)
+	add("value", a.Summary(), b.Summary())
+	add("scope", fmt.Sprint(a.Scope, a.ScopeIDs.V), fmt.Sprint(b.Scope, b.ScopeIDs.V))
+	add("starts_at", a.StartsAt.UTC().Format("2006-01-02 15:04Z"), b.StartsAt.UTC().Format("2006-01-02 15:04Z"))
+	add("ends_at", a.EndsAt.UTC().Format("2006-01-02 15:04Z"), b.EndsAt.UTC().Format("2006-01-02 15:04Z"))
+	add("valid_days", a.ValidDays, b.ValidDays)
+	add("total_quantity", a.TotalQuantity, b.TotalQuantity)
+	add("per_shopper_limit", a.PerShopperLimit, b.PerShopperLimit)
+	add("claimable", a.Claimable, b.Claimable)
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,217 @@
+package coupon
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+// Limits on a coupon's terms.
+const (
+	MaxNameRunes    = 40
+	MaxAmount       = 1_000_000 // fen (¥10,000): the most one coupon may take off
+	MaxScopeIDs     = 100
+	MaxValidDays    = 365
+	MaxQuantity     = 10_000_000
+	MaxPerShopper   = 100
+	MaxIssueAtOnce  = 500
+	maxCategoryTree = 32 // deeper than any real shop; stops a corrupt parent loop
+)
+
+// Draft is what the merchant fills in to create or edit a coupon. Fields that
+// do not apply to the kind must be zero (the console sends only the chosen
+// kind's fields).
+type Draft struct {
+	Name            string
+	Kind            Kind
+	Amount          int64
+	PercentOff      int
+	MaxDiscount     int64
+	MinAmount       int64
+	Scope           Scope
+	ScopeIDs        []int64
+	StartsAt        time.Time
+	EndsAt          time.Time
+	ValidDays       int
+	TotalQuantity   int64
+	PerShopperLimit int
+	Claimable       bool
+}
+
+// normalized trims the name and sorts and de-duplicates the scope ids.
+func (d Draft) normalized() Draft {
+	d.Name = strings.TrimSpace(d.Name)
+	d.ScopeIDs = dedupe(d.ScopeIDs)
+	if d.Scope == ScopeShop {
+		d.ScopeIDs = nil
+	}
+	d.StartsAt, d.EndsAt = d.StartsAt.UTC(), d.EndsAt.UTC()
+	return d
+}
+
+// validate checks a normalized draft; each error names its field.
+func (d Draft) validate() error {
+	n := utf8.RuneCountInString(d.Name)
+	switch {
+	case n < 1 || n > MaxNameRunes:
+		return errs.Field("name", fmt.Sprintf("must be 1 to %d characters", MaxNameRunes))
+	case d.Kind != KindFixed && d.Kind != KindThreshold && d.Kind != KindPercent:
+		return errs.Field("kind", "must be fixed, threshold or percent")
+	}
+	if err := d.validateValue(); err != nil {
+		return err
+	}
+	switch {
+	case d.Scope != ScopeShop && d.Scope != ScopeCategories && d.Scope != ScopeProducts:
+		return errs.Field("scope", "must be shop, categories or products")
+	case d.Scope != ScopeShop && len(d.ScopeIDs) == 0:
+		return errs.Field("scope_ids", "list at least one id")
+	case len(d.ScopeIDs) > MaxScopeIDs:
+		return errs.Field("scope_ids", fmt.Sprintf("at most %d ids", MaxScopeIDs))
+	case len(d.ScopeIDs) > 0 && d.ScopeIDs[0] <= 0:
+		return errs.Field("scope_ids", "ids must be positive")
+	case d.StartsAt.IsZero():
+		return errs.Field("starts_at", "is required")
+	case d.EndsAt.IsZero():
+		return errs.Field("ends_at", "is required")
+	case !d.EndsAt.After(d.StartsAt):
+		return errs.Field("ends_at", "must be after the start")
+	case d.ValidDays < 0 || d.ValidDays > MaxValidDays:
+		return errs.Field("valid_days", fmt.Sprintf("must be 0 (until the end) or 1 to %d days", MaxValidDays))
+	case d.TotalQuantity < 1 || d.TotalQuantity > MaxQuantity:
+		return errs.Field("total_quantity", fmt.Sprintf("must be 1 to %d", MaxQuantity))
+	case d.PerShopperLimit < 1 || d.PerShopperLimit > MaxPerShopper:
+		return errs.Field("per_shopper_limit", fmt.Sprintf("must be 1 to %d", MaxPerShopper))
+	}
+	return nil
+}
+
+// validateValue checks the amounts of the draft's kind.
+func (d Draft) validateValue() error {
+	amountOK := d.Amount >= 1 && d.Amount <= MaxAmount
+	switch d.Kind {
+	case KindFixed:
+		switch {
+		case !amountOK:
+			return errs.Field("amount", "must be ¥0.01 to ¥10000")
+		case d.MinAmount != 0 || d.PercentOff != 0 || d.MaxDiscount != 0:
+			return errs.Field("kind", "a fixed coupon has only an amount")
+		}
+	case KindThreshold:
+		switch {
+		case d.MinAmount < 1:
+			return errs.Field("min_amount", "must be at least ¥0.01")
+		case !amountOK:
+			return errs.Field("amount", "must be ¥0.01 to ¥10000")
+		case d.Amount > d.MinAmount:
+			return errs.Field("amount", "must not exceed the threshold")
+		case d.PercentOff != 0 || d.MaxDiscount != 0:
+			return errs.Field("kind", "a threshold coupon has only a threshold and an amount")
+		}
+	case KindPercent:
+		switch {
+		case d.PercentOff < 1 || d.PercentOff > 99:
+			return errs.Field("percent_off", "must be 1 to 99")
+		case d.MaxDiscount < 0 || d.MaxDiscount > MaxAmount:
+			return errs.Field("max_discount", "must be ¥0 (no cap) to ¥10000")
+		case d.MinAmount < 0:
+			return errs.Field("min_amount", "must not be negative")
+		case d.Amount != 0:
+			return errs.Field("kind", "a percent coupon takes a percentage, not an amount")
+		}
+	}
+	return nil
+}
+
+// Discount is what the coupon takes off covered goods worth eligible fen,
+// before the threshold is checked: never more than the goods. Percentages
+// round down to the fen.
+func (c Coupon) Discount(eligible int64) int64 {
+	var d int64
+	switch c.Kind {
+	case KindFixed, KindThreshold:
+		d = c.Amount
+	case KindPercent:
+		// eligible ≤ 50 lines × 999 × 1e7 fen, so the product fits in int64.
+		d = eligible * int64(c.PercentOff) / 100
+		if c.MaxDiscount > 0 {
+			d = min(d, c.MaxDiscount)
+		}
+	}
+	return max(0, min(d, eligible))
+}
+
+// Summary describes the coupon's value the way Chinese shops print it:
+// "满100减20", "无门槛减10元", "8.5折", "满200打9折，最多减50元".
+func (c Coupon) Summary() string {
+	switch c.Kind {
+	case KindFixed:
+		return "无门槛减" + yuanText(c.Amount) + "元"
+	case KindThreshold:
+		return "满" + yuanText(c.MinAmount) + "减" + yuanText(c.Amount)
+	case KindPercent:
+		s := zhe(c.PercentOff) + "折"
+		if c.MinAmount > 0 {
+			s = "满" + yuanText(c.MinAmount) + "打" + s
+		}
+		if c.MaxDiscount > 0 {
+			s += "，最多减" + yuanText(c.MaxDiscount) + "元"
+		}
+		return s
+	}
+	return ""
+}
+
+// yuanText writes fen as yuan without trailing zeros: 2000 → "20", 1250 → "12.5".
+func yuanText(fen int64) string {
+	s := strconv.FormatInt(fen/100, 10)
+	if cents := fen % 100; cents != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%02d", cents), "0")
+	}
+	return s
+}
+
+// zhe is the Chinese discount notation: 15% off is 8.5折, 10% off is 9折.
+func zhe(percentOff int) string {
+	pay := 100 - percentOff
+	if pay%10 == 0 {
+		return strconv.Itoa(pay / 10)
+	}
+	return fmt.Sprintf("%d.%d", pay/10, pay%10)
+}
+
+// terms lists the fields shoppers' coupons depend on, in the order a form
+// shows them, with their values, so an edit after the first claim can say
+// which one it may no longer change.
+func (d Draft) terms() []term {
+	return []term{
+		{"kind", string(d.Kind)}, {"amount", d.Amount}, {"min_amount", d.MinAmount},
+		{"percent_off", d.PercentOff}, {"max_discount", d.MaxDiscount}, {"scope", string(d.Scope)},
+		{"scope_ids", fmt.Sprint(d.ScopeIDs)}, {"starts_at", d.StartsAt.Unix()}, {"ends_at", d.EndsAt.Unix()},
+		{"valid_days", d.ValidDays},
+	}
+}
+
+type term struct {
+	field string
+	value any
+}
+
+// Draft is the coupon's editable fields, to compare with an edit.
+func (c Coupon) Draft() Draft {
+	return Draft{Name: c.Name, Kind: c.Kind, Amount: c.Amount, PercentOff: c.PercentOff, MaxDiscount: c.MaxDiscount,
+		MinAmount: c.MinAmount, Scope: c.Scope, ScopeIDs: c.ScopeIDs.V, StartsAt: c.StartsAt, EndsAt: c.EndsAt,
+		ValidDays: c.ValidDays, TotalQuantity: c.TotalQuantity, PerShopperLimit: c.PerShopperLimit, Claimable: c.Claimable}
+}
+
+// apply copies a draft's fields onto the coupon.
+func (c *Coupon) apply(d Draft) {
+	c.Name, c.Kind, c.Amount, c.PercentOff, c.MaxDiscount, c.MinAmount = d.Name, d.Kind, d.Amount, d.PercentOff, d.MaxDiscount, d.MinAmount
+	c.Scope, c.ScopeIDs = d.Scope, jsonIDs(d.ScopeIDs)
+	c.StartsAt, c.EndsAt, c.ValidDays = d.StartsAt, d.EndsAt, d.ValidDays
+	c.TotalQuantity, c.PerShopperLimit, c.Claimable = d.TotalQuantity, d.PerShopperLimit, d.Claimable
+}

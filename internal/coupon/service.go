@@ -1,0 +1,60 @@
+// Package coupon is the shop's coupons: fixed-amount, threshold (满减) and
+// percentage coupons over the whole shop, some categories or some products;
+// claimed by shoppers or issued by the merchant, within a total quantity and
+// a per-shopper limit that hold under any concurrency; applied at checkout,
+// where the order package asks it for the discount and marks the coupon used
+// in the order's own transaction (and gives it back when an unpaid order
+// closes); and the numbers the merchant watches: claimed, used, revenue.
+//
+// The package sits below order, so the few facts it needs from the catalog
+// (which categories lie under which, which products exist) and from orders
+// (what the orders that used a coupon paid) are read-only queries kept in
+// scope.go and stats.go.
+package coupon
+
+import (
+	"time"
+
+	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+// Errors of coupons. Claiming and checkout answer with these codes.
+var (
+	ErrNotFound      = errs.NotFound("coupon_not_found", "no such coupon")
+	ErrNotHeld       = errs.NotFound("coupon_not_found", "you do not hold this coupon")
+	ErrNotStarted    = errs.Rule("coupon_not_started", "this coupon cannot be claimed yet")
+	ErrEnded         = errs.Rule("coupon_ended", "this coupon can no longer be claimed")
+	ErrStopped       = errs.Rule("coupon_stopped", "the shop has stopped this coupon")
+	ErrSoldOut       = errs.Conflict("coupon_sold_out", "every coupon of this kind has been claimed")
+	ErrLimitReached  = errs.Rule("coupon_limit_reached", "you already hold as many of this coupon as one shopper may")
+	ErrUsed          = errs.Conflict("coupon_used", "this coupon has already been used")
+	ErrExpired       = errs.Rule("coupon_expired", "this coupon is no longer valid")
+	ErrNotApplicable = errs.Rule("coupon_not_applicable", "this coupon does not cover anything in the order")
+	ErrBelowMinimum  = errs.Rule("coupon_below_threshold", "the goods this coupon covers do not reach its threshold")
+	ErrTermsLocked   = errs.Conflict("coupon_terms_locked", "shoppers already hold this coupon, so its terms are fixed")
+)
+
+// Service is the coupon use cases.
+type Service struct {
+	db    *database.DB
+	audit *audit.Log
+	now   func() time.Time
+}
+
+// New builds the service; every change the merchant makes is written to the
+// audit log in the change's own transaction.
+func New(db *database.DB, log *audit.Log) *Service {
+	return &Service{db: db, audit: log, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock replaces the service's clock (tests of validity windows).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+func jsonIDs(ids []int64) database.JSON[[]int64] {
+	if ids == nil {
+		ids = []int64{}
+	}
+	return database.JSON[[]int64]{V: ids}
+}
