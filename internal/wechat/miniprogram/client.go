@@ -30,6 +30,7 @@ const maxBody = 64 << 10
 type Client struct {
 	baseURL, appID, secret string
 	http                   *http.Client
+	token                  tokenCache // the access token, shared by every call needing one (token.go)
 }
 
 // New builds a client for baseURL (DefaultBaseURL when empty); hc nil means

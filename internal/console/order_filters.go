@@ -1,0 +1,64 @@
+package console
+
+import (
+	"cmp"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+// orderStatuses are the choices of the list's status filter.
+var orderStatuses = []order.Status{order.StatusPendingPayment, order.StatusPaid, order.StatusShipped,
+	order.StatusCompleted, order.StatusClosed}
+
+// orderFilters reads the order list's filters from the query string: status,
+// from and to (days in the shop's time zone, both included), order_no,
+// shopper (id or openid) and product (id or title words).
+func orderFilters(c *gin.Context) (order.AdminQuery, url.Values, error) {
+	v := c.Request.URL.Query()
+	q := order.AdminQuery{Status: order.Status(v.Get("status")), OrderNo: v.Get("order_no"),
+		Shopper: v.Get("shopper"), Product: v.Get("product")}
+	var err error
+	if q.From, err = shopDay("from", v.Get("from")); err != nil {
+		return q, v, err
+	}
+	if q.To, err = shopDay("to", v.Get("to")); err != nil {
+		return q, v, err
+	}
+	if !q.To.IsZero() {
+		q.To = q.To.AddDate(0, 0, 1) // through the end of that day
+	}
+	return q, v, nil
+}
+
+// shopDay reads a date typed as 2026-01-31 as the start of that day in the
+// shop's time zone; empty is the zero time.
+func shopDay(field, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, shanghai)
+	if err != nil {
+		return time.Time{}, errs.Field(field, "must be a date like 2026-01-31")
+	}
+	return t, nil
+}
+
+// listPage reads the cursor and page size of a list page.
+func listPage(c *gin.Context, defaultLimit string) (page.Request, error) {
+	return page.Parse(c.Query("cursor"), cmp.Or(c.Query("limit"), defaultLimit))
+}
+
+// isFieldError reports whether err is about one typed field, to be shown
+// next to it rather than on the error page.
+func isFieldError(err error) bool {
+	_, ok := errs.As(err).Details["field"].(string)
+	return ok
+}

@@ -1,0 +1,62 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/shipping"
+)
+
+type orderListData struct {
+	Orders       []order.Order
+	Shipments    map[int64]shipping.Shipment // by order id
+	Statuses     []order.Status
+	FilterFields []string
+	Next         string
+	Query        url.Values
+	Filtered     bool
+}
+
+// orderFilterFields are the list's filters, in the order the page shows them.
+var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product"}
+
+// orderList: GET /console/orders?status=&from=&to=&order_no=&shopper=&product=&cursor=
+// A filter typed wrong shows its error next to it, with no orders.
+func (h *handlers) orderList(c *gin.Context) {
+	q, v, err := orderFilters(c)
+	if err == nil {
+		q.Page, err = listPage(c, "50")
+	}
+	data := orderListData{Statuses: orderStatuses, FilterFields: orderFilterFields, Query: v}
+	for _, k := range orderFilterFields {
+		data.Filtered = data.Filtered || v.Get(k) != ""
+	}
+	if err == nil {
+		data.Orders, data.Next, err = h.d.Orders.Search(c.Request.Context(), q)
+	}
+	if err == nil {
+		data.Shipments, err = h.d.Shipping.ForOrders(c.Request.Context(), orderIDs(data.Orders))
+	}
+	form := NewForm(v)
+	switch {
+	case err != nil && isFieldError(err):
+		data.Orders, data.Next = nil, ""
+		h.render(c, httpx.Status(err), "orders.html", View{Title: "Orders", Nav: "orders", Form: form.Fail(err), Data: data})
+	case err != nil:
+		h.fail(c, err)
+	default:
+		h.render(c, http.StatusOK, "orders.html", View{Title: "Orders", Nav: "orders", Form: form, Data: data})
+	}
+}
+
+func orderIDs(orders []order.Order) []int64 {
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	return ids
+}

@@ -1,0 +1,164 @@
+package payment
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+// Authority is who acts on a refund from the console: their name for the
+// order's history and the audit log, and whether they are one of the shop's
+// owners, who alone may refund above the shop's owner refund limit.
+type Authority struct {
+	Actor string
+	Owner bool
+}
+
+// ErrNeedsOwner refuses staff a refund above the shop's owner refund limit.
+var ErrNeedsOwner = errs.New(errs.KindForbidden, "refund_needs_owner",
+	"this refund would take the order's refunds above the shop's limit for staff; only an owner can make it")
+
+// RefundAs is Refund for someone in the console: the refund is checked
+// against the owner refund limit and written to the audit log in the same
+// transaction that opens it, then WeChat Pay is asked for it after commit.
+func (s *Service) RefundAs(ctx context.Context, log *slog.Logger, by Authority, in RefundInput) (Refund, error) {
+	in.Actor = by.Actor
+	var r Refund
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if r, err = s.openRefund(ctx, in, nil); err != nil {
+			return err
+		}
+		if err := s.withinLimit(ctx, by, r.OrderID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, by.Actor, "refund.create", "order", in.OrderNo, describeRefund(r))
+	})
+	if err != nil {
+		return Refund{}, err
+	}
+	return s.SyncRefund(ctx, log, r.ID)
+}
+
+// ApproveAs is ApproveRefundRequest for someone in the console: the owner
+// refund limit applies to the refund the approval starts, and the decision
+// is audited in the same transaction.
+func (s *Service) ApproveAs(ctx context.Context, log *slog.Logger, by Authority, id int64, restock bool) (RefundRequest, error) {
+	var req RefundRequest
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if req, err = s.pendingRequest(ctx, id); err != nil {
+			return err
+		}
+		o, err := s.orders.ByID(ctx, req.OrderID)
+		if err != nil {
+			return err
+		}
+		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: req.Reason,
+			RestockAll: restock, Actor: by.Actor}, &req.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.withinLimit(ctx, by, o.ID); err != nil {
+			return err
+		}
+		req.RefundID = &r.ID
+		if err := s.decide(ctx, &req, RequestApproved, by.Actor, "refund "+r.OutRefundNo); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, by.Actor, "refund.approve", "order", o.OrderNo,
+			"request "+strconv.FormatInt(req.ID, 10)+" approved: "+describeRefund(r))
+	})
+	if err != nil {
+		return RefundRequest{}, err
+	}
+	r, err := s.SyncRefund(ctx, log, *req.RefundID)
+	req.Refund = &r
+	return req, err
+}
+
+// DeclineAs is DeclineRefundRequest for someone in the console, audited in
+// the same transaction. Declining costs nothing, so no limit applies.
+func (s *Service) DeclineAs(ctx context.Context, by Authority, id int64, note string) (RefundRequest, error) {
+	var req RefundRequest
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if req, err = s.DeclineRefundRequest(ctx, id, by.Actor, note); err != nil {
+			return err
+		}
+		o, err := s.orders.ByID(ctx, req.OrderID)
+		if err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, by.Actor, "refund.decline", "order", o.OrderNo,
+			fmt.Sprintf("request %d for %s declined: %s", req.ID, yuan(req.Amount), req.DecisionNote))
+	})
+	return req, err
+}
+
+// withinLimit refuses staff when the order's refunds that have not failed
+// (processing ones may yet succeed; the one being opened is among them) add
+// up to more than the shop's owner refund limit. Counting the order's whole
+// total, not the one refund, keeps staff from passing the limit in slices.
+func (s *Service) withinLimit(ctx context.Context, by Authority, orderID int64) error {
+	if by.Owner {
+		return nil
+	}
+	sh, err := s.settings.Get(ctx)
+	if err != nil {
+		return err
+	}
+	inFlight, err := s.RefundsInFlight(ctx, []int64{orderID})
+	if err != nil {
+		return err
+	}
+	total := inFlight[orderID]
+	if total > sh.OwnerRefundLimit {
+		e := ErrNeedsOwner.With("limit", sh.OwnerRefundLimit).With("refunds", total)
+		e.Message = fmt.Sprintf("refunds above %s on one order need an owner (this would make %s); ask an owner to make it",
+			yuan(sh.OwnerRefundLimit), yuan(total))
+		return e
+	}
+	return nil
+}
+
+// RefundsInFlight is how much of each order is refunded or being refunded
+// (every refund that has not failed), by order id; orders without refunds
+// are absent.
+func (s *Service) RefundsInFlight(ctx context.Context, orderIDs []int64) (map[int64]int64, error) {
+	var rows []struct {
+		OrderID int64
+		Total   int64
+	}
+	err := s.db.Conn(ctx).Model(&Refund{}).Select("order_id, SUM(amount) AS total").
+		Where("order_id IN ? AND status <> ?", orderIDs, RefundFailed).Group("order_id").Scan(&rows).Error
+	out := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		out[r.OrderID] = r.Total
+	}
+	return out, err
+}
+
+// describeRefund is a refund in the words of the audit log.
+func describeRefund(r Refund) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s refund %s", yuan(r.Amount), r.OutRefundNo)
+	var units int64
+	for _, l := range r.Restock.V {
+		units += l.Quantity
+	}
+	if units > 0 {
+		fmt.Fprintf(&b, ", %d back on sale", units)
+	}
+	if r.Reason != "" {
+		b.WriteString(": " + r.Reason)
+	}
+	return b.String()
+}
+
+// yuan formats fen as ¥12.34.
+func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }

@@ -1,0 +1,101 @@
+package shipping
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/order"
+)
+
+// Input is one shipment as the merchant enters it.
+type Input struct {
+	OrderNo    string
+	Carrier    string // a code or name from Carriers, or another WeChat delivery id
+	TrackingNo string
+}
+
+// trackingNo is what a courier's tracking number looks like; WeChat takes
+// 1 to 128 characters.
+var trackingNo = regexp.MustCompile(`^[A-Za-z0-9-]{4,128}$`)
+
+// ErrAlreadyShipped is returned for an order that has a shipment already.
+var ErrAlreadyShipped = errs.Conflict("already_shipped", "this order has already been shipped")
+
+// normalize trims the input and checks its fields, reading the carrier as
+// WeChat's delivery id.
+func (in *Input) normalize() error {
+	in.OrderNo, in.TrackingNo = strings.TrimSpace(in.OrderNo), strings.TrimSpace(in.TrackingNo)
+	code, ok := CarrierCode(in.Carrier)
+	switch {
+	case in.OrderNo == "":
+		return errs.Field("order_no", "is required")
+	case strings.TrimSpace(in.Carrier) == "":
+		return errs.Field("carrier", "is required")
+	case !ok:
+		return errs.Field("carrier", "is not a carrier WeChat knows; use a name from the list or WeChat's delivery id, e.g. SF")
+	case !trackingNo.MatchString(in.TrackingNo):
+		return errs.Field("tracking_no", "must be 4 to 128 letters, digits or dashes")
+	}
+	in.Carrier = code
+	return nil
+}
+
+// Ship marks one paid order shipped with its carrier and tracking number:
+// the order moves to shipped and the shipment is recorded in one
+// transaction, then its upload to WeChat is started. An order refunded in
+// full, or being refunded in full, is refused.
+func (s *Service) Ship(ctx context.Context, actor string, in Input) (Shipment, error) {
+	if err := in.normalize(); err != nil {
+		return Shipment{}, err
+	}
+	var sh Shipment
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		sh, err = s.ship(ctx, actor, in)
+		return err
+	})
+	if err != nil {
+		return Shipment{}, err
+	}
+	s.schedule(ctx, []int64{sh.ID})
+	return sh, nil
+}
+
+// ship moves the order and records its shipment, in the caller's transaction.
+func (s *Service) ship(ctx context.Context, actor string, in Input) (Shipment, error) {
+	note := fmt.Sprintf("shipped by %s, tracking %s", CarrierName(in.Carrier), in.TrackingNo)
+	o, err := s.orders.Ship(ctx, in.OrderNo, actor, note, s.notRefundedInFull)
+	if err != nil {
+		return Shipment{}, err
+	}
+	now := s.now()
+	sh := Shipment{OrderID: o.ID, Carrier: in.Carrier, TrackingNo: in.TrackingNo, ShippedBy: actor,
+		UploadStatus: UploadPending, NextUploadAt: now, CreatedAt: now, UpdatedAt: now}
+	err = s.db.Conn(ctx).Create(&sh).Error
+	if database.IsDuplicate(err) {
+		return Shipment{}, ErrAlreadyShipped
+	}
+	return sh, err
+}
+
+// notRefundedInFull refuses an order whose refunds, counting those still
+// processing, cover what was paid. It runs while the order's row is locked,
+// so no refund can slip in between.
+func (s *Service) notRefundedInFull(ctx context.Context, o order.Order) error {
+	inFlight, err := s.refunds.RefundsInFlight(ctx, []int64{o.ID})
+	if err != nil {
+		return err
+	}
+	if refundedInFull(o, inFlight[o.ID]) {
+		return order.ErrRefundedInFull
+	}
+	return nil
+}
+
+func refundedInFull(o order.Order, refunds int64) bool {
+	return o.PayAmount > 0 && refunds >= o.PayAmount
+}
