@@ -17,7 +17,9 @@ import (
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -28,6 +30,7 @@ import (
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
@@ -54,8 +57,11 @@ type App struct {
 	Orders    *order.Service
 	PayClient *wxpay.Client
 	Payments  *payment.Service
+	Shipping  *shipping.Service
 	Sandbox   *sandbox.Server // nil unless in sandbox mode
 	Reports   *report.Service
+	Coupons   *coupon.Service
+	CatalogIO *catalogio.Service
 
 	// FirstOwner is the console login generated on the embedded default's
 	// first start (empty otherwise), for the command to print once.
@@ -119,11 +125,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Audit = audit.New(db)
 	a.Settings = setting.New(db, a.Audit)
 	a.Staff = staff.New(db, a.Audit)
+	a.Coupons = coupon.New(db, a.Audit)
+	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
-		Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
+		Coupons: a.Coupons, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
 	})
-	a.Login = auth.NewLogin(sessionAdapter{a.wechatClient(selfURL)}, a.Customers, a.Tokens)
+	mp := a.wechatClient(selfURL)
+	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
 		if a.Sandbox, err = newSandbox(db, log, cfg); err != nil {
 			return nil, err
@@ -142,15 +151,19 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		return nil, fmt.Errorf("wechat pay: %w", err)
 	}
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
-		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter,
+		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")}})
 	a.Orders.UsePaymentCloser(a.Payments)
+	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
+		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err
 	}
 	a.Payments.UseReconcileScheduler(a.scheduleReconcile)
+	a.Shipping.UseScheduler(a.scheduleUploads)
+	a.CatalogIO.UseScheduler(a.scheduleImport)
 	if a.handler, err = a.routes(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -19,19 +20,35 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.SyncRefund{Payments: a.Payments, Metrics: a.Metrics, Log: a.Log})
 	refundSweep := &worker.SweepRefunds{Payments: a.Payments, Metrics: a.Metrics}
 	river.AddWorker(workers, refundSweep)
+	river.AddWorker(workers, &worker.UploadShipping{Shipping: a.Shipping, Metrics: a.Metrics})
+	shippingSweep := &worker.SweepShipping{Shipping: a.Shipping, Metrics: a.Metrics}
+	river.AddWorker(workers, shippingSweep)
+	river.AddWorker(workers, &worker.ImportCatalog{Imports: a.CatalogIO, Metrics: a.Metrics})
+	importSweep := &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics}
+	river.AddWorker(workers, importSweep)
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	runner, err := jobs.New(a.DB, jobs.Config{
 		Workers: workers,
 		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
-			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly()},
+			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
+			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute)},
 		Log: a.Log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	sweep.Enqueue, refundSweep.Enqueue = runner.Enqueue, runner.Enqueue
+	sweep.Enqueue, refundSweep.Enqueue, shippingSweep.Enqueue = runner.Enqueue, runner.Enqueue, runner.Enqueue
+	importSweep.Enqueue = runner.Enqueue
 	return runner, nil
+}
+
+// scheduleImport starts an import just accepted; if that fails the import
+// sweep finds it, as its row says it is queued.
+func (a *App) scheduleImport(ctx context.Context, importID int64) {
+	if err := a.jobs.Enqueue(ctx, river.InsertManyParams{Args: worker.ImportCatalogArgs{ImportID: importID}}); err != nil {
+		a.Log.Error("import not enqueued; the import sweep will start it", "import", importID, "error", err.Error())
+	}
 }
 
 // pruneKeys forgets idempotency keys past their retention.

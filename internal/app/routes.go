@@ -17,7 +17,9 @@ func (a *App) routes() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics), httpx.LimitBody(a.Config.MaxBodyBytes))
+	// Bodies are capped at KAIDIAN_MAX_BODY_BYTES, except the console's product
+	// forms, which carry image uploads (console.LimitBody says how large).
+	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics), console.LimitBody(a.Config.MaxBodyBytes))
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)
 
@@ -25,6 +27,7 @@ func (a *App) routes() (http.Handler, error) {
 	r.GET("/readyz", a.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
 	r.StaticFS("/static", http.FS(web.StaticFiles()))
+	r.GET("/uploads/:name", console.Uploads(a.Config.DataDir))
 
 	mpapi.Mount(r.Group("/api/v1"), mpapi.Deps{
 		Tokens:    a.Tokens,
@@ -34,11 +37,12 @@ func (a *App) routes() (http.Handler, error) {
 		Addresses: a.Addresses,
 		Orders:    a.Orders,
 		Payments:  a.Payments,
+		Coupons:   a.Coupons,
 	})
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
-		Reports: a.Reports, Catalog: a.Catalog, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments,
-		Customers: a.Customers, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
+		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
+		Customers: a.Customers, Coupons: a.Coupons, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/console") })

@@ -32,7 +32,7 @@ var (
 		"internal/catalog", "internal/customer", "internal/inventory", "internal/cart",
 		"internal/address", "internal/order", "internal/setting", "internal/auth",
 		"internal/coupon", "internal/payment", "internal/staff", "internal/audit", "internal/report",
-		"internal/shipping", "internal/flashsale",
+		"internal/shipping", "internal/flashsale", "internal/catalogio",
 	}
 	// faces: the front ends (HTTP, and the background-job workers); none imports another.
 	faces = []string{"internal/mpapi", "internal/console", "internal/webhook", "internal/worker"}

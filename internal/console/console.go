@@ -12,12 +12,15 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 	"github.com/kaidian/kaidian/web"
 )
@@ -29,10 +32,13 @@ type Deps struct {
 	Settings  *setting.Service
 	Reports   *report.Service
 	Catalog   *catalog.Service
+	CatalogIO *catalogio.Service
 	Inventory *inventory.Service
 	Orders    *order.Service
 	Payments  *payment.Service
+	Shipping  *shipping.Service
 	Customers *customer.Service
+	Coupons   *coupon.Service
 	DataDir   string // uploads are stored under DataDir/uploads
 	Log       *slog.Logger
 	Sandbox   bool // shows the sandbox banner on every page

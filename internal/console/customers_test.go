@@ -38,4 +38,3 @@ func TestCustomersShowWhatEachShopperBought(t *testing.T) {
 		t.Fatalf("unknown shopper: %d", p.Status)
 	}
 }
-

@@ -83,6 +83,7 @@ type orderJSON struct {
 	DiscountAmount int64            `json:"discount_amount"`
 	TotalAmount    int64            `json:"total_amount"`
 	PayAmount      int64            `json:"pay_amount"`
+	CouponID       *int64           `json:"coupon_id"`
 	RefundedAmount int64            `json:"refunded_amount"`
 	Remark         string           `json:"remark"`
 	Address        addressSnapshot  `json:"address"`
@@ -134,13 +135,14 @@ type previewJSON struct {
 	DiscountAmount int64           `json:"discount_amount"`
 	TotalAmount    int64           `json:"total_amount"`
 	PayAmount      int64           `json:"pay_amount"`
+	CouponID       *int64          `json:"coupon_id"`
 }
 
 func toOrder(o order.Order) orderJSON {
 	out := orderJSON{
 		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
 		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
-		PayAmount: o.PayAmount, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
+		PayAmount: o.PayAmount, CouponID: o.CouponID, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
 		Address: addressSnapshot{Name: o.ReceiverName, Phone: o.ReceiverPhone, Province: o.Province,
 			City: o.City, District: o.District, Detail: o.AddressDetail},
 		Items: make([]orderItemJSON, len(o.Items)), History: make([]transitionJSON, len(o.History)),
@@ -164,7 +166,8 @@ func toOrderItem(it order.Item) orderItemJSON {
 
 func toPreview(p order.Priced) previewJSON {
 	out := previewJSON{Items: make([]orderItemJSON, len(p.Lines)), ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount,
-		ShippingFee: p.ShippingFee, DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount}
+		ShippingFee: p.ShippingFee, DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount,
+		CouponID: p.CouponID}
 	for i, l := range p.Lines {
 		out.Items[i] = toOrderItem(l)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 )
@@ -23,6 +24,7 @@ type Deps struct {
 	Addresses *address.Service
 	Orders    *order.Service
 	Payments  *payment.Service
+	Coupons   *coupon.Service
 }
 
 // Mount registers every /api/v1 route on r.
@@ -61,4 +63,9 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/orders/:order_no/pay", pay.pay)
 	me.POST("/orders/:order_no/refund-requests", pay.requestRefund)
 	me.GET("/orders/:order_no/refund-requests", pay.refundRequests)
+
+	cp := &couponHandlers{svc: d.Coupons}
+	me.GET("/coupons", cp.offers)
+	me.POST("/coupons/:id/claim", cp.claim)
+	me.GET("/me/coupons", cp.mine)
 }

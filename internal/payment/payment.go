@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/setting"
 )
 
 // PrepayInput is one JSAPI payment to open at WeChat Pay.
@@ -53,6 +55,10 @@ type Deps struct {
 	Customers *customer.Service
 	Gateway   Gateway
 	Merchant  Merchant
+	// Audit records every refund the console starts or decides; Settings
+	// holds the amount above which only an owner may refund (limit.go).
+	Audit    *audit.Log
+	Settings *setting.Service
 	// PollAfter is how long after a payment is opened, or a refund is
 	// started, WeChat is first asked about it when no notification came;
 	// later checks back off, doubling up to an hour.
@@ -66,6 +72,8 @@ type Service struct {
 	customers *customer.Service
 	gateway   Gateway
 	merchant  Merchant
+	audit     *audit.Log
+	settings  *setting.Service
 	pollAfter time.Duration
 	schedule  func(ctx context.Context, orderNo string, after time.Duration)
 	now       func() time.Time
@@ -77,7 +85,7 @@ func New(d Deps) *Service {
 		d.PollAfter = 10 * time.Second
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
-		pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
+		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
 		now: func() time.Time { return time.Now().UTC() }}
 }
 

@@ -77,7 +77,7 @@ func Bulk(ctx context.Context, db *database.DB, n Sizes) error {
 		orders := make([]map[string]any, 0, n.Orders)
 		items := make([]map[string]any, 0, n.Orders)
 		for i := range n.Orders {
-			created := now.Add(-time.Duration(n.Orders-i) * 60 * 24 * time.Hour / time.Duration(n.Orders))
+			created := now.Add(-time.Duration(n.Orders-i) * (60 * 24 * time.Hour / time.Duration(n.Orders)))
 			status := statuses[i%len(statuses)]
 			price := int64(1000 + i%50*100)
 			o := map[string]any{"order_no": fmt.Sprintf("B%015d", i+1), "shopper_id": firstShopper + int64(i%n.Shoppers) + 1,

@@ -33,9 +33,15 @@ func (e *Env) Browser(t testing.TB) *Browser {
 		}
 		t.Skip("Chromium not installed: skipping the browser test (.ci/test installs it)")
 	}
+	// Chromium may still be writing its profile as it exits, which would fail
+	// t.TempDir's cleanup: the profile is removed after Chromium is gone.
+	profile, err := os.MkdirTemp("", "kaidian-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 900),
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile), chromedp.WindowSize(1366, 900),
 		// This machine's network is closed: without these Chromium keeps
 		// trying Google's hosts in the background.
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -43,7 +49,7 @@ func (e *Env) Browser(t testing.TB) *Browser {
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	t.Cleanup(func() { cancel(); cancelAlloc(); os.RemoveAll(profile) })
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}

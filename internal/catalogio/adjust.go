@@ -1,0 +1,60 @@
+package catalogio
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// MaxReasonLen bounds the reason of a manual adjustment.
+const MaxReasonLen = 200
+
+// Adjust changes a SKU's available stock by delta (more: a delivery, units
+// found; fewer: damaged, lost, a count came out lower) for the merchant's
+// reason: one adjustment movement in the ledger under actor and one entry
+// in the audit log, in one transaction. Taking away more than is available
+// fails on the quantity field, saying how many are. It returns the stock
+// after the change.
+func (s *Service) Adjust(ctx context.Context, skuID, delta int64, reason, actor string) (int64, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case delta == 0:
+		return 0, errs.Field("quantity", "must not be zero: type how many units to add (e.g. 12) or take away (e.g. -3)")
+	case delta > MaxStock || delta < -MaxStock:
+		return 0, errs.Field("quantity", fmt.Sprintf("must be between -%d and %d", MaxStock, MaxStock))
+	case reason == "":
+		return 0, errs.Field("reason", "is required: say why the stock changes (e.g. delivery from the supplier, damaged)")
+	case len([]rune(reason)) > MaxReasonLen || strings.ContainsFunc(reason, isControl):
+		return 0, errs.Field("reason", fmt.Sprintf("must be one line of at most %d characters", MaxReasonLen))
+	}
+	var after int64
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		k, err := s.StockOf(ctx, skuID, 0)
+		if err != nil {
+			return err
+		}
+		err = s.inventory.Adjust(ctx, skuID, delta, inventory.KindAdjust, reason, inventory.Ref{}, actor)
+		if errs.Is(err, inventory.ErrOutOfStock.Code) {
+			var now int64
+			if err := s.db.Conn(ctx).Raw("SELECT stock FROM skus WHERE id = ?", skuID).Scan(&now).Error; err != nil {
+				return err
+			}
+			return errs.Field("quantity", fmt.Sprintf("only %d available, so at most %d can be taken away", now, now))
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.db.Conn(ctx).Raw("SELECT stock FROM skus WHERE id = ?", skuID).Scan(&after).Error; err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s: stock %d → %d (%s)", label(k.Code, k.SpecText), after-delta, after, reason)
+		return s.audit.Record(ctx, actor, "stock.adjust", "sku", skuID, detail)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("adjust stock of sku %d: %w", skuID, err)
+	}
+	return after, nil
+}

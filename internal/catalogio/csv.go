@@ -1,0 +1,351 @@
+package catalogio
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/kaidian/kaidian/internal/catalog"
+)
+
+// The catalog's spreadsheet format, the same for import and export: one
+// line per SKU, with a header line naming the columns.
+const (
+	ColTitle         = "product_title"  // the product's title; rows of one new product share it
+	ColCategory      = "category"       // the category's name, for new products
+	ColCode          = "sku_code"       // the SKU's code: how rows are matched to SKUs
+	ColSpec          = "spec"           // the SKU's combination: "颜色:红;尺码:M"
+	ColPrice         = "price"          // yuan, e.g. 59.90
+	ColOriginalPrice = "original_price" // yuan; empty or 0 for none
+	ColStock         = "stock"          // available units
+	ColOnSale        = "on_sale"        // 1 or 0
+)
+
+// Columns are the columns export writes, in order; an import file may have
+// any of them in any order, but always sku_code.
+var Columns = []string{ColTitle, ColCategory, ColCode, ColSpec, ColPrice, ColOriginalPrice, ColStock, ColOnSale}
+
+// Limits of one import file. A file must also fit in one console request
+// (KAIDIAN_MAX_BODY_BYTES, 1 MB by default: about 10,000 rows).
+const (
+	MaxRows  = 10_000
+	MaxStock = 10_000_000
+)
+
+// Problem is what is wrong with one line of an import file; Line 0 is
+// about the file as a whole.
+type Problem struct {
+	Line    int    `json:"line"`
+	Code    string `json:"code,omitempty"` // the row's SKU code, when it could be read
+	Message string `json:"message"`
+}
+
+// row is one line of an import file as read. A nil value is an empty cell
+// or a column the file does not have: for an existing SKU it leaves the value
+// as it is.
+type row struct {
+	Line          int
+	Code          string
+	Title         string
+	Category      string
+	Spec          string // parsed only for new SKUs: an existing SKU keeps its combination
+	Price         *int64
+	OriginalPrice *int64
+	Stock         *int64
+	OnSale        *bool
+}
+
+// decode turns an uploaded file into text: UTF-8 (with or without a
+// byte-order mark) as it is; anything else is read as GB18030, which is what
+// Excel on a Chinese Windows saves "CSV" as.
+// A NUL byte or a byte sequence neither encoding knows means the file is
+// not text at all (a workbook, UTF-16 "Unicode text").
+func decode(b []byte) (string, error) {
+	notText := errors.New("the file is not CSV text: save it from the spreadsheet as CSV (UTF-8)")
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	if bytes.IndexByte(b, 0) >= 0 {
+		return "", notText
+	}
+	if utf8.Valid(b) {
+		return string(b), nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+		return "", notText
+	}
+	return string(out), nil
+}
+
+// parse reads an import file's text: the header, then every row, each
+// checked on its own (what needs the database is checked later). Every line
+// with a problem is reported; a problem with the header stops there.
+func parse(text string) ([]row, []Problem) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	header, at, problem := readHeader(r)
+	if problem != nil {
+		return nil, []Problem{*problem}
+	}
+	var rows []row
+	var problems []Problem
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			problems = append(problems, Problem{Line: pe.StartLine, Message: "cannot be read as CSV: " + pe.Err.Error()})
+			continue
+		}
+		if err != nil {
+			return nil, append(problems, Problem{Message: "the file cannot be read: " + err.Error()})
+		}
+		line, _ := r.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		if len(rows)+len(problems) >= MaxRows {
+			return nil, []Problem{{Message: fmt.Sprintf("the file has more than %d rows: split it into several files", MaxRows)}}
+		}
+		if len(rec) != len(header) {
+			problems = append(problems, Problem{Line: line, Message: fmt.Sprintf("has %d cells; the header has %d", len(rec), len(header))})
+			continue
+		}
+		rw, msgs := readRow(line, rec, at)
+		if len(msgs) > 0 {
+			problems = append(problems, Problem{Line: line, Code: rw.Code, Message: strings.Join(msgs, "; ")})
+			continue
+		}
+		rows = append(rows, rw)
+	}
+	if len(rows) == 0 && len(problems) == 0 {
+		problems = append(problems, Problem{Message: "the file has a header but no rows"})
+	}
+	return rows, problems
+}
+
+// readHeader reads the first line that is not blank: the column names.
+// It returns the names and where each known column is.
+func readHeader(r *csv.Reader) ([]string, map[string]int, *Problem) {
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil, nil, &Problem{Message: "the file is empty"}
+		}
+		if err != nil {
+			return nil, nil, &Problem{Line: 1, Message: "the header cannot be read as CSV: " + err.Error()}
+		}
+		if blank(rec) {
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		at := map[string]int{}
+		for i, name := range rec {
+			name = strings.ToLower(strings.TrimSpace(name))
+			switch _, dup := at[name]; {
+			case !known(name):
+				return nil, nil, &Problem{Line: line, Message: fmt.Sprintf("the header names an unknown column %q; the columns are %s",
+					name, strings.Join(Columns, ", "))}
+			case dup:
+				return nil, nil, &Problem{Line: line, Message: fmt.Sprintf("the header names %q twice", name)}
+			}
+			at[name] = i
+		}
+		if _, ok := at[ColCode]; !ok {
+			return nil, nil, &Problem{Line: line, Message: "the header has no sku_code column: every file needs one, to match rows to SKUs"}
+		}
+		return rec, at, nil
+	}
+}
+
+func known(name string) bool {
+	for _, c := range Columns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// readRow reads one record's cells, returning every problem with them.
+func readRow(line int, rec []string, at map[string]int) (row, []string) {
+	get := func(col string) string {
+		if i, ok := at[col]; ok {
+			return uncell(strings.TrimSpace(rec[i]))
+		}
+		return ""
+	}
+	rw := row{Line: line, Code: get(ColCode), Title: get(ColTitle), Category: get(ColCategory), Spec: get(ColSpec)}
+	var msgs []string
+	bad := func(col, msg string) { msgs = append(msgs, col+": "+msg) }
+	switch {
+	case rw.Code == "":
+		bad(ColCode, "is required")
+	case len(rw.Code) > catalog.MaxCodeLen || strings.ContainsFunc(rw.Code, isControl):
+		bad(ColCode, fmt.Sprintf("must be at most %d characters, without line breaks", catalog.MaxCodeLen))
+	}
+	if len([]rune(rw.Title)) > catalog.MaxTitleLen {
+		bad(ColTitle, fmt.Sprintf("must be at most %d characters", catalog.MaxTitleLen))
+	}
+	if len([]rune(rw.Category)) > catalog.MaxCategoryName {
+		bad(ColCategory, fmt.Sprintf("must be at most %d characters", catalog.MaxCategoryName))
+	}
+	var err error
+	if rw.Price, err = yuanCell(get(ColPrice)); err != nil {
+		bad(ColPrice, err.Error())
+	}
+	if rw.OriginalPrice, err = yuanCell(get(ColOriginalPrice)); err != nil {
+		bad(ColOriginalPrice, err.Error())
+	}
+	if _, ok := at[ColOriginalPrice]; ok && rw.OriginalPrice == nil {
+		none := int64(0) // an empty "was" price is no "was" price
+		rw.OriginalPrice = &none
+	}
+	if rw.Stock, err = stockCell(get(ColStock)); err != nil {
+		bad(ColStock, err.Error())
+	}
+	if rw.OnSale, err = onSaleCell(get(ColOnSale)); err != nil {
+		bad(ColOnSale, err.Error())
+	}
+	return rw, msgs
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// uncell undoes export's guard against spreadsheet formulas (a quote put
+// before a leading =, +, -, @), so an exported file imports as it was.
+func uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// cell guards text for export: a leading =, +, - or @ gets a quote, so a
+// spreadsheet shows it instead of running it as a formula (CSV injection).
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// yuanCell reads an amount in yuan ("59.9", "¥1,299.00") into fen; empty is nil.
+func yuanCell(s string) (*int64, error) {
+	s = strings.TrimLeft(s, "¥￥ ")
+	if s == "" {
+		return nil, nil
+	}
+	s = strings.ReplaceAll(s, ",", "")
+	whole, frac, _ := strings.Cut(s, ".")
+	bad := fmt.Errorf("%q is not an amount in yuan with at most two decimals, e.g. 59.90", s)
+	if whole == "" || len(frac) > 2 || strings.Trim(whole+frac, "0123456789") != "" || len(whole) > 9 {
+		return nil, bad
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	fen, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return nil, bad
+	}
+	if fen > catalog.MaxPrice {
+		return nil, fmt.Errorf("must be at most %d yuan", catalog.MaxPrice/100)
+	}
+	return &fen, nil
+}
+
+// stockCell reads a whole number of units; empty is nil.
+func stockCell(s string) (*int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > MaxStock {
+		return nil, fmt.Errorf("%q is not a whole number from 0 to %d", s, MaxStock)
+	}
+	return &n, nil
+}
+
+// onSaleCell reads whether a SKU is on sale: 1/0, yes/no, true/false,
+// on/off, 是/否, 上架/下架; empty is nil.
+func onSaleCell(s string) (*bool, error) {
+	var v bool
+	switch strings.ToLower(s) {
+	case "":
+		return nil, nil
+	case "1", "yes", "y", "true", "on", "是", "上架":
+		v = true
+	case "0", "no", "n", "false", "off", "否", "下架":
+		v = false
+	default:
+		return nil, fmt.Errorf("%q is neither 1 (on sale) nor 0 (off sale)", s)
+	}
+	return &v, nil
+}
+
+// specPair is one dimension's value in a spec cell: {"颜色", "红"}.
+type specPair struct{ Name, Value string }
+
+// parseSpec reads a spec cell, "颜色:红;尺码:M" (full-width ；and ：too);
+// empty is a SKU without spec (a product's only SKU).
+func parseSpec(s string) ([]specPair, error) {
+	s = strings.NewReplacer("；", ";", "：", ":").Replace(s)
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var pairs []specPair
+	seen := map[string]bool{}
+	for part := range strings.SplitSeq(s, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(part, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" || value == "" {
+			return nil, fmt.Errorf("%q is not name:value, e.g. 颜色:红;尺码:M", strings.TrimSpace(part))
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("names %q twice", name)
+		}
+		seen[name] = true
+		pairs = append(pairs, specPair{name, value})
+	}
+	if len(pairs) > catalog.MaxSpecDims {
+		return nil, fmt.Errorf("has %d dimensions; a product has at most %d", len(pairs), catalog.MaxSpecDims)
+	}
+	return pairs, nil
+}
+
+// specCell writes a SKU's combination as a spec cell; "" when the SKU has
+// none or its values do not match the product's dimensions.
+func specCell(dims []catalog.SpecDim, values []string) string {
+	if len(dims) != len(values) {
+		return ""
+	}
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		parts[i] = d.Name + ":" + values[i]
+	}
+	return strings.Join(parts, ";")
+}
+
+// yuanText writes fen as a spreadsheet amount: 5990 → "59.90".
+func yuanText(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }

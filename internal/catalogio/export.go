@@ -1,0 +1,116 @@
+package catalogio
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/database"
+)
+
+// exportBatch is how many SKUs the export reads per query.
+const exportBatch = 1000
+
+// bom starts every file Kaidian writes, so that Excel reads it as UTF-8
+// (without it, Excel on Chinese Windows shows the Chinese text garbled).
+const bom = "\ufeff"
+
+// exportRow is a SKU with what its row needs from its product and category.
+type exportRow struct {
+	ID            int64                            `gorm:"column:id"`
+	ProductID     int64                            `gorm:"column:product_id"`
+	Title         string                           `gorm:"column:title"`
+	Category      string                           `gorm:"column:category"`
+	Code          string                           `gorm:"column:code"`
+	SpecDims      database.JSON[[]catalog.SpecDim] `gorm:"column:spec_dims"`
+	SpecValues    database.JSON[[]string]          `gorm:"column:spec_values"`
+	Price         int64                            `gorm:"column:price"`
+	OriginalPrice int64                            `gorm:"column:original_price"`
+	Stock         int64                            `gorm:"column:stock"`
+	OnSale        bool                             `gorm:"column:on_sale"`
+}
+
+// Export writes every SKU in the import format (Columns), one row per SKU,
+// the SKUs of a product together: a file that imports back as no change.
+// It reads and writes a batch at a time, walking the SKUs by product, so
+// the file is never whole in memory. start is called once, just before the
+// first byte is written, and returns where to write: the caller can still
+// answer with an error page if the first read fails.
+func (s *Service) Export(ctx context.Context, start func() io.Writer) error {
+	var w *csv.Writer
+	var afterProduct, afterID int64
+	for {
+		var rows []exportRow
+		err := s.db.Conn(ctx).Raw(`
+			SELECT k.id, k.product_id, p.title, COALESCE(c.name, '') AS category, k.code, p.spec_dims, k.spec_values,
+			       k.price, k.original_price, k.stock, k.on_sale
+			FROM skus k JOIN products p ON p.id = k.product_id LEFT JOIN categories c ON c.id = p.category_id
+			WHERE (k.product_id, k.id) > (?, ?)
+			ORDER BY k.product_id, k.id LIMIT ?`, afterProduct, afterID, exportBatch).Scan(&rows).Error
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if w == nil {
+			if w, err = header(start()); err != nil {
+				return err
+			}
+		}
+		for _, r := range rows {
+			w.Write(record(r))
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if len(rows) < exportBatch {
+			return nil
+		}
+		last := rows[len(rows)-1]
+		afterProduct, afterID = last.ProductID, last.ID
+	}
+}
+
+func record(r exportRow) []string {
+	original, onSale := "", "0"
+	if r.OriginalPrice > 0 {
+		original = yuanText(r.OriginalPrice)
+	}
+	if r.OnSale {
+		onSale = "1"
+	}
+	return []string{cell(r.Title), cell(r.Category), cell(r.Code), cell(specCell(r.SpecDims.V, r.SpecValues.V)),
+		yuanText(r.Price), original, strconv.FormatInt(r.Stock, 10), onSale}
+}
+
+// header starts a file: the byte-order mark and the column names.
+func header(out io.Writer) (*csv.Writer, error) {
+	if _, err := io.WriteString(out, bom); err != nil {
+		return nil, err
+	}
+	w := csv.NewWriter(out)
+	w.Write(Columns)
+	return w, nil
+}
+
+// WriteTemplate writes an example import file: the header and rows for a
+// product in two colours and two sizes, and a product with a single SKU.
+func WriteTemplate(out io.Writer) error {
+	w, err := header(out)
+	if err != nil {
+		return err
+	}
+	for _, r := range [][]string{
+		{"纯棉圆领T恤", "服装", "TEE-RED-M", "颜色:红;尺码:M", "59.00", "79.00", "120", "1"},
+		{"纯棉圆领T恤", "服装", "TEE-RED-L", "颜色:红;尺码:L", "59.00", "79.00", "80", "1"},
+		{"纯棉圆领T恤", "服装", "TEE-WHITE-M", "颜色:白;尺码:M", "59.00", "79.00", "150", "1"},
+		{"纯棉圆领T恤", "服装", "TEE-WHITE-L", "颜色:白;尺码:L", "59.00", "", "0", "0"},
+		{"手冲咖啡滤杯", "咖啡器具", "DRIP-01", "", "128.00", "", "35", "1"},
+	} {
+		w.Write(r)
+	}
+	w.Flush()
+	return w.Error()
+}

@@ -1,0 +1,218 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/staff"
+)
+
+// importCSV uploads a file to the import form as a browser does.
+func importCSV(t *testing.T, c *apptest.Console, name, text string) apptest.Page {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("_csrf", c.CSRF())
+	part, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write([]byte(text))
+	w.Close()
+	return c.PostBody("/console/inventory/import", w.FormDataContentType(), &body)
+}
+
+// importFinished uploads a good file and follows its job's page, as the
+// page's own refresh does, until the job ends; it returns that page.
+func importFinished(t *testing.T, c *apptest.Console, name, text string) apptest.Page {
+	t.Helper()
+	p := importCSV(t, c, name, text)
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/console/inventory/import/") {
+		t.Fatalf("upload %s: %d %s", name, p.Status, p.Body)
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		page := c.Get(p.Location)
+		if page.Status != http.StatusOK {
+			t.Fatalf("import page: %d", page.Status)
+		}
+		if !page.Has("data-refresh") {
+			return page
+		}
+	}
+	t.Fatalf("import %s did not finish in 30 s", name)
+	return apptest.Page{}
+}
+
+func countRows(t *testing.T, e *apptest.Env, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+const teaFile = "\ufeffproduct_title,category,sku_code,spec,price,original_price,stock,on_sale\n" +
+	"龙井绿茶,茶叶,LJ-50,规格:50g,68.00,88.00,40,1\n" +
+	"龙井绿茶,茶叶,LJ-100,规格:100g,128.00,,25,1\n" +
+	"白瓷盖碗,茶具,GW-1,,45,,3,1\n"
+
+func TestImportThroughTheConsole(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "lily", staff.RoleStaff)
+	if p := c.Get("/console/inventory/import"); p.Status != http.StatusOK || !p.Has("No imports yet") || !p.Has("sku_code") {
+		t.Fatalf("import page: %d %s", p.Status, p.Body)
+	}
+	if p := c.Get("/console/inventory/import/template.csv"); p.Status != http.StatusOK ||
+		!strings.HasPrefix(p.Body, "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n") || !p.Has("颜色:红;尺码:M") {
+		t.Fatalf("template: %d %q", p.Status, p.Body)
+	}
+	done := importFinished(t, c, "茶叶.csv", teaFile)
+	if !done.Has("succeeded") || !done.Has("Imported all 3 rows") || !done.Has("茶叶.csv") {
+		t.Fatalf("finished import: %s", done.Body)
+	}
+	list := c.Get("/console/inventory?q=LJ")
+	if !list.Has("LJ-50") || !list.Has("LJ-100") || list.Has("GW-1") || !list.Has("50g") {
+		t.Fatalf("imported SKUs: %s", list.Body)
+	}
+	if p := c.Get("/console/inventory?low=1"); !p.Has("GW-1") || p.Has("LJ-50") {
+		t.Fatalf("imported low stock: %s", p.Body)
+	}
+	ks, _ := e.App.Catalog.SKUsByCode(context.Background(), []string{"LJ-50"})
+	sku := c.Get(fmt.Sprintf("/console/inventory/%d", ks["LJ-50"].ID))
+	if !sku.Has("CSV import 茶叶.csv") || !sku.Has(`href="/console/inventory/import/`) || !sku.Has(c.Account.Actor()) {
+		t.Fatalf("imported SKU's ledger: %s", sku.Body)
+	}
+
+	// The same file again: every SKU unchanged, nothing written.
+	movements := countRows(t, e, "inventory_movements")
+	again := importFinished(t, c, "茶叶.csv", teaFile)
+	if !again.Has("succeeded") || !strings.Contains(again.Body, "SKUs unchanged</span><b>3</b>") {
+		t.Fatalf("re-import: %s", again.Body)
+	}
+	if countRows(t, e, "inventory_movements") != movements || countRows(t, e, "skus") != 3 {
+		t.Fatal("re-importing the same file changed something")
+	}
+	if p := c.Get("/console/inventory/import"); strings.Count(p.Body, "badge succeeded") != 2 {
+		t.Fatalf("latest imports: %s", p.Body)
+	}
+}
+
+func TestImportOfABadFileImportsNothing(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "lily", staff.RoleStaff)
+	c.Get("/console/inventory/import")
+	bad := "product_title,category,sku_code,spec,price,stock\n" +
+		"龙井绿茶,茶叶,LJ-50,规格:50g,68.00,40\n" + // good, but not imported
+		"龙井绿茶,茶叶,LJ-100,规格:100g,12.345,25\n" +
+		"白瓷盖碗,,GW-1,,45,3\n" +
+		"龙井绿茶,茶叶,LJ-50,规格:250g,68.00,-2\n"
+	p := importCSV(t, c, "bad.csv", bad)
+	if p.Status != http.StatusBadRequest || !p.Has("Nothing was imported: bad.csv has 3 problem(s)") {
+		t.Fatalf("bad file: %d %s", p.Status, p.Body)
+	}
+	for _, want := range []string{
+		`<td class="num">3</td><td>LJ-100</td><td>price: &#34;12.345&#34; is not an amount in yuan`,
+		`<td class="num">4</td><td>GW-1</td><td>category is required for the new product &#34;白瓷盖碗&#34;`,
+		`<td class="num">5</td><td>LJ-50</td><td>stock: &#34;-2&#34; is not a whole number`,
+	} {
+		if !p.Has(want) {
+			t.Errorf("bad file page lacks %s", want)
+		}
+	}
+	if countRows(t, e, "skus")+countRows(t, e, "products")+countRows(t, e, "categories")+countRows(t, e, "import_jobs") != 0 {
+		t.Fatal("a bad file imported something")
+	}
+	if p := c.PostBody("/console/inventory/import", "multipart/form-data; boundary=x", strings.NewReader("--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n"+c.CSRF()+"\r\n--x--\r\n")); p.Status != http.StatusBadRequest || !p.Has("Choose the CSV file") {
+		t.Fatalf("no file: %d %s", p.Status, p.Body)
+	}
+}
+
+// A running import's page shows its progress and reloads itself.
+func TestImportPageShowsProgress(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "lily", staff.RoleStaff)
+	var id int64
+	now := time.Now().UTC()
+	err := e.App.DB.Conn(context.Background()).Raw(`INSERT INTO import_jobs (file_name, content, actor, status, attempts, lease_until,
+		total_rows, done_rows, new_skus, created_at, started_at, updated_at)
+		VALUES ('big.csv', 'sku_code', 'staff:1:x', 'running', 1, ?, 3000, 750, 3000, ?, ?, ?) RETURNING id`,
+		now.Add(time.Hour), now, now, now).Scan(&id).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Get(fmt.Sprintf("/console/inventory/import/%d", id))
+	if !p.Has(`data-refresh="1000"`) || !p.Has(`<progress value="750" max="3000">25%</progress>`) || !p.Has("750 of 3000 rows written") {
+		t.Fatalf("running import: %s", p.Body)
+	}
+	if p := c.Get("/console/inventory/import/999999"); p.Status != http.StatusNotFound {
+		t.Fatalf("unknown import: %d", p.Status)
+	}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "lily", staff.RoleStaff)
+	if p := c.Get("/console/inventory/export.csv"); p.Status != http.StatusOK || p.Body != "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n" {
+		t.Fatalf("empty export: %d %q", p.Status, p.Body)
+	}
+	cat := e.Category(t, "服装", nil)
+	e.CreateProduct(t, catalog.NewProduct{CategoryID: cat.ID, Title: "=HYPERLINK(\"x\") 卫衣",
+		SpecDims: []catalog.SpecDim{{Name: "颜色", Values: []string{"灰", "黑"}}, {Name: "尺码", Values: []string{"M"}}},
+		SKUs: []catalog.NewSKU{
+			{Code: "HOOD-G-M", SpecValues: []string{"灰", "M"}, Price: 19900, OriginalPrice: 25900, Stock: 8},
+			{Code: "HOOD-B-M", SpecValues: []string{"黑", "M"}, Price: 19900, Stock: 0, OffSale: true},
+		}})
+	e.Product(t, apptest.SKU{Price: 990, Stock: 100})
+	importFinished(t, c, "tea.csv", teaFile)
+
+	p := c.Get("/console/inventory/export.csv")
+	if p.Status != http.StatusOK || !strings.HasPrefix(p.Body, "\ufeff") {
+		t.Fatalf("export: %d %q", p.Status, p.Body)
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(p.Body, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 1+6 || strings.Join(records[0], ",") != strings.Join(catalogio.Columns, ",") {
+		t.Fatalf("export has %d lines: %v", len(records), records)
+	}
+	want := []string{`'=HYPERLINK("x") 卫衣`, "服装", "HOOD-G-M", "颜色:灰;尺码:M", "199.00", "259.00", "8", "1"}
+	if strings.Join(records[1], "|") != strings.Join(want, "|") {
+		t.Fatalf("first row %q, want %q", records[1], want)
+	}
+	if strings.Join(records[2][2:], "|") != "HOOD-B-M|颜色:黑;尺码:M|199.00||0|0" {
+		t.Fatalf("second row %q", records[2])
+	}
+
+	// The export imports back as no change at all.
+	movements, audits := countRows(t, e, "inventory_movements"), countRows(t, e, "audit_log")
+	done := importFinished(t, c, "export.csv", p.Body)
+	if !done.Has("succeeded") || !strings.Contains(done.Body, "SKUs unchanged</span><b>6</b>") {
+		t.Fatalf("round trip: %s", done.Body)
+	}
+	if countRows(t, e, "inventory_movements") != movements || countRows(t, e, "audit_log") != audits+1 {
+		t.Fatal("importing the export changed something")
+	}
+
+	// Edited in a spreadsheet: one stock and one price changed.
+	edited := strings.Replace(p.Body, "HOOD-G-M,颜色:灰;尺码:M,199.00,259.00,8,1", "HOOD-G-M,颜色:灰;尺码:M,179.00,259.00,20,1", 1)
+	done = importFinished(t, c, "edited.csv", edited)
+	if !strings.Contains(done.Body, "SKUs updated</span><b>1</b>") {
+		t.Fatalf("edited: %s", done.Body)
+	}
+	ks, _ := e.App.Catalog.SKUsByCode(context.Background(), []string{"HOOD-G-M"})
+	if k := ks["HOOD-G-M"]; k.Stock != 20 || k.Price != 17900 {
+		t.Fatalf("HOOD-G-M after the edited file: %+v", k)
+	}
+}
