@@ -42,6 +42,14 @@ func BenchmarkConsoleListsLargeShop(b *testing.B) {
 // benchPages are the list pages measured on the large shop.
 var benchPages = []string{
 	"/console", // cached for 30 s after the first computation
+	"/console/products",
+	"/console/products?low=1",
+	"/console/inventory",
+	"/console/inventory?low=1",
+	"/console/orders",
+	"/console/orders?status=paid",
+	"/console/coupons",
+	"/console/refunds",
 	"/console/customers",
 	"/console/customers?q=o-bulk-000123",
 	"/console/customers/5",

@@ -158,3 +158,6 @@ func (b *Browser) Value(sel string) string {
 	b.Run("value of "+sel, chromedp.Value(sel, &v, chromedp.ByQuery))
 	return v
 }
+
+// Context is the browser tab's context, for listeners (e.g. dialogs).
+func (b *Browser) Context() context.Context { return b.ctx }
