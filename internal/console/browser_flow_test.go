@@ -131,4 +131,3 @@ func acceptDialogs(b *apptest.Browser) {
 		}
 	})
 }
-

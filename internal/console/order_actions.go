@@ -49,7 +49,7 @@ func (h *handlers) orderRefund(c *gin.Context) {
 	in, err := refundInput(form, no)
 	var r payment.Refund
 	if err == nil {
-		r, err = h.d.Payments.RefundAs(c.Request.Context(), httpx.Logger(c), authority(c), in)
+		r, err = h.d.Payments.Refund(c.Request.Context(), httpx.Logger(c), authority(c), in)
 	}
 	if err != nil {
 		h.orderPage(c, httpx.Status(err), form.Fail(err))

@@ -53,7 +53,7 @@ func (h *handlers) refundApprove(c *gin.Context) {
 	id, err := httpx.PathID(c, "id")
 	var req payment.RefundRequest
 	if err == nil {
-		req, err = h.d.Payments.ApproveAs(c.Request.Context(), httpx.Logger(c), authority(c), id, form.Get("restock") == "on")
+		req, err = h.d.Payments.ApproveRefundRequest(c.Request.Context(), httpx.Logger(c), authority(c), id, form.Get("restock") == "on")
 	}
 	if err != nil {
 		h.decisionFailed(c, form, err)
@@ -72,7 +72,7 @@ func (h *handlers) refundDecline(c *gin.Context) {
 	form := NewForm(c.Request.PostForm)
 	id, err := httpx.PathID(c, "id")
 	if err == nil {
-		_, err = h.d.Payments.DeclineAs(c.Request.Context(), authority(c), id, form.Get("note"))
+		_, err = h.d.Payments.DeclineRefundRequest(c.Request.Context(), authority(c), id, form.Get("note"))
 	}
 	if err != nil {
 		h.decisionFailed(c, form, err)

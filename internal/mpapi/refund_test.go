@@ -54,6 +54,9 @@ func refundRequests(t *testing.T, e *apptest.Env, tok, no string) []refundReques
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
+// owner is the shop owner acting in these tests (no refund limit applies).
+var owner = payment.Authority{Actor: "merchant:1", Owner: true}
+
 // The whole loop: login → order → pay → the sandbox takes the money →
 // notification → paid → the shopper asks for part of it back → the shop
 // approves → WeChat refunds → refund notification → succeeded; then the
@@ -74,11 +77,11 @@ func TestPayAndRefundLoop(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	approved, err := e.App.Payments.ApproveRefundRequest(ctx, quiet(), req.ID, "merchant:1", false)
+	approved, err := e.App.Payments.ApproveRefundRequest(ctx, quiet(), owner, req.ID, false)
 	if err != nil || approved.Status != payment.RequestApproved || approved.Refund.Status != payment.RefundProcessing {
 		t.Fatalf("approve: %+v %v", approved, err)
 	}
-	if _, err := e.App.Payments.ApproveRefundRequest(ctx, quiet(), req.ID, "merchant:1", false); !errs.Is(err, payment.ErrRequestDecided.Code) {
+	if _, err := e.App.Payments.ApproveRefundRequest(ctx, quiet(), owner, req.ID, false); !errs.Is(err, payment.ErrRequestDecided.Code) {
 		t.Fatalf("approving twice: %v", err)
 	}
 	waitFor(t, "the refund to succeed", func() bool {
@@ -89,7 +92,7 @@ func TestPayAndRefundLoop(t *testing.T) {
 		t.Fatalf("refunded_amount %v", got)
 	}
 
-	rest, err := e.App.Payments.Refund(ctx, quiet(), payment.RefundInput{OrderNo: no, Reason: "整单退款",
+	rest, err := e.App.Payments.Refund(ctx, quiet(), owner, payment.RefundInput{OrderNo: no, Reason: "整单退款",
 		Restock: []inventory.Line{{SKUID: sku, Quantity: 1}}, Actor: "merchant:1"})
 	paid := e.Get("/api/v1/orders/"+no, tok).JSON(t)["pay_amount"].(float64)
 	if err != nil || rest.Amount != int64(paid)-2990 {
@@ -98,7 +101,7 @@ func TestPayAndRefundLoop(t *testing.T) {
 	waitFor(t, "the second refund", func() bool {
 		return e.Get("/api/v1/orders/"+no, tok).JSON(t)["refunded_amount"] == paid
 	})
-	if _, err := e.App.Payments.Refund(ctx, quiet(), payment.RefundInput{OrderNo: no, Amount: 1, Actor: "merchant:1"}); !errs.Is(err, payment.ErrRefundExceeds.Code) {
+	if _, err := e.App.Payments.Refund(ctx, quiet(), owner, payment.RefundInput{OrderNo: no, Amount: 1, Actor: "merchant:1"}); !errs.Is(err, payment.ErrRefundExceeds.Code) {
 		t.Fatalf("refunding a fully refunded order: %v", err)
 	}
 	waitFor(t, "both refund notifications", func() bool { return appliedRefundNotifications(t, e) == 2 })
@@ -150,7 +153,7 @@ func TestConcurrentRefundsNeverExceedThePayment(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := e.App.Payments.Refund(context.Background(), quiet(), payment.RefundInput{OrderNo: no, Amount: 1000, Actor: "merchant:1"})
+			_, err := e.App.Payments.Refund(context.Background(), quiet(), owner, payment.RefundInput{OrderNo: no, Amount: 1000, Actor: "merchant:1"})
 			code := "ok"
 			var ee *errs.Error
 			if errors.As(err, &ee) {
@@ -212,10 +215,10 @@ func TestRefundRequestsAreChecked(t *testing.T) {
 
 	// A declined request tells the shopper why; they can ask again.
 	id := int64(e.Post("/api/v1/orders/"+no+"/refund-requests", tok, map[string]any{"reason": "不想要了"}).JSON(t)["id"].(float64))
-	if _, err := e.App.Payments.DeclineRefundRequest(context.Background(), id, "merchant:1", ""); err == nil {
+	if _, err := e.App.Payments.DeclineRefundRequest(context.Background(), owner, id, ""); err == nil {
 		t.Fatal("declined without a note")
 	}
-	if _, err := e.App.Payments.DeclineRefundRequest(context.Background(), id, "merchant:1", "商品已拆封"); err != nil {
+	if _, err := e.App.Payments.DeclineRefundRequest(context.Background(), owner, id, "商品已拆封"); err != nil {
 		t.Fatal(err)
 	}
 	got := e.Get("/api/v1/orders/"+no+"/refund-requests", tok).JSON(t)["items"].([]any)[0].(map[string]any)
@@ -240,7 +243,7 @@ func TestPollingRecoversLostNotifications(t *testing.T) {
 	waitFor(t, "reconciliation", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
 	checkSoldOnce(t, e, sku, no)
 
-	if _, err := e.App.Payments.Refund(context.Background(), quiet(), payment.RefundInput{OrderNo: no, Actor: "merchant:1"}); err != nil {
+	if _, err := e.App.Payments.Refund(context.Background(), quiet(), owner, payment.RefundInput{OrderNo: no, Actor: "merchant:1"}); err != nil {
 		t.Fatal(err)
 	}
 	tok := e.Login("alice")

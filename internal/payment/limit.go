@@ -22,10 +22,15 @@ type Authority struct {
 var ErrNeedsOwner = errs.New(errs.KindForbidden, "refund_needs_owner",
 	"this refund would take the order's refunds above the shop's limit for staff; only an owner can make it")
 
-// RefundAs is Refund for someone in the console: the refund is checked
-// against the owner refund limit and written to the audit log in the same
-// transaction that opens it, then WeChat Pay is asked for it after commit.
-func (s *Service) RefundAs(ctx context.Context, log *slog.Logger, by Authority, in RefundInput) (Refund, error) {
+// Refund starts a refund and asks WeChat Pay for it at once. The refund is
+// committed before WeChat is called, so a crash or an unreachable WeChat
+// loses nothing: the refund sweep asks again with the same out_refund_no,
+// which WeChat refunds at most once. The answer is the refund as it stands
+// (normally processing; WeChat's notification or the sweep finishes it).
+//
+// The refund is checked against the owner refund limit (by) and written to
+// the audit log in the same transaction that opens it.
+func (s *Service) Refund(ctx context.Context, log *slog.Logger, by Authority, in RefundInput) (Refund, error) {
 	in.Actor = by.Actor
 	var r Refund
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -44,10 +49,11 @@ func (s *Service) RefundAs(ctx context.Context, log *slog.Logger, by Authority, 
 	return s.SyncRefund(ctx, log, r.ID)
 }
 
-// ApproveAs is ApproveRefundRequest for someone in the console: the owner
-// refund limit applies to the refund the approval starts, and the decision
-// is audited in the same transaction.
-func (s *Service) ApproveAs(ctx context.Context, log *slog.Logger, by Authority, id int64, restock bool) (RefundRequest, error) {
+// ApproveRefundRequest starts the refund a shopper asked for (its amount,
+// its reason; restock puts every unit not yet restocked back on sale when
+// it succeeds) and asks WeChat Pay for it. The owner refund limit applies to
+// the refund it starts, and the decision is audited in the same transaction.
+func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by Authority, id int64, restock bool) (RefundRequest, error) {
 	var req RefundRequest
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		var err error
@@ -81,13 +87,13 @@ func (s *Service) ApproveAs(ctx context.Context, log *slog.Logger, by Authority,
 	return req, err
 }
 
-// DeclineAs is DeclineRefundRequest for someone in the console, audited in
-// the same transaction. Declining costs nothing, so no limit applies.
-func (s *Service) DeclineAs(ctx context.Context, by Authority, id int64, note string) (RefundRequest, error) {
+// DeclineRefundRequest turns a shopper's request down with a note they see,
+// audited in the same transaction. Declining costs nothing, so no limit applies.
+func (s *Service) DeclineRefundRequest(ctx context.Context, by Authority, id int64, note string) (RefundRequest, error) {
 	var req RefundRequest
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		var err error
-		if req, err = s.DeclineRefundRequest(ctx, id, by.Actor, note); err != nil {
+		if req, err = s.declineRequest(ctx, id, by.Actor, note); err != nil {
 			return err
 		}
 		o, err := s.orders.ByID(ctx, req.OrderID)

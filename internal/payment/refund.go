@@ -105,19 +105,6 @@ var (
 	ErrRestockExceeds = errs.Conflict("restock_exceeds_sold", "cannot return more units to stock than the order sold")
 )
 
-// Refund starts a refund and asks WeChat Pay for it at once. The refund is
-// committed before WeChat is called, so a crash or an unreachable WeChat
-// loses nothing: the refund sweep asks again with the same out_refund_no,
-// which WeChat refunds at most once. The answer is the refund as it stands
-// (normally processing; WeChat's notification or the sweep finishes it).
-func (s *Service) Refund(ctx context.Context, log *slog.Logger, in RefundInput) (Refund, error) {
-	r, err := s.openRefund(ctx, in, nil)
-	if err != nil {
-		return Refund{}, err
-	}
-	return s.SyncRefund(ctx, log, r.ID)
-}
-
 // openRefund records a new refund, in the caller's transaction if there is
 // one. The order's row is locked first, so concurrent refunds of one order
 // are decided one after another and can never add up to more than was paid.

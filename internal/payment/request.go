@@ -2,7 +2,6 @@ package payment
 
 import (
 	"context"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -141,38 +140,8 @@ func (s *Service) PendingRefundRequests(ctx context.Context, limit int) ([]Pendi
 	return out, err
 }
 
-// ApproveRefundRequest starts the refund a shopper asked for (its amount,
-// its reason; restock puts every unit not yet restocked back on sale when
-// it succeeds) and asks WeChat Pay for it. The console's refund page calls it.
-func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, id int64, actor string, restock bool) (RefundRequest, error) {
-	var req RefundRequest
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		var err error
-		if req, err = s.pendingRequest(ctx, id); err != nil {
-			return err
-		}
-		o, err := s.orders.ByID(ctx, req.OrderID)
-		if err != nil {
-			return err
-		}
-		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: req.Reason,
-			RestockAll: restock, Actor: actor}, &req.ID)
-		if err != nil {
-			return err
-		}
-		req.RefundID = &r.ID
-		return s.decide(ctx, &req, RequestApproved, actor, "refund "+r.OutRefundNo)
-	})
-	if err != nil {
-		return RefundRequest{}, err
-	}
-	r, err := s.SyncRefund(ctx, log, *req.RefundID)
-	req.Refund = &r
-	return req, err
-}
-
-// DeclineRefundRequest turns a shopper's request down with a note they see.
-func (s *Service) DeclineRefundRequest(ctx context.Context, id int64, actor, note string) (RefundRequest, error) {
+// declineRequest turns a shopper's request down with a note they see.
+func (s *Service) declineRequest(ctx context.Context, id int64, actor, note string) (RefundRequest, error) {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return RefundRequest{}, errs.Field("note", "tell the shopper why")
