@@ -38,16 +38,16 @@ func TestBrowserMerchantFlow(t *testing.T) {
 		chromedp.SetValue(`input[name="spec_dims[0].values"]`, "White, Blue", chromedp.ByQuery),
 		chromedp.SetValue(`input[name="spec_dims[1].name"]`, "Size", chromedp.ByQuery),
 		chromedp.SetValue(`input[name="spec_dims[1].values"]`, "M, L", chromedp.ByQuery),
-		chromedp.Evaluate(`document.querySelector("select[name=category_id]").selectedIndex = 1`, nil),
-		chromedp.Click(`button[value=grid]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`input[aria-label="Price of Colour:White Size:M"], input[aria-label^="Price of"]`, chromedp.ByQuery))
+		chromedp.Evaluate(`document.querySelector("select[name=category_id]").selectedIndex = 1`, nil))
+	b.Submit("lay out the SKU grid", `button[value=grid]`)
 	b.Run("price and stock every SKU",
 		chromedp.Evaluate(`document.querySelectorAll("input[aria-label^='Price of']").forEach(i => i.value = "199.00");
 			document.querySelectorAll("input[aria-label^='Stock of']").forEach(i => i.value = "10");
 			document.querySelectorAll("input[aria-label^='Code of']").forEach((i, n) => { if (!i.value) i.value = "LINEN-" + n });
 			document.querySelectorAll("input[aria-label^='Price of']").length`, nil))
 	b.Screenshot("product-form")
-	b.Run("save the product", chromedp.Click(`button[value=save]`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	b.Submit("save the product", `button[value=save]`)
+	b.MustSee("Linen Shirt")
 	b.Open("/console/products?q=Linen")
 	b.MustSee("Linen Shirt", "¥199.00")
 	b.Screenshot("products")
@@ -55,12 +55,11 @@ func TestBrowserMerchantFlow(t *testing.T) {
 	// Stock: one SKU of the shirt receives five more.
 	b.Open("/console/inventory?q=LINEN")
 	b.Screenshot("inventory")
-	b.Run("open a SKU", chromedp.Click(`main table tbody a[href^="/console/inventory/"]`, chromedp.ByQuery), chromedp.WaitVisible(`input[name=reason]`, chromedp.ByQuery))
-	b.Run("adjust its stock",
+	b.Submit("open a SKU", `main table tbody a[href^="/console/inventory/"]`)
+	b.Run("fill the adjustment",
 		chromedp.SendKeys(`input[name=quantity]`, "5", chromedp.ByQuery),
-		chromedp.SendKeys(`input[name=reason]`, "supplier delivery", chromedp.ByQuery),
-		chromedp.Click(`form[action$="/adjust"] button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+		chromedp.SendKeys(`input[name=reason]`, "supplier delivery", chromedp.ByQuery))
+	b.Submit("adjust its stock", `form[action$="/adjust"] button[type=submit]`)
 	b.MustSee("supplier delivery", "15")
 	b.Screenshot("inventory-sku")
 
@@ -73,9 +72,8 @@ func TestBrowserMerchantFlow(t *testing.T) {
 		chromedp.SetValue(`input[name=starts_at]`, time.Now().Add(-time.Hour).Format("2006-01-02T15:04"), chromedp.ByQuery),
 		chromedp.SetValue(`input[name=ends_at]`, time.Now().Add(30*24*time.Hour).Format("2006-01-02T15:04"), chromedp.ByQuery),
 		chromedp.SetValue(`input[name=total_quantity]`, "100", chromedp.ByQuery),
-		chromedp.SetValue(`input[name=per_shopper_limit]`, "1", chromedp.ByQuery),
-		chromedp.Click(`main form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+		chromedp.SetValue(`input[name=per_shopper_limit]`, "1", chromedp.ByQuery))
+	b.Submit("create the coupon", `main form button[type=submit]`)
 	b.MustSee("Ten off")
 	b.Open("/console/coupons")
 	b.MustSee("Ten off")
@@ -85,18 +83,16 @@ func TestBrowserMerchantFlow(t *testing.T) {
 	b.Open("/console/orders?status=paid")
 	b.MustSee(orderNo)
 	b.Screenshot("orders")
-	b.Run("open the order", chromedp.Click(`a[href="/console/orders/`+orderNo+`"]`, chromedp.ByQuery), chromedp.WaitVisible(`input[name=tracking_no]`, chromedp.ByQuery))
-	b.Run("ship it",
+	b.Submit("open the order", `a[href="/console/orders/`+orderNo+`"]`)
+	b.Run("fill the shipment",
 		chromedp.SendKeys(`input[name=carrier]`, "SF", chromedp.ByQuery),
-		chromedp.SendKeys(`input[name=tracking_no]`, "SF1234567890", chromedp.ByQuery),
-		chromedp.Click(`form[action$="/ship"] button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+		chromedp.SendKeys(`input[name=tracking_no]`, "SF1234567890", chromedp.ByQuery))
+	b.Submit("ship it", `form[action$="/ship"] button[type=submit]`)
 	b.MustSee("shipped", "SF1234567890")
-	b.Run("refund ¥5",
+	b.Run("fill the refund",
 		chromedp.SendKeys(`form[action$="/refund"] input[name=amount]`, "5.00", chromedp.ByQuery),
-		chromedp.SendKeys(`form[action$="/refund"] input[name=reason]`, "small scratch", chromedp.ByQuery),
-		chromedp.Click(`form[action$="/refund"] button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+		chromedp.SendKeys(`form[action$="/refund"] input[name=reason]`, "small scratch", chromedp.ByQuery))
+	b.Submit("refund ¥5", `form[action$="/refund"] button[type=submit]`)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		b.Open("/console/orders/" + orderNo)
 		if strings.Contains(b.Text("main"), "succeeded") {

@@ -148,7 +148,7 @@ func (b *Browser) SignIn(username, password string) {
 		chromedp.SendKeys(`input[name=username]`, username, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=password]`, password, chromedp.ByQuery),
 		chromedp.Click(`form button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`header.top`, chromedp.ByQuery))
+		chromedp.WaitVisible(`header.top`, chromedp.ByQuery)) // only signed-in pages have it
 }
 
 // Value returns the current value of a form field.
@@ -161,3 +161,25 @@ func (b *Browser) Value(sel string) string {
 
 // Context is the browser tab's context, for listeners (e.g. dialogs).
 func (b *Browser) Context() context.Context { return b.ctx }
+
+// Submit clicks the element at sel and waits until the page it leads to
+// has loaded (the old document is marked; the new one lacks the mark and is
+// complete), so the next step never acts on the page being left. While the
+// navigation runs, evaluating fails; those errors just mean "not yet".
+func (b *Browser) Submit(what, sel string) {
+	b.t.Helper()
+	b.Run(what, chromedp.Evaluate(`window.__kaidianLeaving = true`, nil), chromedp.Click(sel, chromedp.ByQuery))
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var arrived bool
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		err := chromedp.Run(ctx, chromedp.Evaluate(`!window.__kaidianLeaving && document.readyState === "complete"`, &arrived))
+		cancel()
+		if err == nil && arrived {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Screenshot("failed-" + what)
+			b.t.Fatalf("browser: %s: the next page never loaded", what)
+		}
+	}
+}
