@@ -1,7 +1,9 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -179,3 +181,20 @@ func TestEveryConsoleRouteIsGuarded(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A form over the body limit is answered 413 with a clear page, not as a
+// forged form.
+func TestOversizedFormIsRefusedClearly(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "boss", staff.RoleOwner)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("_csrf", c.CSRF())
+	f, _ := w.CreateFormFile("file", "big.csv")
+	f.Write(bytes.Repeat([]byte("sku_code,stock\nA-1,1\n"), 80_000)) // 1.7 MB, over the default 1 MB
+	w.Close()
+	p := c.PostBody("/console/inventory/import", w.FormDataContentType(), &body)
+	if p.Status != http.StatusRequestEntityTooLarge || !p.Has("larger than this server accepts") {
+		t.Fatalf("oversized import: %d %s", p.Status, p.Body)
+	}
+}

@@ -3,8 +3,10 @@ package console
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -90,6 +92,12 @@ func (h *handlers) checkCSRF(c *gin.Context) {
 		c.Next()
 		return
 	}
+	if tooLarge(c.Request) {
+		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: "Too large",
+			Data: "What you sent is larger than this server accepts (KAIDIAN_MAX_BODY_BYTES). Send a smaller file, or split it."})
+		c.Abort()
+		return
+	}
 	s, _ := sessionOf(c)
 	if !sameToken(c.PostForm("_csrf"), s.CSRFToken) {
 		h.fail(c, errs.New(errs.KindForbidden, "csrf", "This form has expired or did not come from the console. Go back, reload the page and try again."))
@@ -97,6 +105,19 @@ func (h *handlers) checkCSRF(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// tooLarge parses the form and reports whether the body went over the
+// limit, which would otherwise look like a missing CSRF token.
+func tooLarge(r *http.Request) bool {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(32 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 func sameToken(got, want string) bool {
