@@ -3,14 +3,12 @@ package console_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/seed"
-	"github.com/kaidian/kaidian/internal/staff"
 )
 
 // BenchmarkOrderPages measures the order and refund pages, as a signed-in
@@ -22,20 +20,13 @@ import (
 // (add KAIDIAN_TEST_DATABASE_URL=… for PostgreSQL). ns/op is the time per
 // page; the CSV export streams one day, about 1,700 orders.
 func BenchmarkOrderPages(b *testing.B) {
-	e := apptest.Start(b)
+	e, c := largeShop(b, seed.Sizes{Products: 10_000, Shoppers: 20_000, Orders: 100_000},
+		func(e *apptest.Env) { spreadOrders(b, e, 60*24) })
 	ctx := context.Background()
-	if err := seed.Bulk(ctx, e.App.DB, seed.Sizes{Products: 10_000, Shoppers: 20_000, Orders: 100_000}); err != nil {
-		b.Fatal(err)
-	}
-	spreadOrders(b, e, 60*24)
-	if err := e.App.DB.Optimize(ctx); err != nil {
-		b.Fatal(err)
-	}
 	var product int64
 	e.App.DB.Conn(ctx).Raw("SELECT MIN(id) + 1233 FROM products").Scan(&product)
 	day := func(daysAgo int) string { return shopDay(time.Now().AddDate(0, 0, -daysAgo)) }
-	c := e.SignIn(b, "lily", staff.RoleStaff)
-	for _, path := range []string{
+	measurePages(b, c, []string{
 		"/console/orders",
 		"/console/orders?status=paid",
 		"/console/orders?from=" + day(7) + "&to=" + day(0),
@@ -48,16 +39,7 @@ func BenchmarkOrderPages(b *testing.B) {
 		"/console/orders/B000000000054321",
 		"/console/refunds",
 		"/console/orders/export.csv?from=" + day(3) + "&to=" + day(3),
-	} {
-		b.Run(path, func(b *testing.B) {
-			if p := c.Get(path); p.Status != http.StatusOK {
-				b.Fatalf("%s: %d %.300s", path, p.Status, p.Body)
-			}
-			for b.Loop() {
-				c.Get(path)
-			}
-		})
-	}
+	})
 }
 
 // spreadOrders places the orders evenly over the last hours, oldest id
