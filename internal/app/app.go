@@ -22,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/jobs"
 	"github.com/kaidian/kaidian/internal/metrics"
@@ -61,6 +62,7 @@ type App struct {
 	Sandbox   *sandbox.Server // nil unless in sandbox mode
 	Reports   *report.Service
 	Coupons   *coupon.Service
+	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
 
 	// FirstOwner is the console login generated on the embedded default's
@@ -126,10 +128,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Settings = setting.New(db, a.Audit)
 	a.Staff = staff.New(db, a.Audit)
 	a.Coupons = coupon.New(db, a.Audit)
+	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
-		Coupons: a.Coupons, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
+		Coupons: a.Coupons, Flash: a.Flash, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
 	})
 	mp := a.wechatClient(selfURL)
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)

@@ -26,13 +26,15 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.ImportCatalog{Imports: a.CatalogIO, Metrics: a.Metrics})
 	importSweep := &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics}
 	river.AddWorker(workers, importSweep)
+	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	runner, err := jobs.New(a.DB, jobs.Config{
 		Workers: workers,
 		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
 			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
-			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute)},
+			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
+			worker.EndFlashSalesEvery(a.Config.ExpirySweep)},
 		Log: a.Log,
 	})
 	if err != nil {

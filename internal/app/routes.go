@@ -38,6 +38,7 @@ func (a *App) routes() (http.Handler, error) {
 		Orders:    a.Orders,
 		Payments:  a.Payments,
 		Coupons:   a.Coupons,
+		Flash:     a.Flash,
 	})
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
@@ -25,6 +26,8 @@ const (
 	KindRelease Kind = "release" // an unpaid order closed; its hold returns
 	KindSell    Kind = "sell"    // an order was paid; its hold becomes a sale (stock unchanged)
 	KindRestock Kind = "restock" // refunded goods returned to stock
+	KindAllot   Kind = "allot"   // units carved out for a flash sale (the sale holds them)
+	KindReturn  Kind = "return"  // a flash sale's unsold units came back
 )
 
 // ErrOutOfStock is returned when a SKU has fewer units than asked; its details name the SKU.
@@ -103,8 +106,33 @@ func (s *Service) Restock(ctx context.Context, lines []Line, ref Ref, actor, rea
 	}, reason, ref, actor)
 }
 
-// guarded describes one kind of order-driven stock move: the two column
-// changes (both by the line's quantity), the guard that must hold, the sign
+// Allot carves units out of available stock for a flash sale, all or
+// nothing; from then on the sale accounts for them (package flashsale).
+func (s *Service) Allot(ctx context.Context, lines []Line, ref Ref, actor string) error {
+	return s.apply(ctx, lines, guarded{
+		kind: KindAllot, set: "stock = stock - ?", guard: "stock >= ?", sign: -1,
+		short: func(l Line) error { return ErrOutOfStock.With("sku_id", l.SKUID) },
+	}, "flash sale", ref, actor)
+}
+
+// Return puts a flash sale's unsold units back into available stock.
+func (s *Service) Return(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
+	return s.apply(ctx, lines, guarded{
+		kind: KindReturn, set: "stock = stock + ?", guard: "? > 0", sign: 1,
+	}, reason, ref, actor)
+}
+
+// SellAllotted counts units a flash sale sold as sold for their SKUs. The
+// sale held them, not skus.reserved, so available stock does not change;
+// the movement (quantity 0) keeps the SKU's story whole.
+func (s *Service) SellAllotted(ctx context.Context, lines []Line, ref Ref, actor string) error {
+	return s.apply(ctx, lines, guarded{
+		kind: KindSell, set: "sold = sold + ?", guard: "? > 0", sign: 0,
+	}, "paid in a flash sale", ref, actor)
+}
+
+// guarded describes one kind of stock move: the column changes (each
+// placeholder is the line's quantity), the guard that must hold, the sign
 // of the change to available stock, and the error when the guard fails
 // (nil: a bug, since holds are always released or sold in full).
 type guarded struct {
@@ -122,9 +150,14 @@ func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason str
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		for _, l := range lines {
 			var after []int64
+			args := make([]any, 0, 5)
+			for range strings.Count(g.set, "?") {
+				args = append(args, l.Quantity)
+			}
+			args = append(args, s.now(), l.SKUID, l.Quantity)
 			err := s.db.Conn(ctx).Raw(
 				"UPDATE skus SET "+g.set+", updated_at = ? WHERE id = ? AND "+g.guard+" RETURNING stock",
-				l.Quantity, l.Quantity, s.now(), l.SKUID, l.Quantity).Scan(&after).Error
+				args...).Scan(&after).Error
 			if err != nil {
 				return fmt.Errorf("%s sku %d: %w", g.kind, l.SKUID, err)
 			}

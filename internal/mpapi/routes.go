@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 )
@@ -25,6 +26,7 @@ type Deps struct {
 	Orders    *order.Service
 	Payments  *payment.Service
 	Coupons   *coupon.Service
+	Flash     *flashsale.Service
 }
 
 // Mount registers every /api/v1 route on r.
@@ -36,6 +38,10 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	r.GET("/categories", cat.categories)
 	r.GET("/products", cat.products)
 	r.GET("/products/:id", cat.product)
+
+	fl := &flashHandlers{svc: d.Flash}
+	r.GET("/flash-sales", fl.list)
+	r.GET("/flash-sales/:id", fl.get)
 
 	me := r.Group("", requireShopper(d.Tokens))
 

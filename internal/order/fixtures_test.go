@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
@@ -28,6 +29,7 @@ type world struct {
 	orders *order.Service
 	inv    *inventory.Service
 	coupon *coupon.Service
+	flash  *flashsale.Service
 	cart   *fakeCart
 	shop   int64 // a shopper
 	clock  atomic.Pointer[time.Time]
@@ -39,11 +41,14 @@ func newWorld(t testing.TB) *world {
 	w := &world{db: db, inv: inventory.New(db), coupon: coupon.New(db, audit.New(db)), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
 	now := time.Now().UTC()
 	w.clock.Store(&now)
+	cat := catalog.New(db, w.inv)
+	w.flash = flashsale.New(db, w.inv, cat, audit.New(db))
 	w.orders = order.New(order.Deps{
-		DB: db, Catalog: catalog.New(db, w.inv), Inventory: w.inv, Settings: setting.New(db, audit.New(db)),
-		Coupons: w.coupon, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
+		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db)),
+		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
 	})
 	w.orders.SetClock(func() time.Time { return *w.clock.Load() })
+	w.flash.SetClock(func() time.Time { return *w.clock.Load() })
 	w.shop = w.shopper(t, "alice")
 	return w
 }

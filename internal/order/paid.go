@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -46,6 +47,7 @@ type Paid struct {
 // is recorded on the closed order (Unfulfillable) for the caller to refund.
 func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error) {
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
+		fromStock := false
 		o, err := s.lockByNo(ctx, p.OrderNo)
 		if err != nil {
 			return err
@@ -68,11 +70,8 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		paidAt := p.PaidAt.UTC()
 		if o.Status == StatusClosed {
 			// The money came after the order closed and its stock went back.
-			// The reservation runs in a savepoint so a SKU that is short
-			// undoes the lines already taken, and the payment is still kept.
-			err := s.db.Savepoint(ctx, func(ctx context.Context) error {
-				return s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
-			})
+			var err error
+			fromStock, err = s.retake(ctx, o)
 			if errs.Is(err, inventory.ErrOutOfStock.Code) {
 				res.Unfulfillable = true
 				if err := s.recordTransaction(ctx, &o, p.TransactionID, paidAt); err != nil {
@@ -109,9 +108,30 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 			return err
 		}
 		res.Order = o
+		if o.FlashSaleID != nil && !fromStock {
+			return s.flash.Sell(ctx, flashUnit(o), ActorWeChatPay)
+		}
 		return s.inventory.Sell(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
 	})
 	return res, err
+}
+
+// retake holds stock again for a closed order that was paid after all. Each
+// attempt runs in a savepoint so a SKU that is short undoes the lines already
+// taken and the payment is still kept. A flash order takes its units from its
+// sale while the sale runs and has them, else (fromStock) from the SKU's
+// stock like any order; out_of_stock when neither has them.
+func (s *Service) retake(ctx context.Context, o Order) (fromStock bool, err error) {
+	if o.FlashSaleID != nil {
+		err := s.db.Savepoint(ctx, func(ctx context.Context) error { return s.flash.Retake(ctx, flashUnit(o)) })
+		if err == nil || !errs.Is(err, flashsale.ErrSoldOut.Code) && !errs.Is(err, flashsale.ErrEnded.Code) {
+			return false, err
+		}
+	}
+	err = s.db.Savepoint(ctx, func(ctx context.Context) error {
+		return s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
+	})
+	return true, err
 }
 
 // lockByNo reads an order by number and holds its row until the transaction

@@ -43,10 +43,9 @@ type PlaceInput struct {
 
 // Errors of placing an order.
 var (
-	ErrUnknownSKU      = errs.Rule("unknown_sku", "a SKU in the order does not exist")
-	ErrSKUUnavailable  = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
-	ErrKeyReused       = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
-	ErrFlashSaleAbsent = errs.Rule("flash_sale_not_found", "the flash sale does not exist")
+	ErrUnknownSKU     = errs.Rule("unknown_sku", "a SKU in the order does not exist")
+	ErrSKUUnavailable = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
+	ErrKeyReused      = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
 )
 
 // Preview prices an order without placing it: the same checks as Place
@@ -54,6 +53,9 @@ var (
 func (s *Service) Preview(ctx context.Context, shopperID int64, in PlaceInput) (Priced, error) {
 	if err := validate(in, false); err != nil {
 		return Priced{}, err
+	}
+	if in.FlashSaleID != nil {
+		return s.previewFlash(ctx, in)
 	}
 	lines, err := s.resolve(ctx, shopperID, in)
 	if err != nil {
@@ -78,6 +80,9 @@ func (s *Service) Place(ctx context.Context, shopperID int64, in PlaceInput, key
 		return Order{}, false, errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
 	}
 	hash := requestHash(in)
+	if in.FlashSaleID != nil {
+		return s.placeFlash(ctx, shopperID, in, key, hash)
+	}
 	for attempt := 0; ; attempt++ {
 		o, err = s.place(ctx, shopperID, in, key, hash)
 		switch {
@@ -185,9 +190,6 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 
 // resolve turns the input into merged SKU lines.
 func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) ([]LineInput, error) {
-	if in.FlashSaleID != nil {
-		return nil, ErrFlashSaleAbsent.With("flash_sale_id", *in.FlashSaleID)
-	}
 	raw := in.Items
 	if len(in.CartItemIDs) > 0 {
 		var err error

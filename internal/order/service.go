@@ -8,6 +8,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/setting"
@@ -49,6 +50,8 @@ type Service struct {
 	inventory *inventory.Service
 	settings  *setting.Service
 	coupons   *coupon.Service
+	flash     *flashsale.Service
+	desk      *desk
 	cart      Cart
 	addresses AddressBook
 	payments  PaymentCloser // nil until the payment issue wires one
@@ -63,6 +66,7 @@ type Deps struct {
 	Inventory *inventory.Service
 	Settings  *setting.Service
 	Coupons   *coupon.Service // prices and redeems coupons; needed only by orders that use one
+	Flash     *flashsale.Service
 	Cart      Cart
 	Addresses AddressBook
 	Payments  PaymentCloser
@@ -71,11 +75,13 @@ type Deps struct {
 
 // New builds the service.
 func New(d Deps) *Service {
-	return &Service{
+	s := &Service{
 		db: d.DB, catalog: d.Catalog, inventory: d.Inventory, settings: d.Settings, coupons: d.Coupons,
-		cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
+		flash: d.Flash, cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
 		now: func() time.Time { return time.Now().UTC() },
 	}
+	s.desk = newDesk(s)
+	return s
 }
 
 // UsePaymentCloser wires the payment side in after both services exist (the

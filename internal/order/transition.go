@@ -55,12 +55,14 @@ func (s *Service) logTransition(ctx context.Context, orderID int64, from, to Sta
 	return nil
 }
 
-// close moves a pending order to closed, releases its stock and gives its
+// close moves a pending order to closed, releases its stock (a flash
+// order's units go back to its sale while the sale runs) and gives its
 // coupon back to the shopper unused, in one transaction; the guarded move
 // makes a second close (a racing cancel and expiry, or two replicas) fail
 // instead of releasing twice.
 func (s *Service) close(ctx context.Context, o *Order, actor, reason string) error {
-	return s.db.Tx(ctx, func(ctx context.Context) error {
+	reopened := false
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		if err := s.move(ctx, o, StatusClosed, actor, reason); err != nil {
 			return err
 		}
@@ -74,6 +76,15 @@ func (s *Service) close(ctx context.Context, o *Order, actor, reason string) err
 				return err
 			}
 		}
+		if o.FlashSaleID != nil {
+			var err error
+			reopened, err = s.flash.Release(ctx, flashUnit(*o), actor, reason)
+			return err
+		}
 		return s.inventory.Release(ctx, reservation(*o), inventory.Ref{Type: "order", ID: o.OrderNo}, actor, reason)
 	})
+	if reopened {
+		s.desk.reopen(*o.FlashSaleID, o.Items[0].SKUID)
+	}
+	return err
 }

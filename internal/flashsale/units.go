@@ -1,0 +1,200 @@
+package flashsale
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// These are the unit moves package order makes, inside its transactions.
+// Each takes the item's row lock first, so for one SKU of one sale every
+// writer is serialised on that row; the order desk batches many shoppers
+// into one such transaction so the lock is taken once per batch, not once
+// per shopper.
+
+// Hold is a locked item with its sale, inside the caller's transaction.
+type Hold struct {
+	Sale Sale
+	Item Item
+}
+
+// LockItem reads a sale's item for skuID and holds its row to the end of the
+// transaction, with the sale as committed now (an End that committed first
+// is seen).
+func (s *Service) LockItem(ctx context.Context, saleID, skuID int64) (Hold, error) {
+	var h Hold
+	q := s.db.Conn(ctx).Where("flash_sale_id = ? AND sku_id = ?", saleID, skuID)
+	if s.db.Dialect == database.Postgres {
+		q = q.Clauses(lockNoKeyUpdate)
+	}
+	if err := q.Take(&h.Item).Error; err != nil {
+		if database.IsNotFound(err) {
+			return h, ErrNotInSale.With("sku_id", skuID)
+		}
+		return h, err
+	}
+	err := s.db.Conn(ctx).Where("id = ?", saleID).Take(&h.Sale).Error
+	return h, err
+}
+
+// Want is a shopper asking for units in a batch.
+type Want struct {
+	ShopperID int64
+	Units     int
+}
+
+// Admit counts the units against each shopper's per-shopper limit with one
+// guarded upsert and returns the shoppers admitted; the others already hold
+// too many. wants must name each shopper once.
+func (s *Service) Admit(ctx context.Context, sale Sale, wants []Want) (map[int64]bool, error) {
+	if len(wants) == 0 {
+		return nil, nil
+	}
+	// Sorted rows lock in the same order in every batch, so two SKUs'
+	// batches of one sale never deadlock on the same shoppers.
+	sort.Slice(wants, func(i, j int) bool { return wants[i].ShopperID < wants[j].ShopperID })
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(wants)), ",")
+	args := make([]any, 0, 3*len(wants)+1)
+	for _, w := range wants {
+		args = append(args, sale.ID, w.ShopperID, w.Units)
+	}
+	args = append(args, sale.PerShopperLimit)
+	var admitted []int64
+	err := s.db.Conn(ctx).Raw(`INSERT INTO flash_sale_buyers (flash_sale_id, shopper_id, units) VALUES `+values+`
+		ON CONFLICT (flash_sale_id, shopper_id) DO UPDATE SET units = flash_sale_buyers.units + excluded.units
+		WHERE flash_sale_buyers.units + excluded.units <= ? RETURNING shopper_id`, args...).Scan(&admitted).Error
+	if err != nil {
+		return nil, fmt.Errorf("flash sale: admit buyers: %w", err)
+	}
+	out := make(map[int64]bool, len(admitted))
+	for _, id := range admitted {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// Take moves units from available to held on a locked item, noting when the
+// item first sold out.
+func (s *Service) Take(ctx context.Context, h *Hold, units int64) error {
+	if units > h.Item.Available {
+		return fmt.Errorf("flash sale item %d: %d units taken, %d available", h.Item.ID, units, h.Item.Available)
+	}
+	set := map[string]any{"available": database.Expr("available - ?", units), "held": database.Expr("held + ?", units)}
+	if units == h.Item.Available && h.Item.SoldOutAt == nil {
+		now := s.now()
+		set["sold_out_at"] = now
+		h.Item.SoldOutAt = &now
+	}
+	if err := s.db.Conn(ctx).Model(&Item{}).Where("id = ?", h.Item.ID).Updates(set).Error; err != nil {
+		return fmt.Errorf("flash sale: take units: %w", err)
+	}
+	h.Item.Available -= units
+	h.Item.Held += units
+	return nil
+}
+
+// Unit names the units of one flash order.
+type Unit struct {
+	SaleID, SKUID, ShopperID int64
+	Quantity                 int64
+	Ref                      inventory.Ref // the order
+}
+
+// Release gives back the units of an unpaid order that closed, and the
+// shopper's share of the limit: to the sale while it has not ended (they can
+// be bought again at once, onSale=true), else straight to the SKU's stock
+// through the ledger.
+func (s *Service) Release(ctx context.Context, u Unit, actor, reason string) (onSale bool, err error) {
+	h, err := s.LockItem(ctx, u.SaleID, u.SKUID)
+	if err != nil {
+		return false, err
+	}
+	onSale = h.Sale.EndedAt == nil
+	set := map[string]any{"held": database.Expr("held - ?", u.Quantity)}
+	if onSale {
+		set["available"] = database.Expr("available + ?", u.Quantity)
+	} else {
+		set["returned"] = database.Expr("returned + ?", u.Quantity)
+	}
+	if err := s.db.Conn(ctx).Model(&Item{}).Where("id = ? AND held >= ?", h.Item.ID, u.Quantity).Updates(set).Error; err != nil {
+		return false, fmt.Errorf("flash sale: release units: %w", err)
+	}
+	if err := s.db.Conn(ctx).Model(&buyer{}).Where("flash_sale_id = ? AND shopper_id = ? AND units >= ?", u.SaleID, u.ShopperID, u.Quantity).
+		Update("units", database.Expr("units - ?", u.Quantity)).Error; err != nil {
+		return false, fmt.Errorf("flash sale: release buyer: %w", err)
+	}
+	if !onSale {
+		line := []inventory.Line{{SKUID: u.SKUID, Quantity: u.Quantity}}
+		if err := s.inventory.Return(ctx, line, u.Ref, actor, reason+" after the flash sale ended"); err != nil {
+			return false, err
+		}
+	}
+	if onSale {
+		s.views.Delete(u.SaleID) // this replica shows the units at once
+	}
+	return onSale, nil
+}
+
+// Sell turns an order's held units into sold ones (it was paid), on the sale
+// and on the SKU's sold count.
+func (s *Service) Sell(ctx context.Context, u Unit, actor string) error {
+	h, err := s.LockItem(ctx, u.SaleID, u.SKUID)
+	if err != nil {
+		return err
+	}
+	res := s.db.Conn(ctx).Model(&Item{}).Where("id = ? AND held >= ?", h.Item.ID, u.Quantity).
+		Updates(map[string]any{"held": database.Expr("held - ?", u.Quantity), "sold": database.Expr("sold + ?", u.Quantity)})
+	if res.Error != nil {
+		return fmt.Errorf("flash sale: sell units: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("flash sale item %d: fewer than %d units held", h.Item.ID, u.Quantity)
+	}
+	return s.inventory.SellAllotted(ctx, []inventory.Line{{SKUID: u.SKUID, Quantity: u.Quantity}}, u.Ref, actor)
+}
+
+// Retake holds units again for an order that closed and was then paid: from
+// the sale if it is still running and has them (ErrSoldOut or ErrEnded
+// otherwise, for the caller to try the SKU's stock). The shopper paid, so
+// the per-shopper limit is not asked again, only counted.
+func (s *Service) Retake(ctx context.Context, u Unit) error {
+	h, err := s.LockItem(ctx, u.SaleID, u.SKUID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case h.Sale.EndedAt != nil:
+		return ErrEnded
+	case h.Item.Available < u.Quantity:
+		return ErrSoldOut
+	}
+	if err := s.Take(ctx, &h, u.Quantity); err != nil {
+		return err
+	}
+	return s.db.Conn(ctx).Exec(`INSERT INTO flash_sale_buyers (flash_sale_id, shopper_id, units) VALUES (?, ?, ?)
+		ON CONFLICT (flash_sale_id, shopper_id) DO UPDATE SET units = flash_sale_buyers.units + excluded.units`,
+		u.SaleID, u.ShopperID, u.Quantity).Error
+}
+
+// Available reads the units an item has left right now (a read, for a
+// replica that answered sold out to check whether units came back).
+func (s *Service) Available(ctx context.Context, saleID, skuID int64) (int64, error) {
+	var n []int64
+	err := s.db.Conn(ctx).Model(&Item{}).Where("flash_sale_id = ? AND sku_id = ?", saleID, skuID).Pluck("available", &n).Error
+	if err != nil || len(n) == 0 {
+		return 0, err
+	}
+	return n[0], nil
+}
+
+type buyer struct {
+	FlashSaleID int64 `gorm:"column:flash_sale_id"`
+	ShopperID   int64 `gorm:"column:shopper_id"`
+	Units       int   `gorm:"column:units"`
+}
+
+func (buyer) TableName() string { return "flash_sale_buyers" }

@@ -1,0 +1,186 @@
+package flashsale
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// View is a sale as shoppers see it, and what the order desk checks a
+// request against before it queues: the sale, its SKUs with their catalog
+// snapshot, and units left as of Loaded.
+type View struct {
+	Sale
+	Offers []Offer
+	Loaded time.Time
+}
+
+// Offer is one SKU of a sale for shoppers.
+type Offer struct {
+	ItemID        int64  `gorm:"column:item_id"`
+	SKUID         int64  `gorm:"column:sku_id"`
+	ProductID     int64  `gorm:"column:product_id"`
+	Title         string `gorm:"column:title"`
+	SpecText      string `gorm:"column:spec_text"`
+	Image         string `gorm:"column:image"`
+	Price         int64  `gorm:"column:price"`
+	OriginalPrice int64  `gorm:"column:original_price"`
+	Allotted      int64  `gorm:"column:allotted"`
+	Available     int64  `gorm:"column:available"`
+}
+
+// Offer finds the sale's offer of a SKU.
+func (v View) Offer(skuID int64) (Offer, bool) {
+	for _, o := range v.Offers {
+		if o.SKUID == skuID {
+			return o, true
+		}
+	}
+	return Offer{}, false
+}
+
+// SoldOut reports whether no SKU of the sale had units left when loaded.
+func (v View) SoldOut() bool {
+	for _, o := range v.Offers {
+		if o.Available > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Check tells whether a shopper may try to buy quantity of skuID at now:
+// the sale is open by the server's clock, offers the SKU, and the quantity
+// is within the per-shopper limit. Units left are the desk's business.
+func (v View) Check(now time.Time, skuID int64, quantity int) (Offer, error) {
+	switch v.PhaseAt(now) {
+	case PhaseUpcoming:
+		return Offer{}, ErrNotStarted.With("starts_at", v.StartsAt)
+	case PhaseFinished:
+		return Offer{}, ErrEnded.With("ends_at", v.EndsAt)
+	}
+	o, ok := v.Offer(skuID)
+	if !ok {
+		return Offer{}, ErrNotInSale.With("sku_id", skuID)
+	}
+	if quantity > v.PerShopperLimit {
+		return Offer{}, ErrLimitReached.With("per_shopper_limit", v.PerShopperLimit)
+	}
+	return o, nil
+}
+
+type cachedView struct {
+	view View
+	err  error
+}
+
+// View returns the sale as shoppers see it, from a copy at most viewTTL old.
+func (s *Service) View(ctx context.Context, id int64) (View, error) {
+	now := s.now()
+	if c, ok := s.views.Load(id); ok {
+		cv := c.(*cachedView)
+		if now.Sub(cv.view.Loaded) < viewTTL {
+			return cv.view, cv.err
+		}
+	}
+	v, err, _ := s.loading.Do(strconv.FormatInt(id, 10), func() (any, error) {
+		v, err := s.loadView(ctx, id)
+		if err != nil && !isNotFound(err) {
+			return View{}, err // a failed read is not remembered
+		}
+		s.views.Store(id, &cachedView{view: v, err: err})
+		return v, err
+	})
+	return v.(View), err
+}
+
+func (s *Service) loadView(ctx context.Context, id int64) (View, error) {
+	v := View{Loaded: s.now()}
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&v.Sale).Error
+	if err != nil {
+		if isNotFound(err) {
+			return v, ErrNotFound.With("flash_sale_id", id)
+		}
+		return v, err
+	}
+	views := []View{v}
+	err = s.attachOffers(ctx, views)
+	return views[0], err
+}
+
+func (s *Service) attachOffers(ctx context.Context, views []View) error {
+	if len(views) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(views))
+	at := map[int64]int{}
+	for i, v := range views {
+		ids[i], at[v.ID] = v.ID, i
+	}
+	var rows []struct {
+		Offer
+		SaleID int64 `gorm:"column:flash_sale_id"`
+	}
+	err := s.db.Conn(ctx).Raw(`
+		SELECT i.flash_sale_id, i.id AS item_id, i.sku_id, i.product_id, p.title, k.spec_text,
+		       COALESCE(NULLIF(k.image, ''), p.main_image) AS image, i.price, k.price AS original_price,
+		       i.allotted, i.available
+		FROM flash_sale_items i JOIN skus k ON k.id = i.sku_id JOIN products p ON p.id = i.product_id
+		WHERE i.flash_sale_id IN ? ORDER BY i.id`, ids).Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		i := at[r.SaleID]
+		views[i].Offers = append(views[i].Offers, r.Offer)
+	}
+	return nil
+}
+
+// currentKey is the cache slot of the list of current sales (ids are positive).
+const currentKey = int64(-1)
+
+// Current lists the sales shoppers can see: upcoming and live ones, soonest
+// start first, from a copy at most viewTTL old.
+func (s *Service) Current(ctx context.Context) ([]View, error) {
+	now := s.now()
+	if c, ok := s.views.Load(currentKey); ok {
+		cv := c.(*cachedList)
+		if now.Sub(cv.loaded) < viewTTL {
+			return cv.views, nil
+		}
+	}
+	v, err, _ := s.loading.Do("current", func() (any, error) {
+		loaded := s.now()
+		var sales []Sale
+		if err := s.db.Conn(ctx).Where("ended_at IS NULL AND ends_at > ?", loaded).
+			Order("starts_at, id").Limit(100).Find(&sales).Error; err != nil {
+			return nil, err
+		}
+		views := make([]View, len(sales))
+		for i, sale := range sales {
+			views[i] = View{Sale: sale, Loaded: loaded}
+		}
+		if err := s.attachOffers(ctx, views); err != nil {
+			return nil, err
+		}
+		s.views.Store(currentKey, &cachedList{views: views, loaded: loaded})
+		return views, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]View), nil
+}
+
+type cachedList struct {
+	views  []View
+	loaded time.Time
+}
+
+// forget drops this replica's copies after a change made here, so the
+// merchant sees their edit at once (other replicas within viewTTL).
+func (s *Service) forget(id int64) {
+	s.views.Delete(id)
+	s.views.Delete(currentKey)
+}

@@ -1,0 +1,144 @@
+package order
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/flashsale"
+)
+
+// desk holds this replica's lanes, one per flash sale SKU being bought.
+type desk struct {
+	s     *Service
+	mu    sync.Mutex
+	lanes map[laneKey]*lane
+}
+
+type laneKey struct{ saleID, skuID int64 }
+
+// lane queues the requests for one SKU of one sale; one goroutine serves them.
+type lane struct {
+	saleID, skuID int64
+	queue         chan *flashRequest
+	soldOut       atomic.Bool
+	checkedAt     atomic.Int64 // unix nanoseconds of the last look at the database while sold out
+}
+
+func newDesk(s *Service) *desk { return &desk{s: s, lanes: map[laneKey]*lane{}} }
+
+// lane returns the lane for a sale's SKU, creating it (and its goroutine) on first use.
+func (d *desk) lane(saleID, skuID int64) *lane {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.laneLocked(saleID, skuID)
+}
+
+func (d *desk) laneLocked(saleID, skuID int64) *lane {
+	k := laneKey{saleID, skuID}
+	l := d.lanes[k]
+	if l == nil {
+		l = &lane{saleID: saleID, skuID: skuID, queue: make(chan *flashRequest, laneQueue)}
+		d.lanes[k] = l
+		go d.run(l)
+	}
+	return l
+}
+
+// submit queues a request, false when the lane is full. It holds the desk's
+// lock so a lane never stops with a request just put in its queue (a lane
+// that stopped since it was looked up is replaced by a fresh one).
+func (d *desk) submit(r *flashRequest, saleID, skuID int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	l := d.laneLocked(saleID, skuID)
+	select {
+	case l.queue <- r:
+		return true
+	default:
+		return false
+	}
+}
+
+// run serves a lane: it takes whatever queued while the previous batch was
+// being committed (no waiting to fill a batch, so a lone shopper is served
+// at once) and stops after laneIdle without requests.
+func (d *desk) run(l *lane) {
+	idle := time.NewTimer(laneIdle)
+	defer idle.Stop()
+	var again []*flashRequest
+	for {
+		batch := again
+		if len(batch) == 0 {
+			select {
+			case r := <-l.queue:
+				batch = append(batch, r)
+			case <-idle.C:
+				if d.stop(l) {
+					return
+				}
+				idle.Reset(laneIdle)
+				continue
+			}
+		}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-l.queue:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		again = d.s.serveBatch(l, batch)
+		idle.Reset(laneIdle)
+	}
+}
+
+// stop removes an idle lane unless a request arrived meanwhile.
+func (d *desk) stop(l *lane) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(l.queue) > 0 {
+		return false
+	}
+	delete(d.lanes, laneKey{l.saleID, l.skuID})
+	return true
+}
+
+// reopen clears a lane's sold-out mark: an order of this sale closed here
+// and its units are buyable again.
+func (d *desk) reopen(saleID, skuID int64) {
+	d.mu.Lock()
+	l := d.lanes[laneKey{saleID, skuID}]
+	d.mu.Unlock()
+	if l != nil {
+		l.soldOut.Store(false)
+	}
+}
+
+func (l *lane) markSoldOut() {
+	l.checkedAt.Store(time.Now().UnixNano())
+	l.soldOut.Store(true)
+}
+
+// stillSoldOut answers from memory while the lane is marked sold out; at
+// most every soldOutRecheck one caller reads the units left (a read, never a
+// write) in case an order closed on another replica and gave units back.
+func (l *lane) stillSoldOut(ctx context.Context, flash *flashsale.Service) bool {
+	if !l.soldOut.Load() {
+		return false
+	}
+	last := l.checkedAt.Load()
+	now := time.Now().UnixNano()
+	if time.Duration(now-last) < soldOutRecheck || !l.checkedAt.CompareAndSwap(last, now) {
+		return true
+	}
+	left, err := flash.Available(ctx, l.saleID, l.skuID)
+	if err != nil || left == 0 {
+		return true
+	}
+	l.soldOut.Store(false)
+	return false
+}

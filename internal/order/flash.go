@@ -1,0 +1,381 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/inventory"
+)
+
+// Flash orders. A flash sale is tens of thousands of shoppers asking for the
+// same few hundred units in the same second. Every order for one SKU of the
+// sale must take units from one row, and a row lock is held until the
+// commit is flushed, so one order per transaction caps the whole sale at
+// roughly one commit flush per order (about 2,000–4,000 per second on
+// PostgreSQL here, however many replicas) while every other buyer queues on
+// the lock with a connection in hand and the rest of the shop starves.
+//
+// So orders are coalesced: the request goroutines hand their request to the
+// desk's lane for that sale and SKU, and the lane's single goroutine takes
+// everything that queued while the previous batch was committing and serves
+// it in one transaction (lock the item row once, admit the shoppers against
+// their limit in one statement, take the units, insert all the orders). The
+// lock is held once per batch, not per shopper, the ledger stays exact
+// because the batch is one ordinary transaction, and on SQLite the single
+// writer it needs comes for free. With several replicas each has its own
+// lane and they take turns on the row, batch by batch.
+//
+// Once a lane sees its units gone it answers sold_out from memory, without
+// touching the database, re-reading the count at most every soldOutRecheck
+// in case closed orders gave units back (a close on this replica clears the
+// flag at once).
+
+// Tuning of the desk.
+const (
+	maxBatch       = 256         // requests served by one transaction
+	laneQueue      = 8192        // requests waiting per lane before new ones are turned away
+	laneIdle       = time.Minute // a lane with no request for this long stops
+	soldOutRecheck = 250 * time.Millisecond
+)
+
+// ErrBusy turns away a request when a lane's queue is full.
+var ErrBusy = errs.New(errs.KindRateLimited, "busy", "too many shoppers are buying this right now; try again in a moment")
+
+// flashRequest is one shopper's request waiting in a lane.
+type flashRequest struct {
+	shopperID int64
+	quantity  int
+	address   Address
+	remark    string
+	key, hash string
+	offer     flashsale.Offer
+	tries     int
+	done      chan flashResult // buffered: the lane never blocks on a gone shopper
+}
+
+type flashResult struct {
+	order    Order
+	replayed bool
+	err      error
+}
+
+// placeFlash places an order in a flash sale through the sale's lane.
+func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput, key, hash string) (Order, bool, error) {
+	if err := validateFlash(in); err != nil {
+		return Order{}, false, err
+	}
+	line := in.Items[0]
+	view, err := s.flash.View(ctx, *in.FlashSaleID)
+	if err != nil {
+		return Order{}, false, err
+	}
+	offer, err := view.Check(s.now(), line.SKUID, line.Quantity)
+	if err != nil {
+		return Order{}, false, err
+	}
+	l := s.desk.lane(view.ID, line.SKUID)
+	if l.stillSoldOut(ctx, s.flash) {
+		return Order{}, false, flashsale.ErrSoldOut.With("sku_id", line.SKUID)
+	}
+	addr, err := s.addresses.ShippingAddress(ctx, shopperID, in.AddressID)
+	if err != nil {
+		return Order{}, false, err
+	}
+	req := &flashRequest{shopperID: shopperID, quantity: line.Quantity, address: addr, remark: in.Remark,
+		key: key, hash: hash, offer: offer, done: make(chan flashResult, 1)}
+	if !s.desk.submit(req, view.ID, line.SKUID) {
+		return Order{}, false, ErrBusy.With("retry_after", 1)
+	}
+	select {
+	case r := <-req.done:
+		return r.order, r.replayed, r.err
+	case <-ctx.Done():
+		// The shopper went away; the lane still answers into the buffered
+		// channel, and an order it placed is in the shopper's list.
+		return Order{}, false, ctx.Err()
+	}
+}
+
+func validateFlash(in PlaceInput) error {
+	switch {
+	case *in.FlashSaleID <= 0:
+		return errs.Field("flash_sale_id", "must be a positive id")
+	case len(in.CartItemIDs) > 0:
+		return errs.Field("cart_item_ids", "a flash sale is bought with items, not from the cart")
+	case len(in.Items) != 1:
+		return errs.Field("items", "a flash sale order has exactly one line")
+	case in.CouponID != nil:
+		return errs.Field("coupon_id", "coupons do not apply to flash sale prices")
+	}
+	return nil
+}
+
+// previewFlash prices a flash order without placing it.
+func (s *Service) previewFlash(ctx context.Context, in PlaceInput) (Priced, error) {
+	if err := validateFlash(in); err != nil {
+		return Priced{}, err
+	}
+	line := in.Items[0]
+	view, err := s.flash.View(ctx, *in.FlashSaleID)
+	if err != nil {
+		return Priced{}, err
+	}
+	offer, err := view.Check(s.now(), line.SKUID, line.Quantity)
+	if err != nil {
+		return Priced{}, err
+	}
+	if offer.Available < int64(line.Quantity) {
+		return Priced{}, flashsale.ErrSoldOut.With("sku_id", line.SKUID)
+	}
+	shop, err := s.settings.Get(ctx)
+	if err != nil {
+		return Priced{}, err
+	}
+	return price([]Item{flashItem(offer, line.Quantity)}, shop.ShippingFor, discount{}), nil
+}
+
+func flashItem(o flashsale.Offer, quantity int) Item {
+	return Item{SKUID: o.SKUID, ProductID: o.ProductID, Title: o.Title, SpecText: o.SpecText, Image: o.Image,
+		UnitPrice: o.Price, Quantity: quantity}
+}
+
+// serveBatch serves a lane's batch in one transaction and answers every
+// request it settles. It returns the requests to try again in the next
+// batch: a shopper's second request (one row per shopper per statement),
+// and requests that did not fit the units left while others in the batch
+// might still be refused by their limit.
+func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequest) {
+	ctx := context.Background()
+	if l.stillSoldOut(ctx, s.flash) {
+		answerAll(batch, flashResult{err: flashsale.ErrSoldOut.With("sku_id", l.skuID)})
+		return nil
+	}
+	var (
+		results = make(map[*flashRequest]flashResult, len(batch))
+		left    int64
+	)
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		clear(results)
+		again = again[:0]
+		h, err := s.flash.LockItem(ctx, l.saleID, l.skuID)
+		if err != nil {
+			return err
+		}
+		switch h.Sale.PhaseAt(s.now()) {
+		case flashsale.PhaseUpcoming:
+			return flashsale.ErrNotStarted.With("starts_at", h.Sale.StartsAt)
+		case flashsale.PhaseFinished:
+			return flashsale.ErrEnded.With("ends_at", h.Sale.EndsAt)
+		}
+		pending, err := s.replays(ctx, batch, results)
+		if err != nil {
+			return err
+		}
+		picked, rest := pick(pending, h.Item.Available)
+		again = append(again, rest...)
+		admitted, err := s.flash.Admit(ctx, h.Sale, wants(picked))
+		if err != nil {
+			return err
+		}
+		var taking []*flashRequest
+		var units int64
+		for _, r := range picked {
+			if !admitted[r.shopperID] {
+				results[r] = flashResult{err: flashsale.ErrLimitReached.With("per_shopper_limit", h.Sale.PerShopperLimit)}
+				continue
+			}
+			taking = append(taking, r)
+			units += int64(r.quantity)
+		}
+		if len(taking) > 0 {
+			if err := s.flash.Take(ctx, &h, units); err != nil {
+				return err
+			}
+			if err := s.insertFlashOrders(ctx, h.Sale, taking, results); err != nil {
+				return err
+			}
+		}
+		left = h.Item.Available
+		return nil
+	})
+	switch {
+	case err == nil:
+	case errs.As(err) != nil:
+		// The sale is not open (the cached view was stale): the same answer for all.
+		answerAll(batch, flashResult{err: err})
+		return nil
+	case len(batch) > 1:
+		// One request can break a batch (an order number or key taken by a
+		// racing replica): serve each alone so the others are not refused.
+		var retry []*flashRequest
+		for _, r := range batch {
+			retry = append(retry, s.serveBatch(l, []*flashRequest{r})...)
+		}
+		return retry
+	case database.IsDuplicate(err) && batch[0].tries < 3:
+		batch[0].tries++
+		return batch // a racing replica took the key, or the number was drawn twice: next round replays or draws again
+	default:
+		answerAll(batch, flashResult{err: fmt.Errorf("flash order: %w", err)})
+		return nil
+	}
+	for r, res := range results {
+		r.done <- res
+	}
+	if n := countOrders(results); n > 0 {
+		s.metrics.OrdersCreated.Add(float64(n))
+	}
+	if left == 0 {
+		l.markSoldOut()
+		answerAll(again, flashResult{err: flashsale.ErrSoldOut.With("sku_id", l.skuID)})
+		return nil
+	}
+	return again
+}
+
+// pick takes requests in arrival order while their units fit: each shopper
+// once, the rest (a shopper's further requests, anything beyond the units
+// left) kept for the next batch.
+func pick(batch []*flashRequest, available int64) (picked, rest []*flashRequest) {
+	seen := map[int64]bool{}
+	var units int64
+	for _, r := range batch {
+		if seen[r.shopperID] || units+int64(r.quantity) > available {
+			rest = append(rest, r)
+			continue
+		}
+		seen[r.shopperID] = true
+		units += int64(r.quantity)
+		picked = append(picked, r)
+	}
+	return picked, rest
+}
+
+func wants(rs []*flashRequest) []flashsale.Want {
+	w := make([]flashsale.Want, len(rs))
+	for i, r := range rs {
+		w[i] = flashsale.Want{ShopperID: r.shopperID, Units: r.quantity}
+	}
+	return w
+}
+
+// replays answers requests whose Idempotency-Key already placed an order
+// with the first order (or key_reused), and returns the others.
+func (s *Service) replays(ctx context.Context, batch []*flashRequest, results map[*flashRequest]flashResult) ([]*flashRequest, error) {
+	var keyed []string
+	for _, r := range batch {
+		if r.key != "" {
+			keyed = append(keyed, r.key)
+		}
+	}
+	if len(keyed) == 0 {
+		return batch, nil
+	}
+	var found []idempotencyKey
+	if err := s.db.Conn(ctx).Where("scope = ? AND key IN ?", scopePlace, keyed).Find(&found).Error; err != nil {
+		return nil, err
+	}
+	type owner struct {
+		shopper int64
+		key     string
+	}
+	known := map[owner]idempotencyKey{}
+	for _, k := range found {
+		known[owner{k.ShopperID, k.Key}] = k
+	}
+	var pending []*flashRequest
+	for _, r := range batch {
+		k, ok := known[owner{r.shopperID, r.key}]
+		switch {
+		case r.key == "" || !ok:
+			pending = append(pending, r)
+		case k.RequestHash != r.hash:
+			results[r] = flashResult{err: ErrKeyReused}
+		default:
+			o, err := s.byID(ctx, r.shopperID, k.ResourceID)
+			results[r] = flashResult{order: o, replayed: true, err: err}
+		}
+	}
+	return pending, nil
+}
+
+// insertFlashOrders writes the batch's orders, their lines, their first
+// history entry and their idempotency keys with one statement each.
+func (s *Service) insertFlashOrders(ctx context.Context, sale flashsale.Sale, rs []*flashRequest, results map[*flashRequest]flashResult) error {
+	shop, err := s.settings.Get(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	orders := make([]Order, len(rs))
+	for i, r := range rs {
+		p := price([]Item{flashItem(r.offer, r.quantity)}, shop.ShippingFor, discount{})
+		a := r.address
+		orders[i] = Order{
+			OrderNo: newOrderNo(now), ShopperID: r.shopperID, Status: StatusPendingPayment, FlashSaleID: &sale.ID,
+			ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount, ShippingFee: p.ShippingFee, TotalAmount: p.TotalAmount,
+			PayAmount: p.PayAmount, Remark: r.remark, ReceiverName: a.Name, ReceiverPhone: a.Phone, Province: a.Province,
+			City: a.City, District: a.District, AddressDetail: a.Detail,
+			ExpiresAt: now.Add(sale.PayWindow()), CreatedAt: now, UpdatedAt: now, Items: p.Lines,
+		}
+	}
+	if err := s.db.Conn(ctx).Create(&orders).Error; err != nil {
+		return fmt.Errorf("insert flash orders: %w", err)
+	}
+	items := make([]Item, 0, len(orders))
+	history := make([]Transition, 0, len(orders))
+	var keys []idempotencyKey
+	for i := range orders {
+		o := &orders[i]
+		o.Items[0].OrderID = o.ID
+		items = append(items, o.Items[0])
+		history = append(history, Transition{OrderID: o.ID, To: StatusPendingPayment, Actor: shopperActor(o.ShopperID),
+			Reason: "placed in flash sale " + sale.Title, CreatedAt: now})
+		if r := rs[i]; r.key != "" {
+			keys = append(keys, idempotencyKey{ShopperID: r.shopperID, Scope: scopePlace, Key: r.key,
+				RequestHash: r.hash, ResourceID: o.ID, CreatedAt: now})
+		}
+	}
+	if err := s.db.Conn(ctx).Create(&items).Error; err != nil {
+		return fmt.Errorf("insert flash order items: %w", err)
+	}
+	for i := range orders {
+		orders[i].Items = []Item{items[i]}
+		results[rs[i]] = flashResult{order: orders[i]}
+	}
+	if err := s.db.Conn(ctx).Create(&history).Error; err != nil {
+		return fmt.Errorf("log flash orders: %w", err)
+	}
+	if len(keys) > 0 {
+		if err := s.db.Conn(ctx).Create(&keys).Error; err != nil {
+			return fmt.Errorf("remember keys: %w", err)
+		}
+	}
+	return nil
+}
+
+func answerAll(rs []*flashRequest, res flashResult) {
+	for _, r := range rs {
+		r.done <- res
+	}
+}
+
+func countOrders(results map[*flashRequest]flashResult) int {
+	n := 0
+	for _, r := range results {
+		if r.err == nil && !r.replayed {
+			n++
+		}
+	}
+	return n
+}
+
+// flashUnit names the units a flash order holds.
+func flashUnit(o Order) flashsale.Unit {
+	return flashsale.Unit{SaleID: *o.FlashSaleID, SKUID: o.Items[0].SKUID, ShopperID: o.ShopperID,
+		Quantity: int64(o.Items[0].Quantity), Ref: inventory.Ref{Type: "order", ID: o.OrderNo}}
+}

@@ -1,0 +1,258 @@
+package order_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/order"
+)
+
+// flashSale schedules a sale of units of sku, live from the world's now.
+func (w *world) flashSale(t testing.TB, sku, units int64, limit int) flashsale.Sale {
+	t.Helper()
+	now := *w.clock.Load()
+	s, err := w.flash.Create(context.Background(), "merchant:1", flashsale.Input{
+		Title: "Drop", StartsAt: now, EndsAt: now.Add(time.Hour), PerShopperLimit: limit, PayWindow: 5 * time.Minute,
+		Items: []flashsale.ItemInput{{SKUID: sku, Price: 9900, Units: units}},
+	})
+	must(t, err)
+	return s
+}
+
+func flashBuy(sale flashsale.Sale, sku int64, qty int) order.PlaceInput {
+	id := sale.ID
+	return order.PlaceInput{Items: []order.LineInput{line(sku, qty)}, AddressID: 1, FlashSaleID: &id}
+}
+
+// item reads the sale's item row.
+func (w *world) item(t *testing.T, saleID int64) flashsale.Item {
+	t.Helper()
+	s, err := w.flash.Get(context.Background(), saleID)
+	must(t, err)
+	return s.Items[0]
+}
+
+func TestFlashSaleStampedeSellsExactlyTheUnits(t *testing.T) {
+	w := newWorld(t)
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 50, 2)
+	const shoppers, each = 120, 3
+	ids := make([]int64, shoppers)
+	for i := range ids {
+		ids[i] = w.shopper(t, "fan"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+	var (
+		mu       sync.Mutex
+		got      = map[int64]int{} // units per shopper
+		outcomes = map[string]int{}
+		wg       sync.WaitGroup
+		start    = make(chan struct{})
+	)
+	for _, id := range ids {
+		for range each { // the same shopper fires several requests at once
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				o, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					outcomes[errs.As(err).Code]++
+					return
+				}
+				outcomes["ok"]++
+				got[id] += o.ItemCount
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	t.Logf("outcomes: %v", outcomes)
+	if outcomes["ok"] != 50 || outcomes["ok"]+outcomes["sold_out"]+outcomes["limit_reached"] != shoppers*each {
+		t.Fatalf("outcomes %v: want exactly 50 orders and only sold_out / limit_reached refusals", outcomes)
+	}
+	for id, n := range got {
+		if n > 2 {
+			t.Fatalf("shopper %d holds %d units, limit 2", id, n)
+		}
+	}
+	it := w.item(t, sale.ID)
+	if it.Available != 0 || it.Held != 50 || it.SoldOutAt == nil {
+		t.Fatalf("item after the stampede: %+v", it)
+	}
+	stock, ledger := w.stock(t, sku)
+	if stock != 950 || ledger != stock {
+		t.Fatalf("SKU stock %d, ledger %d: want 950 both (50 allotted to the sale)", stock, ledger)
+	}
+	if n := w.count(t, "orders"); n != 50 {
+		t.Fatalf("%d orders in the database", n)
+	}
+}
+
+func TestFlashSaleWindowAndInputRules(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	sku, other := w.sku(t, 19900, 100), w.sku(t, 500, 10)
+	sale := w.flashSale(t, sku, 10, 2)
+
+	w.advance(-time.Minute) // the shopper's request arrives before the start
+	_, _, err := w.orders.Place(ctx, w.shop, flashBuy(sale, sku, 1), "")
+	wantCode(t, err, "not_started")
+	w.advance(time.Minute)
+
+	_, _, err = w.orders.Place(ctx, w.shop, flashBuy(sale, other, 1), "")
+	wantCode(t, err, "flash_sale_sku")
+	_, _, err = w.orders.Place(ctx, w.shop, flashBuy(sale, sku, 3), "")
+	wantCode(t, err, "limit_reached")
+	missing := flashBuy(sale, sku, 1)
+	missing.FlashSaleID = new(int64)
+	*missing.FlashSaleID = sale.ID + 100
+	_, _, err = w.orders.Place(ctx, w.shop, missing, "")
+	wantCode(t, err, "flash_sale_not_found")
+	twoLines := flashBuy(sale, sku, 1)
+	twoLines.Items = append(twoLines.Items, line(other, 1))
+	_, _, err = w.orders.Place(ctx, w.shop, twoLines, "")
+	wantCode(t, err, "invalid_field")
+	withCoupon := flashBuy(sale, sku, 1)
+	withCoupon.CouponID = new(int64)
+	*withCoupon.CouponID = 1
+	_, _, err = w.orders.Place(ctx, w.shop, withCoupon, "")
+	wantCode(t, err, "invalid_field")
+
+	p, err := w.orders.Preview(ctx, w.shop, flashBuy(sale, sku, 2))
+	must(t, err)
+	if p.GoodsAmount != 2*9900 {
+		t.Fatalf("preview at the flash price: %+v", p)
+	}
+	o, _, err := w.orders.Place(ctx, w.shop, flashBuy(sale, sku, 2), "k1")
+	must(t, err)
+	if o.GoodsAmount != 2*9900 || o.FlashSaleID == nil || !o.ExpiresAt.Equal(o.CreatedAt.Add(5*time.Minute)) {
+		t.Fatalf("flash order: %+v", o)
+	}
+	again, replayed, err := w.orders.Place(ctx, w.shop, flashBuy(sale, sku, 2), "k1")
+	must(t, err)
+	if !replayed || again.OrderNo != o.OrderNo {
+		t.Fatalf("the same key placed another order: %s vs %s", again.OrderNo, o.OrderNo)
+	}
+	_, _, err = w.orders.Place(ctx, w.shop, flashBuy(sale, sku, 1), "")
+	wantCode(t, err, "limit_reached")
+
+	w.advance(2 * time.Hour)
+	_, _, err = w.orders.Place(ctx, w.shopper(t, "late"), flashBuy(sale, sku, 1), "")
+	wantCode(t, err, "ended")
+}
+
+func TestFlashSaleUnitsComeBackWhileLiveAndGoToStockAfter(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	sku := w.sku(t, 19900, 100)
+	sale := w.flashSale(t, sku, 2, 1)
+	bob, carol, dave := w.shopper(t, "bob"), w.shopper(t, "carol"), w.shopper(t, "dave")
+	a, _, err := w.orders.Place(ctx, bob, flashBuy(sale, sku, 1), "")
+	must(t, err)
+	_, _, err = w.orders.Place(ctx, carol, flashBuy(sale, sku, 1), "")
+	must(t, err)
+	_, _, err = w.orders.Place(ctx, dave, flashBuy(sale, sku, 1), "")
+	wantCode(t, err, "sold_out")
+	_, _, err = w.orders.Place(ctx, dave, flashBuy(sale, sku, 1), "")
+	wantCode(t, err, "sold_out") // from memory now
+
+	// Bob cancels: his unit is on sale again at once, and his limit freed.
+	_, err = w.orders.Cancel(ctx, bob, a.OrderNo)
+	must(t, err)
+	if it := w.item(t, sale.ID); it.Available != 1 || it.Held != 1 {
+		t.Fatalf("after a cancel: %+v", it)
+	}
+	d, _, err := w.orders.Place(ctx, dave, flashBuy(sale, sku, 1), "")
+	must(t, err)
+
+	// Dave pays; the sale ends; Carol's order expires afterwards and its
+	// unit goes straight back to the SKU's stock.
+	_, err = w.orders.MarkPaid(ctx, order.Payment{OrderNo: d.OrderNo, TransactionID: "wx-1", Amount: d.PayAmount, PaidAt: time.Now()})
+	must(t, err)
+	w.advance(2 * time.Hour)
+	if n, err := w.flash.EndDue(ctx); err != nil || n != 1 {
+		t.Fatalf("EndDue: %d, %v", n, err)
+	}
+	if n, err := w.flash.EndDue(ctx); err != nil || n != 0 {
+		t.Fatalf("EndDue again: %d, %v", n, err)
+	}
+	it := w.item(t, sale.ID)
+	if it.Available != 0 || it.Held != 1 || it.Sold != 1 || it.Returned != 0 {
+		t.Fatalf("after the end: %+v", it)
+	}
+	nos, err := w.orders.DueForExpiry(ctx, 10)
+	must(t, err)
+	for _, no := range nos {
+		_, err := w.orders.Expire(ctx, no)
+		must(t, err)
+	}
+	it = w.item(t, sale.ID)
+	if it.Held != 0 || it.Sold != 1 || it.Returned != 1 {
+		t.Fatalf("after the late expiry: %+v", it)
+	}
+	stock, ledger := w.stock(t, sku)
+	if stock != 99 || ledger != 99 {
+		t.Fatalf("SKU stock %d, ledger %d: want 99 (one sold)", stock, ledger)
+	}
+	var sold int64
+	must(t, w.db.Conn(ctx).Raw("SELECT sold FROM skus WHERE id = ?", sku).Scan(&sold).Error)
+	if sold != 1 {
+		t.Fatalf("SKU sold count %d", sold)
+	}
+	st, err := w.flash.Stats(ctx, sale.ID)
+	must(t, err)
+	if st.Sold != 1 || st.Returned != 1 || st.PaidOrders != 1 || st.Closed != 2 || st.Orders != 3 || st.Revenue != d.PayAmount {
+		t.Fatalf("stats: %+v", st)
+	}
+}
+
+func TestFlashSaleLimitHoldsWhenOneShopperFiresManyRequests(t *testing.T) {
+	w := newWorld(t)
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 100, 2)
+	const shoppers, each = 15, 6
+	var (
+		mu    sync.Mutex
+		units = map[int64]int{}
+		codes = map[string]int{}
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+	)
+	for i := range shoppers {
+		id := w.shopper(t, "eager"+string(rune('a'+i)))
+		for range each {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				o, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					codes[errs.As(err).Code]++
+					return
+				}
+				units[id] += o.ItemCount
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	if len(units) != shoppers || codes["limit_reached"] != shoppers*(each-2) || len(codes) != 1 {
+		t.Fatalf("units per shopper %v, refusals %v: want every shopper at exactly the limit", units, codes)
+	}
+	for id, n := range units {
+		if n != 2 {
+			t.Fatalf("shopper %d holds %d units, limit 2", id, n)
+		}
+	}
+	if it := w.item(t, sale.ID); it.Held != 2*shoppers || it.Available != 100-2*shoppers {
+		t.Fatalf("item: %+v", it)
+	}
+}
