@@ -84,6 +84,7 @@ type orderJSON struct {
 	TotalAmount    int64            `json:"total_amount"`
 	PayAmount      int64            `json:"pay_amount"`
 	CouponID       *int64           `json:"coupon_id"`
+	FlashSaleID    *int64           `json:"flash_sale_id"`
 	RefundedAmount int64            `json:"refunded_amount"`
 	Remark         string           `json:"remark"`
 	Address        addressSnapshot  `json:"address"`
@@ -142,7 +143,7 @@ func toOrder(o order.Order) orderJSON {
 	out := orderJSON{
 		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
 		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
-		PayAmount: o.PayAmount, CouponID: o.CouponID, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
+		PayAmount: o.PayAmount, CouponID: o.CouponID, FlashSaleID: o.FlashSaleID, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
 		Address: addressSnapshot{Name: o.ReceiverName, Phone: o.ReceiverPhone, Province: o.Province,
 			City: o.City, District: o.District, Detail: o.AddressDetail},
 		Items: make([]orderItemJSON, len(o.Items)), History: make([]transitionJSON, len(o.History)),
