@@ -18,6 +18,8 @@ type Metrics struct {
 	StockReserveFailed prometheus.Counter
 	OrdersClosed       *prometheus.CounterVec // by reason
 	JobsCompleted      *prometheus.CounterVec // by kind, outcome
+	FlashBatch         prometheus.Histogram   // requests served per flash-sale transaction
+	FlashSoldOut       prometheus.Counter     // flash attempts answered sold out from memory
 }
 
 // New registers every collector on a fresh registry.
@@ -44,8 +46,16 @@ func New() *Metrics {
 		JobsCompleted: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kaidian_jobs_total", Help: "Background jobs run, by kind and outcome.",
 		}, []string{"kind", "outcome"}),
+		FlashBatch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "kaidian_flash_batch_requests", Help: "Flash-sale requests served by one transaction.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
+		}),
+		FlashSoldOut: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "kaidian_flash_sold_out_answers_total", Help: "Flash-sale attempts answered sold out without touching the database.",
+		}),
 	}
 	reg.MustRegister(m.HTTPRequests, m.HTTPDuration, m.OrdersCreated, m.StockReserveFailed, m.OrdersClosed, m.JobsCompleted,
+		m.FlashBatch, m.FlashSoldOut,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

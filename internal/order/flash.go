@@ -79,6 +79,7 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 	}
 	l := s.desk.lane(view.ID, line.SKUID)
 	if l.stillSoldOut(ctx, s.flash) {
+		s.metrics.FlashSoldOut.Inc()
 		return Order{}, false, flashsale.ErrSoldOut.With("sku_id", line.SKUID)
 	}
 	addr, err := s.addresses.ShippingAddress(ctx, shopperID, in.AddressID)
@@ -151,9 +152,11 @@ func flashItem(o flashsale.Offer, quantity int) Item {
 func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequest) {
 	ctx := context.Background()
 	if l.stillSoldOut(ctx, s.flash) {
+		s.metrics.FlashSoldOut.Add(float64(len(batch)))
 		answerAll(batch, flashResult{err: flashsale.ErrSoldOut.With("sku_id", l.skuID)})
 		return nil
 	}
+	s.metrics.FlashBatch.Observe(float64(len(batch)))
 	var (
 		results = make(map[*flashRequest]flashResult, len(batch))
 		left    int64

@@ -79,7 +79,10 @@ func (s *Service) Place(ctx context.Context, shopperID int64, in PlaceInput, key
 	if len(key) > MaxKeyLength {
 		return Order{}, false, errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
 	}
-	hash := requestHash(in)
+	var hash string
+	if key != "" { // only a key needs the request's fingerprint; sold-out answers skip the work
+		hash = requestHash(in)
+	}
 	if in.FlashSaleID != nil {
 		return s.placeFlash(ctx, shopperID, in, key, hash)
 	}
