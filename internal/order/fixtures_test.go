@@ -53,6 +53,21 @@ func newWorld(t testing.TB) *world {
 	return w
 }
 
+// replica is a second order service on the same database, as another
+// process would run: its own flash-sale desk and caches.
+func (w *world) replica() *order.Service {
+	inv := inventory.New(w.db)
+	cat := catalog.New(w.db, inv)
+	flash := flashsale.New(w.db, inv, cat, audit.New(w.db))
+	flash.SetClock(func() time.Time { return *w.clock.Load() })
+	s := order.New(order.Deps{
+		DB: w.db, Catalog: cat, Inventory: inv, Settings: setting.New(w.db, audit.New(w.db)),
+		Coupons: coupon.New(w.db, audit.New(w.db)), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
+	})
+	s.SetClock(func() time.Time { return *w.clock.Load() })
+	return s
+}
+
 func (w *world) advance(d time.Duration) {
 	next := w.clock.Load().Add(d)
 	w.clock.Store(&next)

@@ -207,7 +207,7 @@ func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequ
 	})
 	switch {
 	case err == nil:
-	case errs.As(err) != nil:
+	case errs.As(err).Kind != errs.KindInternal:
 		// The sale is not open (the cached view was stale): the same answer for all.
 		answerAll(batch, flashResult{err: err})
 		return nil

@@ -256,3 +256,96 @@ func TestFlashSaleLimitHoldsWhenOneShopperFiresManyRequests(t *testing.T) {
 		t.Fatalf("item: %+v", it)
 	}
 }
+
+// Two replicas' desks take turns on the same sale: the same shopper retrying
+// with one Idempotency-Key through both gets one order, whichever lane
+// commits first, and the other request replays it.
+func TestFlashSaleKeysAcrossReplicas(t *testing.T) {
+	w := newWorld(t)
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 100, 1)
+	other := w.replica()
+	const shoppers = 12
+	type answer struct {
+		no       string
+		replayed bool
+	}
+	var (
+		mu    sync.Mutex
+		got   = map[int64][]answer{}
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+	)
+	for i := range shoppers {
+		id := w.shopper(t, "twice"+string(rune('a'+i)))
+		for _, svc := range []*order.Service{w.orders, other} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				o, replayed, err := svc.Place(context.Background(), id, flashBuy(sale, sku, 1), "tap-1")
+				if err != nil {
+					t.Errorf("shopper %d: %v", id, err)
+					return
+				}
+				mu.Lock()
+				got[id] = append(got[id], answer{o.OrderNo, replayed})
+				mu.Unlock()
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	for id, as := range got {
+		if len(as) != 2 || as[0].no != as[1].no || as[0].replayed == as[1].replayed {
+			t.Fatalf("shopper %d got %+v: want one order, placed once and replayed once", id, as)
+		}
+	}
+	if it := w.item(t, sale.ID); it.Held != shoppers {
+		t.Fatalf("item: %+v", it)
+	}
+}
+
+// A request that breaks its batch's transaction (here: a shopper the
+// database does not know, refused by a foreign key) fails alone; the
+// shoppers batched with it still get their orders.
+func TestFlashSaleOneBadRequestDoesNotFailItsBatch(t *testing.T) {
+	w := newWorld(t)
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 100, 1)
+	const good = 20
+	var (
+		mu     sync.Mutex
+		placed int
+		failed []error
+		wg     sync.WaitGroup
+		start  = make(chan struct{})
+	)
+	ids := []int64{987654321} // no such shopper
+	for i := range good {
+		ids = append(ids, w.shopper(t, "batch"+string(rune('a'+i))))
+	}
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed = append(failed, err)
+				return
+			}
+			placed++
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if placed != good || len(failed) != 1 {
+		t.Fatalf("%d placed, failures %v: want %d placed and only the unknown shopper refused", placed, failed, good)
+	}
+	if it := w.item(t, sale.ID); it.Held != good || it.Available != 100-good {
+		t.Fatalf("item: %+v", it)
+	}
+}
