@@ -151,3 +151,63 @@ func TestFlashSaleOverHTTP(t *testing.T) {
 		t.Fatalf("sale after one payment: %+v", it)
 	}
 }
+
+// While a stampede hits a flash sale, the rest of the shop keeps answering:
+// catalog reads and cart writes made in the middle of it all succeed.
+func TestShopKeepsAnsweringDuringAFlashStampede(t *testing.T) {
+	e := apptest.Start(t)
+	p := e.Product(t, apptest.SKU{Price: 9900, Stock: 1000}, apptest.SKU{Price: 500, Stock: 1000})
+	sale := scheduleFlash(t, e, p.SKUs[0].ID, time.Now().UTC().Add(-time.Second), 50, 1)
+	const stampede, browsers = 120, 10
+	type buyer struct {
+		tok  string
+		addr int64
+	}
+	bs := make([]buyer, stampede)
+	for i := range bs {
+		bs[i].tok, bs[i].addr = shopperWithAddress(t, e, fmt.Sprint("crowd", i))
+	}
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		flash   = map[int]int{}
+		others  = map[string]int{}
+		start   = make(chan struct{})
+		shopTok = e.Token("just-browsing")
+	)
+	for _, b := range bs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r := e.Post("/api/v1/orders", b.tok, map[string]any{"flash_sale_id": sale.ID, "address_id": b.addr,
+				"items": []map[string]any{{"sku_id": p.SKUs[0].ID, "quantity": 1}}})
+			mu.Lock()
+			flash[r.Status]++
+			mu.Unlock()
+		}()
+	}
+	for i := range browsers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			reads := []*apptest.Response{e.Get("/api/v1/products?limit=20", ""), e.Get(fmt.Sprint("/api/v1/products/", p.ID), ""),
+				e.Get("/api/v1/categories", ""), e.Get(fmt.Sprint("/api/v1/flash-sales/", sale.ID), "")}
+			add := e.Post("/api/v1/cart/items", shopTok, map[string]any{"sku_id": p.SKUs[1].ID, "quantity": 1 + i})
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range append(reads, add) {
+				others[fmt.Sprint(r.Status)]++
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if flash[http.StatusCreated] != 50 || flash[http.StatusConflict] != stampede-50 {
+		t.Fatalf("flash statuses %v", flash)
+	}
+	if others["200"]+others["201"] != 5*browsers {
+		t.Fatalf("catalog and cart during the stampede: %v, want every one answered 200/201", others)
+	}
+}
