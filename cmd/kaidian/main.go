@@ -16,6 +16,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app"
 	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/loadgen"
 )
 
 const usage = `usage: kaidian [command]
@@ -29,6 +30,8 @@ commands:
   settings  show the shop settings, or set them: kaidian settings order_timeout=30m shipping_fee=800
   refunds   list shoppers' refund requests; approve <id> [restock], decline <id> <note>,
             or refund an order: order <order_no> [fen] [restock]
+  load      load-test running replicas: load -scenario browse|checkout|flash|notify|hello
+            -targets URL,URL …; load baseline serves a bare gin hello-world (load -h)
   help      show this text
 
 Configuration is read from KAIDIAN_* environment variables; see README.md.
@@ -79,6 +82,8 @@ func run(args []string, stdout io.Writer) error {
 		return app.Admin(ctx, cfg, log, args[1:], stdout)
 	case "refunds":
 		return app.Refunds(ctx, cfg, log, args[1:], stdout)
+	case "load":
+		return loadgen.Main(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
