@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -75,20 +76,31 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 	}
 	n := notification{NotifyID: id, EventType: eventType, OutTradeNo: outTradeNo, URL: url, Body: string(body),
 		NextAttemptAt: &now, CreatedAt: now}
-	return p.db.Conn(ctx).Create(&n).Error
+	if err := p.db.Conn(ctx).Create(&n).Error; err != nil {
+		return err
+	}
+	select { // WeChat notifies within a second or so of the payment, not on a timer
+	case p.wake <- struct{}{}:
+	default:
+	}
+	return nil
 }
 
-// deliverDue sends every notification whose time has come, once each. The
-// claim is a guarded update moving next_attempt_at, so replicas sharing the
-// database never send the same attempt twice.
+// deliverDue sends every notification whose time has come, once each, in
+// parallel as WeChat does (one slow merchant answer does not hold back the
+// others). The claim is a guarded update moving next_attempt_at, so replicas
+// sharing the database never send the same attempt twice.
 func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
 	var due []notification
 	now := p.now()
 	if err := p.db.Conn(ctx).Where("delivered_at IS NULL AND next_attempt_at <= ?", now).
 		Order("next_attempt_at").Limit(50).Find(&due).Error; err != nil {
-		p.log.Error("sandbox notify: list due", "error", err)
+		if ctx.Err() == nil { // not merely shutting down
+			p.log.Error("sandbox notify: list due", "error", err)
+		}
 		return
 	}
+	var sending sync.WaitGroup
 	for _, n := range due {
 		next := p.nextAttempt(n.Attempts+1, now)
 		res := p.db.Conn(ctx).Model(&notification{}).
@@ -97,15 +109,18 @@ func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
 		if res.Error != nil || res.RowsAffected != 1 {
 			continue // another replica took it
 		}
-		status, errText := p.post(ctx, client, n)
-		set := map[string]any{"last_status": status, "last_error": errText}
-		if status >= 200 && status < 300 {
-			set["delivered_at"], set["next_attempt_at"] = p.now(), nil
-		}
-		if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil {
-			p.log.Error("sandbox notify: record attempt", "error", err)
-		}
+		sending.Go(func() {
+			status, errText := p.post(ctx, client, n)
+			set := map[string]any{"last_status": status, "last_error": errText}
+			if status >= 200 && status < 300 {
+				set["delivered_at"], set["next_attempt_at"] = p.now(), nil
+			}
+			if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil && ctx.Err() == nil {
+				p.log.Error("sandbox notify: record attempt", "error", err)
+			}
+		})
 	}
+	sending.Wait()
 }
 
 // nextAttempt is when attempt number `done`+1 is due, or nil after the last.

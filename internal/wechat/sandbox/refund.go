@@ -163,7 +163,9 @@ func (p *pay) completeDueRefunds(ctx context.Context) {
 	var due []refund
 	now := p.now()
 	if err := p.db.Conn(ctx).Where("status = ? AND complete_at <= ?", refundProcessing, now).Limit(50).Find(&due).Error; err != nil {
-		p.log.Error("sandbox refunds: list due", "error", err)
+		if ctx.Err() == nil { // not merely shutting down
+			p.log.Error("sandbox refunds: list due", "error", err)
+		}
 		return
 	}
 	for _, r := range due {
