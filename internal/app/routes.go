@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +18,11 @@ func (a *App) routes() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// X-Forwarded-For names the client only when a configured load balancer
+	// sent it (gin trusts everyone by default, letting clients pick their address).
+	if err := r.SetTrustedProxies(a.Config.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("KAIDIAN_TRUSTED_PROXIES: %w", err)
+	}
 	// Bodies are capped at KAIDIAN_MAX_BODY_BYTES, except the console's product
 	// forms, which carry image uploads (console.LimitBody says how large).
 	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics), console.LimitBody(a.Config.MaxBodyBytes))
@@ -39,6 +45,10 @@ func (a *App) routes() (http.Handler, error) {
 		Payments:  a.Payments,
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
+
+		CatalogCache: httpx.NewCache(a.Config.CatalogCacheTTL),
+		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),
+		ShopperLimit: httpx.NewLimiter(a.Config.RateShopper),
 	})
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,

@@ -4,6 +4,8 @@ package config
 
 import (
 	"fmt"
+	"math"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,6 +60,20 @@ type Config struct {
 	PayPollAfter    time.Duration // KAIDIAN_PAY_POLL_AFTER
 	ShutdownTimeout time.Duration // KAIDIAN_SHUTDOWN_TIMEOUT
 	MaxBodyBytes    int64         // KAIDIAN_MAX_BODY_BYTES
+
+	// CatalogCacheTTL is how long a public catalog answer (categories,
+	// product lists and details) is reused before the database is asked
+	// again; 0 turns the cache off.
+	CatalogCacheTTL time.Duration // KAIDIAN_CATALOG_CACHE_TTL
+	// RateClient is the requests a second each client address may make on
+	// /api/v1 (bursts of twice that); 0 turns the limit off.
+	RateClient float64 // KAIDIAN_RATE_CLIENT
+	// RateShopper is the state-changing /api/v1 requests a second each
+	// shopper may make (bursts of twice that); 0 turns the limit off.
+	RateShopper float64 // KAIDIAN_RATE_SHOPPER
+	// TrustedProxies are the load balancers (CIDRs or addresses) whose
+	// X-Forwarded-For names the client; from anyone else it is ignored.
+	TrustedProxies []string // KAIDIAN_TRUSTED_PROXIES
 }
 
 // The values of KAIDIAN_SANDBOX_PAY_MODE.
@@ -105,6 +121,10 @@ func parse(getenv func(string) string) (Config, error) {
 		PayPollAfter:       p.duration("KAIDIAN_PAY_POLL_AFTER", 10*time.Second),
 		ShutdownTimeout:    p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
 		MaxBodyBytes:       int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
+		CatalogCacheTTL:    p.durationOrOff("KAIDIAN_CATALOG_CACHE_TTL", time.Second),
+		RateClient:         p.rate("KAIDIAN_RATE_CLIENT", 100),
+		RateShopper:        p.rate("KAIDIAN_RATE_SHOPPER", 5),
+		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
@@ -158,6 +178,53 @@ func (p *parser) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// durationOrOff is a duration where 0 means "off".
+func (p *parser) durationOrOff(name string, def time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		p.fail(name, "must be a duration such as 1s or 500ms, or 0 for off")
+		return def
+	}
+	return d
+}
+
+// rate is a number of requests a second where 0 means "no limit".
+func (p *parser) rate(name string, def float64) float64 {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		p.fail(name, "must be a number of requests per second such as 100 or 0.5, or 0 for no limit")
+		return def
+	}
+	return f
+}
+
+// networks is a comma-separated list of CIDRs or single addresses.
+func (p *parser) networks(name string) []string {
+	var out []string
+	for _, n := range strings.Split(p.str(name, ""), ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		_, errPrefix := netip.ParsePrefix(n)
+		_, errAddr := netip.ParseAddr(n)
+		if errPrefix != nil && errAddr != nil {
+			p.fail(name, "must be a comma-separated list of CIDRs such as 10.0.0.0/8 or addresses; "+strconv.Quote(n)+" is neither")
+			return nil
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func (p *parser) int(name string, def int) int {

@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -47,13 +48,18 @@ func Fail(c *gin.Context, err error) {
 	if status >= 500 {
 		Logger(c).Error("request failed", "error", err.Error(), "status", status)
 	}
+	if after, ok := e.Details["retry_after"]; ok && e.Kind == errs.KindRateLimited {
+		c.Header("Retry-After", fmt.Sprint(after)) // whole seconds, as details.retry_after says
+	}
 	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: e.Code, Message: e.Message, Details: e.Details}})
 }
 
-// Logger is the request's logger, carrying its request id.
+// Logger is the request's logger, carrying its request id. It is built on
+// demand: most requests never log anything but their access line.
 func Logger(c *gin.Context) *slog.Logger {
 	if l, ok := c.Get(loggerKey); ok {
-		return l.(*slog.Logger)
+		rl := l.(*requestLog)
+		return rl.base.With("request_id", rl.id)
 	}
 	return slog.Default()
 }

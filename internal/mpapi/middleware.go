@@ -1,6 +1,8 @@
 package mpapi
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -27,6 +29,24 @@ func requireShopper(tokens *auth.Tokens) gin.HandlerFunc {
 			return
 		}
 		c.Set(shopperKey, id)
+		c.Next()
+	}
+}
+
+// limitShopperWrites limits each shopper's state-changing requests (placing
+// orders, claiming coupons, editing the cart); reads pass. It runs after
+// requireShopper, so the key is the verified shopper id: one shopper behind
+// many addresses gets no more, and shoppers sharing an address (a campus,
+// a carrier's NAT) do not share a bucket.
+func limitShopperWrites(l *httpx.Limiter) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if !l.Admit(c, strconv.FormatInt(shopperID(c), 10)) {
+				return
+			}
+		}
 		c.Next()
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 )
@@ -27,23 +28,34 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+
+	// CatalogCache holds public catalog answers for a moment (nil: off);
+	// put CatalogCache.Handler() in front of any GET whose answer depends
+	// only on its path and query.
+	CatalogCache *httpx.Cache
+	// ClientLimit limits every route per client address, ShopperLimit the
+	// state-changing ones per shopper (nil: no limit).
+	ClientLimit, ShopperLimit *httpx.Limiter
 }
 
 // Mount registers every /api/v1 route on r.
 func Mount(r *gin.RouterGroup, d Deps) {
+	r.Use(d.ClientLimit.PerClient())
+	cached := d.CatalogCache.Handler()
+
 	a := &authHandlers{svc: d.Login}
 	r.POST("/auth/login", a.login)
 
 	cat := &catalogHandlers{svc: d.Catalog}
-	r.GET("/categories", cat.categories)
-	r.GET("/products", cat.products)
-	r.GET("/products/:id", cat.product)
+	r.GET("/categories", cached, cat.categories)
+	r.GET("/products", cached, cat.products)
+	r.GET("/products/:id", cached, cat.product)
 
 	fl := &flashHandlers{svc: d.Flash}
 	r.GET("/flash-sales", fl.list)
 	r.GET("/flash-sales/:id", fl.get)
 
-	me := r.Group("", requireShopper(d.Tokens))
+	me := r.Group("", requireShopper(d.Tokens), limitShopperWrites(d.ShopperLimit))
 
 	ct := &cartHandlers{svc: d.Cart}
 	me.GET("/cart", ct.list)

@@ -52,10 +52,27 @@ func Start(t testing.TB, opts ...Option) *Env {
 	cfg.WechatAppID, cfg.WechatAppSecret, cfg.WechatAPIBase = "", "", ""
 	cfg.JWTSecret = ""
 	cfg.ShutdownTimeout = 5 * time.Second
+	// Tests change the catalog and read it straight back, and fire requests
+	// faster than any shopper: no catalog cache and no rate limits unless a
+	// test turns them on (WithCatalogCache, WithRateLimits).
+	cfg.CatalogCacheTTL, cfg.RateClient, cfg.RateShopper = 0, 0, 0
 	for _, o := range opts {
 		o(&cfg)
 	}
 	return Boot(t, cfg)
+}
+
+// WithCatalogCache turns the public catalog cache on with the given TTL.
+func WithCatalogCache(ttl time.Duration) Option {
+	return func(c *config.Config) { c.CatalogCacheTTL = ttl }
+}
+
+// WithRateLimits sets the per-client and per-shopper rate limits (requests a
+// second; 0 is off) and the proxies whose X-Forwarded-For is believed.
+func WithRateLimits(client, shopper float64, trustedProxies ...string) Option {
+	return func(c *config.Config) {
+		c.RateClient, c.RateShopper, c.TrustedProxies = client, shopper, trustedProxies
+	}
 }
 
 // Boot starts Kaidian with exactly cfg (tests of restarts boot twice on one database).
