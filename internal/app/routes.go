@@ -53,7 +53,7 @@ func (a *App) routes() (http.Handler, error) {
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
-		Customers: a.Customers, Coupons: a.Coupons, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
+		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/console") })

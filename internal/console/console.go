@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -39,6 +40,7 @@ type Deps struct {
 	Shipping  *shipping.Service
 	Customers *customer.Service
 	Coupons   *coupon.Service
+	Flash     *flashsale.Service
 	DataDir   string // uploads are stored under DataDir/uploads
 	Log       *slog.Logger
 	Sandbox   bool // shows the sandbox banner on every page
@@ -69,6 +71,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	h.mountCatalog(in)
 	h.mountInventory(in)
 	h.mountCoupons(in)
+	h.mountFlashSales(in)
 	h.mountOrders(in)
 	h.mountCustomers(in)
 

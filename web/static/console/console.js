@@ -12,7 +12,13 @@ document.addEventListener("DOMContentLoaded", function () {
       document.querySelectorAll("input[name='" + box.getAttribute("data-select-all") + "']").forEach(function (c) { c.checked = box.checked; });
     });
   });
-  // Pages showing a job in progress reload until it is done.
+  // Pages showing a job in progress (or a live flash sale) reload until it is
+  // done; a form sent from such a page stops the reload, which would
+  // otherwise cancel it (a reload due while a confirm prompt was open runs
+  // right after the form is sent).
   var refresh = document.querySelector("[data-refresh]");
-  if (refresh) setTimeout(function () { window.location.reload(); }, Number(refresh.getAttribute("data-refresh")) || 1000);
+  if (refresh) {
+    var timer = setTimeout(function () { window.location.reload(); }, Number(refresh.getAttribute("data-refresh")) || 1000);
+    document.addEventListener("submit", function (e) { if (!e.defaultPrevented) clearTimeout(timer); });
+  }
 });

@@ -1,0 +1,66 @@
+package console_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/staff"
+)
+
+// A merchant schedules a flash sale through the form in a real browser —
+// looking the SKU up by its code first — sees it listed as upcoming, and
+// ends a live one with the confirm prompt; screenshots of each page go to
+// .ci/artifacts/screens.
+func TestBrowserFlashSale(t *testing.T) {
+	e := apptest.Start(t)
+	b := e.Browser(t)
+	p := e.Product(t, apptest.SKU{Price: 9900, Stock: 50})
+	sku := p.SKUs[0]
+	e.StaffAccount(t, "boss", staff.RoleOwner)
+	acceptDialogs(b)
+	b.SignIn("boss", "password-boss")
+
+	start := time.Now().In(cst).Add(3 * time.Hour)
+	b.Open("/console/flash-sales/new")
+	b.Run("describe the sale",
+		chromedp.SendKeys(`input[name=title]`, "Midnight mugs", chromedp.ByQuery),
+		chromedp.SetValue(`input[name=starts_at]`, start.Format("2006-01-02T15:04"), chromedp.ByQuery),
+		chromedp.SetValue(`input[name=ends_at]`, start.Add(time.Hour).Format("2006-01-02T15:04"), chromedp.ByQuery),
+		chromedp.SetValue(`input[name=per_shopper_limit]`, "2", chromedp.ByQuery),
+		chromedp.SetValue(`input[name=pay_minutes]`, "10", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="rows[0].sku"]`, sku.Code, chromedp.ByQuery))
+	b.Submit("look the SKU up", `button[name=more]`)
+	b.MustSee(p.Title, "regular ¥99.00 · 50 in stock")
+	b.Run("price the SKU",
+		chromedp.SendKeys(`input[name="rows[0].price"]`, "19.90", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="rows[0].units"]`, "20", chromedp.ByQuery))
+	b.Screenshot("flash-sale-form")
+	b.Submit("schedule it", `main form .actions button:not([name])`)
+	b.MustSee("Scheduled Midnight mugs", "upcoming", "¥19.90", "at most 2 units")
+	b.Screenshot("flash-sale-upcoming")
+	b.Open("/console/flash-sales?phase=upcoming")
+	b.MustSee("Midnight mugs", p.Title)
+	b.Screenshot("flash-sales")
+
+	// A live one, ended early from its page.
+	live, err := e.App.Flash.Create(context.Background(), "test", flashsale.Input{Title: "Happening now",
+		StartsAt: time.Now().Add(-time.Minute), EndsAt: time.Now().Add(time.Hour), PerShopperLimit: 1,
+		PayWindow: 5 * time.Minute, Items: []flashsale.ItemInput{{SKUID: sku.ID, Price: 990, Units: 10}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Open(flashURL(live.ID))
+	b.MustSee("Happening now", "live", "Held by unpaid orders", "10 / 10")
+	b.Screenshot("flash-sale-live")
+	b.Submit("end it now", `form[action$="/end"] button[type=submit]`)
+	b.MustSee("Ended Happening now", "Returned to stock", "did not sell out")
+	b.Screenshot("flash-sale-finished")
+	b.Open("/console/inventory/" + itoa(sku.ID))
+	b.MustSee("flash sale allotment", "back from flash sale", "flash sale #")
+	b.Screenshot("flash-sale-ledger")
+}

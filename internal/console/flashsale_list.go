@@ -1,0 +1,83 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/page"
+)
+
+// flashPhases are the list's tabs after "all".
+var flashPhases = []flashsale.Phase{flashsale.PhaseUpcoming, flashsale.PhaseLive, flashsale.PhaseFinished}
+
+type flashListRow struct {
+	flashsale.Sale
+	Status                          string
+	Allotted, Available, Held, Sold int64
+	SKUs                            []string // "title · spec" of each SKU
+}
+
+type flashListData struct {
+	Rows   []flashListRow
+	Phase  string
+	Phases []flashsale.Phase
+	Next   string
+	Query  url.Values
+}
+
+// flashList: GET /console/flash-sales?phase=&cursor= — sales newest first,
+// by phase, each with its units (two queries for the sales, one for the
+// names of their SKUs).
+func (h *handlers) flashList(c *gin.Context) {
+	phase := flashsale.Phase(c.Query("phase"))
+	if phase != "" && phase != flashsale.PhaseUpcoming && phase != flashsale.PhaseLive && phase != flashsale.PhaseFinished {
+		h.fail(c, errs.Field("phase", "must be upcoming, live or finished"))
+		return
+	}
+	pg, err := page.Parse(c.Query("cursor"), "50")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	sales, next, err := h.d.Flash.List(ctx, flashsale.ListFilter{Phase: phase, Page: pg})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	var ids []int64
+	for _, s := range sales {
+		for _, it := range s.Items {
+			ids = append(ids, it.SKUID)
+		}
+	}
+	skus, err := h.d.Catalog.Sellables(ctx, ids)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	now := h.d.Flash.Now()
+	rows := make([]flashListRow, len(sales))
+	for i, s := range sales {
+		r := flashListRow{Sale: s}
+		for _, it := range s.Items {
+			r.Allotted, r.Available, r.Held, r.Sold = r.Allotted+it.Allotted, r.Available+it.Available, r.Held+it.Held, r.Sold+it.Sold
+			name := "SKU #" + itoa(it.SKUID)
+			if k, ok := skus[it.SKUID]; ok {
+				name = k.Title
+				if k.SpecText != "" {
+					name += " · " + k.SpecText
+				}
+			}
+			r.SKUs = append(r.SKUs, name)
+		}
+		r.Status = flashStatus(s.PhaseAt(now), r.Available)
+		rows[i] = r
+	}
+	h.render(c, http.StatusOK, "flash_sales.html", View{Title: "Flash sales", Nav: "flash-sales",
+		Data: flashListData{Rows: rows, Phase: string(phase), Phases: flashPhases, Next: next, Query: c.Request.URL.Query()}})
+}

@@ -1,0 +1,121 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/flashsale"
+)
+
+// flashRefreshMS is how often a live sale's page reloads itself.
+const flashRefreshMS = 3000
+
+type flashPageData struct {
+	Sale      flashsale.Sale
+	Status    string // upcoming, live, sold_out or finished
+	Stats     flashsale.Stats
+	Items     []flashItemRow
+	SellOut   string // start to first sold out, "" if it never sold out
+	PayWindow string
+	Cancelled bool  // ended before it started
+	Taken     int64 // percent of the units sold or held
+	Refresh   int   // milliseconds; 0 when not live
+}
+
+// flashItemRow is one SKU of a sale with the SKU as the catalog has it now.
+type flashItemRow struct {
+	flashsale.Item
+	SKU *catalogio.StockRow // nil if the SKU is gone
+}
+
+// flashShow: GET /console/flash-sales/{id} — the sale, its SKUs and, by
+// phase, what can be done with it, its live numbers (reloading every few
+// seconds) or its results.
+func (h *handlers) flashShow(c *gin.Context) {
+	sale, ok := h.flashParam(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	st, err := h.d.Flash.Stats(ctx, sale.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	rows := saleRows(sale)
+	if err := h.lookUpRows(ctx, rows, &sale); err != nil {
+		h.fail(c, err)
+		return
+	}
+	data := flashPageData{Sale: sale, Stats: st, Status: flashStatus(st.Phase, st.Available),
+		PayWindow: flashDuration(sale.PayWindow()), Taken: percent(st.Sold+st.Held, st.Allotted),
+		Cancelled: sale.EndedAt != nil && !sale.EndedAt.After(sale.StartsAt)}
+	for i, it := range sale.Items {
+		data.Items = append(data.Items, flashItemRow{Item: it, SKU: rows[i].Found})
+	}
+	if st.FirstSoldOutAt != nil {
+		data.SellOut = flashDuration(st.TimeToSellOut)
+	}
+	if st.Phase == flashsale.PhaseLive {
+		data.Refresh = flashRefreshMS
+	}
+	h.render(c, http.StatusOK, "flash_sale.html", View{Title: sale.Title, Nav: "flash-sales", Data: data})
+}
+
+// flashEnd: POST /console/flash-sales/{id}/end — cancels an upcoming sale or
+// ends a live one now; units not taken go back to stock through the ledger.
+func (h *handlers) flashEnd(c *gin.Context) {
+	sale, ok := h.flashParam(c)
+	if !ok {
+		return
+	}
+	if sale.EndedAt != nil {
+		h.fail(c, flashsale.ErrFinished)
+		return
+	}
+	before := sale.PhaseAt(h.d.Flash.Now())
+	ended, err := h.d.Flash.End(c.Request.Context(), me(c).Actor(), sale.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	back := returned(ended) - returned(sale)
+	msg := fmt.Sprintf("Ended %s. %d unsold units went back to stock; units held by unpaid orders go back if those orders close.", sale.Title, back)
+	if before == flashsale.PhaseUpcoming {
+		msg = fmt.Sprintf("Cancelled %s. All %d units went back to stock.", sale.Title, back)
+	}
+	redirect(c, flashURL(sale.ID), msg)
+}
+
+func returned(s flashsale.Sale) (n int64) {
+	for _, it := range s.Items {
+		n += it.Returned
+	}
+	return n
+}
+
+// flashStatus is the badge of a sale: its phase, or sold out while live
+// with no unit left.
+func flashStatus(p flashsale.Phase, available int64) string {
+	if p == flashsale.PhaseLive && available == 0 {
+		return "sold_out"
+	}
+	return string(p)
+}
+
+// flashDuration reads a span the way a merchant says it: 850ms, 4.2s, 3m 05s, 2h 10m.
+func flashDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+}
