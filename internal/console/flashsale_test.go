@@ -257,6 +257,18 @@ func TestEndALiveFlashSale(t *testing.T) {
 	if page := c.Get("/console/flash-sales?phase=live"); !page.Has("badge live") || !page.Has(`<td class="num">2</td>`) {
 		t.Fatalf("live tab: %s", page.Body)
 	}
+	// Its orders, and only those, through the orders list's flash-sale filter.
+	e.PaidOrder(t, "not-in-the-sale", sku.ID, 1)
+	if !page.Has(`href="/console/orders?flash_sale=` + itoa(id) + `"`) {
+		t.Fatalf("live page lacks the link to its orders")
+	}
+	if page := c.Get("/console/orders?flash_sale=" + itoa(id)); page.Status != http.StatusOK || !page.Has(no) ||
+		strings.Count(page.Body, `<td class="nowrap"><a href="/console/orders/`) != 2 {
+		t.Fatalf("orders of the sale: %d %s", page.Status, page.Body)
+	}
+	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has("flash_sale: must be a flash sale") {
+		t.Fatalf("bad flash sale filter: %d", page.Status)
+	}
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {
 		t.Fatalf("edit a live sale: %d", page.Status)
 	}
@@ -269,7 +281,7 @@ func TestEndALiveFlashSale(t *testing.T) {
 	if page.Status != http.StatusSeeOther {
 		t.Fatalf("end now: %d %s", page.Status, page.Body)
 	}
-	if n := stockOf(t, e, sku.ID); n != 7 { // 10 − 5 allotted + 2 left
+	if n := stockOf(t, e, sku.ID); n != 6 { // 10 − 5 allotted − 1 bought outside the sale + 2 left
 		t.Fatalf("stock after ending: %d", n)
 	}
 	page = c.Get(sale)

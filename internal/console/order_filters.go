@@ -3,6 +3,7 @@ package console
 import (
 	"cmp"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,12 +20,17 @@ var orderStatuses = []order.Status{order.StatusPendingPayment, order.StatusPaid,
 
 // orderFilters reads the order list's filters from the query string: status,
 // from and to (days in the shop's time zone, both included), order_no,
-// shopper (id or openid) and product (id or title words).
+// shopper (id or openid), product (id or title words) and flash_sale (id).
 func orderFilters(c *gin.Context) (order.AdminQuery, url.Values, error) {
 	v := c.Request.URL.Query()
 	q := order.AdminQuery{Status: order.Status(v.Get("status")), OrderNo: v.Get("order_no"),
 		Shopper: v.Get("shopper"), Product: v.Get("product")}
 	var err error
+	if raw := strings.TrimSpace(v.Get("flash_sale")); raw != "" {
+		if q.FlashSale, err = strconv.ParseInt(raw, 10, 64); err != nil || q.FlashSale <= 0 {
+			return q, v, errs.Field("flash_sale", "must be a flash sale's id")
+		}
+	}
 	if q.From, err = shopDay("from", v.Get("from")); err != nil {
 		return q, v, err
 	}

@@ -22,9 +22,9 @@ type orderListData struct {
 }
 
 // orderFilterFields are the list's filters, in the order the page shows them.
-var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product"}
+var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product", "flash_sale"}
 
-// orderList: GET /console/orders?status=&from=&to=&order_no=&shopper=&product=&cursor=
+// orderList: GET /console/orders?status=&from=&to=&order_no=&shopper=&product=&flash_sale=&cursor=
 // A filter typed wrong shows its error next to it, with no orders.
 func (h *handlers) orderList(c *gin.Context) {
 	q, v, err := orderFilters(c)

@@ -19,12 +19,13 @@ import (
 // title, by a search of the products first, so a page stays fast however
 // many orders the shop has.
 type AdminQuery struct {
-	Status   Status    // empty = all
-	From, To time.Time // placed in [From, To); zero = unbounded
-	OrderNo  string    // exact order number
-	Shopper  string    // a shopper's id or openid
-	Product  string    // a product's id, or words of its title
-	Page     page.Request
+	Status    Status    // empty = all
+	From, To  time.Time // placed in [From, To); zero = unbounded
+	OrderNo   string    // exact order number
+	Shopper   string    // a shopper's id or openid
+	Product   string    // a product's id, or words of its title
+	FlashSale int64     // orders placed in this flash sale; 0 = any
+	Page      page.Request
 }
 
 // maxFilterLen bounds a typed filter, so nobody sends a novel as a LIKE pattern.
@@ -138,6 +139,9 @@ func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) 
 	}
 	if !q.To.IsZero() {
 		db = db.Where("created_at < ?", q.To.UTC())
+	}
+	if q.FlashSale > 0 {
+		db = db.Where("flash_sale_id = ?", q.FlashSale)
 	}
 	if no := strings.TrimSpace(q.OrderNo); no != "" {
 		db = db.Where("order_no = ?", no)
