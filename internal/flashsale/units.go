@@ -2,6 +2,7 @@ package flashsale
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,12 +12,12 @@ import (
 )
 
 // These are the unit moves package order makes, inside its transactions.
-// Each takes the item's row lock first, so for one SKU of one sale every
-// writer is serialised on that row; the order desk batches many shoppers
-// into one such transaction so the lock is taken once per batch, not once
-// per shopper.
+// Every one changes the item's row with a guarded statement, so for one SKU
+// of one sale the writers are serialised on that row; the order desk batches
+// many shoppers into one transaction so the row is taken once per batch, not
+// once per shopper.
 
-// Hold is a locked item with its sale, inside the caller's transaction.
+// Hold is an item with its sale, as read inside the caller's transaction.
 type Hold struct {
 	Sale Sale
 	Item Item
@@ -26,9 +27,15 @@ type Hold struct {
 // transaction, with the sale as committed now (an End that committed first
 // is seen).
 func (s *Service) LockItem(ctx context.Context, saleID, skuID int64) (Hold, error) {
+	return s.Item(ctx, saleID, skuID, true)
+}
+
+// Item reads a sale's item for skuID with its sale, holding the item's row
+// to the end of the transaction when lock is set.
+func (s *Service) Item(ctx context.Context, saleID, skuID int64, lock bool) (Hold, error) {
 	var h Hold
 	q := s.db.Conn(ctx).Where("flash_sale_id = ? AND sku_id = ?", saleID, skuID)
-	if s.db.Dialect == database.Postgres {
+	if lock && s.db.Dialect == database.Postgres {
 		q = q.Clauses(lockNoKeyUpdate)
 	}
 	if err := q.Take(&h.Item).Error; err != nil {
@@ -77,24 +84,25 @@ func (s *Service) Admit(ctx context.Context, sale Sale, wants []Want) (map[int64
 	return out, nil
 }
 
-// Take moves units from available to held on a locked item, noting when the
-// item first sold out.
-func (s *Service) Take(ctx context.Context, h *Hold, units int64) error {
-	if units > h.Item.Available {
-		return fmt.Errorf("flash sale item %d: %d units taken, %d available", h.Item.ID, units, h.Item.Available)
+// ErrTakenMeanwhile reports that an item no longer has the units a caller
+// read: another transaction took them in between.
+var ErrTakenMeanwhile = errors.New("flash sale: units taken meanwhile")
+
+// Take moves units from available to held with one guarded update, noting
+// when the item first sold out, and reports the units left. Fewer available
+// than asked fails with ErrTakenMeanwhile and changes nothing.
+func (s *Service) Take(ctx context.Context, itemID, units int64) (left int64, err error) {
+	var after []int64
+	err = s.db.Conn(ctx).Raw(`UPDATE flash_sale_items SET available = available - ?, held = held + ?,
+		sold_out_at = CASE WHEN available = ? AND sold_out_at IS NULL THEN ? ELSE sold_out_at END
+		WHERE id = ? AND available >= ? RETURNING available`, units, units, units, s.now(), itemID, units).Scan(&after).Error
+	if err != nil {
+		return 0, fmt.Errorf("flash sale: take units: %w", err)
 	}
-	set := map[string]any{"available": database.Expr("available - ?", units), "held": database.Expr("held + ?", units)}
-	if units == h.Item.Available && h.Item.SoldOutAt == nil {
-		now := s.now()
-		set["sold_out_at"] = now
-		h.Item.SoldOutAt = &now
+	if len(after) == 0 {
+		return 0, ErrTakenMeanwhile
 	}
-	if err := s.db.Conn(ctx).Model(&Item{}).Where("id = ?", h.Item.ID).Updates(set).Error; err != nil {
-		return fmt.Errorf("flash sale: take units: %w", err)
-	}
-	h.Item.Available -= units
-	h.Item.Held += units
-	return nil
+	return after[0], nil
 }
 
 // Unit names the units of one flash order.
@@ -172,7 +180,7 @@ func (s *Service) Retake(ctx context.Context, u Unit) error {
 	case h.Item.Available < u.Quantity:
 		return ErrSoldOut
 	}
-	if err := s.Take(ctx, &h, u.Quantity); err != nil {
+	if _, err := s.Take(ctx, h.Item.ID, u.Quantity); err != nil {
 		return err
 	}
 	return s.db.Conn(ctx).Exec(`INSERT INTO flash_sale_buyers (flash_sale_id, shopper_id, units) VALUES (?, ?, ?)

@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,12 +23,13 @@ import (
 // So orders are coalesced: the request goroutines hand their request to the
 // desk's lane for that sale and SKU, and the lane's single goroutine takes
 // everything that queued while the previous batch was committing and serves
-// it in one transaction (lock the item row once, admit the shoppers against
-// their limit in one statement, take the units, insert all the orders). The
-// lock is held once per batch, not per shopper, the ledger stays exact
-// because the batch is one ordinary transaction, and on SQLite the single
-// writer it needs comes for free. With several replicas each has its own
-// lane and they take turns on the row, batch by batch.
+// it in one transaction (admit the shoppers against their limit in one
+// statement, insert all the orders, then take the units with one guarded
+// update). The row is locked once per batch, not per shopper, and only from
+// that last update to the commit; the ledger stays exact because the batch
+// is one ordinary transaction, and on SQLite the single writer it needs comes
+// for free. With several replicas each has its own lane and their batches
+// overlap on everything but that one update.
 //
 // Once a lane sees its units gone it answers sold_out from memory, without
 // touching the database, re-reading the count at most every soldOutRecheck
@@ -161,50 +163,19 @@ func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequ
 		results = make(map[*flashRequest]flashResult, len(batch))
 		left    int64
 	)
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		clear(results)
-		again = again[:0]
-		h, err := s.flash.LockItem(ctx, l.saleID, l.skuID)
-		if err != nil {
+	serve := func(lock bool) error {
+		return s.db.Tx(ctx, func(ctx context.Context) error {
+			clear(results)
+			again = again[:0]
+			var err error
+			left, err = s.fillBatch(ctx, l, batch, lock, results, &again)
 			return err
-		}
-		switch h.Sale.PhaseAt(s.now()) {
-		case flashsale.PhaseUpcoming:
-			return flashsale.ErrNotStarted.With("starts_at", h.Sale.StartsAt)
-		case flashsale.PhaseFinished:
-			return flashsale.ErrEnded.With("ends_at", h.Sale.EndsAt)
-		}
-		pending, err := s.replays(ctx, batch, results)
-		if err != nil {
-			return err
-		}
-		picked, rest := pick(pending, h.Item.Available)
-		again = append(again, rest...)
-		admitted, err := s.flash.Admit(ctx, h.Sale, wants(picked))
-		if err != nil {
-			return err
-		}
-		var taking []*flashRequest
-		var units int64
-		for _, r := range picked {
-			if !admitted[r.shopperID] {
-				results[r] = flashResult{err: flashsale.ErrLimitReached.With("per_shopper_limit", h.Sale.PerShopperLimit)}
-				continue
-			}
-			taking = append(taking, r)
-			units += int64(r.quantity)
-		}
-		if len(taking) > 0 {
-			if err := s.flash.Take(ctx, &h, units); err != nil {
-				return err
-			}
-			if err := s.insertFlashOrders(ctx, h.Sale, taking, results); err != nil {
-				return err
-			}
-		}
-		left = h.Item.Available
-		return nil
-	})
+		})
+	}
+	err := serve(false)
+	if errors.Is(err, flashsale.ErrTakenMeanwhile) {
+		err = serve(true) // another replica took units since the read: this time hold the row from the start
+	}
 	switch {
 	case err == nil:
 	case errs.As(err).Kind != errs.KindInternal:
@@ -238,6 +209,63 @@ func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequ
 		return nil
 	}
 	return again
+}
+
+// fillBatch serves a batch inside its transaction and reports the units
+// left. Units are taken last, by one guarded update, so the item's row is
+// locked only from that update to the commit rather than for the whole batch:
+// replicas' batches overlap everywhere but on that row. If another replica
+// took units between the read and the update, the update finds too few and
+// the caller runs the batch again with lock=true, holding the row from the
+// start, which always succeeds.
+func (s *Service) fillBatch(ctx context.Context, l *lane, batch []*flashRequest, lock bool,
+	results map[*flashRequest]flashResult, again *[]*flashRequest) (left int64, err error) {
+	h, err := s.flash.Item(ctx, l.saleID, l.skuID, lock)
+	if err != nil {
+		return 0, err
+	}
+	switch h.Sale.PhaseAt(s.now()) {
+	case flashsale.PhaseUpcoming:
+		return 0, flashsale.ErrNotStarted.With("starts_at", h.Sale.StartsAt)
+	case flashsale.PhaseFinished:
+		return 0, flashsale.ErrEnded.With("ends_at", h.Sale.EndsAt)
+	}
+	pending, err := s.replays(ctx, batch, results)
+	if err != nil {
+		return 0, err
+	}
+	picked, rest := pick(pending, h.Item.Available)
+	*again = append(*again, rest...)
+	admitted, err := s.flash.Admit(ctx, h.Sale, wants(picked))
+	if err != nil {
+		return 0, err
+	}
+	var taking, refused []*flashRequest
+	var units int64
+	for _, r := range picked {
+		if !admitted[r.shopperID] {
+			refused = append(refused, r)
+			continue
+		}
+		taking = append(taking, r)
+		units += int64(r.quantity)
+	}
+	// A refused shopper may have been waiting on another replica's batch
+	// holding their own earlier request with the same key: now committed,
+	// that order is the answer rather than limit_reached.
+	if refused, err = s.replays(ctx, refused, results); err != nil {
+		return 0, err
+	}
+	for _, r := range refused {
+		results[r] = flashResult{err: flashsale.ErrLimitReached.With("per_shopper_limit", h.Sale.PerShopperLimit)}
+	}
+	if len(taking) == 0 {
+		return h.Item.Available, nil
+	}
+	if err := s.insertFlashOrders(ctx, h.Sale, taking, results); err != nil {
+		return 0, err
+	}
+	return s.flash.Take(ctx, h.Item.ID, units)
 }
 
 // pick takes requests in arrival order while their units fit: each shopper

@@ -349,3 +349,48 @@ func TestFlashSaleOneBadRequestDoesNotFailItsBatch(t *testing.T) {
 		t.Fatalf("item: %+v", it)
 	}
 }
+
+// Two replicas' desks race for the last units: their batches overlap until
+// the guarded take, and the one that finds the units gone serves its batch
+// again holding the row. Exactly the units are sold.
+func TestFlashSaleTwoReplicasSellExactlyTheUnits(t *testing.T) {
+	w := newWorld(t)
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 7, 1)
+	replicas := []*order.Service{w.orders, w.replica()}
+	const shoppers = 60
+	var (
+		mu    sync.Mutex
+		codes = map[string]int{}
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+	)
+	for i := range shoppers {
+		id := w.shopper(t, "rival"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+		svc := replicas[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, _, err := svc.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
+			code := "ok"
+			if err != nil {
+				code = errs.As(err).Code
+			}
+			mu.Lock()
+			codes[code]++
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if codes["ok"] != 7 || codes["sold_out"] != shoppers-7 {
+		t.Fatalf("answers %v: want 7 orders and the rest sold_out", codes)
+	}
+	if it := w.item(t, sale.ID); it.Available != 0 || it.Held != 7 {
+		t.Fatalf("item: %+v", it)
+	}
+	if n := w.count(t, "orders"); n != 7 {
+		t.Fatalf("%d orders", n)
+	}
+}
