@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -30,22 +31,34 @@ func (s *Service) LockItem(ctx context.Context, saleID, skuID int64) (Hold, erro
 	return s.Item(ctx, saleID, skuID, true)
 }
 
-// Item reads a sale's item for skuID with its sale, holding the item's row
-// to the end of the transaction when lock is set.
+// Item reads a sale's item for skuID with its sale, in one query, holding
+// the item's row to the end of the transaction when lock is set.
 func (s *Service) Item(ctx context.Context, saleID, skuID int64, lock bool) (Hold, error) {
-	var h Hold
-	q := s.db.Conn(ctx).Where("flash_sale_id = ? AND sku_id = ?", saleID, skuID)
+	query := `SELECT i.id, i.flash_sale_id, i.sku_id, i.product_id, i.price, i.allotted, i.available, i.held, i.sold,
+		       i.returned, i.sold_out_at, f.title, f.starts_at, f.ends_at, f.per_shopper_limit, f.pay_seconds, f.ended_at
+		FROM flash_sale_items i JOIN flash_sales f ON f.id = i.flash_sale_id
+		WHERE i.flash_sale_id = ? AND i.sku_id = ?`
 	if lock && s.db.Dialect == database.Postgres {
-		q = q.Clauses(lockNoKeyUpdate)
+		query += " FOR NO KEY UPDATE OF i"
 	}
-	if err := q.Take(&h.Item).Error; err != nil {
-		if database.IsNotFound(err) {
-			return h, ErrNotInSale.With("sku_id", skuID)
-		}
-		return h, err
+	var rows []struct {
+		Item
+		Title           string     `gorm:"column:title"`
+		StartsAt        time.Time  `gorm:"column:starts_at"`
+		EndsAt          time.Time  `gorm:"column:ends_at"`
+		PerShopperLimit int        `gorm:"column:per_shopper_limit"`
+		PaySeconds      int        `gorm:"column:pay_seconds"`
+		EndedAt         *time.Time `gorm:"column:ended_at"`
 	}
-	err := s.db.Conn(ctx).Where("id = ?", saleID).Take(&h.Sale).Error
-	return h, err
+	if err := s.db.Conn(ctx).Raw(query, saleID, skuID).Scan(&rows).Error; err != nil {
+		return Hold{}, err
+	}
+	if len(rows) == 0 {
+		return Hold{}, ErrNotInSale.With("sku_id", skuID)
+	}
+	r := rows[0]
+	return Hold{Item: r.Item, Sale: Sale{ID: saleID, Title: r.Title, StartsAt: r.StartsAt, EndsAt: r.EndsAt,
+		PerShopperLimit: r.PerShopperLimit, PaySeconds: r.PaySeconds, EndedAt: r.EndedAt}}, nil
 }
 
 // Want is a shopper asking for units in a batch.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/setting"
 )
 
 // desk holds this replica's lanes, one per flash sale SKU being bought.
@@ -14,6 +15,29 @@ type desk struct {
 	s     *Service
 	mu    sync.Mutex
 	lanes map[laneKey]*lane
+
+	// The shop's settings (the shipping fee) as of shopAt: every batch of a
+	// stampede needs them, and a second-old copy saves a query per batch.
+	shopMu sync.Mutex
+	shopAt time.Time
+	shopV  setting.Shop
+}
+
+// shopTTL is how long the desk uses its copy of the shop's settings.
+const shopTTL = time.Second
+
+func (d *desk) shop(ctx context.Context) (setting.Shop, error) {
+	d.shopMu.Lock()
+	defer d.shopMu.Unlock()
+	if time.Since(d.shopAt) < shopTTL {
+		return d.shopV, nil
+	}
+	sh, err := d.s.settings.Get(ctx)
+	if err != nil {
+		return setting.Shop{}, err
+	}
+	d.shopV, d.shopAt = sh, time.Now()
+	return sh, nil
 }
 
 type laneKey struct{ saleID, skuID int64 }

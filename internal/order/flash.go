@@ -337,7 +337,7 @@ func (s *Service) replays(ctx context.Context, batch []*flashRequest, results ma
 // insertFlashOrders writes the batch's orders, their lines, their first
 // history entry and their idempotency keys with one statement each.
 func (s *Service) insertFlashOrders(ctx context.Context, sale flashsale.Sale, rs []*flashRequest, results map[*flashRequest]flashResult) error {
-	shop, err := s.settings.Get(ctx)
+	shop, err := s.desk.shop(ctx)
 	if err != nil {
 		return err
 	}
