@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -86,10 +85,12 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 	return nil
 }
 
-// deliverDue sends every notification whose time has come, once each, in
-// parallel as WeChat does (one slow merchant answer does not hold back the
-// others). The claim is a guarded update moving next_attempt_at, so replicas
-// sharing the database never send the same attempt twice.
+// deliverDue sends every notification whose time has come, once each. The
+// claim is a guarded update moving next_attempt_at, so replicas sharing the
+// database never send the same attempt twice. Sending one at a time keeps a
+// SQLite shop's single writer for the shop's own answers (parallel sends
+// made a second process on the same file, `kaidian refunds`, meet
+// SQLITE_BUSY).
 func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
 	var due []notification
 	now := p.now()
@@ -100,7 +101,6 @@ func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
 		}
 		return
 	}
-	var sending sync.WaitGroup
 	for _, n := range due {
 		next := p.nextAttempt(n.Attempts+1, now)
 		res := p.db.Conn(ctx).Model(&notification{}).
@@ -109,18 +109,15 @@ func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
 		if res.Error != nil || res.RowsAffected != 1 {
 			continue // another replica took it
 		}
-		sending.Go(func() {
-			status, errText := p.post(ctx, client, n)
-			set := map[string]any{"last_status": status, "last_error": errText}
-			if status >= 200 && status < 300 {
-				set["delivered_at"], set["next_attempt_at"] = p.now(), nil
-			}
-			if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil && ctx.Err() == nil {
-				p.log.Error("sandbox notify: record attempt", "error", err)
-			}
-		})
+		status, errText := p.post(ctx, client, n)
+		set := map[string]any{"last_status": status, "last_error": errText}
+		if status >= 200 && status < 300 {
+			set["delivered_at"], set["next_attempt_at"] = p.now(), nil
+		}
+		if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil && ctx.Err() == nil {
+			p.log.Error("sandbox notify: record attempt", "error", err)
+		}
 	}
-	sending.Wait()
 }
 
 // nextAttempt is when attempt number `done`+1 is due, or nil after the last.
