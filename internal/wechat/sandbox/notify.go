@@ -75,22 +75,12 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 	}
 	n := notification{NotifyID: id, EventType: eventType, OutTradeNo: outTradeNo, URL: url, Body: string(body),
 		NextAttemptAt: &now, CreatedAt: now}
-	if err := p.db.Conn(ctx).Create(&n).Error; err != nil {
-		return err
-	}
-	select { // WeChat notifies within a second or so of the payment, not on a timer
-	case p.wake <- struct{}{}:
-	default:
-	}
-	return nil
+	return p.db.Conn(ctx).Create(&n).Error
 }
 
 // deliverDue sends every notification whose time has come, once each. The
 // claim is a guarded update moving next_attempt_at, so replicas sharing the
-// database never send the same attempt twice. Sending one at a time keeps a
-// SQLite shop's single writer for the shop's own answers (parallel sends
-// made a second process on the same file, `kaidian refunds`, meet
-// SQLITE_BUSY).
+// database never send the same attempt twice.
 func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
 	var due []notification
 	now := p.now()

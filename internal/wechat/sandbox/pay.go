@@ -37,7 +37,6 @@ type pay struct {
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
-	wake        chan struct{} // a notification was queued: deliver now rather than at the next tick
 }
 
 type payOrder struct {

@@ -48,8 +48,6 @@ func (s *Server) Run(ctx context.Context) {
 		case <-tick.C:
 			s.pay.completeDueRefunds(ctx)
 			s.pay.deliverDue(ctx, client)
-		case <-s.pay.wake:
-			s.pay.deliverDue(ctx, client)
 		}
 	}
 }

@@ -56,8 +56,7 @@ func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
 // EnablePay adds WeChat Pay v3 (under <mount>/v3) signed and verified with keys.
 func (s *Server) EnablePay(keys *PayKeys) {
-	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, mode: PublicKeyMode, retryScale: 1, refundDelay: DefaultRefundDelay,
-		wake: make(chan struct{}, 1)}
+	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, mode: PublicKeyMode, retryScale: 1, refundDelay: DefaultRefundDelay}
 }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
