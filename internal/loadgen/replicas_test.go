@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -133,7 +134,9 @@ func startReplica(t *testing.T, bin string, env []string, i int) *replica {
 		return nil
 	}
 	r.cmd = exec.Command(bin, "serve")
-	r.cmd.Env = append(env, "KAIDIAN_ADDR=127.0.0.1:0")
+	// A fresh slice: the replicas start together, and appending to the shared
+	// env could write the same spare slot from each of them.
+	r.cmd.Env = slices.Concat(env, []string{"KAIDIAN_ADDR=127.0.0.1:0"})
 	r.cmd.Stdout, r.cmd.Stderr = out, out
 	if err := r.cmd.Start(); err != nil {
 		t.Error(err)
