@@ -69,10 +69,7 @@ func (v View) Check(now time.Time, skuID int64, quantity int) (Offer, error) {
 	return o, nil
 }
 
-type cachedView struct {
-	view View
-	err  error
-}
+type cachedView struct{ view View }
 
 // View returns the sale as shoppers see it, from a copy at most viewTTL old.
 func (s *Service) View(ctx context.Context, id int64) (View, error) {
@@ -80,16 +77,18 @@ func (s *Service) View(ctx context.Context, id int64) (View, error) {
 	if c, ok := s.views.Load(id); ok {
 		cv := c.(*cachedView)
 		if now.Sub(cv.view.Loaded) < viewTTL {
-			return cv.view, cv.err
+			return cv.view, nil
 		}
 	}
 	v, err, _ := s.loading.Do(strconv.FormatInt(id, 10), func() (any, error) {
 		v, err := s.loadView(ctx, id)
-		if err != nil && !isNotFound(err) {
-			return View{}, err // a failed read is not remembered
+		if err != nil {
+			// Neither failures nor unknown ids are remembered: the copies stay
+			// one per real sale, whatever ids clients make up.
+			return View{}, err
 		}
-		s.views.Store(id, &cachedView{view: v, err: err})
-		return v, err
+		s.views.Store(id, &cachedView{view: v})
+		return v, nil
 	})
 	return v.(View), err
 }

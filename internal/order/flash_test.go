@@ -46,18 +46,14 @@ func TestFlashSaleStampedeSellsExactlyTheUnits(t *testing.T) {
 		ids[i] = w.shopper(t, "fan"+string(rune('a'+i%26))+string(rune('a'+i/26)))
 	}
 	var (
+		calls    []func()
 		mu       sync.Mutex
 		got      = map[int64]int{} // units per shopper
 		outcomes = map[string]int{}
-		wg       sync.WaitGroup
-		start    = make(chan struct{})
 	)
 	for _, id := range ids {
 		for range each { // the same shopper fires several requests at once
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
+			calls = append(calls, func() {
 				o, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
 				mu.Lock()
 				defer mu.Unlock()
@@ -67,11 +63,10 @@ func TestFlashSaleStampedeSellsExactlyTheUnits(t *testing.T) {
 				}
 				outcomes["ok"]++
 				got[id] += o.ItemCount
-			}()
+			})
 		}
 	}
-	close(start)
-	wg.Wait()
+	atOnce(calls...)
 	t.Logf("outcomes: %v", outcomes)
 	if outcomes["ok"] != 50 || outcomes["ok"]+outcomes["sold_out"]+outcomes["limit_reached"] != shoppers*each {
 		t.Fatalf("outcomes %v: want exactly 50 orders and only sold_out / limit_reached refusals", outcomes)
@@ -218,19 +213,15 @@ func TestFlashSaleLimitHoldsWhenOneShopperFiresManyRequests(t *testing.T) {
 	sale := w.flashSale(t, sku, 100, 2)
 	const shoppers, each = 15, 6
 	var (
+		calls []func()
 		mu    sync.Mutex
 		units = map[int64]int{}
 		codes = map[string]int{}
-		wg    sync.WaitGroup
-		start = make(chan struct{})
 	)
 	for i := range shoppers {
 		id := w.shopper(t, "eager"+string(rune('a'+i)))
 		for range each {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
+			calls = append(calls, func() {
 				o, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
 				mu.Lock()
 				defer mu.Unlock()
@@ -239,11 +230,10 @@ func TestFlashSaleLimitHoldsWhenOneShopperFiresManyRequests(t *testing.T) {
 					return
 				}
 				units[id] += o.ItemCount
-			}()
+			})
 		}
 	}
-	close(start)
-	wg.Wait()
+	atOnce(calls...)
 	if len(units) != shoppers || codes["limit_reached"] != shoppers*(each-2) || len(codes) != 1 {
 		t.Fatalf("units per shopper %v, refusals %v: want every shopper at exactly the limit", units, codes)
 	}
@@ -271,18 +261,14 @@ func TestFlashSaleKeysAcrossReplicas(t *testing.T) {
 		replayed bool
 	}
 	var (
+		calls []func()
 		mu    sync.Mutex
 		got   = map[int64][]answer{}
-		wg    sync.WaitGroup
-		start = make(chan struct{})
 	)
 	for i := range shoppers {
 		id := w.shopper(t, "twice"+string(rune('a'+i)))
 		for _, svc := range []*order.Service{w.orders, other} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
+			calls = append(calls, func() {
 				o, replayed, err := svc.Place(context.Background(), id, flashBuy(sale, sku, 1), "tap-1")
 				if err != nil {
 					t.Errorf("shopper %d: %v", id, err)
@@ -291,11 +277,10 @@ func TestFlashSaleKeysAcrossReplicas(t *testing.T) {
 				mu.Lock()
 				got[id] = append(got[id], answer{o.OrderNo, replayed})
 				mu.Unlock()
-			}()
+			})
 		}
 	}
-	close(start)
-	wg.Wait()
+	atOnce(calls...)
 	for id, as := range got {
 		if len(as) != 2 || as[0].no != as[1].no || as[0].replayed == as[1].replayed {
 			t.Fatalf("shopper %d got %+v: want one order, placed once and replayed once", id, as)
@@ -315,21 +300,17 @@ func TestFlashSaleOneBadRequestDoesNotFailItsBatch(t *testing.T) {
 	sale := w.flashSale(t, sku, 100, 1)
 	const good = 20
 	var (
+		calls  []func()
 		mu     sync.Mutex
 		placed int
 		failed []error
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
 	)
 	ids := []int64{987654321} // no such shopper
 	for i := range good {
 		ids = append(ids, w.shopper(t, "batch"+string(rune('a'+i))))
 	}
 	for _, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
+		calls = append(calls, func() {
 			_, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
 			mu.Lock()
 			defer mu.Unlock()
@@ -338,10 +319,9 @@ func TestFlashSaleOneBadRequestDoesNotFailItsBatch(t *testing.T) {
 				return
 			}
 			placed++
-		}()
+		})
 	}
-	close(start)
-	wg.Wait()
+	atOnce(calls...)
 	if placed != good || len(failed) != 1 {
 		t.Fatalf("%d placed, failures %v: want %d placed and only the unknown shopper refused", placed, failed, good)
 	}
@@ -360,18 +340,14 @@ func TestFlashSaleTwoReplicasSellExactlyTheUnits(t *testing.T) {
 	replicas := []*order.Service{w.orders, w.replica()}
 	const shoppers = 60
 	var (
+		calls []func()
 		mu    sync.Mutex
 		codes = map[string]int{}
-		wg    sync.WaitGroup
-		start = make(chan struct{})
 	)
 	for i := range shoppers {
 		id := w.shopper(t, "rival"+string(rune('a'+i%26))+string(rune('a'+i/26)))
 		svc := replicas[i%2]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
+		calls = append(calls, func() {
 			_, _, err := svc.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
 			code := "ok"
 			if err != nil {
@@ -380,10 +356,9 @@ func TestFlashSaleTwoReplicasSellExactlyTheUnits(t *testing.T) {
 			mu.Lock()
 			codes[code]++
 			mu.Unlock()
-		}()
+		})
 	}
-	close(start)
-	wg.Wait()
+	atOnce(calls...)
 	if codes["ok"] != 7 || codes["sold_out"] != shoppers-7 {
 		t.Fatalf("answers %v: want 7 orders and the rest sold_out", codes)
 	}
@@ -393,4 +368,19 @@ func TestFlashSaleTwoReplicasSellExactlyTheUnits(t *testing.T) {
 	if n := w.count(t, "orders"); n != 7 {
 		t.Fatalf("%d orders", n)
 	}
+}
+
+// atOnce runs every call in its own goroutine, all released together, and
+// waits for them: a stampede.
+func atOnce(calls ...func()) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, call := range calls {
+		wg.Go(func() {
+			<-start
+			call()
+		})
+	}
+	close(start)
+	wg.Wait()
 }
