@@ -1,6 +1,6 @@
 // Package archtest holds tests about the shape of the repository rather than
-// its behaviour: which packages may import which (the dependency direction of
-// ../shared/style.md) and which entries the top level may hold. They parse
+// its behaviour: which packages may import which (domain packages
+// below the HTTP faces, plumbing below the domain) and which entries the top level may hold. They parse
 // source files only, so they run in milliseconds and fail in CI the moment a
 // change breaks the layering, before review has to notice.
 package archtest

@@ -38,7 +38,7 @@ func NewLogin(ex SessionExchanger, customers *customer.Service, tokens *Tokens) 
 }
 
 // LoginResult is a successful login: our own token (never WeChat's
-// session_key or the openid, shared/wechat.md §1.1) and the shopper.
+// session_key or the openid, WeChat's code2Session documentation) and the shopper.
 type LoginResult struct {
 	Token     string
 	ExpiresIn int64
@@ -68,7 +68,7 @@ func (l *Login) Login(ctx context.Context, code string) (LoginResult, error) {
 	return LoginResult{Token: tok, ExpiresIn: ttl, Shopper: sh}, nil
 }
 
-// wechatFailure maps WeChat's errcodes (shared/wechat.md §1.1) to our kinds.
+// wechatFailure maps WeChat's errcodes (WeChat's code2Session documentation) to our kinds.
 func wechatFailure(err error) error {
 	var we WeChatError
 	if !errors.As(err, &we) {

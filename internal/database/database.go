@@ -62,7 +62,7 @@ func openSQLite(path string) (*DB, error) {
 		return nil, fmt.Errorf("database: open sqlite: %w", err)
 	}
 	// SQLite allows one writer at a time. Parallel writers relying on
-	// busy_timeout starve each other (shared/research/perf.md measured 10 s
+	// busy_timeout starve each other (measured: 10 s
 	// stalls), so every statement goes through one connection, queued fairly
 	// by database/sql. Reads on one in-process connection still run at
 	// hundreds of thousands per second. River's SQLite driver asks for the same.

@@ -1,5 +1,5 @@
 // Package miniprogram is Kaidian's client for WeChat's mini-program server
-// API (shared/wechat.md §1). It is the production client in every mode: in
+// API (WeChat's mini-program server API). It is the production client in every mode: in
 // sandbox mode only its base URL points at the local sandbox.
 package miniprogram
 
@@ -45,7 +45,7 @@ func New(baseURL, appID, secret string, hc *http.Client) *Client {
 	return &Client{baseURL: strings.TrimRight(baseURL, "/"), appID: appID, secret: secret, http: hc}
 }
 
-// APIError is an errcode answer from WeChat (shared/wechat.md §1.1: any
+// APIError is an errcode answer from WeChat (WeChat documents: any
 // errcode other than 0 is a failure).
 type APIError struct {
 	ErrCode int    `json:"errcode"`
@@ -59,7 +59,7 @@ func (e *APIError) Error() string { return fmt.Sprintf("wechat errcode %d: %s", 
 func (e *APIError) Code() int { return e.ErrCode }
 
 // Session is what code2Session tells about the person logging in. SessionKey
-// must never leave the server (shared/wechat.md §1.1).
+// must never leave the server (WeChat's code2Session documentation).
 type Session struct {
 	OpenID     string `json:"openid"`
 	UnionID    string `json:"unionid"`

@@ -15,7 +15,7 @@ import (
 
 // tokenCache holds the mini program's access token. One mutex makes it a
 // single flight: while one call fetches a token the others wait for it
-// rather than each asking WeChat (shared/wechat.md §1.3).
+// rather than each asking WeChat (WeChat's getAccessToken documentation).
 type tokenCache struct {
 	mu      sync.Mutex
 	token   string

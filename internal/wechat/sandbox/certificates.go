@@ -19,7 +19,7 @@ import (
 
 // PayMode is the name the sandbox's WeChat Pay signs under, in
 // Wechatpay-Serial; the merchant's verifier must know that name
-// (shared/wechat.md §2.3). The key behind both names is the same.
+// (WeChat Pay's guide to platform certificates and the public key). The key behind both names is the same.
 type PayMode string
 
 const (

@@ -14,7 +14,7 @@ import (
 )
 
 // RetrySchedule is how long WeChat Pay waits before each new attempt at a
-// notification the merchant did not acknowledge (shared/wechat.md §2.9):
+// notification the merchant did not acknowledge (WeChat Pay's payment-notification documentation):
 // 15 retries over about 24 hours, then it gives up.
 var RetrySchedule = []time.Duration{
 	15 * time.Second, 15 * time.Second, 30 * time.Second, 3 * time.Minute, 10 * time.Minute,

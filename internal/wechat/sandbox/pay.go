@@ -17,7 +17,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 )
 
-// WeChat Pay's trade states (shared/wechat.md §2.6) that JSAPI orders take.
+// WeChat Pay's trade states (WeChat Pay's query-order documentation) that JSAPI orders take.
 const (
 	stateNotPay  = "NOTPAY"
 	stateSuccess = "SUCCESS"

@@ -23,7 +23,7 @@ const maxClockSkew = 5 * time.Minute
 var errSign = errors.New("signature")
 
 // verifyMerchant checks a request's Authorization header as WeChat Pay does
-// (shared/wechat.md §2.1): the merchant and certificate serial are ours, the
+// (WeChat Pay's signature documentation): the merchant and certificate serial are ours, the
 // timestamp is fresh, and the SHA256withRSA signature over
 // METHOD\nURI\nTIMESTAMP\nNONCE\nBODY\n verifies with the merchant's public
 // key. uri is the request URI as the merchant signed it.

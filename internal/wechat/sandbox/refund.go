@@ -13,7 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 )
 
-// Refund statuses (shared/wechat.md §2.8) the sandbox uses.
+// Refund statuses (WeChat Pay's refund documentation) the sandbox uses.
 const (
 	refundProcessing = "PROCESSING"
 	refundSuccess    = "SUCCESS"

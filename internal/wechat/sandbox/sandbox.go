@@ -1,6 +1,6 @@
 // Package sandbox is a local stand-in for WeChat's servers, so Kaidian runs
 // and is tested end to end on a machine with no internet. It answers with
-// WeChat's own shapes and error codes (shared/wechat.md), and keeps its state
+// WeChat's own shapes and error codes (as WeChat's API documentation gives them), and keeps its state
 // in Kaidian's database so that every replica shares it.
 package sandbox
 
@@ -111,7 +111,7 @@ func (s *Server) wxLogin(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"code": lc.Code})
 }
 
-// jscode2session answers like WeChat (shared/wechat.md §1.1): HTTP 200
+// jscode2session answers like WeChat (WeChat's code2Session documentation): HTTP 200
 // always, {errcode, errmsg} on failure, errmsg ending in a request id.
 func (s *Server) jscode2session(c *gin.Context) {
 	sess, code, msg := s.exchange(c.Request.Context(), c.Query("appid"), c.Query("secret"), c.Query("js_code"), c.Query("grant_type"))

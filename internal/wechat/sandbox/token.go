@@ -14,7 +14,7 @@ import (
 const TokenLifetime = 2 * time.Hour
 
 // tokenOverlap is how long an old token keeps working once a new one is
-// issued: WeChat keeps both valid for five minutes (shared/wechat.md §1.3).
+// issued: WeChat keeps both valid for five minutes (WeChat's getAccessToken documentation).
 const tokenOverlap = 5 * time.Minute
 
 type accessToken struct {

@@ -18,7 +18,7 @@ import (
 )
 
 // Config is a merchant's WeChat Pay credentials. WeChat Pay signs its
-// answers and notifications in one of two modes (shared/wechat.md §2.3):
+// answers and notifications in one of two modes (WeChat Pay's guide to platform certificates and the public key):
 // with PublicKeyID and PublicKey set the client verifies with that public
 // key; with neither it is in platform-certificate mode, downloading WeChat
 // Pay's certificates from /v3/certificates (decrypted with APIv3Key) and

@@ -11,7 +11,7 @@ import (
 // Redirect returns a transport that sends every request, whatever host the
 // SDK addressed (its API host is a constant), to base instead, keeping the
 // path under base's path. The SDK signs the path and query it built, not
-// the host, so signatures still verify (shared/wechat.md §3.1); the sandbox
+// the host, so signatures still verify (WeChat Pay's signature documentation); the sandbox
 // strips base's path before checking them. This is the only change sandbox
 // mode makes to the payment code path.
 func Redirect(base string, next http.RoundTripper) (http.RoundTripper, error) {
