@@ -22,6 +22,10 @@ const (
 	stateNotPay  = "NOTPAY"
 	stateSuccess = "SUCCESS"
 	stateClosed  = "CLOSED"
+	// stateRefund (转入退款) is what a query answers for a paid order once
+	// any refund of it was accepted. It is never stored: the row stays
+	// SUCCESS, which is what refunds, closes and repeated prepays check.
+	stateRefund = "REFUND"
 )
 
 // pay is the sandbox's WeChat Pay v3 side: what api.mch.weixin.qq.com does
@@ -230,7 +234,20 @@ func (p *pay) query(c *gin.Context, where string, arg string) {
 		p.systemError(c, err)
 		return
 	}
-	p.reply(c.Writer, http.StatusOK, p.transaction(o))
+	t := p.transaction(o)
+	if t["trade_state"] == stateSuccess {
+		var refunds int64
+		if err := p.db.Conn(c.Request.Context()).Model(&refund{}).Where("out_trade_no = ?", o.OutTradeNo).Count(&refunds).Error; err != nil {
+			p.systemError(c, err)
+			return
+		}
+		// Like WeChat, a refunded payment is still described in full
+		// (transaction_id, success_time, amount); only its state changes.
+		if refunds > 0 {
+			t["trade_state"], t["trade_state_desc"] = stateRefund, stateDesc[stateRefund]
+		}
+	}
+	p.reply(c.Writer, http.StatusOK, t)
 }
 
 // transaction is the order as WeChat describes it in queries and notifications.
@@ -250,7 +267,7 @@ func (p *pay) transaction(o payOrder) map[string]any {
 	return t
 }
 
-var stateDesc = map[string]string{stateNotPay: "订单未支付", stateSuccess: "支付成功", stateClosed: "订单已关闭"}
+var stateDesc = map[string]string{stateNotPay: "订单未支付", stateSuccess: "支付成功", stateClosed: "订单已关闭", stateRefund: "转入退款"}
 
 // chinaTime is how WeChat writes its timestamps (+08:00).
 var chinaTime = time.FixedZone("CST", 8*3600)
