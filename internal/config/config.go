@@ -52,6 +52,10 @@ type Config struct {
 	// SandboxPayMode is how the sandbox's WeChat Pay signs, and so how a
 	// sandbox-mode Kaidian verifies it: SandboxPayPublicKey or SandboxPayCertificate.
 	SandboxPayMode string // KAIDIAN_SANDBOX_PAY_MODE
+	// SandboxDuplicateForm is how the sandbox refuses a reused order number:
+	// SandboxDuplicateDocumented (OUT_TRADE_NO_USED, ORDER_CLOSED) or
+	// SandboxDuplicateLive (INVALID_REQUEST "201 商户订单号重复").
+	SandboxDuplicateForm string // KAIDIAN_SANDBOX_DUPLICATE_FORM
 
 	ExpirySweep time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	// PayPollAfter is how long after a payment is opened, or a refund
@@ -82,6 +86,12 @@ const (
 	SandboxPayCertificate = "certificate"
 )
 
+// The values of KAIDIAN_SANDBOX_DUPLICATE_FORM.
+const (
+	SandboxDuplicateDocumented = "documented"
+	SandboxDuplicateLive       = "live"
+)
+
 // Sandbox reports whether Kaidian talks to its own fake WeChat: true when no
 // mini-program credentials are configured.
 func (c Config) Sandbox() bool { return c.WechatAppID == "" || c.WechatAppSecret == "" }
@@ -98,33 +108,34 @@ func FromEnv() (Config, error) { return parse(os.Getenv) }
 func parse(getenv func(string) string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
-		Addr:               p.str("KAIDIAN_ADDR", ":8080"),
-		DataDir:            p.str("KAIDIAN_DATA_DIR", "./data"),
-		DatabaseURL:        p.str("KAIDIAN_DATABASE_URL", ""),
-		PublicURL:          strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
-		LogLevel:           p.str("KAIDIAN_LOG_LEVEL", "info"),
-		JWTSecret:          p.str("KAIDIAN_JWT_SECRET", ""),
-		JWTTTL:             p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
-		WechatAppID:        p.str("KAIDIAN_WECHAT_APPID", ""),
-		WechatAppSecret:    p.str("KAIDIAN_WECHAT_APPSECRET", ""),
-		WechatAPIBase:      strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
-		PayMchID:           p.str("KAIDIAN_WECHATPAY_MCHID", ""),
-		PayMchSerial:       p.str("KAIDIAN_WECHATPAY_MCH_SERIAL", ""),
-		PayMchKeyFile:      p.str("KAIDIAN_WECHATPAY_MCH_KEY_FILE", ""),
-		PayAPIv3Key:        p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
-		PayPublicKeyID:     p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
-		PayPublicKeyFile:   p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
-		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
-		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
-		SandboxPayMode:     p.str("KAIDIAN_SANDBOX_PAY_MODE", SandboxPayPublicKey),
-		ExpirySweep:        p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
-		PayPollAfter:       p.duration("KAIDIAN_PAY_POLL_AFTER", 10*time.Second),
-		ShutdownTimeout:    p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
-		MaxBodyBytes:       int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
-		CatalogCacheTTL:    p.durationOrOff("KAIDIAN_CATALOG_CACHE_TTL", time.Second),
-		RateClient:         p.rate("KAIDIAN_RATE_CLIENT", 100),
-		RateShopper:        p.rate("KAIDIAN_RATE_SHOPPER", 5),
-		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
+		Addr:                 p.str("KAIDIAN_ADDR", ":8080"),
+		DataDir:              p.str("KAIDIAN_DATA_DIR", "./data"),
+		DatabaseURL:          p.str("KAIDIAN_DATABASE_URL", ""),
+		PublicURL:            strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
+		LogLevel:             p.str("KAIDIAN_LOG_LEVEL", "info"),
+		JWTSecret:            p.str("KAIDIAN_JWT_SECRET", ""),
+		JWTTTL:               p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
+		WechatAppID:          p.str("KAIDIAN_WECHAT_APPID", ""),
+		WechatAppSecret:      p.str("KAIDIAN_WECHAT_APPSECRET", ""),
+		WechatAPIBase:        strings.TrimRight(p.str("KAIDIAN_WECHAT_API_BASE", ""), "/"),
+		PayMchID:             p.str("KAIDIAN_WECHATPAY_MCHID", ""),
+		PayMchSerial:         p.str("KAIDIAN_WECHATPAY_MCH_SERIAL", ""),
+		PayMchKeyFile:        p.str("KAIDIAN_WECHATPAY_MCH_KEY_FILE", ""),
+		PayAPIv3Key:          p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
+		PayPublicKeyID:       p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
+		PayPublicKeyFile:     p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
+		SandboxRetryScale:    p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
+		SandboxRefundDelay:   p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
+		SandboxPayMode:       p.str("KAIDIAN_SANDBOX_PAY_MODE", SandboxPayPublicKey),
+		SandboxDuplicateForm: p.str("KAIDIAN_SANDBOX_DUPLICATE_FORM", SandboxDuplicateDocumented),
+		ExpirySweep:          p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
+		PayPollAfter:         p.duration("KAIDIAN_PAY_POLL_AFTER", 10*time.Second),
+		ShutdownTimeout:      p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),
+		MaxBodyBytes:         int64(p.int("KAIDIAN_MAX_BODY_BYTES", 1<<20)),
+		CatalogCacheTTL:      p.durationOrOff("KAIDIAN_CATALOG_CACHE_TTL", time.Second),
+		RateClient:           p.rate("KAIDIAN_RATE_CLIENT", 100),
+		RateShopper:          p.rate("KAIDIAN_RATE_SHOPPER", 5),
+		TrustedProxies:       p.networks("KAIDIAN_TRUSTED_PROXIES"),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
@@ -139,6 +150,9 @@ func parse(getenv func(string) string) (Config, error) {
 	}
 	if c.SandboxPayMode != SandboxPayPublicKey && c.SandboxPayMode != SandboxPayCertificate {
 		p.fail("KAIDIAN_SANDBOX_PAY_MODE", "must be public_key or certificate")
+	}
+	if c.SandboxDuplicateForm != SandboxDuplicateDocumented && c.SandboxDuplicateForm != SandboxDuplicateLive {
+		p.fail("KAIDIAN_SANDBOX_DUPLICATE_FORM", "must be documented or live")
 	}
 	if c.ExpirySweep < 100*time.Millisecond {
 		p.fail("KAIDIAN_EXPIRY_SWEEP", "must be at least 100ms")

@@ -38,6 +38,9 @@ type pay struct {
 	now    func() time.Time
 	prefix string // where the routes are mounted, stripped before verifying signatures
 	mode   PayMode
+	// liveDuplicates answers a reused order number as the live API does
+	// (SetDuplicateForm).
+	liveDuplicates bool
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
@@ -177,6 +180,10 @@ func (p *pay) prepay(c *gin.Context) {
 		p.systemError(c, err)
 		return
 	default:
+		if p.liveDuplicates && (existing.state(now) == stateClosed || existing.RequestHash != hash) {
+			p.fail(c.Writer, http.StatusBadRequest, "INVALID_REQUEST", "201 商户订单号重复")
+			return
+		}
 		switch existing.state(now) {
 		case stateSuccess:
 			p.fail(c.Writer, http.StatusBadRequest, "ORDERPAID", "该订单已支付")

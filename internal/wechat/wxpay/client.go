@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
@@ -121,10 +122,40 @@ func (c *Client) Prepay(ctx context.Context, in PrepayInput) (RequestPayment, er
 		Payer: &jsapi.Payer{Openid: core.String(in.OpenID)},
 	})
 	if err != nil {
-		return RequestPayment{}, err
+		return RequestPayment{}, prepayError(err)
 	}
 	return RequestPayment{AppID: *resp.Appid, TimeStamp: *resp.TimeStamp, NonceStr: *resp.NonceStr,
 		Package: *resp.Package, SignType: *resp.SignType, PaySign: *resp.PaySign, PrepayID: *resp.PrepayId}, nil
+}
+
+// Errors of Prepay for an order number WeChat Pay already holds and will
+// not reopen. What became of that order only a query tells.
+var (
+	// ErrOrderClosed is ORDER_CLOSED: the order was closed (or expired).
+	ErrOrderClosed = errors.New("wxpay: order closed")
+	// ErrOutTradeNoUsed is WeChat Pay holding the number with other details
+	// (or, as the live API answers, closed): OUT_TRADE_NO_USED as documented,
+	// or 400 INVALID_REQUEST "201 商户订单号重复" as the live API answers.
+	ErrOutTradeNoUsed = errors.New("wxpay: out_trade_no already used")
+)
+
+// prepayError names WeChat's refusals of an order number it already holds,
+// keeping WeChat's own error for the log (ORDERPAID is ErrAlreadyPaid).
+func prepayError(err error) error {
+	var apiErr *core.APIError
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	switch {
+	case apiErr.Code == "ORDERPAID":
+		return fmt.Errorf("%w: %w", ErrAlreadyPaid, err)
+	case apiErr.Code == "ORDER_CLOSED":
+		return fmt.Errorf("%w: %w", ErrOrderClosed, err)
+	case apiErr.Code == "OUT_TRADE_NO_USED",
+		apiErr.Code == "INVALID_REQUEST" && strings.Contains(apiErr.Message, "商户订单号重复"):
+		return fmt.Errorf("%w: %w", ErrOutTradeNoUsed, err)
+	}
+	return err
 }
 
 // Notification is a verified, decrypted payment notification.
