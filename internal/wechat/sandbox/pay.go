@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,8 +37,8 @@ type pay struct {
 	log    *slog.Logger
 	keys   *PayKeys
 	now    func() time.Time
-	prefix string // where the routes are mounted, stripped before verifying signatures
-	mode   PayMode
+	prefix string       // where the routes are mounted, stripped before verifying signatures
+	mode   atomic.Value // PayMode; unset is PublicKeyMode
 	// liveDuplicates answers a reused order number as the live API does
 	// (SetDuplicateForm).
 	liveDuplicates bool

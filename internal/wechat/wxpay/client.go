@@ -23,14 +23,19 @@ import (
 // with PublicKeyID and PublicKey set the client verifies with that public
 // key; with neither it is in platform-certificate mode, downloading WeChat
 // Pay's certificates from /v3/certificates (decrypted with APIv3Key) and
-// refreshing them daily.
+// refreshing them daily. With both the public key and PlatformCerts it is
+// in migration mode, verifying each message with whichever of the two its
+// Wechatpay-Serial names (migration.go).
 type Config struct {
 	AppID, MchID, MchSerial string
 	MchKey                  *rsa.PrivateKey
 	APIv3Key                string
 	PublicKeyID             string
 	PublicKey               *rsa.PublicKey // nil with PublicKeyID empty: certificate mode
-	BaseURL                 string         // empty: WeChat itself; in sandbox mode, the sandbox
+	// PlatformCerts, with a public key, also downloads the platform
+	// certificates: migration mode. Without a public key it changes nothing.
+	PlatformCerts bool
+	BaseURL       string // empty: WeChat itself; in sandbox mode, the sandbox
 }
 
 // Client is Kaidian's WeChat Pay client: the official SDK for calls out and
@@ -40,7 +45,7 @@ type Client struct {
 	sdk    *core.Client // shared by every service of the SDK this package uses
 	jsapi  jsapi.JsapiApiService
 	notify *notify.Handler
-	certs  *platformCerts // nil in public-key mode
+	certs  *platformCerts // nil in public-key mode (without PlatformCerts)
 }
 
 // New builds the client. Secrets stay inside it; nothing here logs them.
@@ -61,10 +66,18 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	cl := &Client{cfg: cfg}
 	var opts []core.ClientOption
 	var verifier auth.Verifier
-	if cfg.PublicKey != nil {
+	switch {
+	case cfg.PublicKey != nil && cfg.PlatformCerts:
+		certs, err := newPlatformCerts(ctx, cfg, hc)
+		if err != nil {
+			return nil, fmt.Errorf("wxpay: %w", err)
+		}
+		v := newEitherVerifier(cfg, certs)
+		cl.certs, opts, verifier = certs, migrationOptions(cfg, v), v
+	case cfg.PublicKey != nil:
 		opts = []core.ClientOption{option.WithWechatPayPublicKeyAuthCipher(cfg.MchID, cfg.MchSerial, cfg.MchKey, cfg.PublicKeyID, cfg.PublicKey)}
 		verifier = verifiers.NewSHA256WithRSAPubkeyVerifier(cfg.PublicKeyID, *cfg.PublicKey)
-	} else {
+	default:
 		certs, err := newPlatformCerts(ctx, cfg, hc)
 		if err != nil {
 			return nil, fmt.Errorf("wxpay: %w", err)
