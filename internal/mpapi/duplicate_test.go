@@ -3,6 +3,7 @@ package mpapi_test
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
@@ -71,4 +72,32 @@ func TestPayingAnOrderWeChatAlreadyHolds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A shopper tapping pay many times at once on an order WeChat took the money
+// for (its notification lost): every call is refused, the payment applied once.
+func TestConcurrentPaysOfAnOrderPaidAtWeChatApplyOnce(t *testing.T) {
+	e := apptest.Start(t, func(c *config.Config) { c.SandboxDuplicateForm = config.SandboxDuplicateLive })
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success", "notify": false}); r.Status != http.StatusOK {
+		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
+	}
+	tok := e.Login("alice")
+	answers := make([]*apptest.Response, 10)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = e.Post("/api/v1/orders/"+no+"/pay", tok, nil)
+		}()
+	}
+	wg.Wait()
+	for _, r := range answers {
+		// order_paid from WeChat's refusal, or order_not_payable once the order is paid here
+		if r.Status != http.StatusConflict || (r.ErrorCode() != "order_paid" && r.ErrorCode() != "order_not_payable") {
+			t.Fatalf("pay: %d %s", r.Status, r.Body)
+		}
+	}
+	checkSoldOnce(t, e, sku, no)
 }
