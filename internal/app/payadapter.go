@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/wechatpay-apiv3/wechatpay-go/core"
 
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/webhook"
@@ -31,11 +31,10 @@ type gatewayAdapter struct{ c *wxpay.Client }
 func (g gatewayAdapter) Prepay(ctx context.Context, in payment.PrepayInput) (payment.RequestPayment, error) {
 	rp, err := g.c.Prepay(ctx, wxpay.PrepayInput{OutTradeNo: in.OutTradeNo, Description: in.Description,
 		OpenID: in.OpenID, NotifyURL: in.NotifyURL, Amount: in.Amount, ExpiresAt: in.ExpiresAt})
-	var apiErr *core.APIError
 	switch {
 	case err == nil:
-	case errors.As(err, &apiErr) && (apiErr.Code == "ORDERPAID" || apiErr.Code == "ORDER_CLOSED"):
-		return payment.RequestPayment{}, payment.ErrNotPayable.With("wechatpay", apiErr.Code)
+	case errors.Is(err, wxpay.ErrAlreadyPaid), errors.Is(err, wxpay.ErrOrderClosed), errors.Is(err, wxpay.ErrOutTradeNoUsed):
+		return payment.RequestPayment{}, fmt.Errorf("%w: %w", payment.ErrTradeExists, err)
 	default:
 		return payment.RequestPayment{}, err
 	}

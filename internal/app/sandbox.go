@@ -27,6 +27,7 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 	sb := sandbox.New(db, log)
 	sb.EnablePay(keys)
 	sb.SetPayMode(sandbox.PayMode(cfg.SandboxPayMode))
+	sb.SetDuplicateForm(sandbox.DuplicateForm(cfg.SandboxDuplicateForm))
 	sb.SetRetryScale(cfg.SandboxRetryScale)
 	sb.SetRefundDelay(cfg.SandboxRefundDelay)
 	return sb, nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
 
+	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
 )
@@ -13,7 +14,9 @@ import (
 // payClient builds the WeChat Pay client: the merchant's credentials, or in
 // sandbox mode the sandbox's keys and this process's /sandbox as WeChat.
 // Without a public key the client is in platform-certificate mode; the
-// sandbox signs accordingly (KAIDIAN_SANDBOX_PAY_MODE).
+// sandbox signs accordingly (KAIDIAN_SANDBOX_PAY_MODE). With a public key and
+// KAIDIAN_WECHATPAY_PLATFORM_CERTS=auto it is in migration mode, verifying
+// under either, in sandbox mode too.
 func (a *App) payClient(ctx context.Context, selfURL string) (*wxpay.Client, error) {
 	cfg := a.Config
 	if cfg.Sandbox() {
@@ -25,6 +28,7 @@ func (a *App) payClient(ctx context.Context, selfURL string) (*wxpay.Client, err
 			MchKey: keys.MerchantKey, APIv3Key: keys.APIv3Key, BaseURL: selfURL + "/sandbox"}
 		if sandbox.PayMode(cfg.SandboxPayMode) != sandbox.CertificateMode {
 			wc.PublicKeyID, wc.PublicKey = keys.PublicKeyID, &keys.PlatformKey.PublicKey
+			wc.PlatformCerts = cfg.PayPlatformCerts == config.PlatformCertsAuto
 		}
 		return wxpay.New(ctx, wc)
 	}
@@ -39,6 +43,7 @@ func (a *App) payClient(ctx context.Context, selfURL string) (*wxpay.Client, err
 			return nil, fmt.Errorf("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: %w", err)
 		}
 		wc.PublicKeyID = cfg.PayPublicKeyID
+		wc.PlatformCerts = cfg.PayPlatformCerts == config.PlatformCertsAuto
 	}
 	return wxpay.New(ctx, wc)
 }

@@ -43,6 +43,11 @@ type Config struct {
 	PayAPIv3Key      string // KAIDIAN_WECHATPAY_APIV3_KEY
 	PayPublicKeyID   string // KAIDIAN_WECHATPAY_PUBLIC_KEY_ID: PUB_KEY_ID_…
 	PayPublicKeyFile string // KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: WeChat Pay's public key (PEM)
+	// PayPlatformCerts is whether WeChat Pay's platform certificates are
+	// downloaded: PlatformCertsAuto or PlatformCertsOff. Auto with a public
+	// key is migration mode (either verifies, as Wechatpay-Serial names);
+	// the default is auto without a public key and off with one.
+	PayPlatformCerts string // KAIDIAN_WECHATPAY_PLATFORM_CERTS
 
 	// SandboxRetryScale compresses the sandbox's notification retry schedule
 	// (WeChat's 15 s … 6 h): 0.001 makes the first retry come after 15 ms.
@@ -52,6 +57,10 @@ type Config struct {
 	// SandboxPayMode is how the sandbox's WeChat Pay signs, and so how a
 	// sandbox-mode Kaidian verifies it: SandboxPayPublicKey or SandboxPayCertificate.
 	SandboxPayMode string // KAIDIAN_SANDBOX_PAY_MODE
+	// SandboxDuplicateForm is how the sandbox refuses a reused order number:
+	// SandboxDuplicateDocumented (OUT_TRADE_NO_USED, ORDER_CLOSED) or
+	// SandboxDuplicateLive (INVALID_REQUEST "201 商户订单号重复").
+	SandboxDuplicateForm string // KAIDIAN_SANDBOX_DUPLICATE_FORM
 
 	ExpirySweep time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	// PayPollAfter is how long after a payment is opened, or a refund
@@ -80,6 +89,18 @@ type Config struct {
 const (
 	SandboxPayPublicKey   = "public_key"
 	SandboxPayCertificate = "certificate"
+)
+
+// The values of KAIDIAN_WECHATPAY_PLATFORM_CERTS.
+const (
+	PlatformCertsAuto = "auto"
+	PlatformCertsOff  = "off"
+)
+
+// The values of KAIDIAN_SANDBOX_DUPLICATE_FORM.
+const (
+	SandboxDuplicateDocumented = "documented"
+	SandboxDuplicateLive       = "live"
 )
 
 // Sandbox reports whether Kaidian talks to its own fake WeChat: true when no
@@ -127,6 +148,7 @@ func parse(getenv func(string) string) (Config, error) {
 		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
+	c.SandboxDuplicateForm = p.str("KAIDIAN_SANDBOX_DUPLICATE_FORM", SandboxDuplicateDocumented)
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
 	}
@@ -139,6 +161,25 @@ func parse(getenv func(string) string) (Config, error) {
 	}
 	if c.SandboxPayMode != SandboxPayPublicKey && c.SandboxPayMode != SandboxPayCertificate {
 		p.fail("KAIDIAN_SANDBOX_PAY_MODE", "must be public_key or certificate")
+	}
+	// A public key is configured when one is given, or in sandbox mode when
+	// the sandbox signs with it.
+	publicKey := c.PayPublicKeyFile != ""
+	if c.Sandbox() {
+		publicKey = c.SandboxPayMode == SandboxPayPublicKey
+	}
+	switch c.PayPlatformCerts = p.str("KAIDIAN_WECHATPAY_PLATFORM_CERTS", ""); {
+	case c.PayPlatformCerts == "" && publicKey:
+		c.PayPlatformCerts = PlatformCertsOff
+	case c.PayPlatformCerts == "":
+		c.PayPlatformCerts = PlatformCertsAuto
+	case c.PayPlatformCerts != PlatformCertsAuto && c.PayPlatformCerts != PlatformCertsOff:
+		p.fail("KAIDIAN_WECHATPAY_PLATFORM_CERTS", "must be auto or off")
+	case c.PayPlatformCerts == PlatformCertsOff && !publicKey:
+		p.fail("KAIDIAN_WECHATPAY_PLATFORM_CERTS", "can be off only with a WeChat Pay public key (KAIDIAN_WECHATPAY_PUBLIC_KEY_ID and _FILE): nothing would verify WeChat Pay")
+	}
+	if c.SandboxDuplicateForm != SandboxDuplicateDocumented && c.SandboxDuplicateForm != SandboxDuplicateLive {
+		p.fail("KAIDIAN_SANDBOX_DUPLICATE_FORM", "must be documented or live")
 	}
 	if c.ExpirySweep < 100*time.Millisecond {
 		p.fail("KAIDIAN_EXPIRY_SWEEP", "must be at least 100ms")

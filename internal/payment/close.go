@@ -27,7 +27,7 @@ func (s *Service) CloseUnpaid(ctx context.Context, o order.Order) (paid bool, er
 		return false, nil // never prepaid: nothing to close at WeChat
 	case err != nil:
 		return false, err // WeChat unreachable: try again later rather than risk a late payment
-	case tx.TradeState == "SUCCESS":
+	case tookMoney(tx.TradeState): // never close a paid order, refunded or not, as unpaid
 		return true, s.applyQueried(ctx, tx)
 	case tx.TradeState == "CLOSED":
 		return false, nil

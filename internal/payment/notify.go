@@ -64,7 +64,7 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 		switch {
 		case t.AppID != s.merchant.AppID || t.MchID != s.merchant.MchID:
 			return OutcomeMismatch, "appid or mchid is not this shop's", nil
-		case t.TradeState != "SUCCESS":
+		case !tookMoney(t.TradeState):
 			return OutcomeIgnored, "", nil
 		}
 		paid, err := s.orders.MarkPaid(ctx, order.Payment{OrderNo: t.OutTradeNo, TransactionID: t.TransactionID,
@@ -100,6 +100,14 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 	}
 	return outcome, nil
 }
+
+// tookMoney reports whether a trade state means WeChat took the shopper's
+// money: SUCCESS, or REFUND (转入退款), which a query answers once any
+// refund of the payment was accepted — including refunds made in the
+// merchant platform, or Kaidian's own refund of a payment that arrived after
+// the order closed. A refunded payment is still a payment: it is applied if
+// Kaidian does not know it, and its order is never closed as unpaid.
+func tookMoney(tradeState string) bool { return tradeState == "SUCCESS" || tradeState == "REFUND" }
 
 // reasonSoldOut is shown to the shopper in WeChat with the refund.
 const reasonSoldOut = "订单已超时关闭且商品已售罄，款项原路退回"

@@ -5,6 +5,7 @@ package payment
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
@@ -141,6 +142,9 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	}
 	rp, err = s.gateway.Prepay(ctx, PrepayInput{OutTradeNo: o.OrderNo, Description: desc, OpenID: sh.OpenID,
 		NotifyURL: s.merchant.NotifyURL, Amount: o.PayAmount, ExpiresAt: o.ExpiresAt})
+	if errors.Is(err, ErrTradeExists) {
+		return RequestPayment{}, false, s.settleExisting(ctx, o.OrderNo, err)
+	}
 	if err != nil {
 		if _, ok := err.(*errs.Error); ok {
 			return RequestPayment{}, false, err

@@ -39,7 +39,7 @@ func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Durati
 		return true, 0, nil
 	case err != nil:
 		return false, 0, err
-	case tx.TradeState == "SUCCESS":
+	case tookMoney(tx.TradeState):
 		return true, 0, s.applyQueried(ctx, tx)
 	case tx.TradeState == "NOTPAY" || tx.TradeState == "USERPAYING":
 		return false, s.backoff(age), nil

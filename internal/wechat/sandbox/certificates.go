@@ -32,17 +32,34 @@ const (
 )
 
 // SetPayMode chooses the name answers and notifications are signed under
-// (PublicKeyMode unless told otherwise); other values are ignored. Call it
-// before Run.
+// (PublicKeyMode unless told otherwise); other values are ignored. It may be
+// called while the sandbox serves: what is signed afterwards, including
+// notifications already queued, is signed in the new mode, as when WeChat
+// moves a merchant from certificates to the public key.
 func (s *Server) SetPayMode(m PayMode) {
 	if s.pay != nil && (m == PublicKeyMode || m == CertificateMode) {
-		s.pay.mode = m
+		s.pay.mode.Store(m)
 	}
+}
+
+// setPayMode: POST /sandbox/wxpay/mode {"mode": "public_key"|"certificate"}
+// switches the signing mode at run time (this process only; each replica
+// keeps its own).
+func (p *pay) setPayMode(c *gin.Context) {
+	var in struct {
+		Mode PayMode `json:"mode"`
+	}
+	if err := c.ShouldBindJSON(&in); err != nil || (in.Mode != PublicKeyMode && in.Mode != CertificateMode) {
+		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"mode": "public_key" or "certificate"}`}})
+		return
+	}
+	p.mode.Store(in.Mode)
+	c.JSON(http.StatusOK, gin.H{"mode": in.Mode, "serial": p.serial()})
 }
 
 // serial is what Wechatpay-Serial says on everything the sandbox signs.
 func (p *pay) serial() string {
-	if p.mode == CertificateMode {
+	if m, _ := p.mode.Load().(PayMode); m == CertificateMode {
 		return p.keys.PlatformCertSerial
 	}
 	return p.keys.PublicKeyID

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +23,10 @@ const (
 	stateNotPay  = "NOTPAY"
 	stateSuccess = "SUCCESS"
 	stateClosed  = "CLOSED"
+	// stateRefund (转入退款) is what a query answers for a paid order once
+	// any refund of it was accepted. It is never stored: the row stays
+	// SUCCESS, which is what refunds, closes and repeated prepays check.
+	stateRefund = "REFUND"
 )
 
 // pay is the sandbox's WeChat Pay v3 side: what api.mch.weixin.qq.com does
@@ -32,8 +37,11 @@ type pay struct {
 	log    *slog.Logger
 	keys   *PayKeys
 	now    func() time.Time
-	prefix string // where the routes are mounted, stripped before verifying signatures
-	mode   PayMode
+	prefix string       // where the routes are mounted, stripped before verifying signatures
+	mode   atomic.Value // PayMode; unset is PublicKeyMode
+	// liveDuplicates answers a reused order number as the live API does
+	// (SetDuplicateForm).
+	liveDuplicates bool
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
@@ -173,6 +181,10 @@ func (p *pay) prepay(c *gin.Context) {
 		p.systemError(c, err)
 		return
 	default:
+		if p.liveDuplicates && (existing.state(now) == stateClosed || existing.RequestHash != hash) {
+			p.fail(c.Writer, http.StatusBadRequest, "INVALID_REQUEST", "201 商户订单号重复")
+			return
+		}
 		switch existing.state(now) {
 		case stateSuccess:
 			p.fail(c.Writer, http.StatusBadRequest, "ORDERPAID", "该订单已支付")
@@ -230,7 +242,20 @@ func (p *pay) query(c *gin.Context, where string, arg string) {
 		p.systemError(c, err)
 		return
 	}
-	p.reply(c.Writer, http.StatusOK, p.transaction(o))
+	t := p.transaction(o)
+	if t["trade_state"] == stateSuccess {
+		var refunds int64
+		if err := p.db.Conn(c.Request.Context()).Model(&refund{}).Where("out_trade_no = ?", o.OutTradeNo).Count(&refunds).Error; err != nil {
+			p.systemError(c, err)
+			return
+		}
+		// Like WeChat, a refunded payment is still described in full
+		// (transaction_id, success_time, amount); only its state changes.
+		if refunds > 0 {
+			t["trade_state"], t["trade_state_desc"] = stateRefund, stateDesc[stateRefund]
+		}
+	}
+	p.reply(c.Writer, http.StatusOK, t)
 }
 
 // transaction is the order as WeChat describes it in queries and notifications.
@@ -250,7 +275,7 @@ func (p *pay) transaction(o payOrder) map[string]any {
 	return t
 }
 
-var stateDesc = map[string]string{stateNotPay: "订单未支付", stateSuccess: "支付成功", stateClosed: "订单已关闭"}
+var stateDesc = map[string]string{stateNotPay: "订单未支付", stateSuccess: "支付成功", stateClosed: "订单已关闭", stateRefund: "转入退款"}
 
 // chinaTime is how WeChat writes its timestamps (+08:00).
 var chinaTime = time.FixedZone("CST", 8*3600)

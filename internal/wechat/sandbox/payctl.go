@@ -31,6 +31,28 @@ func (s *Server) SetRefundDelay(d time.Duration) {
 	}
 }
 
+// DuplicateForm is how the sandbox refuses a prepay reusing an order number
+// WeChat will not reopen.
+type DuplicateForm string
+
+const (
+	// DuplicateDocumented answers as WeChat's documentation says: ORDER_CLOSED
+	// for a closed order, 403 OUT_TRADE_NO_USED for other details.
+	DuplicateDocumented DuplicateForm = "documented"
+	// DuplicateLive answers both as the live API has been seen to: 400
+	// INVALID_REQUEST "201 商户订单号重复" (a paid order, with the same
+	// details, is still ORDERPAID).
+	DuplicateLive DuplicateForm = "live"
+)
+
+// SetDuplicateForm chooses how a reused order number is refused
+// (DuplicateDocumented unless told otherwise); call it before Run.
+func (s *Server) SetDuplicateForm(f DuplicateForm) {
+	if s.pay != nil {
+		s.pay.liveDuplicates = f == DuplicateLive
+	}
+}
+
 // Run delivers due notifications until ctx ends. It is what WeChat's
 // notification service does; with several replicas each runs it and the
 // claim in deliverDue keeps every attempt single.

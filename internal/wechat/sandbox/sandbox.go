@@ -56,7 +56,7 @@ func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
 // EnablePay adds WeChat Pay v3 (under <mount>/v3) signed and verified with keys.
 func (s *Server) EnablePay(keys *PayKeys) {
-	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, mode: PublicKeyMode, retryScale: 1, refundDelay: DefaultRefundDelay}
+	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, retryScale: 1, refundDelay: DefaultRefundDelay}
 }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
@@ -67,6 +67,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 		r.POST("/wxpay/pay", s.pay.simulatePayment)
 		r.GET("/wxpay/notifications", s.pay.notifications)
 		r.POST("/wxpay/notifications/:id/redeliver", s.pay.redeliver)
+		r.POST("/wxpay/mode", s.pay.setPayMode)
 	}
 	r.POST("/wx/login", s.wxLogin)
 	r.GET("/sns/jscode2session", s.jscode2session)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
@@ -22,14 +23,19 @@ import (
 // with PublicKeyID and PublicKey set the client verifies with that public
 // key; with neither it is in platform-certificate mode, downloading WeChat
 // Pay's certificates from /v3/certificates (decrypted with APIv3Key) and
-// refreshing them daily.
+// refreshing them daily. With both the public key and PlatformCerts it is
+// in migration mode, verifying each message with whichever of the two its
+// Wechatpay-Serial names (migration.go).
 type Config struct {
 	AppID, MchID, MchSerial string
 	MchKey                  *rsa.PrivateKey
 	APIv3Key                string
 	PublicKeyID             string
 	PublicKey               *rsa.PublicKey // nil with PublicKeyID empty: certificate mode
-	BaseURL                 string         // empty: WeChat itself; in sandbox mode, the sandbox
+	// PlatformCerts, with a public key, also downloads the platform
+	// certificates: migration mode. Without a public key it changes nothing.
+	PlatformCerts bool
+	BaseURL       string // empty: WeChat itself; in sandbox mode, the sandbox
 }
 
 // Client is Kaidian's WeChat Pay client: the official SDK for calls out and
@@ -39,7 +45,7 @@ type Client struct {
 	sdk    *core.Client // shared by every service of the SDK this package uses
 	jsapi  jsapi.JsapiApiService
 	notify *notify.Handler
-	certs  *platformCerts // nil in public-key mode
+	certs  *platformCerts // nil in public-key mode (without PlatformCerts)
 }
 
 // New builds the client. Secrets stay inside it; nothing here logs them.
@@ -60,10 +66,18 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	cl := &Client{cfg: cfg}
 	var opts []core.ClientOption
 	var verifier auth.Verifier
-	if cfg.PublicKey != nil {
+	switch {
+	case cfg.PublicKey != nil && cfg.PlatformCerts:
+		certs, err := newPlatformCerts(ctx, cfg, hc)
+		if err != nil {
+			return nil, fmt.Errorf("wxpay: %w", err)
+		}
+		v := newEitherVerifier(cfg, certs)
+		cl.certs, opts, verifier = certs, migrationOptions(cfg, v), v
+	case cfg.PublicKey != nil:
 		opts = []core.ClientOption{option.WithWechatPayPublicKeyAuthCipher(cfg.MchID, cfg.MchSerial, cfg.MchKey, cfg.PublicKeyID, cfg.PublicKey)}
 		verifier = verifiers.NewSHA256WithRSAPubkeyVerifier(cfg.PublicKeyID, *cfg.PublicKey)
-	} else {
+	default:
 		certs, err := newPlatformCerts(ctx, cfg, hc)
 		if err != nil {
 			return nil, fmt.Errorf("wxpay: %w", err)
@@ -121,10 +135,40 @@ func (c *Client) Prepay(ctx context.Context, in PrepayInput) (RequestPayment, er
 		Payer: &jsapi.Payer{Openid: core.String(in.OpenID)},
 	})
 	if err != nil {
-		return RequestPayment{}, err
+		return RequestPayment{}, prepayError(err)
 	}
 	return RequestPayment{AppID: *resp.Appid, TimeStamp: *resp.TimeStamp, NonceStr: *resp.NonceStr,
 		Package: *resp.Package, SignType: *resp.SignType, PaySign: *resp.PaySign, PrepayID: *resp.PrepayId}, nil
+}
+
+// Errors of Prepay for an order number WeChat Pay already holds and will
+// not reopen. What became of that order only a query tells.
+var (
+	// ErrOrderClosed is ORDER_CLOSED: the order was closed (or expired).
+	ErrOrderClosed = errors.New("wxpay: order closed")
+	// ErrOutTradeNoUsed is WeChat Pay holding the number with other details
+	// (or, as the live API answers, closed): OUT_TRADE_NO_USED as documented,
+	// or 400 INVALID_REQUEST "201 商户订单号重复" as the live API answers.
+	ErrOutTradeNoUsed = errors.New("wxpay: out_trade_no already used")
+)
+
+// prepayError names WeChat's refusals of an order number it already holds,
+// keeping WeChat's own error for the log (ORDERPAID is ErrAlreadyPaid).
+func prepayError(err error) error {
+	var apiErr *core.APIError
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	switch {
+	case apiErr.Code == "ORDERPAID":
+		return fmt.Errorf("%w: %w", ErrAlreadyPaid, err)
+	case apiErr.Code == "ORDER_CLOSED":
+		return fmt.Errorf("%w: %w", ErrOrderClosed, err)
+	case apiErr.Code == "OUT_TRADE_NO_USED",
+		apiErr.Code == "INVALID_REQUEST" && strings.Contains(apiErr.Message, "商户订单号重复"):
+		return fmt.Errorf("%w: %w", ErrOutTradeNoUsed, err)
+	}
+	return err
 }
 
 // Notification is a verified, decrypted payment notification.
