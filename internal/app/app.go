@@ -206,6 +206,10 @@ func (a *App) wechatClient(selfURL string) *miniprogram.Client {
 	return miniprogram.New(base, appID, secret, nil)
 }
 
+// Jobs is the background job queue, for enqueuing a job directly (tests of
+// the workers; everything else enqueues through the services' schedulers).
+func (a *App) Jobs() *jobs.Runner { return a.jobs }
+
 // Handler is the whole HTTP surface: API, sandbox, operations.
 func (a *App) Handler() http.Handler { return a.handler }
 
