@@ -237,7 +237,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
 	if a.Sandbox != nil {
-		a.Log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat under /sandbox on this server; no real money moves")
+		a.Log.Warn("WECHAT SANDBOX MODE: no WeChat credentials configured (or KAIDIAN_SANDBOX=on); logins and payments go to the local fake WeChat under /sandbox on this server, where anyone can log in as anyone; no real money moves")
 	}
 
 	var serveErr error

@@ -96,3 +96,21 @@ func TestStandaloneSandbox(t *testing.T) {
 		t.Fatalf("a code from Kaidian's own sandbox worked against the standalone one: %d", r.Status)
 	}
 }
+
+// `kaidian sandbox` refuses to serve a fake WeChat under a production configuration.
+func TestStandaloneSandboxRefusesRealCredentials(t *testing.T) {
+	for _, cfg := range []config.Config{{WechatAppID: "wx1", WechatAppSecret: "s"}, {SandboxMode: config.SandboxOff}} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.DataDir, cfg.ShutdownTimeout = t.TempDir(), time.Second
+		// Cancelled: were it to start serving, it would stop at once rather than hang.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err = app.ServeSandbox(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ln)
+		if err == nil || !strings.Contains(err.Error(), "refusing") {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+}

@@ -44,6 +44,9 @@ type Config struct {
 	PayPublicKeyID   string // KAIDIAN_WECHATPAY_PUBLIC_KEY_ID: PUB_KEY_ID_…
 	PayPublicKeyFile string // KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE: WeChat Pay's public key (PEM)
 
+	// SandboxMode is KAIDIAN_SANDBOX: SandboxAuto, SandboxOn or SandboxOff
+	// (see Sandbox). Empty counts as auto.
+	SandboxMode string // KAIDIAN_SANDBOX
 	// SandboxRetryScale compresses the sandbox's notification retry schedule
 	// (WeChat's 15 s … 6 h): 0.001 makes the first retry come after 15 ms.
 	SandboxRetryScale float64 // KAIDIAN_SANDBOX_RETRY_SCALE
@@ -82,10 +85,6 @@ const (
 	SandboxPayCertificate = "certificate"
 )
 
-// Sandbox reports whether Kaidian talks to its own fake WeChat: true when no
-// mini-program credentials are configured.
-func (c Config) Sandbox() bool { return c.WechatAppID == "" || c.WechatAppSecret == "" }
-
 // SQLite reports whether the embedded database is used.
 func (c Config) SQLite() bool { return c.DatabaseURL == "" }
 
@@ -114,6 +113,7 @@ func parse(getenv func(string) string) (Config, error) {
 		PayAPIv3Key:        p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
 		PayPublicKeyID:     p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
 		PayPublicKeyFile:   p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
+		SandboxMode:        strings.ToLower(p.str("KAIDIAN_SANDBOX", SandboxAuto)),
 		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
 		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
 		SandboxPayMode:     p.str("KAIDIAN_SANDBOX_PAY_MODE", SandboxPayPublicKey),
@@ -130,13 +130,7 @@ func parse(getenv func(string) string) (Config, error) {
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
 	}
-	if !c.Sandbox() && (c.PayMchID == "" || c.PayMchSerial == "" || c.PayMchKeyFile == "" || len(c.PayAPIv3Key) != 32) {
-		p.fail("KAIDIAN_WECHATPAY_*", "must all be set (APIv3 key: 32 characters; the public key is optional) when WeChat credentials are configured")
-	}
-	// Half a public key would silently fall back to certificate mode.
-	if !c.Sandbox() && (c.PayPublicKeyID == "") != (c.PayPublicKeyFile == "") {
-		p.fail("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", "and KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE must be set together (or neither, for platform-certificate mode)")
-	}
+	p.wechat(c)
 	if c.SandboxPayMode != SandboxPayPublicKey && c.SandboxPayMode != SandboxPayCertificate {
 		p.fail("KAIDIAN_SANDBOX_PAY_MODE", "must be public_key or certificate")
 	}

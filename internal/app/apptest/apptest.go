@@ -49,7 +49,10 @@ func Start(t testing.TB, opts ...Option) *Env {
 		cfg.DataDir = strings.TrimSuffix(sqlitePath, "/kaidian.db")
 	}
 	cfg.Demo = false
+	// The sandbox, whatever the caller's environment says about WeChat.
+	cfg.SandboxMode = config.SandboxOn
 	cfg.WechatAppID, cfg.WechatAppSecret, cfg.WechatAPIBase = "", "", ""
+	cfg.PayMchID, cfg.PayMchSerial, cfg.PayMchKeyFile, cfg.PayAPIv3Key, cfg.PayPublicKeyID, cfg.PayPublicKeyFile = "", "", "", "", "", ""
 	cfg.JWTSecret = ""
 	cfg.ShutdownTimeout = 5 * time.Second
 	// Tests change the catalog and read it straight back, and fire requests
