@@ -96,9 +96,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	metricsLn, err := app.ListenMetrics(cfg.MetricsAddr)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	a, err := app.New(ctx, cfg, log, selfURL(ln))
 	if err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
 	defer a.Close()
@@ -107,7 +115,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		fmt.Fprintf(os.Stdout, "\n  Merchant console: %s/console\n  Sign in as %s with password %s (shown once; change it under Staff)\n\n",
 			selfURL(ln), o.Username, o.Password)
 	}
-	return a.Serve(ctx, ln)
+	return a.Serve(ctx, ln, metricsLn)
 }
 
 // selfURL is how this process reaches itself: loopback on the bound port.

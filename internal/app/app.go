@@ -213,10 +213,11 @@ func (a *App) Jobs() *jobs.Runner { return a.jobs }
 // Handler is the whole HTTP surface: API, sandbox, operations.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Serve answers on ln and runs the background jobs until ctx is cancelled,
-// then shuts down gracefully: in-flight requests and jobs are given
-// Config.ShutdownTimeout to finish.
-func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+// Serve answers on ln, serves /metrics on metricsLn (nil: none; see
+// ListenMetrics) and runs the background jobs until ctx is cancelled, then
+// shuts down gracefully: in-flight requests and jobs are given
+// Config.ShutdownTimeout to finish, and both listeners are closed.
+func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -226,8 +227,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := a.jobs.Start(ctx); err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	stopMetrics := a.serveMetrics(metricsLn)
 	if a.Sandbox != nil {
 		sandboxCtx, stopSandbox := context.WithCancel(ctx)
 		defer stopSandbox()
@@ -251,6 +256,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		a.Log.Error("http shutdown", "error", err)
 	}
+	stopMetrics(shutdownCtx)
 	if err := a.jobs.Stop(shutdownCtx); err != nil {
 		a.Log.Error("jobs shutdown", "error", err)
 	}

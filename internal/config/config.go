@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -74,6 +75,13 @@ type Config struct {
 	// RateShopper is the state-changing /api/v1 requests a second each
 	// shopper may make (bursts of twice that); 0 turns the limit off.
 	RateShopper float64 // KAIDIAN_RATE_SHOPPER
+	// MetricsAddr is where a separate listener serves /metrics without a
+	// token (loopback by default, so only the host's own scraper sees it);
+	// empty (KAIDIAN_METRICS_ADDR=off) means no separate listener.
+	MetricsAddr string // KAIDIAN_METRICS_ADDR
+	// MetricsToken, when set, serves /metrics on the main listener too, to
+	// requests carrying it as a Bearer token; unset, the main listener has no /metrics.
+	MetricsToken string // KAIDIAN_METRICS_TOKEN
 	// TrustedProxies are the load balancers (CIDRs or addresses) whose
 	// X-Forwarded-For names the client; from anyone else it is ignored.
 	TrustedProxies []string // KAIDIAN_TRUSTED_PROXIES
@@ -125,12 +133,15 @@ func parse(getenv func(string) string) (Config, error) {
 		RateClient:         p.rate("KAIDIAN_RATE_CLIENT", 100),
 		RateShopper:        p.rate("KAIDIAN_RATE_SHOPPER", 5),
 		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
+		MetricsAddr:        p.str("KAIDIAN_METRICS_ADDR", DefaultMetricsAddr),
+		MetricsToken:       p.str("KAIDIAN_METRICS_TOKEN", ""),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
 	}
 	p.wechat(c)
+	p.metrics(&c)
 	if c.SandboxPayMode != SandboxPayPublicKey && c.SandboxPayMode != SandboxPayCertificate {
 		p.fail("KAIDIAN_SANDBOX_PAY_MODE", "must be public_key or certificate")
 	}
@@ -141,6 +152,21 @@ func parse(getenv func(string) string) (Config, error) {
 		p.fail("KAIDIAN_PAY_POLL_AFTER", "must be at least 100ms")
 	}
 	return c, p.err
+}
+
+// DefaultMetricsAddr is where /metrics is served unless KAIDIAN_METRICS_ADDR says otherwise.
+const DefaultMetricsAddr = "127.0.0.1:9090"
+
+// metrics checks the metrics listener's address ("off" for none) and the token.
+func (p *parser) metrics(c *Config) {
+	if strings.EqualFold(c.MetricsAddr, "off") {
+		c.MetricsAddr = ""
+	} else if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		p.fail("KAIDIAN_METRICS_ADDR", "must be host:port such as 127.0.0.1:9090, or off")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		p.fail("KAIDIAN_METRICS_TOKEN", "must be at least 16 characters")
+	}
 }
 
 type parser struct {
