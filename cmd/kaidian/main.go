@@ -110,10 +110,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
-	if o := a.FirstOwner; o.Password != "" {
-		// Printed, never logged: the one time this login is shown.
-		fmt.Fprintf(os.Stdout, "\n  Merchant console: %s/console\n  Sign in as %s with password %s (shown once; change it under Staff)\n\n",
-			selfURL(ln), o.Username, o.Password)
+	// Never into the log stream: on a terminal, or else in a 0600 file.
+	if err := a.AnnounceFirstOwner(app.Terminal(os.Stdout), selfURL(ln)+"/console"); err != nil {
+		return err
 	}
 	return a.Serve(ctx, ln, metricsLn)
 }
