@@ -85,6 +85,10 @@ type Config struct {
 	// TrustedProxies are the load balancers (CIDRs or addresses) whose
 	// X-Forwarded-For names the client; from anyone else it is ignored.
 	TrustedProxies []string // KAIDIAN_TRUSTED_PROXIES
+
+	// otherWechat names KAIDIAN_WECHAT_*/KAIDIAN_WECHATPAY_* variables set
+	// that are none of the fields above (see Sandbox).
+	otherWechat []string
 }
 
 // The values of KAIDIAN_SANDBOX_PAY_MODE.
@@ -100,9 +104,18 @@ func (c Config) SQLite() bool { return c.DatabaseURL == "" }
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "kaidian.db") }
 
 // FromEnv reads the configuration, applying defaults and rejecting malformed values.
-func FromEnv() (Config, error) { return parse(os.Getenv) }
+func FromEnv() (Config, error) {
+	names := make([]string, 0, 64)
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		names = append(names, name)
+	}
+	return parse(os.Getenv, names...)
+}
 
-func parse(getenv func(string) string) (Config, error) {
+// parse reads the variables through getenv; names are every variable set in
+// the environment (to notice WeChat settings this version does not know).
+func parse(getenv func(string) string, names ...string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
 		Addr:               p.str("KAIDIAN_ADDR", ":8080"),
@@ -135,6 +148,7 @@ func parse(getenv func(string) string) (Config, error) {
 		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
 		MetricsAddr:        p.str("KAIDIAN_METRICS_ADDR", DefaultMetricsAddr),
 		MetricsToken:       p.str("KAIDIAN_METRICS_TOKEN", ""),
+		otherWechat:        p.otherWechat(names),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -56,15 +57,35 @@ func (c Config) Sandbox() bool {
 	return len(c.credentialsSet()) == 0
 }
 
-// credentialsSet names the WeChat credentials that have a value.
+// credentialsSet names the WeChat credentials that have a value, including
+// KAIDIAN_WECHAT_*/KAIDIAN_WECHATPAY_* variables this version does not read:
+// whatever they were meant for, their presence says "real WeChat", never the
+// sandbox.
 func (c Config) credentialsSet() []string {
-	var set []string
+	set := slices.Clone(c.otherWechat)
 	for _, cr := range credentials {
 		if cr.value(c) != "" {
 			set = append(set, cr.name)
 		}
 	}
 	return set
+}
+
+// otherWechat returns the names of set KAIDIAN_WECHAT_* and
+// KAIDIAN_WECHATPAY_* variables that are not known credentials (nor
+// KAIDIAN_WECHAT_API_BASE).
+func (p *parser) otherWechat(names []string) []string {
+	var other []string
+	for _, name := range names {
+		if !strings.HasPrefix(name, "KAIDIAN_WECHAT_") && !strings.HasPrefix(name, "KAIDIAN_WECHATPAY_") ||
+			name == "KAIDIAN_WECHAT_API_BASE" || p.str(name, "") == "" || slices.Contains(other, name) ||
+			slices.ContainsFunc(credentials, func(cr credential) bool { return cr.name == name }) {
+			continue
+		}
+		other = append(other, name)
+	}
+	slices.Sort(other)
+	return other
 }
 
 // wechat checks that the configuration is either the sandbox with no

@@ -108,9 +108,16 @@ func TestSandboxDecision(t *testing.T) {
 			[]string{"KAIDIAN_SANDBOX is on", "KAIDIAN_WECHATPAY_MCHID"}},
 		{"off without credentials", map[string]string{"KAIDIAN_SANDBOX": "off"}, false,
 			append(required, "KAIDIAN_SANDBOX is off")},
+		{"a WeChat variable this version does not know", map[string]string{"KAIDIAN_WECHATPAY_PLATFORM_CERT_FILE": "/c.pem"}, false,
+			append(required, "KAIDIAN_WECHATPAY_PLATFORM_CERT_FILE set")},
+		{"a set but empty WeChat variable is not a credential", map[string]string{"KAIDIAN_WECHATPAY_MCHID": " "}, true, nil},
 		{"unknown mode", map[string]string{"KAIDIAN_SANDBOX": "yes"}, false, []string{"KAIDIAN_SANDBOX must be auto, on or off"}},
 	} {
-		c, err := parse(env(tc.env))
+		names := make([]string, 0, len(tc.env))
+		for name := range tc.env {
+			names = append(names, name)
+		}
+		c, err := parse(env(tc.env), names...)
 		if len(tc.errHas) == 0 {
 			if err != nil {
 				t.Errorf("%s: %v", tc.name, err)
