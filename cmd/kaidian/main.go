@@ -96,18 +96,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, log, selfURL(ln))
+	metricsLn, err := app.ListenMetrics(cfg.MetricsAddr)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer a.Close()
-	if o := a.FirstOwner; o.Password != "" {
-		// Printed, never logged: the one time this login is shown.
-		fmt.Fprintf(os.Stdout, "\n  Merchant console: %s/console\n  Sign in as %s with password %s (shown once; change it under Staff)\n\n",
-			selfURL(ln), o.Username, o.Password)
+	a, err := app.New(ctx, cfg, log, selfURL(ln))
+	if err != nil {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+		return err
 	}
-	return a.Serve(ctx, ln)
+	defer a.Close()
+	// Never into the log stream: on a terminal, or else in a 0600 file.
+	if err := a.AnnounceFirstOwner(app.Terminal(os.Stdout), selfURL(ln)+"/console"); err != nil {
+		return err
+	}
+	return a.Serve(ctx, ln, metricsLn)
 }
 
 // selfURL is how this process reaches itself: loopback on the bound port.

@@ -59,8 +59,10 @@ func Admin(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		if found == nil {
 			return fmt.Errorf("admin: no account %q", args[1])
 		}
+		// Only the password changes: a deactivated account stays deactivated
+		// (an owner deactivated it on purpose; reactivating is the console's job).
 		if _, err := accounts.Update(ctx, actorCLI, found.ID, staff.Change{Name: found.Name, Role: found.Role,
-			Active: true, Password: password}); err != nil {
+			Active: found.Active, Password: password}); err != nil {
 			return errs.As(err)
 		}
 	default:

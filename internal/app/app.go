@@ -206,13 +206,18 @@ func (a *App) wechatClient(selfURL string) *miniprogram.Client {
 	return miniprogram.New(base, appID, secret, nil)
 }
 
+// Jobs is the background job queue, for enqueuing a job directly (tests of
+// the workers; everything else enqueues through the services' schedulers).
+func (a *App) Jobs() *jobs.Runner { return a.jobs }
+
 // Handler is the whole HTTP surface: API, sandbox, operations.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Serve answers on ln and runs the background jobs until ctx is cancelled,
-// then shuts down gracefully: in-flight requests and jobs are given
-// Config.ShutdownTimeout to finish.
-func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+// Serve answers on ln, serves /metrics on metricsLn (nil: none; see
+// ListenMetrics) and runs the background jobs until ctx is cancelled, then
+// shuts down gracefully: in-flight requests and jobs are given
+// Config.ShutdownTimeout to finish, and both listeners are closed.
+func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -222,8 +227,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := a.jobs.Start(ctx); err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	stopMetrics := a.serveMetrics(metricsLn)
 	if a.Sandbox != nil {
 		sandboxCtx, stopSandbox := context.WithCancel(ctx)
 		defer stopSandbox()
@@ -233,7 +242,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
 	if a.Sandbox != nil {
-		a.Log.Warn("WECHAT SANDBOX MODE: no KAIDIAN_WECHAT_APPID/APPSECRET configured; logins and payments go to the local fake WeChat under /sandbox on this server; no real money moves")
+		a.Log.Warn("WECHAT SANDBOX MODE: no WeChat credentials configured (or KAIDIAN_SANDBOX=on); logins and payments go to the local fake WeChat under /sandbox on this server, where anyone can log in as anyone; no real money moves")
 	}
 
 	var serveErr error
@@ -247,6 +256,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		a.Log.Error("http shutdown", "error", err)
 	}
+	stopMetrics(shutdownCtx)
 	if err := a.jobs.Stop(shutdownCtx); err != nil {
 		a.Log.Error("jobs shutdown", "error", err)
 	}

@@ -23,9 +23,8 @@ func TestOperationsEndpoints(t *testing.T) {
 			t.Errorf("%s = %d %s", path, r.Status, r.Body)
 		}
 	}
-	r := e.Get("/metrics", "")
-	if r.Status != 200 || !strings.Contains(string(r.Body), "kaidian_http_requests_total") {
-		t.Errorf("/metrics = %d, missing request counter", r.Status)
+	if m := e.Metrics(); !strings.Contains(m, "kaidian_http_requests_total") {
+		t.Errorf("/metrics is missing the request counter")
 	}
 	if r := e.Get("/nope", ""); r.Status != 404 || r.ErrorCode() != "not_found" {
 		t.Errorf("unknown route = %d %s", r.Status, r.Body)
@@ -94,5 +93,23 @@ func TestStandaloneSandbox(t *testing.T) {
 	// The code was minted by the other process: Kaidian's own sandbox does not know it.
 	if r := e.Post("/api/v1/auth/login", "", map[string]any{"code": e.SandboxCode("dora")}); r.Status != http.StatusUnauthorized {
 		t.Fatalf("a code from Kaidian's own sandbox worked against the standalone one: %d", r.Status)
+	}
+}
+
+// `kaidian sandbox` refuses to serve a fake WeChat under a production configuration.
+func TestStandaloneSandboxRefusesRealCredentials(t *testing.T) {
+	for _, cfg := range []config.Config{{WechatAppID: "wx1", WechatAppSecret: "s"}, {SandboxMode: config.SandboxOff}} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.DataDir, cfg.ShutdownTimeout = t.TempDir(), time.Second
+		// Cancelled: were it to start serving, it would stop at once rather than hang.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err = app.ServeSandbox(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ln)
+		if err == nil || !strings.Contains(err.Error(), "refusing") {
+			t.Errorf("%+v: %v", cfg, err)
+		}
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/worker"
 )
 
 func fastSweep(c *config.Config) { c.ExpirySweep = 200 * time.Millisecond }
@@ -133,4 +136,50 @@ func TestExpiryRunsOnceAcrossReplicas(t *testing.T) {
 
 func customerIdentity(i int) customer.Identity {
 	return customer.Identity{OpenID: fmt.Sprintf("expiry-shopper-%d", i)}
+}
+
+// An expiry job that ran before the order was due (a replica whose clock ran
+// ahead) completed without closing it; it must not stop a later job for the
+// same order from being enqueued and closing it once it is due.
+func TestEarlyExpiryJobDoesNotBlockTheNextOne(t *testing.T) {
+	// The sweeper stays out of the way: this test enqueues the jobs itself.
+	e := apptest.Start(t, func(c *config.Config) { c.ExpirySweep = time.Hour })
+	ctx := context.Background()
+	nos, sku := placeOrders(t, e, 1)
+	expire := river.InsertManyParams{Args: worker.ExpireOrderArgs{OrderNo: nos[0]}}
+	db := e.App.DB.Conn(ctx)
+	jobs := func(state string) (n int64) {
+		t.Helper()
+		q := db.Raw("SELECT COUNT(*) FROM river_job WHERE kind = 'order.expire'")
+		if state != "" {
+			q = db.Raw("SELECT COUNT(*) FROM river_job WHERE kind = 'order.expire' AND state = ?", state)
+		}
+		if err := q.Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	if err := e.App.Jobs().Enqueue(ctx, expire); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); jobs("completed") < 1; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the early expiry job never completed")
+		}
+	}
+	var status string
+	db.Raw("SELECT status FROM orders WHERE order_no = ?", nos[0]).Scan(&status)
+	if status != "pending_payment" {
+		t.Fatalf("an expiry before the deadline left the order %s", status)
+	}
+
+	overdue(t, e, nos)
+	if err := e.App.Jobs().Enqueue(ctx, expire); err != nil {
+		t.Fatal(err)
+	}
+	if n := jobs(""); n != 2 {
+		t.Fatalf("%d order.expire jobs after the second enqueue: the completed early one swallowed it", n)
+	}
+	checkClosedOnce(t, e, nos, sku)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/kaidian/kaidian/internal/console"
 	"github.com/kaidian/kaidian/internal/httpx"
@@ -31,7 +30,9 @@ func (a *App) routes() (http.Handler, error) {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", a.ready)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
+	if a.Config.MetricsToken != "" { // otherwise only on KAIDIAN_METRICS_ADDR (metrics.go)
+		r.GET("/metrics", requireMetricsToken(a.Config.MetricsToken), gin.WrapH(a.metricsHandler()))
+	}
 	r.StaticFS("/static", http.FS(web.StaticFiles()))
 	r.GET("/uploads/:name", console.Uploads(a.Config.DataDir))
 

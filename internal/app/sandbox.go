@@ -39,6 +39,12 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 // keeps its state in its own database (KAIDIAN_DATA_DIR or
 // KAIDIAN_DATABASE_URL).
 func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln net.Listener) error {
+	// A fake WeChat lets anyone log in as anyone: never beside a production
+	// configuration, where it could be mistaken for (or proxied as) the shop.
+	if !cfg.Sandbox() {
+		ln.Close()
+		return errors.New("sandbox: refusing to run the fake WeChat where real WeChat credentials (or KAIDIAN_SANDBOX=off) are configured")
+	}
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -49,6 +50,9 @@ type Config struct {
 	// the default is auto without a public key and off with one.
 	PayPlatformCerts string // KAIDIAN_WECHATPAY_PLATFORM_CERTS
 
+	// SandboxMode is KAIDIAN_SANDBOX: SandboxAuto, SandboxOn or SandboxOff
+	// (see Sandbox). Empty counts as auto.
+	SandboxMode string // KAIDIAN_SANDBOX
 	// SandboxRetryScale compresses the sandbox's notification retry schedule
 	// (WeChat's 15 s … 6 h): 0.001 makes the first retry come after 15 ms.
 	SandboxRetryScale float64 // KAIDIAN_SANDBOX_RETRY_SCALE
@@ -80,9 +84,20 @@ type Config struct {
 	// RateShopper is the state-changing /api/v1 requests a second each
 	// shopper may make (bursts of twice that); 0 turns the limit off.
 	RateShopper float64 // KAIDIAN_RATE_SHOPPER
+	// MetricsAddr is where a separate listener serves /metrics without a
+	// token (loopback by default, so only the host's own scraper sees it);
+	// empty (KAIDIAN_METRICS_ADDR=off) means no separate listener.
+	MetricsAddr string // KAIDIAN_METRICS_ADDR
+	// MetricsToken, when set, serves /metrics on the main listener too, to
+	// requests carrying it as a Bearer token; unset, the main listener has no /metrics.
+	MetricsToken string // KAIDIAN_METRICS_TOKEN
 	// TrustedProxies are the load balancers (CIDRs or addresses) whose
 	// X-Forwarded-For names the client; from anyone else it is ignored.
 	TrustedProxies []string // KAIDIAN_TRUSTED_PROXIES
+
+	// otherWechat names KAIDIAN_WECHAT_*/KAIDIAN_WECHATPAY_* variables set
+	// that are none of the fields above (see Sandbox).
+	otherWechat []string
 }
 
 // The values of KAIDIAN_SANDBOX_PAY_MODE.
@@ -103,10 +118,6 @@ const (
 	SandboxDuplicateLive       = "live"
 )
 
-// Sandbox reports whether Kaidian talks to its own fake WeChat: true when no
-// mini-program credentials are configured.
-func (c Config) Sandbox() bool { return c.WechatAppID == "" || c.WechatAppSecret == "" }
-
 // SQLite reports whether the embedded database is used.
 func (c Config) SQLite() bool { return c.DatabaseURL == "" }
 
@@ -114,9 +125,18 @@ func (c Config) SQLite() bool { return c.DatabaseURL == "" }
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "kaidian.db") }
 
 // FromEnv reads the configuration, applying defaults and rejecting malformed values.
-func FromEnv() (Config, error) { return parse(os.Getenv) }
+func FromEnv() (Config, error) {
+	names := make([]string, 0, 64)
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		names = append(names, name)
+	}
+	return parse(os.Getenv, names...)
+}
 
-func parse(getenv func(string) string) (Config, error) {
+// parse reads the variables through getenv; names are every variable set in
+// the environment (to notice WeChat settings this version does not know).
+func parse(getenv func(string) string, names ...string) (Config, error) {
 	p := parser{getenv: getenv}
 	c := Config{
 		Addr:               p.str("KAIDIAN_ADDR", ":8080"),
@@ -135,6 +155,7 @@ func parse(getenv func(string) string) (Config, error) {
 		PayAPIv3Key:        p.str("KAIDIAN_WECHATPAY_APIV3_KEY", ""),
 		PayPublicKeyID:     p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", ""),
 		PayPublicKeyFile:   p.str("KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE", ""),
+		SandboxMode:        strings.ToLower(p.str("KAIDIAN_SANDBOX", SandboxAuto)),
 		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
 		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
 		SandboxPayMode:     p.str("KAIDIAN_SANDBOX_PAY_MODE", SandboxPayPublicKey),
@@ -146,19 +167,17 @@ func parse(getenv func(string) string) (Config, error) {
 		RateClient:         p.rate("KAIDIAN_RATE_CLIENT", 100),
 		RateShopper:        p.rate("KAIDIAN_RATE_SHOPPER", 5),
 		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
+		MetricsAddr:        p.str("KAIDIAN_METRICS_ADDR", DefaultMetricsAddr),
+		MetricsToken:       p.str("KAIDIAN_METRICS_TOKEN", ""),
+		otherWechat:        p.otherWechat(names),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	c.SandboxDuplicateForm = p.str("KAIDIAN_SANDBOX_DUPLICATE_FORM", SandboxDuplicateDocumented)
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
 	}
-	if !c.Sandbox() && (c.PayMchID == "" || c.PayMchSerial == "" || c.PayMchKeyFile == "" || len(c.PayAPIv3Key) != 32) {
-		p.fail("KAIDIAN_WECHATPAY_*", "must all be set (APIv3 key: 32 characters; the public key is optional) when WeChat credentials are configured")
-	}
-	// Half a public key would silently fall back to certificate mode.
-	if !c.Sandbox() && (c.PayPublicKeyID == "") != (c.PayPublicKeyFile == "") {
-		p.fail("KAIDIAN_WECHATPAY_PUBLIC_KEY_ID", "and KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE must be set together (or neither, for platform-certificate mode)")
-	}
+	p.wechat(c)
+	p.metrics(&c)
 	if c.SandboxPayMode != SandboxPayPublicKey && c.SandboxPayMode != SandboxPayCertificate {
 		p.fail("KAIDIAN_SANDBOX_PAY_MODE", "must be public_key or certificate")
 	}
@@ -188,6 +207,21 @@ func parse(getenv func(string) string) (Config, error) {
 		p.fail("KAIDIAN_PAY_POLL_AFTER", "must be at least 100ms")
 	}
 	return c, p.err
+}
+
+// DefaultMetricsAddr is where /metrics is served unless KAIDIAN_METRICS_ADDR says otherwise.
+const DefaultMetricsAddr = "127.0.0.1:9090"
+
+// metrics checks the metrics listener's address ("off" for none) and the token.
+func (p *parser) metrics(c *Config) {
+	if strings.EqualFold(c.MetricsAddr, "off") {
+		c.MetricsAddr = ""
+	} else if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		p.fail("KAIDIAN_METRICS_ADDR", "must be host:port such as 127.0.0.1:9090, or off")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		p.fail("KAIDIAN_METRICS_TOKEN", "must be at least 16 characters")
+	}
 }
 
 type parser struct {

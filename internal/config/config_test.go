@@ -19,12 +19,13 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestPostgresTurnsDemoOffAndCredentialsLeaveSandbox(t *testing.T) {
+	keys := writeKeys(t)
 	c, err := parse(env(map[string]string{
 		"KAIDIAN_DATABASE_URL": "postgres://x", "KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s",
 		"KAIDIAN_PUBLIC_URL": "https://shop.example.com/", "KAIDIAN_WECHATPAY_MCHID": "1900000001",
-		"KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": "/k.pem",
+		"KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": keys.private,
 		"KAIDIAN_WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef", "KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1",
-		"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem",
+		"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": keys.public,
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -42,10 +43,10 @@ func TestWeChatCredentialsNeedPaymentCredentials(t *testing.T) {
 
 // production is a real-WeChat configuration in platform-certificate mode,
 // with the given variables added (or, set to "", removed).
-func production(extra map[string]string) map[string]string {
+func production(t *testing.T, extra map[string]string) map[string]string {
 	m := map[string]string{
 		"KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s", "KAIDIAN_WECHATPAY_MCHID": "1900000001",
-		"KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": "/k.pem",
+		"KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": writeKeys(t).private,
 		"KAIDIAN_WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef",
 	}
 	for k, v := range extra {
@@ -55,19 +56,20 @@ func production(extra map[string]string) map[string]string {
 }
 
 func TestPaymentVerificationMode(t *testing.T) {
+	pub := writeKeys(t).public
 	for _, tc := range []struct {
 		name  string
 		extra map[string]string
 		ok    bool
 	}{
 		{"certificate mode: no public key", nil, true},
-		{"public-key mode", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1", "KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem"}, true},
+		{"public-key mode", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1", "KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": pub}, true},
 		{"public key id without the key", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1"}, false},
-		{"public key without its id", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem"}, false},
+		{"public key without its id", map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": pub}, false},
 		{"certificate mode still needs the APIv3 key", map[string]string{"KAIDIAN_WECHATPAY_APIV3_KEY": ""}, false},
 		{"certificate mode still needs the merchant key", map[string]string{"KAIDIAN_WECHATPAY_MCH_KEY_FILE": ""}, false},
 	} {
-		c, err := parse(env(production(tc.extra)))
+		c, err := parse(env(production(t, tc.extra)))
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: err = %v", tc.name, err)
 		}

@@ -18,20 +18,9 @@ func TestSandboxDuplicateForm(t *testing.T) {
 // auto with a public key is migration mode; off with no public key would
 // leave nothing to verify WeChat Pay and is refused.
 func TestPlatformCerts(t *testing.T) {
-	prod := map[string]string{"KAIDIAN_WECHAT_APPID": "wx1", "KAIDIAN_WECHAT_APPSECRET": "s",
-		"KAIDIAN_WECHATPAY_MCHID": "1900000001", "KAIDIAN_WECHATPAY_MCH_SERIAL": "ABC", "KAIDIAN_WECHATPAY_MCH_KEY_FILE": "/k.pem",
-		"KAIDIAN_WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef"}
-	with := func(extra map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range prod {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
-		}
-		return m
-	}
-	pubKey := map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1", "KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem"}
+	with := func(extra map[string]string) map[string]string { return production(t, extra) }
+	pub := writeKeys(t).public
+	pubKey := map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1", "KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": pub}
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
@@ -40,7 +29,7 @@ func TestPlatformCerts(t *testing.T) {
 		{"certificates only", with(nil), PlatformCertsAuto},
 		{"public key only", with(pubKey), PlatformCertsOff},
 		{"migration", with(map[string]string{"KAIDIAN_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1",
-			"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": "/p.pem", "KAIDIAN_WECHATPAY_PLATFORM_CERTS": "auto"}), PlatformCertsAuto},
+			"KAIDIAN_WECHATPAY_PUBLIC_KEY_FILE": pub, "KAIDIAN_WECHATPAY_PLATFORM_CERTS": "auto"}), PlatformCertsAuto},
 		{"nothing to verify with", with(map[string]string{"KAIDIAN_WECHATPAY_PLATFORM_CERTS": "off"}), ""},
 		{"unknown value", with(map[string]string{"KAIDIAN_WECHATPAY_PLATFORM_CERTS": "yes"}), ""},
 		{"sandbox", nil, PlatformCertsOff},

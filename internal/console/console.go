@@ -64,8 +64,10 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	r.GET("/login", h.loginPage)
 	r.POST("/login", h.login)
 
-	in := r.Group("", h.requireSession, h.checkCSRF)
+	in := r.Group("", h.requireSession, h.checkCSRF, h.forcePasswordChange)
 	in.POST("/logout", h.logout)
+	in.GET("/password", h.passwordPage)
+	in.POST("/password", h.passwordSave)
 	in.GET("", h.dashboard)
 	in.GET("/", h.dashboard)
 	h.mountCatalog(in)

@@ -136,7 +136,8 @@ func startReplica(t *testing.T, bin string, env []string, i int) *replica {
 	r.cmd = exec.Command(bin, "serve")
 	// A fresh slice: the replicas start together, and appending to the shared
 	// env could write the same spare slot from each of them.
-	r.cmd.Env = slices.Concat(env, []string{"KAIDIAN_ADDR=127.0.0.1:0"})
+	// Each on its own metrics port too: the default 127.0.0.1:9090 fits one process a host.
+	r.cmd.Env = slices.Concat(env, []string{"KAIDIAN_ADDR=127.0.0.1:0", "KAIDIAN_METRICS_ADDR=127.0.0.1:0"})
 	r.cmd.Stdout, r.cmd.Stderr = out, out
 	if err := r.cmd.Start(); err != nil {
 		t.Error(err)

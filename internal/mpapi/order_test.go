@@ -273,7 +273,7 @@ func TestLastUnitsRaceOverHTTP(t *testing.T) {
 	if n := countRows(t, e, "orders"); n != units {
 		t.Fatalf("%d orders, want %d", n, units)
 	}
-	metrics := string(e.Get("/metrics", "").Body)
+	metrics := e.Metrics()
 	for _, want := range []string{
 		fmt.Sprintf("kaidian_orders_created_total %d", units),
 		fmt.Sprintf("kaidian_stock_reservations_failed_total %d", buyers-units),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
@@ -20,10 +21,16 @@ type ExpireOrderArgs struct {
 // Kind names the job in River's table.
 func (ExpireOrderArgs) Kind() string { return "order.expire" }
 
-// InsertOpts makes the job unique per order: however often the sweeper sees
-// an order, one job closes it.
+// InsertOpts makes the job unique per order while one is waiting or
+// running: however often the sweeper sees an order, one job closes it. A
+// completed job does not count (River's default would keep it unique for
+// the day completed jobs are retained): an expiry that ran early, on a
+// replica whose clock was ahead, found the order not yet due and did
+// nothing, and must not stop the next sweep's job from closing it.
 func (ExpireOrderArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
 // ExpireOrder closes the order; order.Service.Expire is idempotent, so a

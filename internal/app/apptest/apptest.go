@@ -26,10 +26,13 @@ import (
 
 // Env is one running Kaidian.
 type Env struct {
-	URL  string
-	App  *app.App
-	t    testing.TB
-	stop func()
+	URL string
+	// MetricsURL is the base URL of the separate metrics listener
+	// (KAIDIAN_METRICS_ADDR), empty when it is off.
+	MetricsURL string
+	App        *app.App
+	t          testing.TB
+	stop       func()
 }
 
 // Option adjusts the configuration before start.
@@ -49,13 +52,18 @@ func Start(t testing.TB, opts ...Option) *Env {
 		cfg.DataDir = strings.TrimSuffix(sqlitePath, "/kaidian.db")
 	}
 	cfg.Demo = false
+	// The sandbox, whatever the caller's environment says about WeChat.
+	cfg.SandboxMode = config.SandboxOn
 	cfg.WechatAppID, cfg.WechatAppSecret, cfg.WechatAPIBase = "", "", ""
+	cfg.PayMchID, cfg.PayMchSerial, cfg.PayMchKeyFile, cfg.PayAPIv3Key, cfg.PayPublicKeyID, cfg.PayPublicKeyFile = "", "", "", "", "", ""
 	cfg.JWTSecret = ""
 	cfg.ShutdownTimeout = 5 * time.Second
 	// Tests change the catalog and read it straight back, and fire requests
 	// faster than any shopper: no catalog cache and no rate limits unless a
 	// test turns them on (WithCatalogCache, WithRateLimits).
 	cfg.CatalogCacheTTL, cfg.RateClient, cfg.RateShopper = 0, 0, 0
+	// Each Kaidian's metrics listener on a port of its own, as tests run side by side.
+	cfg.MetricsAddr, cfg.MetricsToken = "127.0.0.1:0", ""
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -83,15 +91,28 @@ func Boot(t testing.TB, cfg config.Config) *Env {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
+	metricsLn, err := app.ListenMetrics(cfg.MetricsAddr)
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	metricsURL := ""
+	if metricsLn != nil {
+		metricsURL = "http://" + metricsLn.Addr().String()
+	}
 	log := slog.New(slog.NewJSONHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, log, url)
 	if err != nil {
 		cancel()
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		t.Fatalf("apptest: start: %v", err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
+	go func() { done <- a.Serve(ctx, ln, metricsLn) }()
 	stop := sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -101,7 +122,7 @@ func Boot(t testing.TB, cfg config.Config) *Env {
 	})
 	t.Cleanup(stop)
 	waitServing(t, url, done)
-	return &Env{URL: url, App: a, t: t, stop: stop}
+	return &Env{URL: url, MetricsURL: metricsURL, App: a, t: t, stop: stop}
 }
 
 // waitServing returns once Kaidian answers (its jobs have started by then),
@@ -121,6 +142,24 @@ func waitServing(t testing.TB, url string, done chan error) {
 		}
 	}
 	t.Fatal("apptest: kaidian did not start within 30s")
+}
+
+// Metrics returns what the metrics listener serves on /metrics (or fails the test).
+func (e *Env) Metrics() string {
+	e.t.Helper()
+	if e.MetricsURL == "" {
+		e.t.Fatal("apptest: the metrics listener is off")
+	}
+	res, err := http.Get(e.MetricsURL + "/metrics")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		e.t.Fatalf("apptest: metrics listener: %d %v", res.StatusCode, err)
+	}
+	return string(body)
 }
 
 // Stop shuts this Kaidian down gracefully, as SIGTERM would (tests of restarts).

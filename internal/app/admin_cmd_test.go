@@ -1,0 +1,81 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/kaidian/kaidian/internal/app"
+	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/staff"
+)
+
+// A password reset from the command line must not undo an owner's
+// deactivation: the account stays unable to sign in, with either password.
+func TestAdminPasswordKeepsAccountDeactivated(t *testing.T) {
+	pg, sqlite := dbtest.URL(t)
+	cfg := config.Config{DatabaseURL: pg, DataDir: strings.TrimSuffix(sqlite, "/kaidian.db")}
+	if sqlite == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t.Setenv("KAIDIAN_ADMIN_PASSWORD", "")
+	admin := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := app.Admin(ctx, cfg, log, args, &out); err != nil {
+			t.Fatalf("admin %v: %v", args, err)
+		}
+		return out.String()
+	}
+	admin("create", "boss")
+	admin("create", "clerk", "staff")
+
+	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	accounts := staff.New(db, audit.New(db))
+	clerk := account(t, accounts, "clerk")
+	if _, err := accounts.Update(ctx, "test", clerk.ID, staff.Change{Name: clerk.Name, Role: clerk.Role, Active: false}); err != nil {
+		t.Fatal(err)
+	}
+
+	out := admin("password", "clerk")
+	if got := account(t, accounts, "clerk"); got.Active {
+		t.Fatal("kaidian admin password reactivated a deactivated account")
+	}
+	password := strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
+	if _, _, err := accounts.SignIn(ctx, "clerk", password, "127.0.0.1", "test"); err == nil {
+		t.Fatal("a deactivated account signed in with its reset password")
+	}
+	// An active account's reset still works and keeps it active.
+	out = admin("password", "boss")
+	password = strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
+	if _, _, err := accounts.SignIn(ctx, "boss", password, "127.0.0.1", "test"); err != nil || !account(t, accounts, "boss").Active {
+		t.Fatalf("active owner after reset: %v", err)
+	}
+}
+
+func account(t *testing.T, s *staff.Service, username string) staff.Account {
+	t.Helper()
+	all, err := s.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all {
+		if a.Username == username {
+			return a
+		}
+	}
+	t.Fatalf("no account %q", username)
+	return staff.Account{}
+}

@@ -1,0 +1,82 @@
+package staff
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/kaidian/kaidian/internal/errs"
+)
+
+// Errors of changing one's own password.
+var (
+	ErrWrongPassword   = errs.Field("current_password", "is not your current password")
+	ErrSamePassword    = errs.Field("password", "must differ from the current password")
+	ErrPasswordsDiffer = errs.Field("confirm", "does not match the new password")
+	// ErrPasswordChanged: another request changed the password between the
+	// check and the write; the caller's session has ended with it.
+	ErrPasswordChanged = errs.Conflict("password_changed", "the password was changed meanwhile; sign in again")
+)
+
+// ChangePassword sets the signed-in account's own password. The current
+// password is asked for again, so a session left open (or stolen) cannot
+// lock its owner out; wrong guesses count as failed sign-ins, so they are
+// throttled like sign-in (ThrottleUser per ThrottleWindow). The new one
+// follows the rules of every password. On success MustChangePassword is
+// cleared, every other session of the account ends (whoever knew the old
+// password is signed out) and the change is audited, all in one
+// transaction; the write is guarded by the old hash, so of two concurrent
+// changes only one wins.
+func (s *Service) ChangePassword(ctx context.Context, sess Session, current, next, confirm string) error {
+	a, err := s.Get(ctx, sess.AccountID)
+	if err != nil {
+		return err
+	}
+	db := s.db.Conn(ctx)
+	var failed int64
+	if err := db.Model(&attempt{}).Where("username = ? AND NOT succeeded AND created_at > ?", a.Username,
+		s.now().Add(-ThrottleWindow)).Count(&failed).Error; err != nil {
+		return err
+	}
+	if failed >= ThrottleUser {
+		return ErrThrottled
+	}
+	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(current)) != nil {
+		if err := db.Create(&attempt{Username: a.Username, IP: sess.IP, CreatedAt: s.now()}).Error; err != nil {
+			return err
+		}
+		return ErrWrongPassword
+	}
+	if err := checkPassword(next); err != nil {
+		return err
+	}
+	switch {
+	case next != confirm:
+		return ErrPasswordsDiffer
+	case next == current:
+		return ErrSamePassword
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(next), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		res := s.db.Conn(ctx).Model(&Account{}).Where("id = ? AND password_hash = ? AND active", a.ID, a.PasswordHash).
+			Updates(map[string]any{"password_hash": string(hash), "must_change_password": false, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrPasswordChanged
+		}
+		if err := s.db.Conn(ctx).Where("account_id = ? AND id <> ?", a.ID, sess.ID).Delete(&Session{}).Error; err != nil {
+			return err
+		}
+		detail := a.Username + " changed their own password"
+		if a.MustChangePassword {
+			detail += " (replacing the generated one)"
+		}
+		return s.audit.Record(ctx, a.Actor(), "staff.password_change", "staff", a.ID, detail)
+	})
+}
