@@ -71,6 +71,9 @@ type Config struct {
 	// RateShopper is the state-changing /api/v1 requests a second each
 	// shopper may make (bursts of twice that); 0 turns the limit off.
 	RateShopper float64 // KAIDIAN_RATE_SHOPPER
+	// RateWebhook is the requests a second each client address may make on
+	// /wechatpay (bursts of twice that); 0 turns the limit off.
+	RateWebhook float64 // KAIDIAN_RATE_WEBHOOK
 	// TrustedProxies are the load balancers (CIDRs or addresses) whose
 	// X-Forwarded-For names the client; from anyone else it is ignored.
 	TrustedProxies []string // KAIDIAN_TRUSTED_PROXIES
@@ -124,6 +127,7 @@ func parse(getenv func(string) string) (Config, error) {
 		CatalogCacheTTL:    p.durationOrOff("KAIDIAN_CATALOG_CACHE_TTL", time.Second),
 		RateClient:         p.rate("KAIDIAN_RATE_CLIENT", 100),
 		RateShopper:        p.rate("KAIDIAN_RATE_SHOPPER", 5),
+		RateWebhook:        p.rate("KAIDIAN_RATE_WEBHOOK", 100),
 		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
