@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
@@ -172,5 +173,59 @@ func TestASuccessfulSignInDoesNotCountAsAFailure(t *testing.T) {
 	}
 	if _, err := s.SignInAttempt(ctx, wrong(ip)); !errors.Is(err, ErrThrottled) {
 		t.Fatalf("failure number %d: %v", ThrottleUser+1, err)
+	}
+}
+
+// A full bucket opens again when its window has passed, starting a new
+// count; pruning forgets passed windows and browsers unused for a year.
+func TestWindowsPassAndArePruned(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	now := s.now()
+	s.now = func() time.Time { return now }
+	in, err := s.SignInAttempt(ctx, Attempt{Username: "owner", Password: "password-owner", IP: "192.0.2.1"})
+	must(t, err)
+	for range ThrottleUser {
+		s.SignInAttempt(ctx, wrong("198.51.100.7"))
+	}
+	if _, err := s.SignInAttempt(ctx, wrong("198.51.100.7")); !errors.Is(err, ErrThrottled) {
+		t.Fatalf("full bucket: %v", err)
+	}
+	now = now.Add(ThrottleWindow + time.Second)
+	for i := range ThrottleUser {
+		if _, err := s.SignInAttempt(ctx, wrong("198.51.100.7")); !errors.Is(err, ErrBadCredentials) {
+			t.Fatalf("guess %d of the next window: %v", i+1, err)
+		}
+	}
+	if _, err := s.SignInAttempt(ctx, wrong("198.51.100.7")); !errors.Is(err, ErrThrottled) {
+		t.Fatalf("the next window full: %v", err)
+	}
+
+	rows := func(table string) (n int64) {
+		must(t, s.db.Conn(ctx).Raw("SELECT COUNT(*) FROM "+table).Scan(&n).Error)
+		return n
+	}
+	now = now.Add(ThrottleWindow + time.Second)
+	must(t, s.PruneSessions(ctx))
+	if n := rows("login_throttle"); n != 0 {
+		t.Fatalf("%d buckets of passed windows kept", n)
+	}
+	if n := rows("staff_devices"); n != 1 {
+		t.Fatalf("%d devices after pruning, want the owner's", n)
+	}
+	now = now.Add(DeviceLifetime)
+	if d, err := s.knownDevice(ctx, "owner", in.Device); d != 0 || err != nil {
+		t.Fatalf("a device unused for a year is still known: %d %v", d, err)
+	}
+	must(t, s.PruneSessions(ctx))
+	if n := rows("staff_devices"); n != 0 {
+		t.Fatalf("%d devices unused for a year kept", n)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
