@@ -67,15 +67,9 @@ var compareHash = bcrypt.CompareHashAndPassword
 
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not anyone's password"), bcrypt.DefaultCost)
 
-// SignIn checks a username and password and starts a session, returning its
-// token for the cookie. It is SignInAttempt without a known device.
-func (s *Service) SignIn(ctx context.Context, username, password, ip, userAgent string) (token string, sess Session, err error) {
-	in, err := s.SignInAttempt(ctx, Attempt{Username: username, Password: password, IP: ip, UserAgent: userAgent})
-	return in.Token, in.Session, err
-}
-
-// SignInAttempt counts the attempt (see ThrottleUser), and only if its
-// buckets had room checks the password and starts a session. A successful
+// SignInAttempt signs in to the console: it counts the attempt (see
+// ThrottleUser), and only if its buckets had room checks the username and
+// password and starts a session. A successful
 // sign-in gives its count back, so only failures fill the buckets.
 func (s *Service) SignInAttempt(ctx context.Context, at Attempt) (SignedIn, error) {
 	username := strings.ToLower(strings.TrimSpace(at.Username))
