@@ -54,13 +54,13 @@ func TestAdminPasswordKeepsAccountDeactivated(t *testing.T) {
 		t.Fatal("kaidian admin password reactivated a deactivated account")
 	}
 	password := strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
-	if _, _, err := accounts.SignIn(ctx, "clerk", password, "127.0.0.1", "test"); err == nil {
+	if _, err := accounts.SignInAttempt(ctx, staff.Attempt{Username: "clerk", Password: password, IP: "127.0.0.1", UserAgent: "test"}); err == nil {
 		t.Fatal("a deactivated account signed in with its reset password")
 	}
 	// An active account's reset still works and keeps it active.
 	out = admin("password", "boss")
 	password = strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
-	if _, _, err := accounts.SignIn(ctx, "boss", password, "127.0.0.1", "test"); err != nil || !account(t, accounts, "boss").Active {
+	if _, err := accounts.SignInAttempt(ctx, staff.Attempt{Username: "boss", Password: password, IP: "127.0.0.1", UserAgent: "test"}); err != nil || !account(t, accounts, "boss").Active {
 		t.Fatalf("active owner after reset: %v", err)
 	}
 }

@@ -51,7 +51,7 @@ func (a *App) routes() (http.Handler, error) {
 		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),
 		ShopperLimit: httpx.NewLimiter(a.Config.RateShopper),
 	})
-	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments}).Mount(r.Group("/wechatpay"))
+	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay"))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
 		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {

@@ -84,6 +84,9 @@ type Config struct {
 	// RateShopper is the state-changing /api/v1 requests a second each
 	// shopper may make (bursts of twice that); 0 turns the limit off.
 	RateShopper float64 // KAIDIAN_RATE_SHOPPER
+	// RateWebhook is the requests a second each client address may make on
+	// /wechatpay (bursts of twice that); 0 turns the limit off.
+	RateWebhook float64 // KAIDIAN_RATE_WEBHOOK
 	// MetricsAddr is where a separate listener serves /metrics without a
 	// token (loopback by default, so only the host's own scraper sees it);
 	// empty (KAIDIAN_METRICS_ADDR=off) means no separate listener.
@@ -166,6 +169,7 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 		CatalogCacheTTL:    p.durationOrOff("KAIDIAN_CATALOG_CACHE_TTL", time.Second),
 		RateClient:         p.rate("KAIDIAN_RATE_CLIENT", 100),
 		RateShopper:        p.rate("KAIDIAN_RATE_SHOPPER", 5),
+		RateWebhook:        p.rate("KAIDIAN_RATE_WEBHOOK", 100),
 		TrustedProxies:     p.networks("KAIDIAN_TRUSTED_PROXIES"),
 		MetricsAddr:        p.str("KAIDIAN_METRICS_ADDR", DefaultMetricsAddr),
 		MetricsToken:       p.str("KAIDIAN_METRICS_TOKEN", ""),

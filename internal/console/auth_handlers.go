@@ -35,16 +35,21 @@ func (h *handlers) login(c *gin.Context) {
 		h.render(c, http.StatusForbidden, "login.html", View{Title: "Sign in", Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
 		return
 	}
-	token, sess, err := h.d.Staff.SignIn(c.Request.Context(), c.PostForm("username"), c.PostForm("password"),
-		c.ClientIP(), c.Request.UserAgent())
+	device, _ := c.Cookie(deviceCookie)
+	in, err := h.d.Staff.SignInAttempt(c.Request.Context(), staff.Attempt{Username: c.PostForm("username"),
+		Password: c.PostForm("password"), IP: c.ClientIP(), UserAgent: c.Request.UserAgent(), Device: device})
 	if err != nil {
 		form.Fail(err)
 		h.render(c, signInStatus(err), "login.html", View{Title: "Sign in", Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
 		return
 	}
 	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(sessionCookie, token, int(staff.MaxLifetime/time.Second), "/console", "", secure(c), true)
-	h.d.Log.Info("console sign-in", "account", sess.Account.Actor(), "ip", c.ClientIP())
+	c.SetCookie(sessionCookie, in.Token, int(staff.MaxLifetime/time.Second), "/console", "", secure(c), true)
+	// The known-device cookie only ever goes to the sign-in form: it lets this
+	// browser past others' failed guesses at the username (staff.ThrottleUserAll).
+	c.SetSameSite(http.SameSiteStrictMode)
+	c.SetCookie(deviceCookie, in.Device, int(staff.DeviceLifetime/time.Second), "/console/login", "", secure(c), true)
+	h.d.Log.Info("console sign-in", "account", in.Session.Account.Actor(), "ip", c.ClientIP())
 	redirect(c, safeNext(next), "")
 }
 

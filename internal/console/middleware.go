@@ -15,10 +15,12 @@ import (
 )
 
 // sessionCookie holds the console session's token (HttpOnly, SameSite=Lax,
-// Secure over HTTPS); loginCSRFCookie protects the sign-in form itself.
+// Secure over HTTPS); loginCSRFCookie protects the sign-in form itself;
+// deviceCookie marks a browser that signed in before (staff.SignedIn.Device).
 const (
 	sessionCookie   = "kaidian_console"
 	loginCSRFCookie = "kaidian_login_csrf"
+	deviceCookie    = "kaidian_console_device"
 	sessionKey      = "console.session"
 )
 

@@ -154,7 +154,8 @@ func TestConcurrentPasswordChangesOneWins(t *testing.T) {
 	e := apptest.Start(t)
 	ctx := context.Background()
 	e.StaffAccount(t, "lily", staff.RoleStaff)
-	_, sess, err := e.App.Staff.SignIn(ctx, "lily", "password-lily", "127.0.0.1", "test")
+	in, err := e.App.Staff.SignInAttempt(ctx, staff.Attempt{Username: "lily", Password: "password-lily", IP: "127.0.0.1", UserAgent: "test"})
+	sess := in.Session
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestConcurrentPasswordChangesOneWins(t *testing.T) {
 	if winner < 0 {
 		t.Fatalf("no change won: %v", errors.Join(errsOut...))
 	}
-	if _, _, err := e.App.Staff.SignIn(ctx, "lily", news[winner], "127.0.0.1", "test"); err != nil {
+	if _, err := e.App.Staff.SignInAttempt(ctx, staff.Attempt{Username: "lily", Password: news[winner], IP: "127.0.0.1", UserAgent: "test"}); err != nil {
 		t.Fatalf("the winner's password does not sign in: %v", err)
 	}
 }

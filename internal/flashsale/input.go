@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
 )
 
@@ -70,8 +71,10 @@ func (in Input) validate() error {
 			return errs.Field(field+".sku_id", "must be a positive id")
 		case seen[it.SKUID]:
 			return errs.Field(field+".sku_id", "each SKU only once")
-		case it.Price <= 0:
-			return errs.Field(field+".price", "must be more than zero")
+		case it.Price <= 0 || it.Price > catalog.MaxPrice:
+			// The catalog's cap keeps price × quantity (and an order's sums)
+			// far inside int64; a flash price is no exception.
+			return errs.Field(field+".price", fmt.Sprintf("must be more than zero and at most %d fen", catalog.MaxPrice))
 		case it.Units < 1 || it.Units > MaxUnits:
 			return errs.Field(field+".units", fmt.Sprintf("must be from 1 to %d", MaxUnits))
 		}

@@ -131,13 +131,15 @@ func (l *Limiter) PerClient() gin.HandlerFunc {
 		return func(c *gin.Context) { c.Next() }
 	}
 	return func(c *gin.Context) {
-		if l.Admit(c, clientKey(c.ClientIP())) {
+		if l.Admit(c, ClientKey(c.ClientIP())) {
 			c.Next()
 		}
 	}
 }
 
-func clientKey(ip string) string {
+// ClientKey is the rate-limit key of a client address: the address itself,
+// or for IPv6 its /64.
+func ClientKey(ip string) string {
 	a, err := netip.ParseAddr(ip)
 	if err != nil || !a.Is6() || a.Is4In6() {
 		return ip

@@ -102,8 +102,8 @@ func TestClientKeyGroupsIPv6By64(t *testing.T) {
 		"fe80::1":                 "fe80::/64",
 		"2001:db8:1:2:3:4:5:6%e0": "2001:db8:1:2::/64",
 	} {
-		if got := clientKey(ip); got != want {
-			t.Errorf("clientKey(%q) = %q, want %q", ip, got, want)
+		if got := ClientKey(ip); got != want {
+			t.Errorf("ClientKey(%q) = %q, want %q", ip, got, want)
 		}
 	}
 }

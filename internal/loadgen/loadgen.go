@@ -100,7 +100,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	if rateLimited(r) {
-		r.note("the shop answered 429: its rate limits count this whole load as one client; for load tests start the replicas with KAIDIAN_RATE_CLIENT=0 KAIDIAN_RATE_SHOPPER=0")
+		r.note("the shop answered 429: its rate limits count this whole load as one client; for load tests start the replicas with KAIDIAN_RATE_CLIENT=0 KAIDIAN_RATE_SHOPPER=0 KAIDIAN_RATE_WEBHOOK=0")
 	}
 	r.settle()
 	return r, nil

@@ -109,7 +109,7 @@ func replicaEnv(dbURL string) []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "KAIDIAN_DATABASE_URL="+dbURL, "KAIDIAN_EXPIRY_SWEEP=1s", "KAIDIAN_RATE_CLIENT=0",
+	return append(env, "KAIDIAN_DATABASE_URL="+dbURL, "KAIDIAN_EXPIRY_SWEEP=1s", "KAIDIAN_RATE_CLIENT=0", "KAIDIAN_RATE_WEBHOOK=0",
 		"KAIDIAN_RATE_SHOPPER=0", "KAIDIAN_LOG_LEVEL=info", "KAIDIAN_SHUTDOWN_TIMEOUT=10s", "KAIDIAN_DEMO=false")
 }
 

@@ -1,5 +1,11 @@
 package order
 
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
+
 // Priced is the arithmetic of an order, all in fen. Its lines are the order
 // lines to be, with their share of the discount.
 type Priced struct {
@@ -53,38 +59,50 @@ func price(lines []Item, shipping func(goods int64) int64, d discount) Priced {
 }
 
 // allocate splits total over weights in proportion, in whole fen, so that the
-// shares sum to exactly total and none exceeds its weight. Each share is
-// rounded down; the fen left over go one each to the lines with the largest
-// remainders (ties to the earlier line), the largest-remainder method.
+// shares sum to exactly min(total, Σweights) and none exceeds its weight.
+// Weights must be non-negative and sum to at most math.MaxInt64 (order lines
+// do: see TestPriceBoundsFitInt64).
+//
+// Each share is w×total/Σw rounded down, computed in 128 bits: w×total itself
+// passes int64 for large orders (50 lines of 999 × ¥100,000 under a 99% coupon
+// is about 5e21), and an overflowed product once gave negative shares and a
+// leftover so large that handing it out a fen at a time took minutes. The fen
+// left over by rounding number fewer than the lines; they go one each to the
+// lines with the largest remainders (ties to the earlier line), in one pass
+// over the lines sorted by remainder: the largest-remainder method.
 func allocate(total int64, weights []int64) []int64 {
 	shares := make([]int64, len(weights))
-	var sum int64
+	var sum uint64
 	for _, w := range weights {
-		sum += w
+		sum += uint64(w)
 	}
 	if total <= 0 || sum == 0 {
 		return shares
 	}
-	if total > sum {
-		total = sum
-	}
-	rems := make([]int64, len(weights))
-	var given int64
+	t := min(uint64(total), sum)
+	rems := make([]uint64, len(weights))
+	var given uint64
 	for i, w := range weights {
-		// total ≤ sum ≤ 50 lines × 999 × 1e7 fen, so w*total fits in int64.
-		shares[i] = w * total / sum
-		rems[i] = w * total % sum
-		given += shares[i]
+		// hi < sum because w ≤ sum and t ≤ sum, so the quotient fits in 64 bits.
+		hi, lo := bits.Mul64(uint64(w), t)
+		q, r := bits.Div64(hi, lo, sum)
+		shares[i], rems[i] = int64(q), r
+		given += q
 	}
-	for left := total - given; left > 0; left-- {
-		best := -1
-		for i := range weights {
-			if shares[i] < weights[i] && (best < 0 || rems[i] > rems[best]) {
-				best = i
-			}
-		}
-		shares[best]++
-		rems[best] = -1
+	// The remainders sum to left×sum with each below sum, so more than left
+	// lines have one: every line given a fen had a remainder, hence a share
+	// below its exact (fractional) share, hence below its weight.
+	left := t - given
+	if left == 0 {
+		return shares
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
+	for _, i := range order[:left] {
+		shares[i]++
 	}
 	return shares
 }

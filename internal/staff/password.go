@@ -3,6 +3,7 @@ package staff
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -21,8 +22,8 @@ var (
 
 // ChangePassword sets the signed-in account's own password. The current
 // password is asked for again, so a session left open (or stolen) cannot
-// lock its owner out; wrong guesses count as failed sign-ins, so they are
-// throttled like sign-in (ThrottleUser per ThrottleWindow). The new one
+// lock its owner out; guesses are counted before the check and throttled
+// like sign-in (ThrottleUser per ThrottleWindow for the account). The new one
 // follows the rules of every password. On success MustChangePassword is
 // cleared, every other session of the account ends (whoever knew the old
 // password is signed out) and the change is audited, all in one
@@ -33,20 +34,17 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, nex
 	if err != nil {
 		return err
 	}
-	db := s.db.Conn(ctx)
-	var failed int64
-	if err := db.Model(&attempt{}).Where("username = ? AND NOT succeeded AND created_at > ?", a.Username,
-		s.now().Add(-ThrottleWindow)).Count(&failed).Error; err != nil {
+	// Counted before the check, like a sign-in, so concurrent guesses from a
+	// stolen session cannot all be checked; a right password gives it back.
+	bucket := []throttleBucket{{"password:" + strconv.FormatInt(a.ID, 10), ThrottleUser}}
+	if err := s.takeAttempt(ctx, bucket); err != nil {
 		return err
 	}
-	if failed >= ThrottleUser {
-		return ErrThrottled
-	}
-	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(current)) != nil {
-		if err := db.Create(&attempt{Username: a.Username, IP: sess.IP, CreatedAt: s.now()}).Error; err != nil {
-			return err
-		}
+	if compareHash([]byte(a.PasswordHash), []byte(current)) != nil {
 		return ErrWrongPassword
+	}
+	if err := s.giveBack(ctx, bucket); err != nil {
+		return err
 	}
 	if err := checkPassword(next); err != nil {
 		return err

@@ -18,10 +18,15 @@ import (
 type Handlers struct {
 	Client   *wxpay.Client
 	Payments *payment.Service
+	// Limit is the token bucket per client address for every webhook
+	// (KAIDIAN_RATE_WEBHOOK); nil is no limit.
+	Limit *httpx.Limiter
 }
 
-// Mount registers the webhooks under r (normally /wechatpay).
+// Mount registers the webhooks under r (normally /wechatpay), behind the
+// rate limit and the body limit (guard).
 func (h *Handlers) Mount(r *gin.RouterGroup) {
+	r.Use(h.guard)
 	r.POST("/notify/transactions", h.transactions)
 	r.POST("/notify/refunds", h.refunds)
 }
@@ -30,7 +35,7 @@ func (h *Handlers) Mount(r *gin.RouterGroup) {
 func (h *Handlers) transactions(c *gin.Context) {
 	n, err := h.Client.ParseTransaction(c.Request)
 	if err != nil { // forged, tampered, stale or undecryptable
-		refuse(c, err)
+		refuse(c, refusalReason(err), http.StatusUnauthorized)
 		return
 	}
 	tx := FromSDK(n.Transaction)
@@ -43,19 +48,13 @@ func (h *Handlers) transactions(c *gin.Context) {
 func (h *Handlers) refunds(c *gin.Context) {
 	n, err := h.Client.ParseRefund(c.Request)
 	if err != nil {
-		refuse(c, err)
+		refuse(c, refusalReason(err), http.StatusUnauthorized)
 		return
 	}
 	outcome, err := h.Payments.ApplyRefundNotification(c.Request.Context(), httpx.Logger(c), payment.RefundNotice{
 		NotifyID: n.ID, EventType: n.EventType, MchID: n.MchID, TransactionID: n.Refund.TransactionID,
 		RefundState: RefundState(n.Refund)})
 	answer(c, n.ID, n.Refund.OutTradeNo, outcome, err)
-}
-
-// refuse answers a notification that failed verification: nothing is kept.
-func refuse(c *gin.Context, err error) {
-	httpx.Logger(c).Warn("wechat pay notification refused", "error", err.Error())
-	c.JSON(http.StatusUnauthorized, gin.H{"code": "FAIL", "message": "signature or content invalid"})
 }
 
 // answer tells WeChat whether the notification is kept: 204 only after the

@@ -41,6 +41,13 @@ type Option func(*config.Config)
 // Start boots Kaidian; it stops when the test ends.
 func Start(t testing.TB, opts ...Option) *Env {
 	t.Helper()
+	return StartLogged(t, logSink(), opts...)
+}
+
+// StartLogged is Start with Kaidian's log (JSON lines, warnings and errors)
+// written to log, for tests of what gets logged.
+func StartLogged(t testing.TB, log io.Writer, opts ...Option) *Env {
+	t.Helper()
 	pgURL, sqlitePath := dbtest.URL(t)
 	cfg, err := config.FromEnv()
 	if err != nil {
@@ -60,14 +67,14 @@ func Start(t testing.TB, opts ...Option) *Env {
 	cfg.ShutdownTimeout = 5 * time.Second
 	// Tests change the catalog and read it straight back, and fire requests
 	// faster than any shopper: no catalog cache and no rate limits unless a
-	// test turns them on (WithCatalogCache, WithRateLimits).
-	cfg.CatalogCacheTTL, cfg.RateClient, cfg.RateShopper = 0, 0, 0
+	// test turns them on (WithCatalogCache, WithRateLimits, WithWebhookRate).
+	cfg.CatalogCacheTTL, cfg.RateClient, cfg.RateShopper, cfg.RateWebhook = 0, 0, 0, 0
 	// Each Kaidian's metrics listener on a port of its own, as tests run side by side.
 	cfg.MetricsAddr, cfg.MetricsToken = "127.0.0.1:0", ""
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return Boot(t, cfg)
+	return boot(t, cfg, log)
 }
 
 // WithCatalogCache turns the public catalog cache on with the given TTL.
@@ -83,8 +90,19 @@ func WithRateLimits(client, shopper float64, trustedProxies ...string) Option {
 	}
 }
 
+// WithWebhookRate sets the /wechatpay rate limit per client address
+// (requests a second; 0 is off).
+func WithWebhookRate(perSec float64) Option {
+	return func(c *config.Config) { c.RateWebhook = perSec }
+}
+
 // Boot starts Kaidian with exactly cfg (tests of restarts boot twice on one database).
 func Boot(t testing.TB, cfg config.Config) *Env {
+	t.Helper()
+	return boot(t, cfg, logSink())
+}
+
+func boot(t testing.TB, cfg config.Config, logTo io.Writer) *Env {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -100,7 +118,7 @@ func Boot(t testing.TB, cfg config.Config) *Env {
 	if metricsLn != nil {
 		metricsURL = "http://" + metricsLn.Addr().String()
 	}
-	log := slog.New(slog.NewJSONHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewJSONHandler(logTo, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, log, url)
 	if err != nil {

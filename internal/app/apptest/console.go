@@ -21,6 +21,9 @@ type Console struct {
 	client  *http.Client
 	csrf    string
 	Account staff.Account
+	// From, when set, is sent as X-Forwarded-For: the client's address when
+	// the test trusts 127.0.0.1 as a proxy (WithRateLimits).
+	From string
 }
 
 // Page is a console answer.
@@ -104,6 +107,9 @@ func (c *Console) do(method, path string, body io.Reader, contentType string) Pa
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if c.From != "" {
+		req.Header.Set("X-Forwarded-For", c.From)
 	}
 	res, err := c.client.Do(req)
 	if err != nil {
