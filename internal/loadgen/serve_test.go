@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,14 +31,38 @@ type replica struct {
 	done chan error
 }
 
+// built is the binary the process tests share, built once per test run
+// (linking it is a good part of a test's time) and removed by TestMain.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
 func buildKaidian(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "kaidian")
-	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/kaidian")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "kaidian-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "kaidian")
+		if out, err := exec.Command("go", "build", "-o", built.bin, "../../cmd/kaidian").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // replicaEnv is the environment of every replica: this test's database,
