@@ -60,6 +60,11 @@ func (l *load) checkout(ctx context.Context, r *Report) error {
 				firstErr = err
 			}
 			mu.Unlock()
+			if err != nil {
+				// A target that is down (restarting, say) refuses at once:
+				// pause rather than spin through the budget.
+				sleep(ctx, retryPause)
+			}
 		}
 	})
 	elapsed := time.Since(start)

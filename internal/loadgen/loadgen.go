@@ -31,6 +31,10 @@ type Options struct {
 	Concurrency int           // requests in flight at once
 	Requests    int64         // upper bound on requests in the timed part (0: none)
 	Duration    time.Duration // time limit of the timed part (0: none)
+	// Stop, when closed, ends the timed part as the time limit would: for a
+	// caller that decides when enough load has run (the crash drill ends
+	// it once it has done its killing).
+	Stop <-chan struct{}
 
 	// DB, when set, is the database the checks read and -create-sale writes
 	// (tests pass their in-process shop's); otherwise DatabaseURL or
@@ -130,7 +134,7 @@ func (o *Options) validate() error {
 	if o.Shoppers < 1 || o.Concurrency < 1 {
 		return errors.New("-shoppers and -concurrency must be at least 1")
 	}
-	if o.Requests <= 0 && o.Duration <= 0 {
+	if o.Requests <= 0 && o.Duration <= 0 && o.Stop == nil {
 		return errors.New("give -requests or -duration (or both): a run must end")
 	}
 	if f := o.Flash.PayFraction; f < 0 || f > 1 {
@@ -157,10 +161,11 @@ type budget struct {
 	left     atomic.Int64
 	limited  bool
 	deadline time.Time
+	stop     <-chan struct{}
 }
 
 func (l *load) newBudget() *budget {
-	b := &budget{limited: l.o.Requests > 0}
+	b := &budget{limited: l.o.Requests > 0, stop: l.o.Stop}
 	b.left.Store(l.o.Requests)
 	if l.o.Duration > 0 {
 		b.deadline = time.Now().Add(l.o.Duration)
@@ -172,6 +177,11 @@ func (l *load) newBudget() *budget {
 func (b *budget) take(n int64) bool {
 	if !b.deadline.IsZero() && time.Now().After(b.deadline) {
 		return false
+	}
+	select {
+	case <-b.stop: // nil when not set: never ready
+		return false
+	default:
 	}
 	if !b.limited {
 		return true

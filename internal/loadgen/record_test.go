@@ -47,3 +47,16 @@ func TestBudgetIsExact(t *testing.T) {
 		t.Fatalf("took %d of 1000", taken)
 	}
 }
+
+// Closing Stop ends the timed part like the deadline does.
+func TestBudgetStop(t *testing.T) {
+	stop := make(chan struct{})
+	b := (&load{o: Options{Stop: stop}}).newBudget()
+	if !b.take(1) {
+		t.Fatal("refused before Stop was closed")
+	}
+	close(stop)
+	if b.take(1) {
+		t.Fatal("still handing out requests after Stop was closed")
+	}
+}
