@@ -43,6 +43,12 @@ func New(db *database.DB, cfg Config) (*Runner, error) {
 		// Finished jobs are kept a day for inspection, then pruned.
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 		JobTimeout:                  time.Minute,
+		// A job whose process was killed stays "running" until rescued, and
+		// a running order.expire blocks its unique successor: River's default
+		// of an hour would leave such an order's stock reserved that long.
+		// Every worker is idempotent, so rescue soon after the longest job
+		// timeout (the catalog import's 10 minutes).
+		RescueStuckJobsAfter: 15 * time.Minute,
 	}
 	if db.Dialect == database.Postgres {
 		return runner(river.NewClient(riverpgxv5.New(db.PgxPool()), rc))
