@@ -35,8 +35,9 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 // ServeSandbox runs only the WeChat sandbox (`kaidian sandbox`), for setups
 // where several Kaidians, or a mini-program developer tool, share one fake
 // WeChat: point them at it with KAIDIAN_WECHAT_API_BASE=<url>/sandbox. It
-// keeps its state in its own database (KAIDIAN_DATA_DIR or
-// KAIDIAN_DATABASE_URL).
+// also serves WeChat Pay v3 at /v3 of its root, where WeChat does, so any
+// WeChat Pay client is pointed at it by base URL alone. It keeps its state
+// in its own database (KAIDIAN_DATA_DIR or KAIDIAN_DATABASE_URL).
 func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln net.Listener) error {
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
@@ -53,9 +54,10 @@ func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln n
 		return err
 	}
 	sb.Mount(r.Group("/sandbox"))
+	sb.MountPayRoot(r.Group("/"))
 	go sb.Run(ctx)
 
-	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
+	srv := sandboxHTTPServer(r)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Warn("WECHAT SANDBOX serving on its own: point Kaidian at it with KAIDIAN_WECHAT_API_BASE", "addr", ln.Addr().String())
@@ -69,4 +71,19 @@ func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln n
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// sandboxHTTPServer bounds every phase of a connection as the main server
+// does, so a slow or idle client cannot hold the sandbox's connections (and
+// goroutines) open indefinitely, and caps header size well below net/http's
+// 1 MiB default: WeChat Pay's headers are a few hundred bytes.
+func sandboxHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }

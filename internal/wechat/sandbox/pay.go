@@ -28,12 +28,11 @@ const (
 // for a JSAPI merchant, reached by the real wechatpay-go client whose HTTP
 // transport points here.
 type pay struct {
-	db     *database.DB
-	log    *slog.Logger
-	keys   *PayKeys
-	now    func() time.Time
-	prefix string // where the routes are mounted, stripped before verifying signatures
-	mode   PayMode
+	db   *database.DB
+	log  *slog.Logger
+	keys *PayKeys
+	now  func() time.Time
+	mode PayMode
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
@@ -68,8 +67,10 @@ func (o payOrder) state(now time.Time) string {
 	return o.TradeState
 }
 
+// mount adds WeChat Pay's v3 routes under r: /sandbox/v3 in Kaidian, and
+// also /v3 at the root of `kaidian sandbox`'s own port.
 func (p *pay) mount(r *gin.RouterGroup) {
-	v3 := r.Group("/v3", p.authenticate)
+	v3 := r.Group("/v3", p.authenticate(strings.TrimRight(r.BasePath(), "/")))
 	v3.POST("/pay/transactions/jsapi", p.prepay)
 	v3.GET("/pay/transactions/out-trade-no/:otn", p.queryByOutTradeNo)
 	v3.GET("/pay/transactions/id/:tid", p.queryByID)
@@ -81,21 +82,30 @@ func (p *pay) mount(r *gin.RouterGroup) {
 
 const bodyKey = "sandbox.body"
 
-// authenticate reads the body and refuses requests the merchant did not sign.
-func (p *pay) authenticate(c *gin.Context) {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
-	if err != nil {
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "cannot read the body")
-		c.Abort()
-		return
+// authenticate reads the body and refuses requests the merchant did not
+// sign, unsigned. The signature may cover the full requested URI or the one
+// below prefix, the mount point (see verifyMerchant).
+func (p *pay) authenticate(prefix string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
+		if err != nil {
+			p.refuse(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "cannot read the body")
+			c.Abort()
+			return
+		}
+		uri := c.Request.RequestURI
+		uris := []string{uri}
+		if below, ok := strings.CutPrefix(uri, prefix); ok && prefix != "" && strings.HasPrefix(below, "/") {
+			uris = append(uris, below)
+		}
+		if err := p.verifyMerchant(c.Request, uris, body); err != nil {
+			p.refuse(c.Writer, http.StatusUnauthorized, "SIGN_ERROR", "签名错误，请检查后再试")
+			c.Abort()
+			return
+		}
+		c.Set(bodyKey, body)
+		c.Next()
 	}
-	if err := p.verifyMerchant(c.Request, strings.TrimPrefix(c.Request.RequestURI, p.prefix), body); err != nil {
-		p.fail(c.Writer, http.StatusUnauthorized, "SIGN_ERROR", "签名错误，请检查后再试")
-		c.Abort()
-		return
-	}
-	c.Set(bodyKey, body)
-	c.Next()
 }
 
 var outTradeNoPattern = regexp.MustCompile(`^[0-9A-Za-z_\-|*]{6,32}$`)

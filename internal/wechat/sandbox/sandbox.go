@@ -62,7 +62,6 @@ func (s *Server) EnablePay(keys *PayKeys) {
 // Mount registers the sandbox routes under r (normally /sandbox).
 func (s *Server) Mount(r *gin.RouterGroup) {
 	if s.pay != nil {
-		s.pay.prefix = r.BasePath()
 		s.pay.mount(r)
 		r.POST("/wxpay/pay", s.pay.simulatePayment)
 		r.GET("/wxpay/notifications", s.pay.notifications)
@@ -72,6 +71,16 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	r.GET("/sns/jscode2session", s.jscode2session)
 	s.mountTokens(r)
 	s.mountShipping(r)
+}
+
+// MountPayRoot serves WeChat Pay v3 at /v3 of r as well, where
+// api.mch.weixin.qq.com serves it: `kaidian sandbox` does, so that any
+// WeChat Pay client, in any language, is pointed at the sandbox by its base
+// URL alone. It does nothing unless EnablePay was called.
+func (s *Server) MountPayRoot(r *gin.RouterGroup) {
+	if s.pay != nil {
+		s.pay.mount(r)
+	}
 }
 
 type loginCode struct {
