@@ -119,7 +119,7 @@ type prepayRequest struct {
 	Attach      string `json:"attach"`
 	NotifyURL   string `json:"notify_url"`
 	Amount      *struct {
-		Total    int64  `json:"total"`
+		Total    *int64 `json:"total"` // nil when absent: a required field
 		Currency string `json:"currency"`
 	} `json:"amount"`
 	Payer *struct {
@@ -131,8 +131,12 @@ type prepayRequest struct {
 func (p *pay) prepay(c *gin.Context) {
 	body := c.MustGet(bodyKey).([]byte)
 	var in prepayRequest
-	if err := json.Unmarshal(body, &in); err != nil {
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "请求体不是合法的 JSON")
+	if e := decodeBody(body, &in); e != nil {
+		e.answer(p, c.Writer)
+		return
+	}
+	if e := in.check(); e != nil {
+		e.answer(p, c.Writer)
 		return
 	}
 	now := p.now()
@@ -144,18 +148,11 @@ func (p *pay) prepay(c *gin.Context) {
 	case in.AppID != AppID:
 		p.fail(c.Writer, http.StatusBadRequest, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配")
 		return
-	case in.Description == "" || len([]rune(in.Description)) > 127,
-		!outTradeNoPattern.MatchString(in.OutTradeNo),
-		in.NotifyURL == "" || len(in.NotifyURL) > 255 || strings.Contains(in.NotifyURL, "?"),
-		in.Amount == nil || in.Amount.Total < 1 || (in.Amount.Currency != "" && in.Amount.Currency != "CNY"),
-		in.Payer == nil || in.Payer.OpenID == "":
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "参数错误")
-		return
 	}
 	if in.TimeExpire != "" {
 		t, err := time.Parse(time.RFC3339, in.TimeExpire)
 		if err != nil {
-			p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "time_expire 格式错误")
+			invalid("body", "time_expire", fieldNames["time_expire"], in.TimeExpire, "格式规则校验失败，需要 rfc3339 格式的时间").answer(p, c.Writer)
 			return
 		}
 		// WeChat moves deadlines less than a minute away to one minute (§5).
@@ -173,7 +170,7 @@ func (p *pay) prepay(c *gin.Context) {
 	switch {
 	case database.IsNotFound(err):
 		o := payOrder{OutTradeNo: in.OutTradeNo, MchID: in.MchID, AppID: in.AppID, Description: in.Description,
-			NotifyURL: in.NotifyURL, Attach: in.Attach, AmountTotal: in.Amount.Total, PayerOpenID: in.Payer.OpenID,
+			NotifyURL: in.NotifyURL, Attach: in.Attach, AmountTotal: *in.Amount.Total, PayerOpenID: in.Payer.OpenID,
 			TimeExpire: expire, RequestHash: hash, PrepayID: prepayID, TradeState: stateNotPay, CreatedAt: now, UpdatedAt: now}
 		if err := p.db.Conn(c.Request.Context()).Create(&o).Error; err != nil {
 			p.systemError(c, err)
@@ -211,7 +208,7 @@ func (p *pay) prepay(c *gin.Context) {
 func canonicalPrepay(in prepayRequest) []byte {
 	var b bytes.Buffer
 	json.NewEncoder(&b).Encode([]any{in.AppID, in.MchID, in.Description, in.OutTradeNo, in.Attach,
-		in.NotifyURL, in.Amount.Total, in.Payer.OpenID})
+		in.NotifyURL, *in.Amount.Total, in.Payer.OpenID})
 	return b.Bytes()
 }
 
@@ -226,6 +223,10 @@ func (p *pay) queryByID(c *gin.Context) {
 
 // query: GET /v3/pay/transactions/…?mchid= (§2.6).
 func (p *pay) query(c *gin.Context, where string, arg string) {
+	if c.Query("mchid") == "" {
+		missing("query", "mchid", fieldNames["mchid"]).answer(p, c.Writer)
+		return
+	}
 	if c.Query("mchid") != p.keys.MchID {
 		p.fail(c.Writer, http.StatusBadRequest, "MCH_NOT_EXISTS", "商户号不存在")
 		return
@@ -270,7 +271,15 @@ func (p *pay) close(c *gin.Context) {
 	var in struct {
 		MchID string `json:"mchid"`
 	}
-	if json.Unmarshal(c.MustGet(bodyKey).([]byte), &in) != nil || in.MchID != p.keys.MchID {
+	if e := decodeBody(c.MustGet(bodyKey).([]byte), &in); e != nil {
+		e.answer(p, c.Writer)
+		return
+	}
+	if in.MchID == "" {
+		missing("body", "mchid", fieldNames["mchid"]).answer(p, c.Writer)
+		return
+	}
+	if in.MchID != p.keys.MchID {
 		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "mchid 错误")
 		return
 	}

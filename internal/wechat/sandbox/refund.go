@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"regexp"
@@ -45,8 +44,8 @@ type refundRequest struct {
 	Reason        string `json:"reason"`
 	NotifyURL     string `json:"notify_url"`
 	Amount        *struct {
-		Refund   int64  `json:"refund"`
-		Total    int64  `json:"total"`
+		Refund   *int64 `json:"refund"` // nil when absent: required fields
+		Total    *int64 `json:"total"`
 		Currency string `json:"currency"`
 	} `json:"amount"`
 }
@@ -60,9 +59,12 @@ var (
 // out_refund_no returns the same refund: a refund number refunds at most once.
 func (p *pay) createRefund(c *gin.Context) {
 	var in refundRequest
-	if err := json.Unmarshal(c.MustGet(bodyKey).([]byte), &in); err != nil || !outRefundNoPattern.MatchString(in.OutRefundNo) ||
-		in.Amount == nil || in.Amount.Refund < 1 || in.Amount.Currency != "CNY" || (in.OutTradeNo == "" && in.TransactionID == "") {
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "参数错误")
+	if e := decodeBody(c.MustGet(bodyKey).([]byte), &in); e != nil {
+		e.answer(p, c.Writer)
+		return
+	}
+	if e := in.check(); e != nil {
+		e.answer(p, c.Writer)
 		return
 	}
 	ctx := c.Request.Context()
@@ -93,7 +95,7 @@ func (p *pay) createRefund(c *gin.Context) {
 		if err := p.db.Conn(ctx).Where(col+" = ?", val).Take(&o).Error; err != nil {
 			return err
 		}
-		if in.Amount.Total != o.AmountTotal {
+		if *in.Amount.Total != o.AmountTotal {
 			return errParam
 		}
 		var refunded int64
@@ -101,11 +103,11 @@ func (p *pay) createRefund(c *gin.Context) {
 			Select("COALESCE(SUM(refund), 0)").Scan(&refunded).Error; err != nil {
 			return err
 		}
-		if refunded+in.Amount.Refund > o.AmountTotal {
+		if refunded+*in.Amount.Refund > o.AmountTotal {
 			return errNotEnough
 		}
 		r = refund{OutRefundNo: in.OutRefundNo, RefundID: "5030" + now.Format("20060102") + randomDigits(20),
-			OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, AmountTotal: o.AmountTotal, Refund: in.Amount.Refund,
+			OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, AmountTotal: o.AmountTotal, Refund: *in.Amount.Refund,
 			Reason: in.Reason, NotifyURL: in.NotifyURL, Status: refundProcessing, CreateTime: now, CompleteAt: now.Add(p.refundDelay)}
 		return p.db.Conn(ctx).Create(&r).Error
 	})
