@@ -249,9 +249,14 @@ func (p *pay) transaction(o payOrder) map[string]any {
 	state := o.state(p.now())
 	t := map[string]any{
 		"appid": o.AppID, "mchid": o.MchID, "out_trade_no": o.OutTradeNo, "trade_type": "JSAPI",
-		"trade_state": state, "trade_state_desc": stateDesc[state], "attach": o.Attach,
+		"trade_state": state, "trade_state_desc": stateDesc[state],
 		"payer":  map[string]string{"openid": o.PayerOpenID},
 		"amount": map[string]any{"total": o.AmountTotal, "currency": "CNY", "payer_currency": "CNY"},
+	}
+	// WeChat gives attach back only for an order that has been paid (it
+	// has a transaction id): unpaid and closed orders' answers omit it.
+	if o.TransactionID != "" {
+		t["attach"] = o.Attach
 	}
 	if state == stateSuccess {
 		t["transaction_id"], t["bank_type"] = o.TransactionID, "OTHERS"
