@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -172,7 +173,13 @@ func (p *pay) prepay(c *gin.Context) {
 		o := payOrder{OutTradeNo: in.OutTradeNo, MchID: in.MchID, AppID: in.AppID, Description: in.Description,
 			NotifyURL: in.NotifyURL, Attach: in.Attach, AmountTotal: *in.Amount.Total, PayerOpenID: in.Payer.OpenID,
 			TimeExpire: expire, RequestHash: hash, PrepayID: prepayID, TradeState: stateNotPay, CreatedAt: now, UpdatedAt: now}
-		if err := p.db.Conn(c.Request.Context()).Create(&o).Error; err != nil {
+		err := p.db.Tx(c.Request.Context(), func(ctx context.Context) error {
+			if err := p.db.Conn(ctx).Create(&o).Error; err != nil {
+				return err
+			}
+			return p.issuePrepay(ctx, o.OutTradeNo, prepayID, now)
+		})
+		if err != nil {
 			p.systemError(c, err)
 			return
 		}
@@ -192,9 +199,16 @@ func (p *pay) prepay(c *gin.Context) {
 			p.fail(c.Writer, http.StatusForbidden, "OUT_TRADE_NO_USED", "商户订单号重复")
 			return
 		}
-		// The same order again before it expires: a fresh prepay_id (§2.4).
-		err := p.db.Conn(c.Request.Context()).Model(&payOrder{}).Where("out_trade_no = ?", in.OutTradeNo).
-			Updates(map[string]any{"prepay_id": prepayID, "updated_at": now}).Error
+		// The same order again before it expires: a fresh prepay_id (§2.4);
+		// the earlier ones stay payable for their own two hours (prepays.go).
+		err := p.db.Tx(c.Request.Context(), func(ctx context.Context) error {
+			err := p.db.Conn(ctx).Model(&payOrder{}).Where("out_trade_no = ?", in.OutTradeNo).
+				Updates(map[string]any{"prepay_id": prepayID, "updated_at": now}).Error
+			if err != nil {
+				return err
+			}
+			return p.issuePrepay(ctx, in.OutTradeNo, prepayID, now)
+		})
 		if err != nil {
 			p.systemError(c, err)
 			return

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"sync"
@@ -71,17 +72,20 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	var o payOrder
-	err := p.db.Conn(ctx).Where("prepay_id = ?", in.PrepayID).Take(&o).Error
-	if database.IsNotFound(err) {
-		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "prepay_not_found", "message": "no order has this prepay_id (it may have been replaced by a newer one)"}})
+	now := p.now()
+	o, err := p.orderOfPrepay(ctx, in.PrepayID, now)
+	switch {
+	case errors.Is(err, errPrepayUnknown):
+		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "prepay_not_found", "message": "no order has this prepay_id"}})
 		return
-	}
-	if err != nil {
+	case errors.Is(err, errPrepayExpired):
+		// What WeChat shows the shopper: 该订单已过期，请重新下单.
+		c.JSON(http.StatusGone, gin.H{"error": gin.H{"code": "prepay_expired", "message": "this prepay_id is more than two hours old; prepay the order again"}})
+		return
+	case err != nil:
 		p.systemError(c, err)
 		return
 	}
-	now := p.now()
 	if state := o.state(now); state != stateNotPay || in.Result == "fail" {
 		c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": state, "notified": false})
 		return
@@ -108,7 +112,16 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		p.systemError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": o.TradeState == stateSuccess})
+	notified := o.TradeState == stateSuccess
+	if !notified {
+		// Another payment session of the order (or a close) won the race:
+		// report the state it left, not the one read before.
+		if err := p.db.Conn(ctx).Where("out_trade_no = ?", o.OutTradeNo).Take(&o).Error; err != nil {
+			p.systemError(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified})
 }
 
 // redeliver sends one stored notification again, `times` times at once,

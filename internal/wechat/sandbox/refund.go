@@ -56,7 +56,8 @@ var (
 )
 
 // createRefund: POST /v3/refund/domestic/refunds (§2.8). The same
-// out_refund_no returns the same refund: a refund number refunds at most once.
+// out_refund_no with the same amounts returns the same refund: a refund
+// number refunds at most once.
 func (p *pay) createRefund(c *gin.Context) {
 	var in refundRequest
 	if e := decodeBody(c.MustGet(bodyKey).([]byte), &in); e != nil {
@@ -70,6 +71,15 @@ func (p *pay) createRefund(c *gin.Context) {
 	ctx := c.Request.Context()
 	var existing refund
 	if err := p.db.Conn(ctx).Where("out_refund_no = ?", in.OutRefundNo).Take(&existing).Error; err == nil {
+		// A retry is the same request; the same number for another amount
+		// or order is refused, as WeChat does, rather than answered with the
+		// first refund (the merchant would believe the new amount refunded).
+		if *in.Amount.Refund != existing.Refund || *in.Amount.Total != existing.AmountTotal ||
+			(in.OutTradeNo != "" && in.OutTradeNo != existing.OutTradeNo) ||
+			(in.OutTradeNo == "" && in.TransactionID != existing.TransactionID) {
+			p.fail(c.Writer, http.StatusBadRequest, "INVALID_REQUEST", "订单金额或退款金额与之前请求不一致，请核实后再试")
+			return
+		}
 		p.reply(c.Writer, http.StatusOK, p.refundJSON(existing))
 		return
 	}
