@@ -29,6 +29,7 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 	sb.SetPayMode(sandbox.PayMode(cfg.SandboxPayMode))
 	sb.SetRetryScale(cfg.SandboxRetryScale)
 	sb.SetRefundDelay(cfg.SandboxRefundDelay)
+	sb.SetRateLimit(cfg.SandboxRate)
 	return sb, nil
 }
 

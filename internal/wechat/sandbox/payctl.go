@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,23 +33,33 @@ func (s *Server) SetRefundDelay(d time.Duration) {
 	}
 }
 
+// pruneEvery is how often Run deletes spent login codes.
+const pruneEvery = time.Minute
+
 // Run delivers due notifications until ctx ends. It is what WeChat's
 // notification service does; with several replicas each runs it and the
-// claim in deliverDue keeps every attempt single.
+// claim in deliverDue keeps every attempt single. It also deletes expired
+// login codes, at start and every pruneEvery.
 func (s *Server) Run(ctx context.Context) {
-	if s.pay == nil {
-		return
-	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	var pruned time.Time
 	for {
+		if now := time.Now(); now.Sub(pruned) >= pruneEvery {
+			pruned = now
+			if _, err := s.PruneLoginCodes(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("sandbox: prune login codes", "error", err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			s.pay.completeDueRefunds(ctx)
-			s.pay.deliverDue(ctx, client)
+			if s.pay != nil {
+				s.pay.completeDueRefunds(ctx)
+				s.pay.deliverDue(ctx, client)
+			}
 		}
 	}
 }
@@ -124,9 +135,17 @@ func (p *pay) simulatePayment(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified})
 }
 
-// redeliver sends one stored notification again, `times` times at once,
-// freshly signed: POST /sandbox/wxpay/notifications/{id}/redeliver {"times": n}.
+// RedeliverWorkers is how many copies of a notification redeliver has in
+// flight at once: enough to make a webhook handle concurrent duplicates,
+// few enough that one call cannot hold a thousand goroutines and
+// connections.
+const RedeliverWorkers = 32
+
+// redeliver sends one stored notification again, `times` times, up to
+// RedeliverWorkers at once, freshly signed:
+// POST /sandbox/wxpay/notifications/{id}/redeliver {"times": n}.
 // WeChat does deliver duplicates; this makes them on demand (tests, load).
+// It reports each copy's status and latency, and copies a second overall.
 func (p *pay) redeliver(c *gin.Context) {
 	var in struct {
 		Times int `json:"times"`
@@ -149,14 +168,17 @@ func (p *pay) redeliver(c *gin.Context) {
 	statuses := make([]int, in.Times)
 	took := make([]time.Duration, in.Times)
 	var wg sync.WaitGroup
+	var next atomic.Int64
 	start := time.Now()
-	for i := range statuses {
+	for range min(RedeliverWorkers, in.Times) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t0 := time.Now()
-			statuses[i], _ = p.post(c.Request.Context(), client, n)
-			took[i] = time.Since(t0)
+			for i := int(next.Add(1) - 1); i < in.Times; i = int(next.Add(1) - 1) {
+				t0 := time.Now()
+				statuses[i], _ = p.post(c.Request.Context(), client, n)
+				took[i] = time.Since(t0)
+			}
 		}()
 	}
 	wg.Wait()

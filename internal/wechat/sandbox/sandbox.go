@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // AppID and AppSecret are the mini program's credentials in sandbox mode:
@@ -39,6 +40,8 @@ type Server struct {
 	log   *slog.Logger
 	clock atomic.Pointer[func() time.Time]
 	pay   *pay // nil until EnablePay
+
+	limiter *httpx.Limiter // per client address; nil: no limit
 }
 
 // New builds the sandbox on the wall clock.
@@ -61,6 +64,9 @@ func (s *Server) EnablePay(keys *PayKeys) {
 
 // Mount registers the sandbox routes under r (normally /sandbox).
 func (s *Server) Mount(r *gin.RouterGroup) {
+	if s.limiter != nil {
+		r.Use(s.limit)
+	}
 	if s.pay != nil {
 		s.pay.mount(r)
 		r.POST("/wxpay/pay", s.pay.simulatePayment)
@@ -78,9 +84,13 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 // WeChat Pay client, in any language, is pointed at the sandbox by its base
 // URL alone. It does nothing unless EnablePay was called.
 func (s *Server) MountPayRoot(r *gin.RouterGroup) {
-	if s.pay != nil {
-		s.pay.mount(r)
+	if s.pay == nil {
+		return
 	}
+	if s.limiter != nil {
+		r.Use(s.limit)
+	}
+	s.pay.mount(r)
 }
 
 type loginCode struct {
@@ -175,6 +185,15 @@ func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string
 		return lc, 40163, "code been used"
 	}
 	return lc, 0, ""
+}
+
+// PruneLoginCodes deletes the login codes past their five minutes, used or
+// not, and says how many; Run calls it every minute. A code spent but not
+// yet expired is kept, so exchanging it again still answers 40163 (code been
+// used) as WeChat does; once expired it answers 40029 either way.
+func (s *Server) PruneLoginCodes(ctx context.Context) (int64, error) {
+	res := s.db.Conn(ctx).Where("expires_at <= ?", s.now()).Delete(&loginCode{})
+	return res.RowsAffected, res.Error
 }
 
 // derive makes a stable WeChat-looking id for a sandbox user.
