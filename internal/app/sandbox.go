@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,6 +48,11 @@ func ServeSandbox(ctx context.Context, cfg config.Config, log *slog.Logger, ln n
 	defer db.Close()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// As in the main server: X-Forwarded-For names the client (for the rate
+	// limit) only when a configured load balancer sent it.
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("KAIDIAN_TRUSTED_PROXIES: %w", err)
+	}
 	r.Use(httpx.Recover(), httpx.Observe(log, metrics.New()), httpx.LimitBody(cfg.MaxBodyBytes))
 	r.NoRoute(httpx.NoRoute)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })

@@ -94,3 +94,29 @@ func TestStandaloneSandboxCapsHeaderSize(t *testing.T) {
 		t.Fatalf("200 KiB of headers: %d", res.StatusCode)
 	}
 }
+
+// `kaidian sandbox` limits each client, and a client cannot escape its
+// limit by naming another address in X-Forwarded-For.
+func TestStandaloneSandboxLimitsEachClient(t *testing.T) {
+	base := startSandbox(t, config.Config{DataDir: t.TempDir(), ShutdownTimeout: time.Second, MaxBodyBytes: 1 << 20,
+		SandboxRate: 0.001}) // one request, then none for a thousand seconds
+	login := func(forwardedFor string) int {
+		req, _ := http.NewRequest("POST", base+"/sandbox/wx/login", strings.NewReader(`{"user":"erin"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if forwardedFor != "" {
+			req.Header.Set("X-Forwarded-For", forwardedFor)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := login(""); got != http.StatusOK {
+		t.Fatalf("first login: %d", got)
+	}
+	if got := login("203.0.113.9"); got != http.StatusTooManyRequests {
+		t.Fatalf("second login with a forged X-Forwarded-For: %d", got)
+	}
+}
