@@ -22,7 +22,7 @@ type paramError struct {
 
 func (e *paramError) Error() string { return e.message }
 
-// fail answers e, signed: the request's signature had verified.
+// answer sends e, signed: the request's signature had verified.
 func (e *paramError) answer(p *pay, w http.ResponseWriter) {
 	p.reply(w, http.StatusBadRequest, map[string]any{
 		"code": "PARAM_ERROR", "message": e.message,
