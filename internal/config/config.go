@@ -65,6 +65,9 @@ type Config struct {
 	// SandboxDuplicateDocumented (OUT_TRADE_NO_USED, ORDER_CLOSED) or
 	// SandboxDuplicateLive (INVALID_REQUEST "201 商户订单号重复").
 	SandboxDuplicateForm string // KAIDIAN_SANDBOX_DUPLICATE_FORM
+	// SandboxRate is the requests a second each client address may make on
+	// the sandbox (bursts of twice that); 0 turns the limit off.
+	SandboxRate float64 // KAIDIAN_SANDBOX_RATE
 
 	ExpirySweep time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	// PayPollAfter is how long after a payment is opened, or a refund
@@ -162,6 +165,7 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 		SandboxRetryScale:  p.float("KAIDIAN_SANDBOX_RETRY_SCALE", 1),
 		SandboxRefundDelay: p.duration("KAIDIAN_SANDBOX_REFUND_DELAY", 3*time.Second),
 		SandboxPayMode:     p.str("KAIDIAN_SANDBOX_PAY_MODE", SandboxPayPublicKey),
+		SandboxRate:        p.rate("KAIDIAN_SANDBOX_RATE", 5000),
 		ExpirySweep:        p.duration("KAIDIAN_EXPIRY_SWEEP", 5*time.Second),
 		PayPollAfter:       p.duration("KAIDIAN_PAY_POLL_AFTER", 10*time.Second),
 		ShutdownTimeout:    p.duration("KAIDIAN_SHUTDOWN_TIMEOUT", 20*time.Second),

@@ -32,7 +32,8 @@ func postJSON(url, body string) (map[string]any, error) {
 }
 
 // serve runs a sandbox over real HTTP with its delivery loop, until the test
-// ends, and returns its base URL. keys nil leaves WeChat Pay off; setup runs
+// ends, and returns its base URL (…/sandbox; WeChat Pay is also at /v3 of
+// the root, as in `kaidian sandbox`). keys nil leaves WeChat Pay off; setup runs
 // before the loop starts (retry scale, refund delay, clock).
 func serve(t *testing.T, keys *sandbox.PayKeys, setup func(*sandbox.Server)) (*sandbox.Server, string) {
 	t.Helper()
@@ -46,6 +47,7 @@ func serve(t *testing.T, keys *sandbox.PayKeys, setup func(*sandbox.Server)) (*s
 	}
 	r := gin.New()
 	sb.Mount(r.Group("/sandbox"))
+	sb.MountPayRoot(r.Group("/"))
 	srv := httptest.NewServer(r)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -33,12 +34,11 @@ const (
 // for a JSAPI merchant, reached by the real wechatpay-go client whose HTTP
 // transport points here.
 type pay struct {
-	db     *database.DB
-	log    *slog.Logger
-	keys   *PayKeys
-	now    func() time.Time
-	prefix string       // where the routes are mounted, stripped before verifying signatures
-	mode   atomic.Value // PayMode; unset is PublicKeyMode
+	db   *database.DB
+	log  *slog.Logger
+	keys *PayKeys
+	now  func() time.Time
+	mode atomic.Value // PayMode; unset is PublicKeyMode
 	// liveDuplicates answers a reused order number as the live API does
 	// (SetDuplicateForm).
 	liveDuplicates bool
@@ -76,8 +76,10 @@ func (o payOrder) state(now time.Time) string {
 	return o.TradeState
 }
 
+// mount adds WeChat Pay's v3 routes under r: /sandbox/v3 in Kaidian, and
+// also /v3 at the root of `kaidian sandbox`'s own port.
 func (p *pay) mount(r *gin.RouterGroup) {
-	v3 := r.Group("/v3", p.authenticate)
+	v3 := r.Group("/v3", p.authenticate(strings.TrimRight(r.BasePath(), "/")))
 	v3.POST("/pay/transactions/jsapi", p.prepay)
 	v3.GET("/pay/transactions/out-trade-no/:otn", p.queryByOutTradeNo)
 	v3.GET("/pay/transactions/id/:tid", p.queryByID)
@@ -89,21 +91,30 @@ func (p *pay) mount(r *gin.RouterGroup) {
 
 const bodyKey = "sandbox.body"
 
-// authenticate reads the body and refuses requests the merchant did not sign.
-func (p *pay) authenticate(c *gin.Context) {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
-	if err != nil {
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "cannot read the body")
-		c.Abort()
-		return
+// authenticate reads the body and refuses requests the merchant did not
+// sign, unsigned. The signature may cover the full requested URI or the one
+// below prefix, the mount point (see verifyMerchant).
+func (p *pay) authenticate(prefix string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
+		if err != nil {
+			p.refuse(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "cannot read the body")
+			c.Abort()
+			return
+		}
+		uri := c.Request.RequestURI
+		uris := []string{uri}
+		if below, ok := strings.CutPrefix(uri, prefix); ok && prefix != "" && strings.HasPrefix(below, "/") {
+			uris = append(uris, below)
+		}
+		if err := p.verifyMerchant(c.Request, uris, body); err != nil {
+			p.refuse(c.Writer, http.StatusUnauthorized, "SIGN_ERROR", "签名错误，请检查后再试")
+			c.Abort()
+			return
+		}
+		c.Set(bodyKey, body)
+		c.Next()
 	}
-	if err := p.verifyMerchant(c.Request, strings.TrimPrefix(c.Request.RequestURI, p.prefix), body); err != nil {
-		p.fail(c.Writer, http.StatusUnauthorized, "SIGN_ERROR", "签名错误，请检查后再试")
-		c.Abort()
-		return
-	}
-	c.Set(bodyKey, body)
-	c.Next()
 }
 
 var outTradeNoPattern = regexp.MustCompile(`^[0-9A-Za-z_\-|*]{6,32}$`)
@@ -117,7 +128,7 @@ type prepayRequest struct {
 	Attach      string `json:"attach"`
 	NotifyURL   string `json:"notify_url"`
 	Amount      *struct {
-		Total    int64  `json:"total"`
+		Total    *int64 `json:"total"` // nil when absent: a required field
 		Currency string `json:"currency"`
 	} `json:"amount"`
 	Payer *struct {
@@ -129,8 +140,12 @@ type prepayRequest struct {
 func (p *pay) prepay(c *gin.Context) {
 	body := c.MustGet(bodyKey).([]byte)
 	var in prepayRequest
-	if err := json.Unmarshal(body, &in); err != nil {
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "请求体不是合法的 JSON")
+	if e := decodeBody(body, &in); e != nil {
+		e.answer(p, c.Writer)
+		return
+	}
+	if e := in.check(); e != nil {
+		e.answer(p, c.Writer)
 		return
 	}
 	now := p.now()
@@ -142,18 +157,11 @@ func (p *pay) prepay(c *gin.Context) {
 	case in.AppID != AppID:
 		p.fail(c.Writer, http.StatusBadRequest, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配")
 		return
-	case in.Description == "" || len([]rune(in.Description)) > 127,
-		!outTradeNoPattern.MatchString(in.OutTradeNo),
-		in.NotifyURL == "" || len(in.NotifyURL) > 255 || strings.Contains(in.NotifyURL, "?"),
-		in.Amount == nil || in.Amount.Total < 1 || (in.Amount.Currency != "" && in.Amount.Currency != "CNY"),
-		in.Payer == nil || in.Payer.OpenID == "":
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "参数错误")
-		return
 	}
 	if in.TimeExpire != "" {
 		t, err := time.Parse(time.RFC3339, in.TimeExpire)
 		if err != nil {
-			p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "time_expire 格式错误")
+			invalid("body", "time_expire", fieldNames["time_expire"], in.TimeExpire, "格式规则校验失败，需要 rfc3339 格式的时间").answer(p, c.Writer)
 			return
 		}
 		// WeChat moves deadlines less than a minute away to one minute (§5).
@@ -171,9 +179,15 @@ func (p *pay) prepay(c *gin.Context) {
 	switch {
 	case database.IsNotFound(err):
 		o := payOrder{OutTradeNo: in.OutTradeNo, MchID: in.MchID, AppID: in.AppID, Description: in.Description,
-			NotifyURL: in.NotifyURL, Attach: in.Attach, AmountTotal: in.Amount.Total, PayerOpenID: in.Payer.OpenID,
+			NotifyURL: in.NotifyURL, Attach: in.Attach, AmountTotal: *in.Amount.Total, PayerOpenID: in.Payer.OpenID,
 			TimeExpire: expire, RequestHash: hash, PrepayID: prepayID, TradeState: stateNotPay, CreatedAt: now, UpdatedAt: now}
-		if err := p.db.Conn(c.Request.Context()).Create(&o).Error; err != nil {
+		err := p.db.Tx(c.Request.Context(), func(ctx context.Context) error {
+			if err := p.db.Conn(ctx).Create(&o).Error; err != nil {
+				return err
+			}
+			return p.issuePrepay(ctx, o.OutTradeNo, prepayID, now)
+		})
+		if err != nil {
 			p.systemError(c, err)
 			return
 		}
@@ -197,9 +211,16 @@ func (p *pay) prepay(c *gin.Context) {
 			p.fail(c.Writer, http.StatusForbidden, "OUT_TRADE_NO_USED", "商户订单号重复")
 			return
 		}
-		// The same order again before it expires: a fresh prepay_id (§2.4).
-		err := p.db.Conn(c.Request.Context()).Model(&payOrder{}).Where("out_trade_no = ?", in.OutTradeNo).
-			Updates(map[string]any{"prepay_id": prepayID, "updated_at": now}).Error
+		// The same order again before it expires: a fresh prepay_id (§2.4);
+		// the earlier ones stay payable for their own two hours (prepays.go).
+		err := p.db.Tx(c.Request.Context(), func(ctx context.Context) error {
+			err := p.db.Conn(ctx).Model(&payOrder{}).Where("out_trade_no = ?", in.OutTradeNo).
+				Updates(map[string]any{"prepay_id": prepayID, "updated_at": now}).Error
+			if err != nil {
+				return err
+			}
+			return p.issuePrepay(ctx, in.OutTradeNo, prepayID, now)
+		})
 		if err != nil {
 			p.systemError(c, err)
 			return
@@ -213,7 +234,7 @@ func (p *pay) prepay(c *gin.Context) {
 func canonicalPrepay(in prepayRequest) []byte {
 	var b bytes.Buffer
 	json.NewEncoder(&b).Encode([]any{in.AppID, in.MchID, in.Description, in.OutTradeNo, in.Attach,
-		in.NotifyURL, in.Amount.Total, in.Payer.OpenID})
+		in.NotifyURL, *in.Amount.Total, in.Payer.OpenID})
 	return b.Bytes()
 }
 
@@ -228,6 +249,10 @@ func (p *pay) queryByID(c *gin.Context) {
 
 // query: GET /v3/pay/transactions/…?mchid= (§2.6).
 func (p *pay) query(c *gin.Context, where string, arg string) {
+	if c.Query("mchid") == "" {
+		missing("query", "mchid", fieldNames["mchid"]).answer(p, c.Writer)
+		return
+	}
 	if c.Query("mchid") != p.keys.MchID {
 		p.fail(c.Writer, http.StatusBadRequest, "MCH_NOT_EXISTS", "商户号不存在")
 		return
@@ -263,9 +288,14 @@ func (p *pay) transaction(o payOrder) map[string]any {
 	state := o.state(p.now())
 	t := map[string]any{
 		"appid": o.AppID, "mchid": o.MchID, "out_trade_no": o.OutTradeNo, "trade_type": "JSAPI",
-		"trade_state": state, "trade_state_desc": stateDesc[state], "attach": o.Attach,
+		"trade_state": state, "trade_state_desc": stateDesc[state],
 		"payer":  map[string]string{"openid": o.PayerOpenID},
 		"amount": map[string]any{"total": o.AmountTotal, "currency": "CNY", "payer_currency": "CNY"},
+	}
+	// WeChat gives attach back only for an order that has been paid (it
+	// has a transaction id): unpaid and closed orders' answers omit it.
+	if o.TransactionID != "" {
+		t["attach"] = o.Attach
 	}
 	if state == stateSuccess {
 		t["transaction_id"], t["bank_type"] = o.TransactionID, "OTHERS"
@@ -285,7 +315,15 @@ func (p *pay) close(c *gin.Context) {
 	var in struct {
 		MchID string `json:"mchid"`
 	}
-	if json.Unmarshal(c.MustGet(bodyKey).([]byte), &in) != nil || in.MchID != p.keys.MchID {
+	if e := decodeBody(c.MustGet(bodyKey).([]byte), &in); e != nil {
+		e.answer(p, c.Writer)
+		return
+	}
+	if in.MchID == "" {
+		missing("body", "mchid", fieldNames["mchid"]).answer(p, c.Writer)
+		return
+	}
+	if in.MchID != p.keys.MchID {
 		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "mchid 错误")
 		return
 	}

@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,24 +54,33 @@ func (s *Server) SetDuplicateForm(f DuplicateForm) {
 		s.pay.liveDuplicates = f == DuplicateLive
 	}
 }
+// pruneEvery is how often Run deletes spent login codes.
+const pruneEvery = time.Minute
 
 // Run delivers due notifications until ctx ends. It is what WeChat's
 // notification service does; with several replicas each runs it and the
-// claim in deliverDue keeps every attempt single.
+// claim in deliverDue keeps every attempt single. It also deletes expired
+// login codes, at start and every pruneEvery.
 func (s *Server) Run(ctx context.Context) {
-	if s.pay == nil {
-		return
-	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	var pruned time.Time
 	for {
+		if now := time.Now(); now.Sub(pruned) >= pruneEvery {
+			pruned = now
+			if _, err := s.PruneLoginCodes(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("sandbox: prune login codes", "error", err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			s.pay.completeDueRefunds(ctx)
-			s.pay.deliverDue(ctx, client)
+			if s.pay != nil {
+				s.pay.completeDueRefunds(ctx)
+				s.pay.deliverDue(ctx, client)
+			}
 		}
 	}
 }
@@ -93,17 +104,20 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	var o payOrder
-	err := p.db.Conn(ctx).Where("prepay_id = ?", in.PrepayID).Take(&o).Error
-	if database.IsNotFound(err) {
-		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "prepay_not_found", "message": "no order has this prepay_id (it may have been replaced by a newer one)"}})
+	now := p.now()
+	o, err := p.orderOfPrepay(ctx, in.PrepayID, now)
+	switch {
+	case errors.Is(err, errPrepayUnknown):
+		c.JSON(http.StatusNotFound, gin.H{"error": gin.H{"code": "prepay_not_found", "message": "no order has this prepay_id"}})
 		return
-	}
-	if err != nil {
+	case errors.Is(err, errPrepayExpired):
+		// What WeChat shows the shopper: 该订单已过期，请重新下单.
+		c.JSON(http.StatusGone, gin.H{"error": gin.H{"code": "prepay_expired", "message": "this prepay_id is more than two hours old; prepay the order again"}})
+		return
+	case err != nil:
 		p.systemError(c, err)
 		return
 	}
-	now := p.now()
 	if state := o.state(now); state != stateNotPay || in.Result == "fail" {
 		c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": state, "notified": false})
 		return
@@ -130,12 +144,29 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		p.systemError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": o.TradeState == stateSuccess})
+	notified := o.TradeState == stateSuccess
+	if !notified {
+		// Another payment session of the order (or a close) won the race:
+		// report the state it left, not the one read before.
+		if err := p.db.Conn(ctx).Where("out_trade_no = ?", o.OutTradeNo).Take(&o).Error; err != nil {
+			p.systemError(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified})
 }
 
-// redeliver sends one stored notification again, `times` times at once,
-// freshly signed: POST /sandbox/wxpay/notifications/{id}/redeliver {"times": n}.
+// RedeliverWorkers is how many copies of a notification redeliver has in
+// flight at once: enough to make a webhook handle concurrent duplicates,
+// few enough that one call cannot hold a thousand goroutines and
+// connections.
+const RedeliverWorkers = 32
+
+// redeliver sends one stored notification again, `times` times, up to
+// RedeliverWorkers at once, freshly signed:
+// POST /sandbox/wxpay/notifications/{id}/redeliver {"times": n}.
 // WeChat does deliver duplicates; this makes them on demand (tests, load).
+// It reports each copy's status and latency, and copies a second overall.
 func (p *pay) redeliver(c *gin.Context) {
 	var in struct {
 		Times int `json:"times"`
@@ -158,14 +189,17 @@ func (p *pay) redeliver(c *gin.Context) {
 	statuses := make([]int, in.Times)
 	took := make([]time.Duration, in.Times)
 	var wg sync.WaitGroup
+	var next atomic.Int64
 	start := time.Now()
-	for i := range statuses {
+	for range min(RedeliverWorkers, in.Times) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t0 := time.Now()
-			statuses[i], _ = p.post(c.Request.Context(), client, n)
-			took[i] = time.Since(t0)
+			for i := int(next.Add(1) - 1); i < in.Times; i = int(next.Add(1) - 1) {
+				t0 := time.Now()
+				statuses[i], _ = p.post(c.Request.Context(), client, n)
+				took[i] = time.Since(t0)
+			}
 		}()
 	}
 	wg.Wait()

@@ -70,10 +70,13 @@ func LoadOrCreatePayKeys(dataDir string) (*PayKeys, error) {
 		return nil, err
 	}
 	k.PlatformCertSerial = certificateSerial(k.PlatformCert)
-	if k.APIv3Key, err = loadOrCreateText(filepath.Join(dir, apiV3KeyFile), 16); err != nil {
+	if k.APIv3Key, err = loadOrCreateText(filepath.Join(dir, apiV3KeyFile), 16, strings.ToLower); err != nil {
 		return nil, err
 	}
-	if k.MerchantSerial, err = loadOrCreateText(filepath.Join(dir, serialFile), 20); err != nil {
+	// Serials are upper-case hex, as WeChat writes them. Files written in
+	// lower case by earlier versions keep working: the sandbox compares
+	// serials without regard to case.
+	if k.MerchantSerial, err = loadOrCreateText(filepath.Join(dir, serialFile), 20, strings.ToUpper); err != nil {
 		return nil, err
 	}
 	k.MerchantSerial = strings.ToUpper(k.MerchantSerial)
@@ -114,16 +117,17 @@ func loadOrCreateKey(path string) (*rsa.PrivateKey, error) {
 	return rk, nil
 }
 
-// loadOrCreateText returns the file's content, or writes n random bytes as hex.
-func loadOrCreateText(path string, n int) (string, error) {
+// loadOrCreateText returns the file's content, or writes n random bytes as
+// hex in the case that letter gives (strings.ToUpper or strings.ToLower).
+func loadOrCreateText(path string, n int, letter func(string) string) (string, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		r := make([]byte, n)
 		rand.Read(r)
-		if err := writeIfAbsent(path, []byte(hex.EncodeToString(r))); err != nil {
+		if err := writeIfAbsent(path, []byte(letter(hex.EncodeToString(r)))); err != nil {
 			return "", err
 		}
-		return loadOrCreateText(path, n)
+		return loadOrCreateText(path, n, letter)
 	}
 	return strings.TrimSpace(string(b)), err
 }

@@ -26,8 +26,11 @@ var errSign = errors.New("signature")
 // (WeChat Pay's signature documentation): the merchant and certificate serial are ours, the
 // timestamp is fresh, and the SHA256withRSA signature over
 // METHOD\nURI\nTIMESTAMP\nNONCE\nBODY\n verifies with the merchant's public
-// key. uri is the request URI as the merchant signed it.
-func (p *pay) verifyMerchant(r *http.Request, uri string, body []byte) error {
+// key. uris are the request URIs the merchant may have signed: a client
+// pointed at http://host/sandbox/ signs the path it requests, one that
+// rewrites WeChat's URL (wxpay.Redirect) signs the path without the mount
+// point; either verifies, as either is a signature by the merchant's key.
+func (p *pay) verifyMerchant(r *http.Request, uris []string, body []byte) error {
 	h, ok := strings.CutPrefix(r.Header.Get("Authorization"), authScheme+" ")
 	if !ok {
 		return errSign
@@ -41,7 +44,10 @@ func (p *pay) verifyMerchant(r *http.Request, uri string, body []byte) error {
 		f[k] = strings.Trim(v, `"`)
 	}
 	ts, err := strconv.ParseInt(f["timestamp"], 10, 64)
-	if err != nil || f["nonce_str"] == "" || f["mchid"] != p.keys.MchID || f["serial_no"] != p.keys.MerchantSerial {
+	if err != nil || f["nonce_str"] == "" || f["mchid"] != p.keys.MchID ||
+		// WeChat's serials are upper-case hex; tools that copy one from a
+		// file or a certificate in lower case name the same certificate.
+		!strings.EqualFold(f["serial_no"], p.keys.MerchantSerial) {
 		return errSign
 	}
 	if skew := p.now().Sub(time.Unix(ts, 0)); skew > maxClockSkew || skew < -maxClockSkew {
@@ -51,12 +57,14 @@ func (p *pay) verifyMerchant(r *http.Request, uri string, body []byte) error {
 	if err != nil {
 		return errSign
 	}
-	msg := r.Method + "\n" + uri + "\n" + f["timestamp"] + "\n" + f["nonce_str"] + "\n" + string(body) + "\n"
-	sum := sha256.Sum256([]byte(msg))
-	if rsa.VerifyPKCS1v15(&p.keys.MerchantKey.PublicKey, crypto.SHA256, sum[:], sig) != nil {
-		return errSign
+	for _, uri := range uris {
+		msg := r.Method + "\n" + uri + "\n" + f["timestamp"] + "\n" + f["nonce_str"] + "\n" + string(body) + "\n"
+		sum := sha256.Sum256([]byte(msg))
+		if rsa.VerifyPKCS1v15(&p.keys.MerchantKey.PublicKey, crypto.SHA256, sum[:], sig) == nil {
+			return nil
+		}
 	}
-	return nil
+	return errSign
 }
 
 // sign returns WeChat Pay's signature headers for a body: SHA256withRSA with
@@ -99,4 +107,17 @@ func (p *pay) reply(w http.ResponseWriter, status int, v any) {
 // fail answers with WeChat's error body {"code","message"} (§2.10).
 func (p *pay) fail(w http.ResponseWriter, status int, code, message string) {
 	p.reply(w, status, map[string]string{"code": code, "message": message})
+}
+
+// refuse answers an error unsigned, as WeChat does for requests whose
+// signature has not verified (401 SIGN_ERROR and anything refused before
+// the check): signing answers to unauthenticated callers would hand anyone
+// platform signatures over bodies of their choosing. Like WeChat it still
+// names the request with Request-ID.
+func (p *pay) refuse(w http.ResponseWriter, status int, code, message string) {
+	body, _ := json.Marshal(map[string]string{"code": code, "message": message})
+	w.Header().Set("Request-ID", randomToken(12))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
 }

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"regexp"
@@ -45,8 +44,8 @@ type refundRequest struct {
 	Reason        string `json:"reason"`
 	NotifyURL     string `json:"notify_url"`
 	Amount        *struct {
-		Refund   int64  `json:"refund"`
-		Total    int64  `json:"total"`
+		Refund   *int64 `json:"refund"` // nil when absent: required fields
+		Total    *int64 `json:"total"`
 		Currency string `json:"currency"`
 	} `json:"amount"`
 }
@@ -57,17 +56,30 @@ var (
 )
 
 // createRefund: POST /v3/refund/domestic/refunds (§2.8). The same
-// out_refund_no returns the same refund: a refund number refunds at most once.
+// out_refund_no with the same amounts returns the same refund: a refund
+// number refunds at most once.
 func (p *pay) createRefund(c *gin.Context) {
 	var in refundRequest
-	if err := json.Unmarshal(c.MustGet(bodyKey).([]byte), &in); err != nil || !outRefundNoPattern.MatchString(in.OutRefundNo) ||
-		in.Amount == nil || in.Amount.Refund < 1 || in.Amount.Currency != "CNY" || (in.OutTradeNo == "" && in.TransactionID == "") {
-		p.fail(c.Writer, http.StatusBadRequest, "PARAM_ERROR", "参数错误")
+	if e := decodeBody(c.MustGet(bodyKey).([]byte), &in); e != nil {
+		e.answer(p, c.Writer)
+		return
+	}
+	if e := in.check(); e != nil {
+		e.answer(p, c.Writer)
 		return
 	}
 	ctx := c.Request.Context()
 	var existing refund
 	if err := p.db.Conn(ctx).Where("out_refund_no = ?", in.OutRefundNo).Take(&existing).Error; err == nil {
+		// A retry is the same request; the same number for another amount
+		// or order is refused, as WeChat does, rather than answered with the
+		// first refund (the merchant would believe the new amount refunded).
+		if *in.Amount.Refund != existing.Refund || *in.Amount.Total != existing.AmountTotal ||
+			(in.OutTradeNo != "" && in.OutTradeNo != existing.OutTradeNo) ||
+			(in.OutTradeNo == "" && in.TransactionID != existing.TransactionID) {
+			p.fail(c.Writer, http.StatusBadRequest, "INVALID_REQUEST", "订单金额或退款金额与之前请求不一致，请核实后再试")
+			return
+		}
 		p.reply(c.Writer, http.StatusOK, p.refundJSON(existing))
 		return
 	}
@@ -93,7 +105,7 @@ func (p *pay) createRefund(c *gin.Context) {
 		if err := p.db.Conn(ctx).Where(col+" = ?", val).Take(&o).Error; err != nil {
 			return err
 		}
-		if in.Amount.Total != o.AmountTotal {
+		if *in.Amount.Total != o.AmountTotal {
 			return errParam
 		}
 		var refunded int64
@@ -101,11 +113,11 @@ func (p *pay) createRefund(c *gin.Context) {
 			Select("COALESCE(SUM(refund), 0)").Scan(&refunded).Error; err != nil {
 			return err
 		}
-		if refunded+in.Amount.Refund > o.AmountTotal {
+		if refunded+*in.Amount.Refund > o.AmountTotal {
 			return errNotEnough
 		}
 		r = refund{OutRefundNo: in.OutRefundNo, RefundID: "5030" + now.Format("20060102") + randomDigits(20),
-			OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, AmountTotal: o.AmountTotal, Refund: in.Amount.Refund,
+			OutTradeNo: o.OutTradeNo, TransactionID: o.TransactionID, AmountTotal: o.AmountTotal, Refund: *in.Amount.Refund,
 			Reason: in.Reason, NotifyURL: in.NotifyURL, Status: refundProcessing, CreateTime: now, CompleteAt: now.Add(p.refundDelay)}
 		return p.db.Conn(ctx).Create(&r).Error
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // AppID and AppSecret are the mini program's credentials in sandbox mode:
@@ -39,6 +40,8 @@ type Server struct {
 	log   *slog.Logger
 	clock atomic.Pointer[func() time.Time]
 	pay   *pay // nil until EnablePay
+
+	limiter *httpx.Limiter // per client address; nil: no limit
 }
 
 // New builds the sandbox on the wall clock.
@@ -61,8 +64,10 @@ func (s *Server) EnablePay(keys *PayKeys) {
 
 // Mount registers the sandbox routes under r (normally /sandbox).
 func (s *Server) Mount(r *gin.RouterGroup) {
+	if s.limiter != nil {
+		r.Use(s.limit)
+	}
 	if s.pay != nil {
-		s.pay.prefix = r.BasePath()
 		s.pay.mount(r)
 		r.POST("/wxpay/pay", s.pay.simulatePayment)
 		r.GET("/wxpay/notifications", s.pay.notifications)
@@ -73,6 +78,20 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	r.GET("/sns/jscode2session", s.jscode2session)
 	s.mountTokens(r)
 	s.mountShipping(r)
+}
+
+// MountPayRoot serves WeChat Pay v3 at /v3 of r as well, where
+// api.mch.weixin.qq.com serves it: `kaidian sandbox` does, so that any
+// WeChat Pay client, in any language, is pointed at the sandbox by its base
+// URL alone. It does nothing unless EnablePay was called.
+func (s *Server) MountPayRoot(r *gin.RouterGroup) {
+	if s.pay == nil {
+		return
+	}
+	if s.limiter != nil {
+		r.Use(s.limit)
+	}
+	s.pay.mount(r)
 }
 
 type loginCode struct {
@@ -167,6 +186,15 @@ func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string
 		return lc, 40163, "code been used"
 	}
 	return lc, 0, ""
+}
+
+// PruneLoginCodes deletes the login codes past their five minutes, used or
+// not, and says how many; Run calls it every minute. A code spent but not
+// yet expired is kept, so exchanging it again still answers 40163 (code been
+// used) as WeChat does; once expired it answers 40029 either way.
+func (s *Server) PruneLoginCodes(ctx context.Context) (int64, error) {
+	res := s.db.Conn(ctx).Where("expires_at <= ?", s.now()).Delete(&loginCode{})
+	return res.RowsAffected, res.Error
 }
 
 // derive makes a stable WeChat-looking id for a sandbox user.
