@@ -128,6 +128,9 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	if !s.now().Before(o.ExpiresAt) {
 		return RequestPayment{}, false, ErrExpired
 	}
+	if o.PayAmount < 1 { // placed before such orders were refused: WeChat would answer PARAM_ERROR
+		return RequestPayment{}, false, order.ErrAmountTooSmall
+	}
 	sh, err := s.customers.Get(ctx, shopperID)
 	if err != nil {
 		return RequestPayment{}, false, err
