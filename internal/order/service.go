@@ -34,9 +34,9 @@ type AddressBook interface {
 	ShippingAddress(ctx context.Context, shopperID, addressID int64) (Address, error)
 }
 
-// PaymentCloser is the seam the payment issue fills: before an unpaid order
-// is closed at its deadline, the payment side is asked to close its own
-// transaction. It reports paid=true when the money arrived meanwhile, in
+// PaymentCloser is the payment side as closing needs it: before any unpaid
+// order is closed (cancelled by the shopper or the merchant, or expired),
+// the payment side is asked to close its own transaction. It reports paid=true when the money arrived meanwhile, in
 // which case the order is left for the payment flow to mark paid instead.
 // It is called outside any transaction (it talks to WeChat).
 type PaymentCloser interface {
