@@ -27,8 +27,8 @@ func (ReconcilePaymentArgs) InsertOpts() river.InsertOpts {
 
 // ReconcilePayment queries WeChat for a payment whose notification has not
 // come, on a back-off schedule (the job snoozes between checks, which River
-// does not count as attempts), until the order is paid, closed or due for
-// expiry.
+// does not count as attempts), until the order is paid or due for expiry,
+// or it closed and WeChat's order is closed too (payment.Service.Reconcile).
 type ReconcilePayment struct {
 	river.WorkerDefaults[ReconcilePaymentArgs]
 	Payments *payment.Service
