@@ -179,3 +179,65 @@ func TestReconcileKeepsCheckingAClosedOrder(t *testing.T) {
 		t.Fatalf("stock %d, ledger %d", s, l)
 	}
 }
+
+// Two closed orders that used the same one-per-shopper coupon, both paid
+// late and applied at the same moment: the coupon revives one of them only,
+// and the other payment is refunded, so it never discounts two paid orders.
+func TestConcurrentLatePaymentsShareOneCouponOnce(t *testing.T) {
+	e := apptest.Start(t, fastRefunds)
+	ctx := context.Background()
+	sku := e.Product(t, apptest.SKU{Price: 3000, Stock: 10}).SKUs[0].ID
+	c := liveCoupon(t, e, coupon.Draft{Kind: coupon.KindFixed, Amount: 500, TotalQuantity: 10, Claimable: true})
+	tok, addr := shopperWithAddress(t, e, "alice")
+	e.Post(fmt.Sprintf("/api/v1/coupons/%d/claim", c.ID), tok, nil)
+	body := map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addr, "coupon_id": c.ID}
+	var nos []string
+	for range 2 {
+		r := e.Post("/api/v1/orders", tok, body)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("order with the coupon: %d %s", r.Status, r.Body)
+		}
+		no := r.JSON(t)["order_no"].(string)
+		e.Post("/api/v1/orders/"+no+"/cancel", tok, nil)
+		prepayID := openLate(t, e, no)
+		if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success", "notify": false}); r.Status != http.StatusOK {
+			t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
+		}
+		nos = append(nos, no)
+	}
+	errs := make(chan error, len(nos))
+	start := make(chan struct{})
+	for _, no := range nos {
+		go func() {
+			<-start
+			_, _, err := e.App.Payments.Reconcile(ctx, no, time.Second)
+			errs <- err
+		}()
+	}
+	close(start)
+	for range nos {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var paid []string
+	for _, no := range nos {
+		if s, _ := orderStatus(e, no); s == "paid" {
+			paid = append(paid, no)
+		}
+	}
+	if len(paid) != 1 {
+		t.Fatalf("%d of the two orders revived, want one", len(paid))
+	}
+	var used []string
+	e.App.DB.Conn(ctx).Raw(`SELECT o.order_no FROM shopper_coupons h JOIN orders o ON o.id = h.order_id
+		WHERE h.coupon_id = ? AND h.status = 'used'`, c.ID).Scan(&used)
+	if len(used) != 1 || used[0] != paid[0] {
+		t.Fatalf("coupon used by %v, want %s only", used, paid[0])
+	}
+	waitFor(t, "the other payment's refund", func() bool {
+		var refunded int64
+		e.App.DB.Conn(ctx).Raw("SELECT COUNT(*) FROM orders WHERE order_no IN ? AND status = 'closed' AND refunded_amount = pay_amount", nos).Scan(&refunded)
+		return refunded == 1
+	})
+}
