@@ -41,7 +41,17 @@ func TestZeroAmountOrderIsRefused(t *testing.T) {
 	}
 	// One fen is payable: the same free unit with a 1-fen one is accepted.
 	body["items"] = []map[string]any{{"sku_id": free, "quantity": 2}, {"sku_id": cheap, "quantity": 1}}
-	if r := e.Post("/api/v1/orders", tok, body); r.Status != http.StatusCreated || r.JSON(t)["pay_amount"] != float64(1) {
+	r := e.Post("/api/v1/orders", tok, body)
+	if r.Status != http.StatusCreated || r.JSON(t)["pay_amount"] != float64(1) {
 		t.Fatalf("a 1-fen order: %d %s", r.Status, r.Body)
+	}
+	// A 0-fen order left from before this rule is refused by the pay call
+	// too, rather than sent to WeChat Pay.
+	no := r.JSON(t)["order_no"].(string)
+	if err := e.App.DB.Conn(ctx).Exec("UPDATE orders SET pay_amount = 0 WHERE order_no = ?", no).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := e.Post("/api/v1/orders/"+no+"/pay", tok, nil); r.Status != http.StatusUnprocessableEntity || r.ErrorCode() != "amount_too_small" {
+		t.Fatalf("paying a 0-fen order: %d %s", r.Status, r.Body)
 	}
 }
