@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -240,4 +241,38 @@ func TestConcurrentLatePaymentsShareOneCouponOnce(t *testing.T) {
 		e.App.DB.Conn(ctx).Raw("SELECT COUNT(*) FROM orders WHERE order_no IN ? AND status = 'closed' AND refunded_amount = pay_amount", nos).Scan(&refunded)
 		return refunded == 1
 	})
+}
+
+// The payment check scheduled by the pay call stays alive once the order
+// closed here while WeChat's order stayed open (what a close racing a pay
+// call leaves; here the close is made without the payment side): the real
+// job closes WeChat's order, or applies the payment it finds there.
+func TestPaymentCheckJobOutlivesTheClose(t *testing.T) {
+	e := apptest.Start(t, func(c *config.Config) { c.PayPollAfter = 200 * time.Millisecond })
+	ctx := context.Background()
+	closeHereOnly := func(no string) {
+		t.Helper()
+		var shopperID int64
+		e.App.DB.Conn(ctx).Raw("SELECT shopper_id FROM orders WHERE order_no = ?", no).Scan(&shopperID)
+		e.App.Orders.UsePaymentCloser(nil)
+		defer e.App.Orders.UsePaymentCloser(e.App.Payments)
+		if _, err := e.App.Orders.Cancel(ctx, shopperID, no); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	open, _, _ := payOrder(t, e, "alice", 3)
+	closeHereOnly(open)
+	waitFor(t, "the check to close WeChat's order", func() bool { _, wechat := orderStatus(e, open); return wechat == "CLOSED" })
+	if s, _ := orderStatus(e, open); s != "closed" {
+		t.Fatalf("order %s", s)
+	}
+
+	paid, prepayID, sku := payOrder(t, e, "bob", 3)
+	closeHereOnly(paid)
+	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success", "notify": false}); r.Status != http.StatusOK {
+		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
+	}
+	waitFor(t, "the check to apply the payment", func() bool { s, _ := orderStatus(e, paid); return s == "paid" })
+	checkSoldOnce(t, e, sku, paid)
 }
