@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
 )
 
@@ -109,4 +111,46 @@ func openLate(t *testing.T, e *apptest.Env, no string) string {
 		t.Fatalf("late prepay: %v", err)
 	}
 	return strings.TrimPrefix(rp.Package, "prepay_id=")
+}
+
+// Shoppers tapping pay and cancel at the same moment: whichever wins, once
+// things settle every order is closed here and no WeChat order is left that
+// could still take money (a prepay that reached WeChat after the close is
+// closed there by the payment check).
+func TestPayRacingCancelLeavesNothingPayable(t *testing.T) {
+	e := apptest.Start(t, func(c *config.Config) { c.PayPollAfter = 200 * time.Millisecond })
+	const n = 12
+	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: n}).SKUs[0].ID
+	tok, addr := shopperWithAddress(t, e, "alice")
+	nos := make([]string, n)
+	for i := range nos {
+		nos[i] = e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}},
+			"address_id": addr}).JSON(t)["order_no"].(string)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, no := range nos {
+		for _, path := range []string{"/pay", "/cancel"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				e.Post("/api/v1/orders/"+no+path, tok, nil)
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	for _, no := range nos {
+		if s, _ := orderStatus(e, no); s != "closed" {
+			t.Fatalf("order %s is %s after its cancel", no, s)
+		}
+		waitFor(t, "WeChat's order of "+no+" to be closed or never opened", func() bool {
+			_, wechat := orderStatus(e, no)
+			return wechat == "" || wechat == "CLOSED"
+		})
+	}
+	if s, l := skuStock(t, e, sku); s != n || l != n {
+		t.Fatalf("stock %d, ledger %d", s, l)
+	}
 }
