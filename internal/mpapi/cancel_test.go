@@ -113,12 +113,13 @@ func openLate(t *testing.T, e *apptest.Env, no string) string {
 	return strings.TrimPrefix(rp.Package, "prepay_id=")
 }
 
-// Shoppers tapping pay and cancel at the same moment: whichever wins, once
-// things settle every order is closed here and no WeChat order is left that
-// could still take money (a prepay that reached WeChat after the close is
-// closed there by the payment check).
+// Shoppers tapping pay and cancel at the same moment: whichever wins, every
+// order is closed here and no WeChat order is left that could still take
+// money. The payment check is an hour away, so this is the close path and
+// the pay call alone: the close closes WeChat's order again after closing
+// here, and the pay call looks at the order again after its prepay.
 func TestPayRacingCancelLeavesNothingPayable(t *testing.T) {
-	e := apptest.Start(t, func(c *config.Config) { c.PayPollAfter = 200 * time.Millisecond })
+	e := apptest.Start(t, func(c *config.Config) { c.PayPollAfter = time.Hour })
 	const n = 12
 	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: n}).SKUs[0].ID
 	tok, addr := shopperWithAddress(t, e, "alice")

@@ -56,7 +56,16 @@ func (s *Service) closeUnpaid(ctx context.Context, o *Order, actor, reason strin
 			return ErrPaidMeanwhile
 		}
 	}
-	return s.close(ctx, o, actor, reason)
+	if err := s.close(ctx, o, actor, reason); err != nil {
+		return err
+	}
+	if s.payments != nil {
+		// A pay call racing this close either sees the order closed when it
+		// checks after its prepay (and closes WeChat's order itself), or its
+		// prepay reached WeChat before this second close, which closes it.
+		s.payments.CloseAgain(ctx, *o)
+	}
+	return nil
 }
 
 // ConfirmReceipt completes one of the shopper's shipped orders.

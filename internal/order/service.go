@@ -41,6 +41,11 @@ type AddressBook interface {
 // It is called outside any transaction (it talks to WeChat).
 type PaymentCloser interface {
 	CloseUnpaid(ctx context.Context, o Order) (paid bool, err error)
+	// CloseAgain closes WeChat's order once more after the order closed
+	// here, for a pay call whose prepay reached WeChat after CloseUnpaid
+	// found nothing there to close. It is best effort: the pay call's own
+	// check and its scheduled reconciliation close what this misses.
+	CloseAgain(ctx context.Context, o Order)
 }
 
 // Service is the order use cases.
