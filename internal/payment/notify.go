@@ -55,8 +55,9 @@ func (notificationRecord) TableName() string { return "payment_notifications" }
 // recorded as a mismatch (and logged) without marking anything paid; a
 // success marks the order paid and sells its stock. A payment for an order
 // that closed meanwhile revives it when every rule still holds, and is
-// otherwise refunded in full, the reason shown to the shopper by WeChat. It returns the outcome once the work is committed; an error means
-// nothing was kept and WeChat should retry.
+// otherwise refunded in full, the reason shown to the shopper by WeChat. It
+// returns the outcome once the work is committed; an error means nothing
+// was kept and WeChat should retry.
 func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Transaction) (string, error) {
 	rec := notificationRecord{NotifyID: t.NotifyID, EventType: t.EventType, OutTradeNo: t.OutTradeNo,
 		TransactionID: t.TransactionID, TradeState: t.TradeState, Amount: t.Total}
