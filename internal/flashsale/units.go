@@ -178,10 +178,30 @@ func (s *Service) Sell(ctx context.Context, u Unit, actor string) error {
 	return s.inventory.SellAllotted(ctx, []inventory.Line{{SKUID: u.SKUID, Quantity: u.Quantity}}, u.Ref, actor)
 }
 
+// Readmit counts an order that closed (giving its share of the per-shopper
+// limit back) and was then paid against the limit again, with the same
+// guarded upsert as buying. Paying does not lift the limit: when the
+// shopper's other orders hold it by now the answer is ErrLimitReached, and
+// the caller refunds the payment instead of reviving the order.
+func (s *Service) Readmit(ctx context.Context, u Unit) error {
+	h, err := s.LockItem(ctx, u.SaleID, u.SKUID)
+	if err != nil {
+		return err
+	}
+	admitted, err := s.Admit(ctx, h.Sale, []Want{{ShopperID: u.ShopperID, Units: int(u.Quantity)}})
+	if err != nil {
+		return err
+	}
+	if !admitted[u.ShopperID] {
+		return ErrLimitReached.With("per_shopper_limit", h.Sale.PerShopperLimit)
+	}
+	return nil
+}
+
 // Retake holds units again for an order that closed and was then paid: from
 // the sale if it is still running and has them (ErrSoldOut or ErrEnded
-// otherwise, for the caller to try the SKU's stock). The shopper paid, so
-// the per-shopper limit is not asked again, only counted.
+// otherwise, for the caller to try the SKU's stock). The shopper's share of
+// the limit is counted by Readmit, before, whichever the units come from.
 func (s *Service) Retake(ctx context.Context, u Unit) error {
 	h, err := s.LockItem(ctx, u.SaleID, u.SKUID)
 	if err != nil {
@@ -193,12 +213,8 @@ func (s *Service) Retake(ctx context.Context, u Unit) error {
 	case h.Item.Available < u.Quantity:
 		return ErrSoldOut
 	}
-	if _, err := s.Take(ctx, h.Item.ID, u.Quantity); err != nil {
-		return err
-	}
-	return s.db.Conn(ctx).Exec(`INSERT INTO flash_sale_buyers (flash_sale_id, shopper_id, units) VALUES (?, ?, ?)
-		ON CONFLICT (flash_sale_id, shopper_id) DO UPDATE SET units = flash_sale_buyers.units + excluded.units`,
-		u.SaleID, u.ShopperID, u.Quantity).Error
+	_, err = s.Take(ctx, h.Item.ID, u.Quantity)
+	return err
 }
 
 // Available reads the units an item has left right now (a read, for a

@@ -204,15 +204,18 @@ func TestLostNotificationIsRecoveredAtTheDeadline(t *testing.T) {
 	checkSoldOnce(t, e, sku, no)
 }
 
-// A payment that lands after the shopper cancelled revives the order when
-// its stock is still there.
+// A payment that lands after the shopper cancelled (its prepay reached
+// WeChat just after the cancel) revives the order when its stock is still there.
 func TestPaymentAfterCancelRevivesTheOrder(t *testing.T) {
 	e := apptest.Start(t)
-	no, prepayID, sku := payOrder(t, e, "alice", 3)
-	tok := e.Login("alice")
+	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 3}).SKUs[0].ID
+	tok, addr := shopperWithAddress(t, e, "alice")
+	no := e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}},
+		"address_id": addr}).JSON(t)["order_no"].(string)
 	if r := e.Post("/api/v1/orders/"+no+"/cancel", tok, nil); r.JSON(t)["status"] != "closed" {
 		t.Fatalf("cancel: %s", r.Body)
 	}
+	prepayID := openLate(t, e, no)
 	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
 	waitFor(t, "the late payment", func() bool { s, _ := orderStatus(e, no); return s == "paid" })
 	checkSoldOnce(t, e, sku, no)

@@ -138,7 +138,7 @@ func (s *Service) previewFlash(ctx context.Context, in PlaceInput) (Priced, erro
 	if err != nil {
 		return Priced{}, err
 	}
-	return price([]Item{flashItem(offer, line.Quantity)}, shop.ShippingFor, discount{}), nil
+	return payable(price([]Item{flashItem(offer, line.Quantity)}, shop.ShippingFor, discount{}))
 }
 
 func flashItem(o flashsale.Offer, quantity int) Item {

@@ -12,7 +12,18 @@ const (
 	ReasonExpired   = "payment timeout"
 )
 
-// Cancel closes one of the shopper's unpaid orders at once and releases its stock.
+// Errors of closing an unpaid order whose payment could not be closed first.
+var (
+	ErrPaidMeanwhile  = errs.Conflict("order_paid", "this order has just been paid, so it was not cancelled")
+	ErrPayUnreachable = errs.New(errs.KindUnavailable, "wechatpay_unavailable",
+		"WeChat Pay could not be reached to close the payment; nothing was cancelled, try again")
+)
+
+// Cancel closes one of the shopper's unpaid orders and releases its stock,
+// through the same path as every other close (closeUnpaid): WeChat's order
+// is closed first, so the prepay the shopper already holds cannot revive it.
+// If the shopper paid meanwhile the payment is applied and the answer is
+// ErrPaidMeanwhile; if WeChat cannot be reached nothing is cancelled.
 func (s *Service) Cancel(ctx context.Context, shopperID int64, orderNo string) (Order, error) {
 	o, err := s.Get(ctx, shopperID, orderNo)
 	if err != nil {
@@ -21,11 +32,40 @@ func (s *Service) Cancel(ctx context.Context, shopperID int64, orderNo string) (
 	if o.Status != StatusPendingPayment {
 		return Order{}, ErrInvalidTransition.With("status", string(o.Status))
 	}
-	if err := s.close(ctx, &o, shopperActor(shopperID), ReasonCancelled); err != nil {
+	if err := s.closeUnpaid(ctx, &o, shopperActor(shopperID), ReasonCancelled); err != nil {
 		return Order{}, err
 	}
 	s.metrics.OrdersClosed.WithLabelValues("cancelled").Inc()
 	return s.Get(ctx, shopperID, orderNo)
+}
+
+// closeUnpaid is the one way an unpaid order closes (the shopper's cancel,
+// the merchant's, the expiry). The payment side closes WeChat's order first,
+// outside any transaction, so no payment can land after the stock and
+// coupon went back; only then is the order closed here. A payment WeChat
+// already took is applied instead (ErrPaidMeanwhile), and when WeChat
+// cannot be reached nothing is closed (ErrPayUnreachable): closing anyway
+// would leave a payable order at WeChat for a closed one here.
+func (s *Service) closeUnpaid(ctx context.Context, o *Order, actor, reason string) error {
+	if s.payments != nil {
+		paid, err := s.payments.CloseUnpaid(ctx, *o)
+		if err != nil {
+			return &errs.Error{Kind: ErrPayUnreachable.Kind, Code: ErrPayUnreachable.Code, Message: ErrPayUnreachable.Message, Err: err}
+		}
+		if paid {
+			return ErrPaidMeanwhile
+		}
+	}
+	if err := s.close(ctx, o, actor, reason); err != nil {
+		return err
+	}
+	if s.payments != nil {
+		// A pay call racing this close either sees the order closed when it
+		// checks after its prepay (and closes WeChat's order itself), or its
+		// prepay reached WeChat before this second close, which closes it.
+		s.payments.CloseAgain(ctx, *o)
+	}
+	return nil
 }
 
 // ConfirmReceipt completes one of the shopper's shipped orders.
@@ -45,9 +85,9 @@ func (s *Service) ConfirmReceipt(ctx context.Context, shopperID int64, orderNo s
 // Expire closes an unpaid order whose payment deadline has passed and
 // releases its stock. It is what the expiry job runs, and it is safe to run
 // any number of times, on any replica: an order that is paid, already closed
-// or not yet due is left alone. When a PaymentCloser is wired, the payment
-// side is closed first, outside the transaction; if it reports the order was
-// paid meanwhile, the order is left open for the payment flow.
+// or not yet due is left alone. It closes through closeUnpaid like a
+// cancel: a payment found meanwhile is applied instead, and when WeChat
+// cannot be reached the error makes the job try again later.
 func (s *Service) Expire(ctx context.Context, orderNo string) (closed bool, err error) {
 	var o Order
 	err = s.db.Conn(ctx).Where("order_no = ?", orderNo).Take(&o).Error
@@ -60,17 +100,13 @@ func (s *Service) Expire(ctx context.Context, orderNo string) (closed bool, err 
 	if o.Status != StatusPendingPayment || s.now().Before(o.ExpiresAt) {
 		return false, nil
 	}
-	if s.payments != nil {
-		paid, err := s.payments.CloseUnpaid(ctx, o)
-		if err != nil || paid {
-			return false, err
-		}
-	}
-	err = s.close(ctx, &o, ActorSystem, ReasonExpired)
-	if errs.Is(err, ErrInvalidTransition.Code) {
+	err = s.closeUnpaid(ctx, &o, ActorSystem, ReasonExpired)
+	switch {
+	case errs.Is(err, ErrPaidMeanwhile.Code):
+		return false, nil // the payment was applied instead
+	case errs.Is(err, ErrInvalidTransition.Code):
 		return false, nil // someone else (a cancel, a payment, another replica) got there first
-	}
-	if err != nil {
+	case err != nil:
 		return false, err
 	}
 	s.metrics.OrdersClosed.WithLabelValues("expired").Inc()

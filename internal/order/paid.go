@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,11 +31,30 @@ var (
 type Paid struct {
 	Order     Order
 	Duplicate bool // this payment was already recorded; nothing changed
-	Revived   bool // the order had closed; its stock was taken again and it is paid
-	// Unfulfillable: the order had closed and its stock is gone. The payment
-	// is recorded on the still-closed order and the caller must refund it.
+	Revived   bool // the order had closed; its stock, coupon and flash-sale share were taken again and it is paid
+	// Unfulfillable: the order had closed and cannot be revived, for the
+	// reason in Why. The payment is recorded on the still-closed order and
+	// the caller must refund it in full.
 	Unfulfillable bool
+	Why           string // Unfulfillable* when Unfulfillable
 }
+
+// Why a payment for a closed order could not revive it (Paid.Why).
+const (
+	UnfulfillableSoldOut    = "sold_out"    // its units went to other orders
+	UnfulfillableCouponUsed = "coupon_used" // its coupon went to another order
+	UnfulfillableFlashLimit = "flash_limit" // the shopper's other orders hold the flash sale's per-shopper limit
+)
+
+// unfulfillableNotes say in the order's history why it was not revived.
+var unfulfillableNotes = map[string]string{
+	UnfulfillableSoldOut:    "stock sold out",
+	UnfulfillableCouponUsed: "its coupon is used by another order by now",
+	UnfulfillableFlashLimit: "the shopper's other orders hold the flash sale's per-shopper limit by now",
+}
+
+// errNotRevived undoes a revival that a rule refused (see revive).
+var errNotRevived = errors.New("order: not revived")
 
 // MarkPaid records a payment: the order moves from pending_payment to paid
 // with WeChat's transaction id and time, and its reserved stock becomes
@@ -42,9 +62,11 @@ type Paid struct {
 // (Duplicate), so notifications and reconciliation can both call it any
 // number of times. A different amount is refused and changes nothing.
 //
-// A payment for an order that already closed is never dropped: if its stock
-// can still be reserved the order is revived as paid; otherwise the payment
-// is recorded on the closed order (Unfulfillable) for the caller to refund.
+// A payment for an order that already closed is never dropped: if every
+// rule its close gave back still holds (its stock, its coupon unused by any
+// other order, the flash sale's per-shopper limit) the order is revived as
+// paid; otherwise the payment is recorded on the closed order
+// (Unfulfillable, with Why) for the caller to refund in full.
 func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error) {
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
 		fromStock := false
@@ -69,37 +91,26 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		o.Items = items[o.ID]
 		paidAt := p.PaidAt.UTC()
 		if o.Status == StatusClosed {
-			// The money came after the order closed and its stock went back.
-			var err error
-			fromStock, err = s.retake(ctx, o)
-			if errs.Is(err, inventory.ErrOutOfStock.Code) {
-				res.Unfulfillable = true
+			// The money came after the order closed and gave back its stock,
+			// its coupon and its share of a flash sale's limit.
+			why, fs, err := s.revive(ctx, o)
+			if err != nil {
+				return err
+			}
+			if why != "" {
+				res.Unfulfillable, res.Why = true, why
 				if err := s.recordTransaction(ctx, &o, p.TransactionID, paidAt); err != nil {
 					return err
 				}
 				res.Order = o
 				return s.logTransition(ctx, o.ID, StatusClosed, StatusClosed, ActorWeChatPay,
-					"paid after it closed, stock sold out; refunding in full, transaction "+p.TransactionID)
+					"paid after it closed, "+unfulfillableNotes[why]+"; refunding in full, transaction "+p.TransactionID)
 			}
-			if err != nil {
-				return err
-			}
-			res.Revived = true
+			fromStock, res.Revived = fs, true
 		}
 		reason := "paid, transaction " + p.TransactionID
 		if res.Revived {
 			reason = "paid after it closed; revived, transaction " + p.TransactionID
-			// The price paid had the coupon off, so the coupon the close gave
-			// back is taken again; if another order has it by now, say so.
-			if o.CouponID != nil {
-				back, err := s.coupons.Reclaim(ctx, o.ShopperID, *o.CouponID, o.ID)
-				if err != nil {
-					return err
-				}
-				if !back {
-					reason += "; its coupon was already used by another order"
-				}
-			}
 		}
 		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
 			return err
@@ -114,6 +125,52 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		return s.inventory.Sell(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorWeChatPay)
 	})
 	return res, err
+}
+
+// revive takes back, for a closed order that was paid after all, everything
+// its close gave back, all or nothing in one savepoint: its place under the
+// flash sale's per-shopper limit, its units, and its coupon (the price paid
+// had the coupon off). When a rule no longer holds it undoes what it took
+// and says why; the order then stays closed and its payment is refunded,
+// so no shopper ends up with a coupon on two paid orders or more flash
+// units than the limit by paying an order that had closed.
+func (s *Service) revive(ctx context.Context, o Order) (why string, fromStock bool, err error) {
+	err = s.db.Savepoint(ctx, func(ctx context.Context) error {
+		if o.FlashSaleID != nil {
+			err := s.flash.Readmit(ctx, flashUnit(o))
+			if errs.Is(err, flashsale.ErrLimitReached.Code) {
+				why = UnfulfillableFlashLimit
+				return errNotRevived
+			}
+			if err != nil {
+				return err
+			}
+		}
+		var err error
+		fromStock, err = s.retake(ctx, o)
+		if errs.Is(err, inventory.ErrOutOfStock.Code) {
+			why = UnfulfillableSoldOut
+			return errNotRevived
+		}
+		if err != nil {
+			return err
+		}
+		if o.CouponID != nil {
+			back, err := s.coupons.Reclaim(ctx, o.ShopperID, *o.CouponID, o.ID)
+			if err != nil {
+				return err
+			}
+			if !back {
+				why = UnfulfillableCouponUsed
+				return errNotRevived
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errNotRevived) {
+		return why, false, nil
+	}
+	return "", fromStock, err
 }
 
 // retake holds stock again for a closed order that was paid after all. Each

@@ -46,6 +46,10 @@ var (
 	ErrUnknownSKU     = errs.Rule("unknown_sku", "a SKU in the order does not exist")
 	ErrSKUUnavailable = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
 	ErrKeyReused      = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
+	// ErrAmountTooSmall refuses an order that would cost nothing: WeChat Pay
+	// charges at least 1 fen, so such an order could never be paid and would
+	// only hold its stock until it expired.
+	ErrAmountTooSmall = errs.Rule("amount_too_small", "the order would cost nothing, and WeChat Pay cannot take a payment under ¥0.01")
 )
 
 // Preview prices an order without placing it: the same checks as Place
@@ -245,7 +249,7 @@ func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput,
 		covered[i] = coupon.Line{ProductID: k.ProductID, CategoryID: k.CategoryID, Amount: k.Price * int64(l.Quantity)}
 	}
 	if couponID == nil {
-		return price(priced, shop.ShippingFor, discount{}), nil
+		return payable(price(priced, shop.ShippingFor, discount{}))
 	}
 	applied, err := s.coupons.Quote(ctx, shopperID, *couponID, covered)
 	if err != nil {
@@ -253,6 +257,15 @@ func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput,
 	}
 	p := price(priced, shop.ShippingFor, discount{amount: applied.Discount, covered: applied.Covered})
 	p.CouponID = &applied.CouponID
+	return payable(p)
+}
+
+// payable refuses an order WeChat Pay could not charge (under 1 fen: free
+// goods shipped free, say), at preview and at placement alike.
+func payable(p Priced) (Priced, error) {
+	if p.PayAmount < 1 {
+		return Priced{}, ErrAmountTooSmall.With("pay_amount", p.PayAmount)
+	}
 	return p, nil
 }
 

@@ -34,13 +34,18 @@ type AddressBook interface {
 	ShippingAddress(ctx context.Context, shopperID, addressID int64) (Address, error)
 }
 
-// PaymentCloser is the seam the payment issue fills: before an unpaid order
-// is closed at its deadline, the payment side is asked to close its own
-// transaction. It reports paid=true when the money arrived meanwhile, in
+// PaymentCloser is the payment side as closing needs it: before any unpaid
+// order is closed (cancelled by the shopper or the merchant, or expired),
+// the payment side is asked to close its own transaction. It reports paid=true when the money arrived meanwhile, in
 // which case the order is left for the payment flow to mark paid instead.
 // It is called outside any transaction (it talks to WeChat).
 type PaymentCloser interface {
 	CloseUnpaid(ctx context.Context, o Order) (paid bool, err error)
+	// CloseAgain closes WeChat's order once more after the order closed
+	// here, for a pay call whose prepay reached WeChat after CloseUnpaid
+	// found nothing there to close. It is best effort: the pay call's own
+	// check and its scheduled reconciliation close what this misses.
+	CloseAgain(ctx context.Context, o Order)
 }
 
 // Service is the order use cases.

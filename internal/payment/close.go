@@ -45,6 +45,20 @@ func (s *Service) CloseUnpaid(ctx context.Context, o order.Order) (paid bool, er
 	return false, err
 }
 
+// CloseAgain closes WeChat's order once more after the order closed here
+// (order.PaymentCloser): a pay call that read the order before the close
+// may have opened it at WeChat after CloseUnpaid found nothing to close. An
+// order never opened, or closed already, changes nothing; a payment that
+// got in first is applied by its notification or the pay call's check, so
+// errors are only logged.
+func (s *Service) CloseAgain(ctx context.Context, o order.Order) {
+	err := s.gateway.Close(ctx, o.OrderNo)
+	if err != nil && !errors.Is(err, ErrNeverOpened) && !errors.Is(err, ErrAlreadyPaid) {
+		slog.Default().Warn("closing the WeChat Pay order again after the order closed failed; its payment check will",
+			"out_trade_no", o.OrderNo, "error", err.Error())
+	}
+}
+
 // applyQueried applies a payment found by query as if it were notified; its
 // record id is derived from the transaction, so it counts once however often
 // it is found.

@@ -28,8 +28,9 @@ const (
 	OutcomeDuplicate = "duplicate"
 	OutcomeMismatch  = "mismatch"
 	OutcomeIgnored   = "ignored"
-	// OutcomeRefunding: a payment for an order that closed and whose stock is
-	// gone; it is recorded and refunded in full.
+	// OutcomeRefunding: a payment for an order that closed and could not be
+	// revived (its stock, coupon or flash-sale share went to other orders);
+	// it is recorded and refunded in full.
 	OutcomeRefunding = "refunding"
 )
 
@@ -53,13 +54,15 @@ func (notificationRecord) TableName() string { return "payment_notifications" }
 // notification naming another app or merchant, or another amount, is
 // recorded as a mismatch (and logged) without marking anything paid; a
 // success marks the order paid and sells its stock. A payment for an order
-// that closed meanwhile revives it, or when its stock is gone is refunded in
-// full. It returns the outcome once the work is committed; an error means
-// nothing was kept and WeChat should retry.
+// that closed meanwhile revives it when every rule still holds, and is
+// otherwise refunded in full, the reason shown to the shopper by WeChat. It
+// returns the outcome once the work is committed; an error means nothing
+// was kept and WeChat should retry.
 func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Transaction) (string, error) {
 	rec := notificationRecord{NotifyID: t.NotifyID, EventType: t.EventType, OutTradeNo: t.OutTradeNo,
 		TransactionID: t.TransactionID, TradeState: t.TradeState, Amount: t.Total}
 	var refundID int64
+	var why string
 	outcome, err := s.record(ctx, rec, func(ctx context.Context) (string, string, error) {
 		switch {
 		case t.AppID != s.merchant.AppID || t.MchID != s.merchant.MchID:
@@ -78,9 +81,10 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 		case paid.Duplicate:
 			return OutcomeDuplicate, "", nil
 		case paid.Unfulfillable:
-			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: reasonSoldOut, Actor: order.ActorWeChatPay}, nil)
+			why = paid.Why
+			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: refundReasons[why], Actor: order.ActorWeChatPay}, nil)
 			refundID = r.ID
-			return OutcomeRefunding, "refund " + r.OutRefundNo, err
+			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
 		case paid.Revived:
 			return OutcomeApplied, "revived a closed order", nil
 		}
@@ -94,8 +98,8 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 		log.Error("wechat pay notification does not match the order; not applied",
 			"notify_id", t.NotifyID, "out_trade_no", t.OutTradeNo, "transaction_id", t.TransactionID, "amount", t.Total)
 	case OutcomeRefunding:
-		log.Warn("payment arrived after the order closed and its stock was sold; refunding it in full",
-			"out_trade_no", t.OutTradeNo, "transaction_id", t.TransactionID, "amount", t.Total)
+		log.Warn("payment arrived after the order closed and cannot revive it; refunding it in full",
+			"out_trade_no", t.OutTradeNo, "transaction_id", t.TransactionID, "amount", t.Total, "why", why)
 		s.submitSoon(ctx, log, refundID)
 	}
 	return outcome, nil
@@ -109,8 +113,13 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 // Kaidian does not know it, and its order is never closed as unpaid.
 func tookMoney(tradeState string) bool { return tradeState == "SUCCESS" || tradeState == "REFUND" }
 
-// reasonSoldOut is shown to the shopper in WeChat with the refund.
-const reasonSoldOut = "订单已超时关闭且商品已售罄，款项原路退回"
+// refundReasons are shown to the shopper in WeChat with the automatic
+// refund of a payment that could not revive its closed order (order.Paid.Why).
+var refundReasons = map[string]string{
+	order.UnfulfillableSoldOut:    "订单已关闭且商品已售罄，款项原路退回",
+	order.UnfulfillableCouponUsed: "订单已关闭且所用优惠券已用于其他订单，款项原路退回",
+	order.UnfulfillableFlashLimit: "订单已关闭且您已达到秒杀限购数量，款项原路退回",
+}
 
 // record keeps a notification once per notification id together with what
 // applying it did, in one transaction: apply runs only for a notification

@@ -129,6 +129,9 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	if !s.now().Before(o.ExpiresAt) {
 		return RequestPayment{}, false, ErrExpired
 	}
+	if o.PayAmount < 1 { // placed before such orders were refused: WeChat would answer PARAM_ERROR
+		return RequestPayment{}, false, order.ErrAmountTooSmall
+	}
 	sh, err := s.customers.Get(ctx, shopperID)
 	if err != nil {
 		return RequestPayment{}, false, err
@@ -152,6 +155,20 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 		return RequestPayment{}, false, &errs.Error{Kind: errs.KindUnavailable, Code: ErrUnavailable.Code, Message: ErrUnavailable.Message, Err: err}
 	}
 	s.schedule(ctx, o.OrderNo, s.pollAfter)
+	// A cancel or expiry racing this call may have closed the order after
+	// finding nothing to close at WeChat, before this prepay got there. Then
+	// WeChat's order is closed now instead of handing out a payment for a
+	// closed order (should that fail, the check just scheduled closes it).
+	cur, err := s.orders.ByNo(ctx, o.OrderNo)
+	if err != nil {
+		return RequestPayment{}, false, err
+	}
+	if cur.Status != order.StatusPendingPayment {
+		if cur.Status == order.StatusClosed {
+			s.CloseAgain(ctx, cur)
+		}
+		return RequestPayment{}, false, ErrNotPayable.With("status", string(cur.Status))
+	}
 	if key != "" {
 		b, _ := json.Marshal(rp)
 		if err := s.orders.RememberKey(ctx, shopperID, scopePay, key, order.KeyRecord{RequestHash: orderNo, Response: string(b)}); err != nil {

@@ -20,8 +20,14 @@ func (s *Service) UseReconcileScheduler(fn func(ctx context.Context, orderNo str
 // for when the shopper came back from paying but no notification arrived.
 // A payment WeChat reports is applied through the same path as a
 // notification. done=false means ask again later (after retryIn): the
-// shopper may still be paying. Once the order is paid, closed or past its
-// deadline (the expiry then queries and closes it) there is nothing to do.
+// shopper may still be paying. Once the order is paid, or past its deadline
+// (the expiry then queries and closes it) there is nothing to do.
+//
+// A closed order is checked until WeChat's order is closed too: a pay call
+// whose prepay reached WeChat just after a close found nothing there to
+// close leaves WeChat's order payable. Reconciliation closes it, and a
+// payment it finds first is applied (revived or refunded in full, see
+// order.MarkPaid) rather than resting on WeChat's notification alone.
 func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Duration) (done bool, retryIn time.Duration, err error) {
 	o, err := s.orders.ByNo(ctx, orderNo)
 	if errors.Is(err, order.ErrNotFound) {
@@ -30,7 +36,8 @@ func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Durati
 	if err != nil {
 		return false, 0, err
 	}
-	if o.Status != order.StatusPendingPayment || !s.now().Before(o.ExpiresAt) {
+	closed := o.Status == order.StatusClosed && o.TransactionID == ""
+	if !closed && (o.Status != order.StatusPendingPayment || !s.now().Before(o.ExpiresAt)) {
 		return true, 0, nil
 	}
 	tx, err := s.gateway.Query(ctx, orderNo)
@@ -41,6 +48,12 @@ func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Durati
 		return false, 0, err
 	case tookMoney(tx.TradeState):
 		return true, 0, s.applyQueried(ctx, tx)
+	case closed && (tx.TradeState == "NOTPAY" || tx.TradeState == "USERPAYING"):
+		// Paid meanwhile (ErrAlreadyPaid) or closed: the next check sees which.
+		if err := s.gateway.Close(ctx, orderNo); err != nil && !errors.Is(err, ErrAlreadyPaid) {
+			return false, 0, err
+		}
+		return false, s.pollAfter, nil
 	case tx.TradeState == "NOTPAY" || tx.TradeState == "USERPAYING":
 		return false, s.backoff(age), nil
 	}

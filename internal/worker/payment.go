@@ -20,15 +20,20 @@ type ReconcilePaymentArgs struct {
 // Kind names the job in River's table.
 func (ReconcilePaymentArgs) Kind() string { return "payment.reconcile" }
 
-// InsertOpts: one check per order, however often the shopper taps pay.
+// InsertOpts: one check per order at a time, however often the shopper taps
+// pay. Unlike River's default, a completed check does not block the next
+// one: a pay call that reopens WeChat's order after an earlier check ended
+// (e.g. one racing a cancel) gets its own check of the order again.
 func (ReconcilePaymentArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
 // ReconcilePayment queries WeChat for a payment whose notification has not
 // come, on a back-off schedule (the job snoozes between checks, which River
-// does not count as attempts), until the order is paid, closed or due for
-// expiry.
+// does not count as attempts), until the order is paid or due for expiry,
+// or it closed and WeChat's order is closed too (payment.Service.Reconcile).
 type ReconcilePayment struct {
 	river.WorkerDefaults[ReconcilePaymentArgs]
 	Payments *payment.Service

@@ -54,6 +54,7 @@ func (s *Server) SetDuplicateForm(f DuplicateForm) {
 		s.pay.liveDuplicates = f == DuplicateLive
 	}
 }
+
 // pruneEvery is how often Run deletes spent login codes.
 const pruneEvery = time.Minute
 
