@@ -55,7 +55,11 @@ func openSQLite(path string) (*DB, error) {
 	// WAL lets readers run beside the writer; _txlock=immediate takes the write
 	// lock at BEGIN so two transactions never deadlock upgrading read locks;
 	// synchronous=FULL keeps every committed order across a power cut.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+	// busy_timeout comes first: the pragmas run in order when a connection
+	// opens, and switching to WAL needs a lock another process (a `kaidian
+	// refunds` beside a running shop) may hold; without the timeout already
+	// set, that answered SQLITE_BUSY at once.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
 	sqlDB, err := sql.Open("sqlite", dsn)
 	if err != nil {
