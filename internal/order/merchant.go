@@ -32,7 +32,7 @@ func (s *Service) CancelUnpaid(ctx context.Context, actor, orderNo string) (Orde
 	if s.payments != nil {
 		paid, err := s.payments.CloseUnpaid(ctx, o)
 		if err != nil {
-			return Order{}, &errs.Error{Kind: ErrPayUnreachable.Kind, Code: ErrPayUnreachable.Code, Message: ErrPayUnreachable.Message, Err: err}
+			return Order{}, errs.Wrap(ErrPayUnreachable, err)
 		}
 		if paid {
 			return Order{}, ErrPaidMeanwhile

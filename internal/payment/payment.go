@@ -149,7 +149,7 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 		if _, ok := err.(*errs.Error); ok {
 			return RequestPayment{}, false, err
 		}
-		return RequestPayment{}, false, &errs.Error{Kind: errs.KindUnavailable, Code: ErrUnavailable.Code, Message: ErrUnavailable.Message, Err: err}
+		return RequestPayment{}, false, errs.Wrap(ErrUnavailable, err)
 	}
 	s.schedule(ctx, o.OrderNo, s.pollAfter)
 	if key != "" {
