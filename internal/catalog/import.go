@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // What a bulk import (internal/catalogio) needs from the catalog beyond
@@ -169,7 +170,7 @@ func (s *Service) AddSKUs(ctx context.Context, productID int64, skus []NewSKU, a
 			if err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("%s: new SKU of %q at %s, stock %d", skuLabel(k), p.Title, yuanText(k.Price), k.Stock)
+			detail := fmt.Sprintf("%s: new SKU of %q at %s, stock %d", skuLabel(k), p.Title, money.Yuan(k.Price), k.Stock)
 			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
 				return err
 			}
@@ -229,10 +230,10 @@ func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor st
 func (s *Service) auditOffer(ctx context.Context, k SKU, o Offer, actor string) error {
 	var entries [][2]string
 	if k.Price != o.Price {
-		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("%s → %s", yuanText(k.Price), yuanText(o.Price))})
+		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("%s → %s", money.Yuan(k.Price), money.Yuan(o.Price))})
 	}
 	if k.OriginalPrice != o.OriginalPrice {
-		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("original price %s → %s", yuanText(k.OriginalPrice), yuanText(o.OriginalPrice))})
+		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("original price %s → %s", money.Yuan(k.OriginalPrice), money.Yuan(o.OriginalPrice))})
 	}
 	if k.OnSale != o.OnSale {
 		entries = append(entries, [2]string{"sku.sale", saleChange(o.OnSale)})

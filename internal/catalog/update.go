@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // StockEditReason is the ledger's reason for stock changed on the product page.
@@ -136,7 +137,7 @@ func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, a
 			if err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("%s: new SKU at %s, stock %d", skuLabel(k), yuanText(k.Price), k.Stock)
+			detail := fmt.Sprintf("%s: new SKU at %s, stock %d", skuLabel(k), money.Yuan(k.Price), k.Stock)
 			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
 				return err
 			}
@@ -182,10 +183,10 @@ func (s *Service) saveSKU(ctx context.Context, i int, old SKU, ns NewSKU, actor 
 		changes = append(changes, struct{ action, detail string }{action, fmt.Sprintf(format, args...)})
 	}
 	if old.Price != ns.Price {
-		note("sku.price", "%s → %s", yuanText(old.Price), yuanText(ns.Price))
+		note("sku.price", "%s → %s", money.Yuan(old.Price), money.Yuan(ns.Price))
 	}
 	if old.OriginalPrice != ns.OriginalPrice {
-		note("sku.price", "original price %s → %s", yuanText(old.OriginalPrice), yuanText(ns.OriginalPrice))
+		note("sku.price", "original price %s → %s", money.Yuan(old.OriginalPrice), money.Yuan(ns.OriginalPrice))
 	}
 	if old.OnSale != !ns.OffSale {
 		note("sku.sale", "%s", saleChange(!ns.OffSale))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // The coupon form shows each kind with its own inputs (so switching kind
@@ -95,14 +96,14 @@ func couponValues(c coupon.Coupon) url.Values {
 		"validity": {"window"}}
 	switch c.Kind {
 	case coupon.KindFixed:
-		v.Set("fixed_amount", fenInput(c.Amount))
+		v.Set("fixed_amount", money.Decimal(c.Amount))
 	case coupon.KindThreshold:
-		v.Set("threshold_amount", fenInput(c.Amount))
-		v.Set("threshold_min", fenInput(c.MinAmount))
+		v.Set("threshold_amount", money.Decimal(c.Amount))
+		v.Set("threshold_min", money.Decimal(c.MinAmount))
 	case coupon.KindPercent:
 		v.Set("percent_off", strconv.Itoa(c.PercentOff))
-		v.Set("percent_cap", fenInput(c.MaxDiscount))
-		v.Set("percent_min", fenInput(c.MinAmount))
+		v.Set("percent_cap", money.Decimal(c.MaxDiscount))
+		v.Set("percent_min", money.Decimal(c.MinAmount))
 	}
 	if c.ValidDays > 0 {
 		v.Set("validity", "days")

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // The flash sale form has a few SKU rows — a SKU code or id, the flash
@@ -74,7 +75,7 @@ func readFlashRows(v url.Values) []flashRow {
 func saleRows(s flashsale.Sale) []flashRow {
 	rows := make([]flashRow, len(s.Items))
 	for i, it := range s.Items {
-		rows[i] = flashRow{Index: i, SKU: "#" + strconv.FormatInt(it.SKUID, 10), Price: fenInput(it.Price),
+		rows[i] = flashRow{Index: i, SKU: "#" + strconv.FormatInt(it.SKUID, 10), Price: money.Decimal(it.Price),
 			Units: strconv.FormatInt(it.Allotted, 10)}
 	}
 	return rows
