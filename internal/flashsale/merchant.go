@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -324,18 +322,10 @@ func (s *Service) items(ctx context.Context, saleID int64) ([]Item, error) {
 // order every writer takes them in) to the end of the transaction, so no
 // order holds a unit between the read and the caller's write.
 func (s *Service) lockItems(ctx context.Context, saleID int64) ([]Item, error) {
-	q := s.db.Conn(ctx).Where("flash_sale_id = ?", saleID).Order("id")
-	if s.db.Dialect == database.Postgres {
-		q = q.Clauses(lockNoKeyUpdate)
-	}
 	var items []Item
-	err := q.Find(&items).Error
+	err := s.db.Locking(ctx).Where("flash_sale_id = ?", saleID).Order("id").Find(&items).Error
 	return items, err
 }
-
-// lockNoKeyUpdate is PostgreSQL's row lock for writers that leave keys
-// alone (inserts referencing the row are not blocked).
-var lockNoKeyUpdate = clause.Locking{Strength: "NO KEY UPDATE"}
 
 // lock reads a sale and holds its row to the end of the transaction.
 func (s *Service) lock(ctx context.Context, id int64) (Sale, error) {

@@ -38,8 +38,8 @@ func (s *Service) Item(ctx context.Context, saleID, skuID int64, lock bool) (Hol
 		       i.returned, i.sold_out_at, f.title, f.starts_at, f.ends_at, f.per_shopper_limit, f.pay_seconds, f.ended_at
 		FROM flash_sale_items i JOIN flash_sales f ON f.id = i.flash_sale_id
 		WHERE i.flash_sale_id = ? AND i.sku_id = ?`
-	if lock && s.db.Dialect == database.Postgres {
-		query += " FOR NO KEY UPDATE OF i"
+	if lock {
+		query += s.db.LockSQL("i")
 	}
 	var rows []struct {
 		Item
