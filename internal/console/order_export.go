@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/money"
@@ -100,5 +101,5 @@ func csvTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format("2006-01-02 15:04:05")
+	return t.In(clock.China).Format("2006-01-02 15:04:05")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/money"
@@ -81,15 +82,12 @@ type templates map[string]*template.Template
 var funcs = template.FuncMap{
 	"yuan":     money.Yuan,
 	"when":     when,
-	"day":      func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"day":      func(t time.Time) string { return t.In(clock.China).Format("2006-01-02") },
 	"add":      func(a, b int) int { return a + b },
 	"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 	"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
 	"fenInput": money.Decimal,
 }
-
-// shanghai is the shop's clock: WeChat shops sell in China Standard Time.
-var shanghai = time.FixedZone("CST", 8*3600)
 
 func when(t any) string {
 	switch v := t.(type) {
@@ -97,7 +95,7 @@ func when(t any) string {
 		if v.IsZero() {
 			return ""
 		}
-		return v.In(shanghai).Format("2006-01-02 15:04")
+		return v.In(clock.China).Format("2006-01-02 15:04")
 	case *time.Time:
 		if v == nil {
 			return ""

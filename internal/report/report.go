@@ -8,12 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 )
-
-// Shanghai is the shop's day: WeChat shops sell in China Standard Time, so
-// "today" starts at midnight there.
-var Shanghai = time.FixedZone("CST", 8*3600)
 
 // Sales is paid orders in a period. Revenue is what shoppers paid (fen),
 // Refunded what went back to them.
@@ -33,7 +30,7 @@ func (s Sales) AverageOrder() int64 {
 
 // Day is one day's sales in a series.
 type Day struct {
-	Date time.Time // midnight, Shanghai time
+	Date time.Time // midnight, China time
 	Sales
 }
 
@@ -146,6 +143,6 @@ func (s *Service) sales(ctx context.Context, from, to time.Time) (Sales, error) 
 }
 
 func midnight(t time.Time) time.Time {
-	y, m, d := t.In(Shanghai).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, Shanghai)
+	y, m, d := t.In(clock.China).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, clock.China)
 }
