@@ -51,7 +51,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 	if err := validate(np); err != nil {
 		return Product{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	p := Product{
 		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
 		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
@@ -85,7 +85,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 // product's SKUs, for error fields). Its stock starts at zero and arrives
 // through the ledger as a receipt, never by a direct write.
 func (s *Service) addSKU(ctx context.Context, productID int64, i int, ns NewSKU, actor string) (SKU, error) {
-	now := s.now()
+	now := s.clock.Now()
 	k := SKU{
 		ProductID: productID, Code: ns.Code, SpecValues: database.JSON[[]string]{V: ns.SpecValues},
 		SpecText: SpecText(ns.SpecValues), Image: ns.Image, Price: ns.Price,

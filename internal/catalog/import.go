@@ -161,7 +161,7 @@ func (s *Service) AddSKUs(ctx context.Context, productID int64, skus []NewSKU, a
 		}
 		dims := ExtendDims(p.SpecDims.V, skus)
 		err = s.db.Conn(ctx).Model(&Product{}).Where("id = ?", productID).
-			Updates(map[string]any{"spec_dims": database.JSON[[]SpecDim]{V: dims}, "updated_at": s.now()}).Error
+			Updates(map[string]any{"spec_dims": database.JSON[[]SpecDim]{V: dims}, "updated_at": s.clock.Now()}).Error
 		if err != nil {
 			return err
 		}
@@ -211,7 +211,7 @@ func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor st
 		for _, c := range changes {
 			k, o := c.SKU, c.Offer
 			err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", k.ID).Updates(map[string]any{
-				"price": o.Price, "original_price": o.OriginalPrice, "on_sale": o.OnSale, "updated_at": s.now(),
+				"price": o.Price, "original_price": o.OriginalPrice, "on_sale": o.OnSale, "updated_at": s.clock.Now(),
 			}).Error
 			if err != nil {
 				return fmt.Errorf("set offer of sku %d: %w", k.ID, err)
@@ -253,7 +253,7 @@ func (s *Service) refreshMinPrices(ctx context.Context, productIDs []int64) erro
 		err := s.db.Conn(ctx).Exec(`UPDATE products SET min_price = COALESCE(
 				(SELECT MIN(price) FROM skus WHERE product_id = products.id AND on_sale),
 				(SELECT MIN(price) FROM skus WHERE product_id = products.id), 0), updated_at = ?
-			WHERE id IN ?`, s.now(), chunk).Error
+			WHERE id IN ?`, s.clock.Now(), chunk).Error
 		if err != nil {
 			return fmt.Errorf("refresh lowest prices: %w", err)
 		}

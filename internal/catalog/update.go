@@ -76,7 +76,7 @@ func (s *Service) saveProductRow(ctx context.Context, before Product, np NewProd
 		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
 		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
 		SpecDims: database.JSON[[]SpecDim]{V: np.SpecDims}, OnShelf: !np.OffShelf,
-		MinPrice: minPrice(np.SKUs), UpdatedAt: s.now(),
+		MinPrice: minPrice(np.SKUs), UpdatedAt: s.clock.Now(),
 	}
 	err := s.db.Conn(ctx).Model(&Product{}).Where("id = ?", before.ID).
 		Select("category_id", "title", "subtitle", "description", "main_image", "images", "spec_dims",
@@ -153,7 +153,7 @@ func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, a
 			continue
 		}
 		err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", old.ID).
-			Updates(map[string]any{"on_sale": false, "updated_at": s.now()}).Error
+			Updates(map[string]any{"on_sale": false, "updated_at": s.clock.Now()}).Error
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *Service) saveSKU(ctx context.Context, i int, old SKU, ns NewSKU, actor 
 	field := fmt.Sprintf("skus[%d]", i)
 	err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", old.ID).Updates(map[string]any{
 		"code": ns.Code, "image": ns.Image, "price": ns.Price, "original_price": ns.OriginalPrice,
-		"on_sale": !ns.OffSale, "updated_at": s.now(),
+		"on_sale": !ns.OffSale, "updated_at": s.clock.Now(),
 	}).Error
 	if database.IsDuplicate(err) {
 		return ErrSKUCodeTaken.With("field", field+".code").With("code", ns.Code)

@@ -93,7 +93,7 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		err := s.db.Tx(ctx, func(ctx context.Context) error {
 			// First, so that on PostgreSQL the job's row stays locked by
 			// this run until the batch commits.
-			if err := s.settle(ctx, j, map[string]any{"done_rows": done + b.rows, "lease_until": s.now().Add(leaseFor)}); err != nil {
+			if err := s.settle(ctx, j, map[string]any{"done_rows": done + b.rows, "lease_until": s.clock.Now().Add(leaseFor)}); err != nil {
 				return err
 			}
 			return w.apply(ctx, b)

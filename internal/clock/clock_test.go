@@ -20,6 +20,15 @@ func TestNewReadsTheRealTimeInUTC(t *testing.T) {
 	}
 }
 
+func TestNilClockReadsTheRealTime(t *testing.T) {
+	var c *clock.Clock
+	before := time.Now()
+	got := c.Now()
+	if got.Location() != time.UTC || got.Before(before.Truncate(time.Microsecond)) || got.After(time.Now()) {
+		t.Errorf("nil clock: Now() = %v", got)
+	}
+}
+
 func TestSetMovesEveryReader(t *testing.T) {
 	c := clock.New()
 	t0 := time.Date(2026, 6, 18, 0, 0, 0, 0, time.UTC)

@@ -21,7 +21,7 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (Sale, err
 	if err := in.validate(); err != nil {
 		return Sale{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	if !in.EndsAt.After(now) {
 		return Sale{}, errs.Field("ends_at", "must be in the future")
 	}
@@ -88,10 +88,10 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, in Input) 
 		if sale, err = s.lock(ctx, id); err != nil {
 			return err
 		}
-		if sale.PhaseAt(s.now()) != PhaseUpcoming {
+		if sale.PhaseAt(s.clock.Now()) != PhaseUpcoming {
 			return ErrStarted
 		}
-		if !in.StartsAt.After(s.now().Add(-time.Minute)) {
+		if !in.StartsAt.After(s.clock.Now().Add(-time.Minute)) {
 			return errs.Field("starts_at", "must not be in the past")
 		}
 		if err := s.reallot(ctx, sale, in.Items, actor); err != nil {
@@ -99,7 +99,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, in Input) 
 		}
 		sale.Title, sale.StartsAt, sale.EndsAt = in.Title, in.StartsAt, in.EndsAt
 		sale.PerShopperLimit, sale.PaySeconds = in.PerShopperLimit, int(in.PayWindow/time.Second)
-		sale.UpdatedAt = s.now()
+		sale.UpdatedAt = s.clock.Now()
 		if err := s.db.Conn(ctx).Model(&Sale{}).Where("id = ?", id).Select("title", "starts_at", "ends_at",
 			"per_shopper_limit", "pay_seconds", "updated_at").Updates(&sale).Error; err != nil {
 			return fmt.Errorf("flash sale: update: %w", err)
@@ -181,7 +181,7 @@ func (s *Service) End(ctx context.Context, actor string, id int64) (Sale, error)
 		if sale, err = s.lock(ctx, id); err != nil || sale.EndedAt != nil {
 			return err
 		}
-		now := s.now()
+		now := s.clock.Now()
 		items, err := s.lockItems(ctx, id)
 		if err != nil {
 			return err
@@ -231,7 +231,7 @@ const ActorSystem = "system"
 // reports how many it ended. It is what the periodic job runs.
 func (s *Service) EndDue(ctx context.Context) (int, error) {
 	var ids []int64
-	if err := s.db.Conn(ctx).Model(&Sale{}).Where("ended_at IS NULL AND ends_at <= ?", s.now()).
+	if err := s.db.Conn(ctx).Model(&Sale{}).Where("ended_at IS NULL AND ends_at <= ?", s.clock.Now()).
 		Order("ends_at").Limit(100).Pluck("id", &ids).Error; err != nil {
 		return 0, err
 	}
@@ -265,7 +265,7 @@ type ListFilter struct {
 
 // List pages through sales, newest start first (the cursor is the id).
 func (s *Service) List(ctx context.Context, f ListFilter) ([]Sale, string, error) {
-	now := s.now()
+	now := s.clock.Now()
 	q := s.db.Conn(ctx).Model(&Sale{})
 	switch f.Phase {
 	case PhaseUpcoming:

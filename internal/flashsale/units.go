@@ -108,7 +108,7 @@ func (s *Service) Take(ctx context.Context, itemID, units int64) (left int64, er
 	var after []int64
 	err = s.db.Conn(ctx).Raw(`UPDATE flash_sale_items SET available = available - ?, held = held + ?,
 		sold_out_at = CASE WHEN available = ? AND sold_out_at IS NULL THEN ? ELSE sold_out_at END
-		WHERE id = ? AND available >= ? RETURNING available`, units, units, units, s.now(), itemID, units).Scan(&after).Error
+		WHERE id = ? AND available >= ? RETURNING available`, units, units, units, s.clock.Now(), itemID, units).Scan(&after).Error
 	if err != nil {
 		return 0, fmt.Errorf("flash sale: take units: %w", err)
 	}

@@ -49,7 +49,7 @@ func (s *Service) RecordRefund(ctx context.Context, orderID, amount int64, resto
 			return fmt.Errorf("refund order %d: %w", orderID, err)
 		}
 		res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND refunded_amount + ? <= pay_amount", orderID, amount).
-			Updates(map[string]any{"refunded_amount": database.Expr("refunded_amount + ?", amount), "updated_at": s.now()})
+			Updates(map[string]any{"refunded_amount": database.Expr("refunded_amount + ?", amount), "updated_at": s.clock.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("refund order %d: %w", orderID, res.Error)
 		}

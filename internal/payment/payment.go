@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -64,6 +65,7 @@ type Deps struct {
 	// started, WeChat is first asked about it when no notification came;
 	// later checks back off, doubling up to an hour.
 	PollAfter time.Duration
+	Clock     *clock.Clock
 }
 
 // Service is the payment use cases.
@@ -77,7 +79,7 @@ type Service struct {
 	settings  *setting.Service
 	pollAfter time.Duration
 	schedule  func(ctx context.Context, orderNo string, after time.Duration)
-	now       func() time.Time
+	clock     *clock.Clock
 }
 
 // New builds the service.
@@ -87,7 +89,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
-		now: func() time.Time { return time.Now().UTC() }}
+		clock: d.Clock}
 }
 
 // Errors of paying.
@@ -126,7 +128,7 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	if o.Status != order.StatusPendingPayment {
 		return RequestPayment{}, false, ErrNotPayable.With("status", string(o.Status))
 	}
-	if !s.now().Before(o.ExpiresAt) {
+	if !s.clock.Now().Before(o.ExpiresAt) {
 		return RequestPayment{}, false, ErrExpired
 	}
 	sh, err := s.customers.Get(ctx, shopperID)

@@ -30,7 +30,7 @@ func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Durati
 	if err != nil {
 		return false, 0, err
 	}
-	if o.Status != order.StatusPendingPayment || !s.now().Before(o.ExpiresAt) {
+	if o.Status != order.StatusPendingPayment || !s.clock.Now().Before(o.ExpiresAt) {
 		return true, 0, nil
 	}
 	tx, err := s.gateway.Query(ctx, orderNo)

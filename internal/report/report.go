@@ -62,8 +62,8 @@ type Dashboard struct {
 
 // Service computes reports.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	clock *clock.Clock
 
 	mu     sync.Mutex
 	cached map[int64]Dashboard // by low-stock threshold
@@ -71,8 +71,8 @@ type Service struct {
 }
 
 // New builds the service.
-func New(db *database.DB) *Service {
-	return &Service{db: db, now: time.Now}
+func New(db *database.DB, clk *clock.Clock) *Service {
+	return &Service{db: db, clock: clk}
 }
 
 // DashboardTTL is how long a computed dashboard is reused: its sums scan a
@@ -84,14 +84,14 @@ const DashboardTTL = 30 * time.Second
 func (s *Service) CachedDashboard(ctx context.Context, lowStock int64) (Dashboard, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d, ok := s.cached[lowStock]; ok && s.now().Sub(s.at) < DashboardTTL {
+	if d, ok := s.cached[lowStock]; ok && s.clock.Now().Sub(s.at) < DashboardTTL {
 		return d, nil
 	}
 	d, err := s.Dashboard(ctx, lowStock)
 	if err != nil {
 		return d, err
 	}
-	s.cached, s.at = map[int64]Dashboard{lowStock: d}, s.now()
+	s.cached, s.at = map[int64]Dashboard{lowStock: d}, s.clock.Now()
 	return d, nil
 }
 
@@ -100,8 +100,8 @@ var paid = []string{"paid", "shipped", "completed"}
 
 // Dashboard computes the dashboard; lowStock is the shop's threshold.
 func (s *Service) Dashboard(ctx context.Context, lowStock int64) (Dashboard, error) {
-	d := Dashboard{ComputedAt: s.now()}
-	today := midnight(s.now())
+	d := Dashboard{ComputedAt: s.clock.Now()}
+	today := midnight(s.clock.Now())
 	start := today.AddDate(0, 0, -29)
 	var err error
 	for i := range 30 {
