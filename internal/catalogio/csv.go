@@ -263,7 +263,7 @@ func yuanCell(s string) (*int64, error) {
 		return nil, fmt.Errorf("%q is not an amount in yuan with at most two decimals, e.g. 59.90", s)
 	}
 	if fen > catalog.MaxPrice {
-		return nil, fmt.Errorf("must be at most %d yuan", catalog.MaxPrice/100)
+		return nil, fmt.Errorf("must be at most %s yuan", money.Short(catalog.MaxPrice))
 	}
 	return &fen, nil
 }
