@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/address"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -17,13 +18,13 @@ import (
 func setup(t *testing.T) (*address.Service, func(name string) int64) {
 	db := dbtest.Open(t)
 	shopper := func(name string) int64 {
-		s, err := customer.New(db).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
+		s, err := customer.New(db, clock.New()).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s.ID
 	}
-	return address.New(db), shopper
+	return address.New(db, clock.New()), shopper
 }
 
 func input(name string, def bool) address.Input {

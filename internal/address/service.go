@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/page"
@@ -82,13 +83,13 @@ func (in *Input) Validate() error {
 
 // Service manages address books.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	clock *clock.Clock
 }
 
 // New builds the service.
-func New(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, clk *clock.Clock) *Service {
+	return &Service{db: db, clock: clk}
 }
 
 // List returns a page of the shopper's addresses in the order they were added.
@@ -131,7 +132,7 @@ func (s *Service) Create(ctx context.Context, shopperID int64, in Input) (Addres
 		if n >= MaxPerShopper {
 			return ErrLimit.With("max", MaxPerShopper)
 		}
-		now := s.now()
+		now := s.clock.Now()
 		a = fromInput(in, shopperID)
 		a.IsDefault = in.IsDefault || n == 0
 		a.CreatedAt, a.UpdatedAt = now, now
@@ -161,7 +162,7 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 			return err
 		}
 		a = fromInput(in, shopperID)
-		a.ID, a.CreatedAt, a.UpdatedAt = id, old.CreatedAt, s.now()
+		a.ID, a.CreatedAt, a.UpdatedAt = id, old.CreatedAt, s.clock.Now()
 		a.IsDefault = in.IsDefault || old.IsDefault
 		if a.IsDefault && !old.IsDefault {
 			if err := s.clearDefault(ctx, shopperID); err != nil {

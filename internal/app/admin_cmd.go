@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/staff"
@@ -31,7 +32,8 @@ func Admin(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer db.Close()
-	accounts := staff.New(db, audit.New(db))
+	clk := clock.New()
+	accounts := staff.New(db, audit.New(db, clk), clk)
 	password := os.Getenv("KAIDIAN_ADMIN_PASSWORD")
 	if password == "" {
 		password = staff.GeneratePassword()

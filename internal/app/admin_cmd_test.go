@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app"
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
@@ -43,7 +44,7 @@ func TestAdminPasswordKeepsAccountDeactivated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	accounts := staff.New(db, audit.New(db))
+	accounts := staff.New(db, audit.New(db, clock.New()), clock.New())
 	clerk := account(t, accounts, "clerk")
 	if _, err := accounts.Update(ctx, "test", clerk.ID, staff.Change{Name: clerk.Name, Role: clerk.Role, Active: false}); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
@@ -64,6 +65,9 @@ type App struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
+	// Clock is the time every service reads; tests move the whole shop
+	// with Clock.Set.
+	Clock *clock.Clock
 
 	// FirstOwner is the console login generated on the embedded default's
 	// first start (empty otherwise), for the command to print once.
@@ -117,22 +121,24 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	if err != nil {
 		return nil, fmt.Errorf("jwt key: %w", err)
 	}
-	a := &App{Config: cfg, Log: log, DB: db, Metrics: metrics.New()}
-	a.Tokens = auth.NewTokens(key, cfg.JWTTTL)
-	a.Customers = customer.New(db)
-	a.Inventory = inventory.New(db)
-	a.Catalog = catalog.New(db, a.Inventory)
-	a.Cart = cart.New(db, a.Catalog)
-	a.Addresses = address.New(db)
-	a.Audit = audit.New(db)
+	a := &App{Config: cfg, Log: log, DB: db, Metrics: metrics.New(), Clock: clock.New()}
+	clk := a.Clock
+	a.Tokens = auth.NewTokens(key, cfg.JWTTTL, clk)
+	a.Customers = customer.New(db, clk)
+	a.Inventory = inventory.New(db, clk)
+	a.Catalog = catalog.New(db, a.Inventory, clk)
+	a.Cart = cart.New(db, a.Catalog, clk)
+	a.Addresses = address.New(db, clk)
+	a.Audit = audit.New(db, clk)
 	a.Settings = setting.New(db, a.Audit)
-	a.Staff = staff.New(db, a.Audit)
-	a.Coupons = coupon.New(db, a.Audit)
-	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit)
-	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit)
+	a.Staff = staff.New(db, a.Audit, clk)
+	a.Coupons = coupon.New(db, a.Audit, clk)
+	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
+	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Flash: a.Flash, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
+		Clock: clk,
 	})
 	mp := a.wechatClient(selfURL)
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
@@ -141,7 +147,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 			return nil, err
 		}
 	}
-	a.Reports = report.New(db)
+	a.Reports = report.New(db, clk)
 	if cfg.Demo {
 		if err := seed.Demo(ctx, a.Catalog, log); err != nil {
 			return nil, err
@@ -156,10 +162,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
 		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
-			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")}})
+			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
+		Clock: clk})
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
-		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter})
+		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, Clock: clk})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

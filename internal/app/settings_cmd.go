@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/setting"
 )
@@ -24,7 +25,7 @@ func Settings(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer db.Close()
-	svc := setting.New(db, audit.New(db))
+	svc := setting.New(db, audit.New(db, clock.New()))
 	shop, err := svc.Get(ctx)
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ var (
 	// plumbing: generic libraries with no business knowledge.
 	plumbing = []string{
 		"internal/config", "internal/database", "internal/httpx", "internal/errs",
-		"internal/page", "internal/metrics", "internal/jobs",
+		"internal/page", "internal/metrics", "internal/jobs", "internal/money", "internal/clock",
 	}
 	// exempt lists packages the group rules skip on purpose, with the reason
 	// kept beside them.

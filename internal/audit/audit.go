@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/page"
 )
@@ -29,19 +30,19 @@ func (Entry) TableName() string { return "audit_log" }
 
 // Log writes and reads the audit log.
 type Log struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	clock *clock.Clock
 }
 
 // New builds the log.
-func New(db *database.DB) *Log {
-	return &Log{db: db, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, clk *clock.Clock) *Log {
+	return &Log{db: db, clock: clk}
 }
 
 // Record adds an entry, in the caller's transaction when there is one.
 func (l *Log) Record(ctx context.Context, actor, action, subjectType string, subjectID any, detail string) error {
 	e := Entry{Actor: actor, Action: action, SubjectType: subjectType, SubjectID: fmt.Sprint(subjectID),
-		Detail: detail, CreatedAt: l.now()}
+		Detail: detail, CreatedAt: l.clock.Now()}
 	if err := l.db.Conn(ctx).Create(&e).Error; err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

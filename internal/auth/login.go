@@ -72,7 +72,7 @@ func (l *Login) Login(ctx context.Context, code string) (LoginResult, error) {
 func wechatFailure(err error) error {
 	var we WeChatError
 	if !errors.As(err, &we) {
-		return &errs.Error{Kind: errs.KindUnavailable, Code: "wechat_unavailable", Message: "WeChat could not be reached; try again", Err: err}
+		return errs.Wrap(errs.New(errs.KindUnavailable, "wechat_unavailable", "WeChat could not be reached; try again"), err)
 	}
 	details := map[string]any{"wechat_errcode": we.Code()}
 	switch we.Code() {
@@ -83,5 +83,6 @@ func wechatFailure(err error) error {
 	case 40226:
 		return &errs.Error{Kind: errs.KindForbidden, Code: "login_blocked", Message: "WeChat blocked this login", Details: details}
 	}
-	return &errs.Error{Kind: errs.KindUnavailable, Code: "wechat_unavailable", Message: "WeChat refused the login (errcode " + strconv.Itoa(we.Code()) + ")", Details: details, Err: err}
+	return errs.Wrap(&errs.Error{Kind: errs.KindUnavailable, Code: "wechat_unavailable",
+		Message: "WeChat refused the login (errcode " + strconv.Itoa(we.Code()) + ")", Details: details}, err)
 }

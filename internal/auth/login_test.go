@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/auth"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -37,8 +38,8 @@ func (e wechatErr) Code() int     { return int(e) }
 
 func newLogin(t *testing.T, wx *fakeWeChat) (*auth.Login, *auth.Tokens) {
 	t.Helper()
-	tokens := auth.NewTokens([]byte(strings.Repeat("k", 32)), 2*time.Hour)
-	return auth.NewLogin(wx, customer.New(dbtest.Open(t)), tokens), tokens
+	tokens := auth.NewTokens([]byte(strings.Repeat("k", 32)), 2*time.Hour, clock.New())
+	return auth.NewLogin(wx, customer.New(dbtest.Open(t), clock.New()), tokens), tokens
 }
 
 func TestLoginIssuesATokenForTheSameShopper(t *testing.T) {
@@ -119,7 +120,7 @@ func TestLoginRefusesBadCodesWithoutCallingWeChat(t *testing.T) {
 
 func TestTokenLifecycle(t *testing.T) {
 	key := []byte(strings.Repeat("k", 32))
-	tokens := auth.NewTokens(key, time.Hour)
+	tokens := auth.NewTokens(key, time.Hour, clock.New())
 	good, ttl, err := tokens.Issue(42)
 	if err != nil || ttl != 3600 {
 		t.Fatalf("issue: %v %d", err, ttl)
@@ -128,7 +129,7 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Fatalf("verify: %d %v", id, err)
 	}
 	expired, _, _ := tokens.IssueAt(42, time.Now().Add(-2*time.Hour))
-	other, _, _ := auth.NewTokens([]byte(strings.Repeat("o", 32)), time.Hour).Issue(42)
+	other, _, _ := auth.NewTokens([]byte(strings.Repeat("o", 32)), time.Hour, clock.New()).Issue(42)
 	parts := strings.Split(good, ".")
 	sig := []byte(parts[2])
 	sig[0] ^= 1

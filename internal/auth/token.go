@@ -12,6 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -23,19 +24,19 @@ var ErrUnauthenticated = errs.New(errs.KindUnauthenticated, "unauthenticated", "
 
 // Tokens signs and verifies shopper tokens.
 type Tokens struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
+	key   []byte
+	ttl   time.Duration
+	clock *clock.Clock
 }
 
 // NewTokens uses secret as the HMAC key; tokens live for ttl.
-func NewTokens(secret []byte, ttl time.Duration) *Tokens {
-	return &Tokens{key: secret, ttl: ttl, now: time.Now}
+func NewTokens(secret []byte, ttl time.Duration, clk *clock.Clock) *Tokens {
+	return &Tokens{key: secret, ttl: ttl, clock: clk}
 }
 
 // Issue returns a signed token for the shopper and its lifetime in seconds.
 func (t *Tokens) Issue(shopperID int64) (string, int64, error) {
-	return t.IssueAt(shopperID, t.now())
+	return t.IssueAt(shopperID, t.clock.Now())
 }
 
 // IssueAt is Issue as if it were the given time (tests of expired tokens).
@@ -60,7 +61,7 @@ func (t *Tokens) Verify(token string) (int64, error) {
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(issuer),
 		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(t.now),
+		jwt.WithTimeFunc(t.clock.Now),
 	)
 	if err != nil {
 		return 0, ErrUnauthenticated

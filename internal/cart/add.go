@@ -45,7 +45,7 @@ func (s *Service) Add(ctx context.Context, shopperID, skuID int64, qty int) (Ite
 		if count.Same == 0 && count.Lines >= MaxLines {
 			return ErrCartFull.With("max_lines", MaxLines)
 		}
-		now := s.now()
+		now := s.clock.Now()
 		res := s.db.Conn(ctx).Raw(`
 			INSERT INTO cart_items (shopper_id, sku_id, quantity, added_price, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)
@@ -76,7 +76,7 @@ func (s *Service) Update(ctx context.Context, shopperID, itemID int64, qty int) 
 	res := s.db.Conn(ctx).Raw(`UPDATE cart_items SET quantity = ?, updated_at = ?
 		WHERE id = ? AND shopper_id = ?
 		RETURNING id, shopper_id, sku_id, quantity, added_price, created_at, updated_at`,
-		qty, s.now(), itemID, shopperID).Scan(&it)
+		qty, s.clock.Now(), itemID, shopperID).Scan(&it)
 	if res.Error != nil {
 		return Item{}, res.Error
 	}

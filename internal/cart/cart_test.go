@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
@@ -26,13 +27,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	db := dbtest.Open(t)
-	cat := catalog.New(db, inventory.New(db))
-	return &env{db: db, cat: cat, cart: cart.New(db, cat)}
+	cat := catalog.New(db, inventory.New(db, clock.New()), clock.New())
+	return &env{db: db, cat: cat, cart: cart.New(db, cat, clock.New())}
 }
 
 func (e *env) shopper(t *testing.T, name string) int64 {
 	t.Helper()
-	s, err := customer.New(e.db).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
+	s, err := customer.New(e.db, clock.New()).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -64,13 +65,13 @@ type View struct {
 type Service struct {
 	db      *database.DB
 	catalog *catalog.Service
-	now     func() time.Time
+	clock   *clock.Clock
 }
 
 // New builds the service. The catalog answers every question about SKUs
 // (price, stock, buyable), so the cart never reads the SKU tables itself.
-func New(db *database.DB, cat *catalog.Service) *Service {
-	return &Service{db: db, catalog: cat, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, cat *catalog.Service, clk *clock.Clock) *Service {
+	return &Service{db: db, catalog: cat, clock: clk}
 }
 
 func validQuantity(q int) error {

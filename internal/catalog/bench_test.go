@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
@@ -17,7 +18,7 @@ import (
 // behind GET /api/v1/products: go test -bench ListProducts ./internal/catalog/
 func BenchmarkListProducts(b *testing.B) {
 	db := dbtest.Open(b)
-	cat := catalog.New(db, inventory.New(db))
+	cat := catalog.New(db, inventory.New(db, clock.New()), clock.New())
 	ctx := context.Background()
 	if err := seed.Demo(ctx, cat, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		b.Fatal(err)

@@ -21,7 +21,7 @@ func (s *Service) CreateCategory(ctx context.Context, name string, parentID *int
 	if err != nil {
 		return Category{}, err
 	}
-	c := Category{ParentID: parentID, Name: name, SortOrder: sortOrder, CreatedAt: s.now(), UpdatedAt: s.now()}
+	c := Category{ParentID: parentID, Name: name, SortOrder: sortOrder, CreatedAt: s.clock.Now(), UpdatedAt: s.clock.Now()}
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
 		if parentID != nil {
 			if err := s.requireCategory(ctx, *parentID); err != nil {
@@ -46,7 +46,7 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, name string, sor
 	var c Category
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
 		res := s.db.Conn(ctx).Model(&Category{}).Where("id = ?", id).
-			Updates(map[string]any{"name": name, "sort_order": sortOrder, "updated_at": s.now()})
+			Updates(map[string]any{"name": name, "sort_order": sortOrder, "updated_at": s.clock.Now()})
 		if res.Error != nil {
 			return res.Error
 		}

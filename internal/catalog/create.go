@@ -8,6 +8,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // ErrSKUCodeTaken is returned when a SKU code is already used by another SKU.
@@ -50,7 +51,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 	if err := validate(np); err != nil {
 		return Product{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	p := Product{
 		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
 		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
@@ -71,7 +72,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 			}
 			p.SKUs = append(p.SKUs, k)
 		}
-		detail := fmt.Sprintf("%s: %d SKU(s), from %s", p.Title, len(p.SKUs), yuanText(p.MinPrice))
+		detail := fmt.Sprintf("%s: %d SKU(s), from %s", p.Title, len(p.SKUs), money.Yuan(p.MinPrice))
 		return s.audit.Record(ctx, actor, "product.create", "product", p.ID, detail)
 	})
 	if err != nil {
@@ -84,7 +85,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 // product's SKUs, for error fields). Its stock starts at zero and arrives
 // through the ledger as a receipt, never by a direct write.
 func (s *Service) addSKU(ctx context.Context, productID int64, i int, ns NewSKU, actor string) (SKU, error) {
-	now := s.now()
+	now := s.clock.Now()
 	k := SKU{
 		ProductID: productID, Code: ns.Code, SpecValues: database.JSON[[]string]{V: ns.SpecValues},
 		SpecText: SpecText(ns.SpecValues), Image: ns.Image, Price: ns.Price,
@@ -104,15 +105,6 @@ func (s *Service) addSKU(ctx context.Context, productID int64, i int, ns NewSKU,
 		k.Stock = ns.Stock
 	}
 	return k, nil
-}
-
-// yuanText writes fen as the audit log and the console show money: ¥29.90.
-func yuanText(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
 }
 
 // FillIfEmpty runs fill in one transaction, only when the shop has no

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -24,8 +25,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := dbtest.Open(t)
-	inv := inventory.New(db)
-	return &fixture{db: db, cat: catalog.New(db, inv), inv: inv, ctx: context.Background()}
+	inv := inventory.New(db, clock.New())
+	return &fixture{db: db, cat: catalog.New(db, inv, clock.New()), inv: inv, ctx: context.Background()}
 }
 
 func (f *fixture) category(t *testing.T, name string, parent *int64) catalog.Category {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // What a bulk import (internal/catalogio) needs from the catalog beyond
@@ -160,7 +161,7 @@ func (s *Service) AddSKUs(ctx context.Context, productID int64, skus []NewSKU, a
 		}
 		dims := ExtendDims(p.SpecDims.V, skus)
 		err = s.db.Conn(ctx).Model(&Product{}).Where("id = ?", productID).
-			Updates(map[string]any{"spec_dims": database.JSON[[]SpecDim]{V: dims}, "updated_at": s.now()}).Error
+			Updates(map[string]any{"spec_dims": database.JSON[[]SpecDim]{V: dims}, "updated_at": s.clock.Now()}).Error
 		if err != nil {
 			return err
 		}
@@ -169,7 +170,7 @@ func (s *Service) AddSKUs(ctx context.Context, productID int64, skus []NewSKU, a
 			if err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("%s: new SKU of %q at %s, stock %d", skuLabel(k), p.Title, yuanText(k.Price), k.Stock)
+			detail := fmt.Sprintf("%s: new SKU of %q at %s, stock %d", skuLabel(k), p.Title, money.Yuan(k.Price), k.Stock)
 			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
 				return err
 			}
@@ -210,7 +211,7 @@ func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor st
 		for _, c := range changes {
 			k, o := c.SKU, c.Offer
 			err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", k.ID).Updates(map[string]any{
-				"price": o.Price, "original_price": o.OriginalPrice, "on_sale": o.OnSale, "updated_at": s.now(),
+				"price": o.Price, "original_price": o.OriginalPrice, "on_sale": o.OnSale, "updated_at": s.clock.Now(),
 			}).Error
 			if err != nil {
 				return fmt.Errorf("set offer of sku %d: %w", k.ID, err)
@@ -229,10 +230,10 @@ func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor st
 func (s *Service) auditOffer(ctx context.Context, k SKU, o Offer, actor string) error {
 	var entries [][2]string
 	if k.Price != o.Price {
-		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("%s → %s", yuanText(k.Price), yuanText(o.Price))})
+		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("%s → %s", money.Yuan(k.Price), money.Yuan(o.Price))})
 	}
 	if k.OriginalPrice != o.OriginalPrice {
-		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("original price %s → %s", yuanText(k.OriginalPrice), yuanText(o.OriginalPrice))})
+		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("original price %s → %s", money.Yuan(k.OriginalPrice), money.Yuan(o.OriginalPrice))})
 	}
 	if k.OnSale != o.OnSale {
 		entries = append(entries, [2]string{"sku.sale", saleChange(o.OnSale)})
@@ -252,7 +253,7 @@ func (s *Service) refreshMinPrices(ctx context.Context, productIDs []int64) erro
 		err := s.db.Conn(ctx).Exec(`UPDATE products SET min_price = COALESCE(
 				(SELECT MIN(price) FROM skus WHERE product_id = products.id AND on_sale),
 				(SELECT MIN(price) FROM skus WHERE product_id = products.id), 0), updated_at = ?
-			WHERE id IN ?`, s.now(), chunk).Error
+			WHERE id IN ?`, s.clock.Now(), chunk).Error
 		if err != nil {
 			return fmt.Errorf("refresh lowest prices: %w", err)
 		}

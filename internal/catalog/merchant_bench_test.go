@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
@@ -26,7 +27,7 @@ func BenchmarkMerchantProducts(b *testing.B) {
 	if err := db.Optimize(ctx); err != nil {
 		b.Fatal(err)
 	}
-	cat := catalog.New(db, inventory.New(db))
+	cat := catalog.New(db, inventory.New(db, clock.New()), clock.New())
 	var category int64
 	db.Conn(ctx).Raw("SELECT MIN(id) FROM categories").Scan(&category)
 	pg := page.Request{Limit: 50}

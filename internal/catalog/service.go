@@ -5,9 +5,9 @@ package catalog
 
 import (
 	"context"
-	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
@@ -17,14 +17,14 @@ type Service struct {
 	db        *database.DB
 	inventory *inventory.Service
 	audit     *audit.Log
-	now       func() time.Time
+	clock     *clock.Clock
 }
 
 // New builds the service. Merchant changes (prices, shelf, stock) are
 // recorded in the audit log, which lives in the same database, inside the
 // transaction that makes them.
-func New(db *database.DB, inv *inventory.Service) *Service {
-	return &Service{db: db, inventory: inv, audit: audit.New(db), now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, inv *inventory.Service, clk *clock.Clock) *Service {
+	return &Service{db: db, inventory: inv, audit: audit.New(db, clk), clock: clk}
 }
 
 // Sellable is what cart and checkout need to know about a SKU right now.

@@ -30,7 +30,7 @@ func (s *Service) SetShelf(ctx context.Context, ids []int64, on bool, actor stri
 		// One guarded statement: only rows whose state really changes are
 		// returned, so the audit log never claims a change that did not happen.
 		err := s.db.Conn(ctx).Raw(`UPDATE products SET on_shelf = ?, updated_at = ?
-			WHERE id IN ? AND on_shelf <> ? RETURNING id, title`, on, s.now(), ids, on).Scan(&changed).Error
+			WHERE id IN ? AND on_shelf <> ? RETURNING id, title`, on, s.clock.Now(), ids, on).Scan(&changed).Error
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // StockEditReason is the ledger's reason for stock changed on the product page.
@@ -75,7 +76,7 @@ func (s *Service) saveProductRow(ctx context.Context, before Product, np NewProd
 		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
 		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
 		SpecDims: database.JSON[[]SpecDim]{V: np.SpecDims}, OnShelf: !np.OffShelf,
-		MinPrice: minPrice(np.SKUs), UpdatedAt: s.now(),
+		MinPrice: minPrice(np.SKUs), UpdatedAt: s.clock.Now(),
 	}
 	err := s.db.Conn(ctx).Model(&Product{}).Where("id = ?", before.ID).
 		Select("category_id", "title", "subtitle", "description", "main_image", "images", "spec_dims",
@@ -136,7 +137,7 @@ func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, a
 			if err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("%s: new SKU at %s, stock %d", skuLabel(k), yuanText(k.Price), k.Stock)
+			detail := fmt.Sprintf("%s: new SKU at %s, stock %d", skuLabel(k), money.Yuan(k.Price), k.Stock)
 			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
 				return err
 			}
@@ -152,7 +153,7 @@ func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, a
 			continue
 		}
 		err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", old.ID).
-			Updates(map[string]any{"on_sale": false, "updated_at": s.now()}).Error
+			Updates(map[string]any{"on_sale": false, "updated_at": s.clock.Now()}).Error
 		if err != nil {
 			return err
 		}
@@ -169,7 +170,7 @@ func (s *Service) saveSKU(ctx context.Context, i int, old SKU, ns NewSKU, actor 
 	field := fmt.Sprintf("skus[%d]", i)
 	err := s.db.Conn(ctx).Model(&SKU{}).Where("id = ?", old.ID).Updates(map[string]any{
 		"code": ns.Code, "image": ns.Image, "price": ns.Price, "original_price": ns.OriginalPrice,
-		"on_sale": !ns.OffSale, "updated_at": s.now(),
+		"on_sale": !ns.OffSale, "updated_at": s.clock.Now(),
 	}).Error
 	if database.IsDuplicate(err) {
 		return ErrSKUCodeTaken.With("field", field+".code").With("code", ns.Code)
@@ -182,10 +183,10 @@ func (s *Service) saveSKU(ctx context.Context, i int, old SKU, ns NewSKU, actor 
 		changes = append(changes, struct{ action, detail string }{action, fmt.Sprintf(format, args...)})
 	}
 	if old.Price != ns.Price {
-		note("sku.price", "%s → %s", yuanText(old.Price), yuanText(ns.Price))
+		note("sku.price", "%s → %s", money.Yuan(old.Price), money.Yuan(ns.Price))
 	}
 	if old.OriginalPrice != ns.OriginalPrice {
-		note("sku.price", "original price %s → %s", yuanText(old.OriginalPrice), yuanText(ns.OriginalPrice))
+		note("sku.price", "original price %s → %s", money.Yuan(old.OriginalPrice), money.Yuan(ns.OriginalPrice))
 	}
 	if old.OnSale != !ns.OffSale {
 		note("sku.sale", "%s", saleChange(!ns.OffSale))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
@@ -49,7 +50,7 @@ func inDims(dims []catalog.SpecDim, values []string) bool {
 
 func (f *fixture) auditDetails(t *testing.T, action string) []string {
 	t.Helper()
-	es, _, err := audit.New(f.db).List(f.ctx, audit.Query{Action: action, Page: page.Request{Limit: 100}})
+	es, _, err := audit.New(f.db, clock.New()).List(f.ctx, audit.Query{Action: action, Page: page.Request{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

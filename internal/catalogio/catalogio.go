@@ -8,10 +8,10 @@ package catalogio
 
 import (
 	"context"
-	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
@@ -22,14 +22,14 @@ type Service struct {
 	catalog   *catalog.Service
 	inventory *inventory.Service
 	audit     *audit.Log
-	now       func() time.Time
+	clock     *clock.Clock
 	schedule  func(ctx context.Context, importID int64)
 }
 
 // New builds the service. Stock adjustments and imports are written to the
 // audit log in the transactions that make them.
-func New(db *database.DB, cat *catalog.Service, inv *inventory.Service, log *audit.Log) *Service {
-	return &Service{db: db, catalog: cat, inventory: inv, audit: log, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, cat *catalog.Service, inv *inventory.Service, log *audit.Log, clk *clock.Clock) *Service {
+	return &Service{db: db, catalog: cat, inventory: inv, audit: log, clock: clk}
 }
 
 // UseScheduler sets how an accepted import is handed to the background

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // The catalog's spreadsheet format, the same for import and export: one
@@ -254,20 +255,15 @@ func yuanCell(s string) (*int64, error) {
 		return nil, nil
 	}
 	s = strings.ReplaceAll(s, ",", "")
-	whole, frac, _ := strings.Cut(s, ".")
-	bad := fmt.Errorf("%q is not an amount in yuan with at most two decimals, e.g. 59.90", s)
-	if whole == "" || len(frac) > 2 || strings.Trim(whole+frac, "0123456789") != "" || len(whole) > 9 {
-		return nil, bad
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	fen, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
-		return nil, bad
+	whole, _, _ := strings.Cut(s, ".")
+	fen, err := money.Parse(s)
+	// A minus sign is refused even on zero; more than nine digits of yuan is
+	// refused as malformed rather than reported as over the maximum.
+	if err != nil || strings.HasPrefix(s, "-") || len(whole) > 9 {
+		return nil, fmt.Errorf("%q is not an amount in yuan with at most two decimals, e.g. 59.90", s)
 	}
 	if fen > catalog.MaxPrice {
-		return nil, fmt.Errorf("must be at most %d yuan", catalog.MaxPrice/100)
+		return nil, fmt.Errorf("must be at most %s yuan", money.Short(catalog.MaxPrice))
 	}
 	return &fen, nil
 }
@@ -346,6 +342,3 @@ func specCell(dims []catalog.SpecDim, values []string) string {
 	}
 	return strings.Join(parts, ";")
 }
-
-// yuanText writes fen as a spreadsheet amount: 5990 → "59.90".
-func yuanText(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }

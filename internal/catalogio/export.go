@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // exportBatch is how many SKUs the export reads per query.
@@ -76,13 +77,13 @@ func (s *Service) Export(ctx context.Context, start func() io.Writer) error {
 func record(r exportRow) []string {
 	original, onSale := "", "0"
 	if r.OriginalPrice > 0 {
-		original = yuanText(r.OriginalPrice)
+		original = money.Decimal(r.OriginalPrice)
 	}
 	if r.OnSale {
 		onSale = "1"
 	}
 	return []string{cell(r.Title), cell(r.Category), cell(r.Code), cell(specCell(r.SpecDims.V, r.SpecValues.V)),
-		yuanText(r.Price), original, strconv.FormatInt(r.Stock, 10), onSale}
+		money.Decimal(r.Price), original, strconv.FormatInt(r.Stock, 10), onSale}
 }
 
 // header starts a file: the byte-order mark and the column names.

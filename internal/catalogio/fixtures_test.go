@@ -8,6 +8,7 @@ import (
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -24,9 +25,9 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db := dbtest.Open(t)
-	inv := inventory.New(db)
-	cat := catalog.New(db, inv)
-	return &fixture{db: db, catalog: cat, io: catalogio.New(db, cat, inv, audit.New(db))}
+	inv := inventory.New(db, clock.New())
+	cat := catalog.New(db, inv, clock.New())
+	return &fixture{db: db, catalog: cat, io: catalogio.New(db, cat, inv, audit.New(db, clock.New()), clock.New())}
 }
 
 // importFile uploads a file and, when it is accepted, runs its job to the

@@ -93,7 +93,7 @@ func (s *Service) StartImport(ctx context.Context, fileName string, content []by
 	if len(p.problems) > 0 {
 		return Job{}, p.problems, nil
 	}
-	now := s.now()
+	now := s.clock.Now()
 	j := Job{FileName: cleanName(fileName), Content: text, Actor: actor, Status: StatusQueued,
 		TotalRows: p.summary.Rows, NewCategories: p.summary.NewCategories, NewProducts: p.summary.NewProducts,
 		NewSKUs: p.summary.NewSKUs, UpdatedSKUs: p.summary.UpdatedSKUs, UnchangedSKUs: p.summary.UnchangedSKUs,
@@ -155,7 +155,7 @@ type Due struct {
 // DueImports lists imports the sweep should hand to a worker: queued ones
 // whose own enqueue may have been lost, and running ones whose lease ran out.
 func (s *Service) DueImports(ctx context.Context, limit int) ([]Due, error) {
-	now := s.now()
+	now := s.clock.Now()
 	var due []Due
 	err := s.db.Conn(ctx).Model(&Job{}).Select("id, attempts").
 		Where("(status = ? AND updated_at <= ?) OR (status = ? AND lease_until < ?)",
@@ -172,7 +172,7 @@ var errLeaseLost = errors.New("import lease lost")
 // finished or another worker holds it. The attempt number it returns is
 // the run's token: every later write of the run is guarded by it.
 func (s *Service) claim(ctx context.Context, id int64) (Job, bool, error) {
-	now := s.now()
+	now := s.clock.Now()
 	res := s.db.Conn(ctx).Model(&Job{}).
 		Where("id = ? AND (status = ? OR (status = ? AND lease_until < ?))", id, StatusQueued, StatusRunning, now).
 		Updates(map[string]any{"status": StatusRunning, "attempts": database.Expr("attempts + 1"),
@@ -191,7 +191,7 @@ func (s *Service) claim(ctx context.Context, id int64) (Job, bool, error) {
 // settle ends run j's attempt with the given changes, if the run still
 // holds the job; lost reports that it did not.
 func (s *Service) settle(ctx context.Context, j Job, changes map[string]any) error {
-	changes["updated_at"] = s.now()
+	changes["updated_at"] = s.clock.Now()
 	res := s.db.Conn(ctx).Model(&Job{}).Where("id = ? AND attempts = ? AND status = ?", j.ID, j.Attempts, StatusRunning).
 		Updates(changes)
 	if res.Error != nil {
@@ -205,7 +205,7 @@ func (s *Service) settle(ctx context.Context, j Job, changes map[string]any) err
 
 // finish ends the job in a final state.
 func (s *Service) finish(ctx context.Context, j Job, status Status, changes map[string]any) error {
-	changes["status"], changes["finished_at"], changes["lease_until"] = status, s.now(), nil
+	changes["status"], changes["finished_at"], changes["lease_until"] = status, s.clock.Now(), nil
 	return s.settle(ctx, j, changes)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
@@ -16,8 +17,8 @@ import (
 // the import over, finds out at its next batch and writes nothing more.
 func TestARunThatLostItsLeaseWritesNothing(t *testing.T) {
 	db := dbtest.Open(t)
-	inv := inventory.New(db)
-	s := New(db, catalog.New(db, inv), inv, audit.New(db))
+	inv := inventory.New(db, clock.New())
+	s := New(db, catalog.New(db, inv, clock.New()), inv, audit.New(db, clock.New()), clock.New())
 	ctx := context.Background()
 	job, problems, err := s.StartImport(ctx, "a.csv", []byte("sku_code,product_title,category,price,stock\nA-1,甲,类,1,1\n"), "staff:1:a")
 	if err != nil || len(problems) > 0 {
@@ -56,8 +57,8 @@ func TestARunThatLostItsLeaseWritesNothing(t *testing.T) {
 // maxAttempts runs, with a message for the merchant.
 func TestImportIsGivenUpAfterMaxAttempts(t *testing.T) {
 	db := dbtest.Open(t)
-	inv := inventory.New(db)
-	s := New(db, catalog.New(db, inv), inv, audit.New(db))
+	inv := inventory.New(db, clock.New())
+	s := New(db, catalog.New(db, inv, clock.New()), inv, audit.New(db, clock.New()), clock.New())
 	ctx := context.Background()
 	job, _, err := s.StartImport(ctx, "a.csv", []byte("sku_code,product_title,category,price\nA-1,甲,类,1\n"), "staff:1:a")
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strconv"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -95,7 +93,7 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		err := s.db.Tx(ctx, func(ctx context.Context) error {
 			// First, so that on PostgreSQL the job's row stays locked by
 			// this run until the batch commits.
-			if err := s.settle(ctx, j, map[string]any{"done_rows": done + b.rows, "lease_until": s.now().Add(leaseFor)}); err != nil {
+			if err := s.settle(ctx, j, map[string]any{"done_rows": done + b.rows, "lease_until": s.clock.Now().Add(leaseFor)}); err != nil {
 				return err
 			}
 			return w.apply(ctx, b)
@@ -260,7 +258,7 @@ func (w *writer) update(ctx context.Context, ups []update) error {
 	for i, u := range ups {
 		ids[i] = u.sku.ID
 	}
-	now, err := w.skus(ctx, ids)
+	now, err := w.skus(ctx, ids, false)
 	if err != nil {
 		return err
 	}
@@ -282,7 +280,7 @@ func (w *writer) update(ctx context.Context, ups []update) error {
 	if len(moving) == 0 {
 		return nil
 	}
-	if now, err = w.skus(ctx, moving, clause.Locking{Strength: "NO KEY UPDATE"}); err != nil {
+	if now, err = w.skus(ctx, moving, true); err != nil {
 		return err
 	}
 	for _, u := range ups {
@@ -310,12 +308,15 @@ func (w *writer) setStock(ctx context.Context, k catalog.SKU, n int64) error {
 	return w.s.audit.Record(ctx, w.actor, "stock.adjust", "sku", k.ID, detail)
 }
 
-// skus reads SKUs by id, in id order (the order orders lock them in), with
-// the given clauses (a row lock; SQLite, whose transactions hold the whole
-// database, leaves it out).
-func (w *writer) skus(ctx context.Context, ids []int64, clauses ...clause.Expression) (map[int64]catalog.SKU, error) {
+// skus reads SKUs by id, in id order (the order orders lock them in),
+// holding their rows to the end of the transaction when lock is set.
+func (w *writer) skus(ctx context.Context, ids []int64, lock bool) (map[int64]catalog.SKU, error) {
+	conn := w.s.db.Conn(ctx)
+	if lock {
+		conn = w.s.db.Locking(ctx)
+	}
 	var ks []catalog.SKU
-	if err := w.s.db.Conn(ctx).Clauses(clauses...).Where("id IN ?", ids).Order("id").Find(&ks).Error; err != nil {
+	if err := conn.Where("id IN ?", ids).Order("id").Find(&ks).Error; err != nil {
 		return nil, fmt.Errorf("read skus: %w", err)
 	}
 	out := make(map[int64]catalog.SKU, len(ks))

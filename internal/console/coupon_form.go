@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // The coupon form shows each kind with its own inputs (so switching kind
@@ -90,19 +92,19 @@ func failCoupon(f *Form, err error) *Form {
 // couponValues fills the form from a saved coupon, for editing.
 func couponValues(c coupon.Coupon) url.Values {
 	v := url.Values{"name": {c.Name}, "kind": {string(c.Kind)}, "scope": {string(c.Scope)},
-		"starts_at": {c.StartsAt.In(shanghai).Format(couponTimeLayout)}, "ends_at": {c.EndsAt.In(shanghai).Format(couponTimeLayout)},
+		"starts_at": {c.StartsAt.In(clock.China).Format(couponTimeLayout)}, "ends_at": {c.EndsAt.In(clock.China).Format(couponTimeLayout)},
 		"total_quantity": {strconv.FormatInt(c.TotalQuantity, 10)}, "per_shopper_limit": {strconv.Itoa(c.PerShopperLimit)},
 		"validity": {"window"}}
 	switch c.Kind {
 	case coupon.KindFixed:
-		v.Set("fixed_amount", fenInput(c.Amount))
+		v.Set("fixed_amount", money.Decimal(c.Amount))
 	case coupon.KindThreshold:
-		v.Set("threshold_amount", fenInput(c.Amount))
-		v.Set("threshold_min", fenInput(c.MinAmount))
+		v.Set("threshold_amount", money.Decimal(c.Amount))
+		v.Set("threshold_min", money.Decimal(c.MinAmount))
 	case coupon.KindPercent:
 		v.Set("percent_off", strconv.Itoa(c.PercentOff))
-		v.Set("percent_cap", fenInput(c.MaxDiscount))
-		v.Set("percent_min", fenInput(c.MinAmount))
+		v.Set("percent_cap", money.Decimal(c.MaxDiscount))
+		v.Set("percent_min", money.Decimal(c.MinAmount))
 	}
 	if c.ValidDays > 0 {
 		v.Set("validity", "days")
@@ -122,7 +124,7 @@ func couponValues(c coupon.Coupon) url.Values {
 // newCouponValues is a fresh form: 满100减20 over the whole shop, claimable
 // from now for a week.
 func newCouponValues(now time.Time) url.Values {
-	start := now.In(shanghai).Truncate(time.Minute)
+	start := now.In(clock.China).Truncate(time.Minute)
 	return url.Values{"kind": {"threshold"}, "scope": {"shop"}, "validity": {"window"}, "claimable": {"on"},
 		"starts_at": {start.Format(couponTimeLayout)}, "ends_at": {start.AddDate(0, 0, 7).Format(couponTimeLayout)},
 		"per_shopper_limit": {"1"}, "total_quantity": {"100"}}
@@ -133,7 +135,7 @@ func couponTime(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil // the domain says it is required
 	}
-	t, err := time.ParseInLocation(couponTimeLayout, s, shanghai)
+	t, err := time.ParseInLocation(couponTimeLayout, s, clock.China)
 	if err != nil {
 		return time.Time{}, errs.Field(field, "must be a date and time, e.g. 2026-06-18T10:00")
 	}

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
 // couponForm is a valid 满100减20 over the whole shop, claimable for a week.
 func couponForm() url.Values {
-	start := time.Now().In(time.FixedZone("CST", 8*3600)).Add(-time.Hour)
+	start := time.Now().In(clock.China).Add(-time.Hour)
 	return url.Values{"name": {"新客满100减20"}, "kind": {"threshold"}, "threshold_min": {"100"}, "threshold_amount": {"20"},
 		"scope": {"shop"}, "starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.AddDate(0, 0, 7).Format("2006-01-02T15:04")},
 		"validity": {"window"}, "total_quantity": {"100"}, "per_shopper_limit": {"1"}, "claimable": {"on"}}

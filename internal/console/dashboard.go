@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/report"
 )
 
@@ -61,7 +62,7 @@ func salesChart(days []report.Day) chart {
 			h = int(d.Revenue * int64(height-bottom-4) / ch.Max)
 		}
 		b := bar{X: i*step + 1, Y: height - bottom - h, W: step - 2, H: h,
-			Title: d.Date.Format("01-02") + " " + yuan(d.Revenue) + " · " + itoa(d.Orders) + " orders"}
+			Title: d.Date.Format("01-02") + " " + money.Yuan(d.Revenue) + " · " + itoa(d.Orders) + " orders"}
 		if i%5 == 4 || i == len(days)-1 {
 			b.Label = d.Date.Format("01-02")
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -25,7 +26,7 @@ func TestBrowserFlashSale(t *testing.T) {
 	acceptDialogs(b)
 	b.SignIn("boss", "password-boss")
 
-	start := time.Now().In(cst).Add(3 * time.Hour)
+	start := time.Now().In(clock.China).Add(3 * time.Hour)
 	b.Open("/console/flash-sales/new")
 	b.Run("describe the sale",
 		chromedp.SendKeys(`input[name=title]`, "Midnight mugs", chromedp.ByQuery),

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // The flash sale form has a few SKU rows — a SKU code or id, the flash
@@ -74,7 +76,7 @@ func readFlashRows(v url.Values) []flashRow {
 func saleRows(s flashsale.Sale) []flashRow {
 	rows := make([]flashRow, len(s.Items))
 	for i, it := range s.Items {
-		rows[i] = flashRow{Index: i, SKU: "#" + strconv.FormatInt(it.SKUID, 10), Price: fenInput(it.Price),
+		rows[i] = flashRow{Index: i, SKU: "#" + strconv.FormatInt(it.SKUID, 10), Price: money.Decimal(it.Price),
 			Units: strconv.FormatInt(it.Allotted, 10)}
 	}
 	return rows
@@ -258,14 +260,14 @@ func markUnknown(f *Form, rows []flashRow) *Form {
 // flashValues fills the form from a saved sale, for editing.
 func flashValues(s flashsale.Sale) url.Values {
 	return url.Values{"title": {s.Title},
-		"starts_at": {s.StartsAt.In(shanghai).Format(couponTimeLayout)}, "ends_at": {s.EndsAt.In(shanghai).Format(couponTimeLayout)},
+		"starts_at": {s.StartsAt.In(clock.China).Format(couponTimeLayout)}, "ends_at": {s.EndsAt.In(clock.China).Format(couponTimeLayout)},
 		"per_shopper_limit": {strconv.Itoa(s.PerShopperLimit)}, "pay_minutes": {strconv.Itoa((s.PaySeconds + 59) / 60)}}
 }
 
 // newFlashValues is a fresh form: an hour from the next full hour, one unit
 // per shopper, five minutes to pay.
 func newFlashValues(now time.Time) url.Values {
-	start := now.In(shanghai).Truncate(time.Hour).Add(time.Hour)
+	start := now.In(clock.China).Truncate(time.Hour).Add(time.Hour)
 	return url.Values{"starts_at": {start.Format(couponTimeLayout)}, "ends_at": {start.Add(time.Hour).Format(couponTimeLayout)},
 		"per_shopper_limit": {"1"}, "pay_minutes": {"5"}}
 }

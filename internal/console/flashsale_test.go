@@ -10,17 +10,15 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
-// cst is the shop's clock, in which the console's forms take times.
-var cst = time.FixedZone("CST", 8*3600)
-
 // flashForm is a valid sale from start for an hour: one unit per shopper,
 // five minutes to pay, and one row per SKU given as code or id, price, units.
 func flashForm(start time.Time, rows ...[3]string) url.Values {
-	start = start.In(cst)
+	start = start.In(clock.China)
 	v := url.Values{"title": {"零点秒杀"}, "starts_at": {start.Format("2006-01-02T15:04")},
 		"ends_at": {start.Add(time.Hour).Format("2006-01-02T15:04")}, "per_shopper_limit": {"1"}, "pay_minutes": {"5"}}
 	for i, r := range append(rows, [3]string{}) { // and a blank row, as the form sends it
@@ -219,7 +217,7 @@ func TestEndALiveFlashSale(t *testing.T) {
 	sku := e.Product(t, apptest.SKU{Price: 9900, Stock: 10}).SKUs[0]
 	form := flashForm(time.Now().Add(-time.Hour), [3]string{sku.Code, "19.90", "5"})
 	form.Set("per_shopper_limit", "2")
-	form.Set("ends_at", time.Now().In(cst).Add(time.Hour).Format("2006-01-02T15:04"))
+	form.Set("ends_at", time.Now().In(clock.China).Add(time.Hour).Format("2006-01-02T15:04"))
 	page := c.Post("/console/flash-sales", form)
 	sale := page.Location
 	if !strings.HasPrefix(sale, "/console/flash-sales/") {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/httpx"
 )
 
@@ -19,7 +20,7 @@ func (h *handlers) inventoryExport(c *gin.Context) {
 		started = true
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="kaidian-skus-%s.csv"`,
-			time.Now().In(shanghai).Format("20060102-1504")))
+			time.Now().In(clock.China).Format("20060102-1504")))
 		return c.Writer
 	})
 	switch {

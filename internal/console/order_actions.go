@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/shipping"
 )
@@ -55,7 +56,7 @@ func (h *handlers) orderRefund(c *gin.Context) {
 		h.orderPage(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, orderURL(no), "Refund "+r.OutRefundNo+" of "+yuan(r.Amount)+" started; it is "+r.Status+".")
+	redirect(c, orderURL(no), "Refund "+r.OutRefundNo+" of "+money.Yuan(r.Amount)+" started; it is "+r.Status+".")
 }
 
 // refundInput reads the refund form.

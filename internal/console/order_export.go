@@ -9,8 +9,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/shipping"
 )
@@ -81,8 +83,8 @@ func exportRow(o order.Order, sh shipping.Shipment) []string {
 	}
 	return []string{o.OrderNo, csvTime(&o.CreatedAt), string(o.Status), strconv.FormatInt(o.ShopperID, 10),
 		cell(o.ReceiverName), cell(o.ReceiverPhone), cell(o.Province + o.City + o.District + " " + o.AddressDetail),
-		cell(strings.Join(items, "; ")), fenInput(o.GoodsAmount), fenInput(o.ShippingFee), fenInput(o.DiscountAmount),
-		fenInput(o.PayAmount), fenInput(o.RefundedAmount), coupon, cell(o.Remark), csvTime(o.PaidAt), o.TransactionID,
+		cell(strings.Join(items, "; ")), money.Decimal(o.GoodsAmount), money.Decimal(o.ShippingFee), money.Decimal(o.DiscountAmount),
+		money.Decimal(o.PayAmount), money.Decimal(o.RefundedAmount), coupon, cell(o.Remark), csvTime(o.PaidAt), o.TransactionID,
 		cell(sh.CarrierName()), cell(sh.TrackingNo), csvTime(o.ShippedAt)}
 }
 
@@ -99,5 +101,5 @@ func csvTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format("2006-01-02 15:04:05")
+	return t.In(clock.China).Format("2006-01-02 15:04:05")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
@@ -50,7 +51,7 @@ func shopDay(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, shanghai)
+	t, err := time.ParseInLocation("2006-01-02", s, clock.China)
 	if err != nil {
 		return time.Time{}, errs.Field(field, "must be a date like 2026-01-31")
 	}

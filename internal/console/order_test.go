@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/staff"
@@ -79,7 +80,7 @@ func shoppers(t *testing.T, e *apptest.Env) (ids []int64, openids []string) {
 	return ids, openids
 }
 
-func shopDay(d time.Time) string { return d.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
+func shopDay(d time.Time) string { return d.In(clock.China).Format("2006-01-02") }
 
 func TestOrderListFiltersAndExport(t *testing.T) {
 	e := apptest.Start(t)

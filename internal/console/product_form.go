@@ -13,6 +13,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // productData is what product_form.html shows besides the typed values.
@@ -190,10 +191,10 @@ func storedRows(skus []catalog.SKU) []skuRow {
 	rows := make([]skuRow, len(skus))
 	for i, k := range skus {
 		stock := strconv.FormatInt(k.Stock, 10)
-		rows[i] = skuRow{Index: i, Spec: k.SpecValues.V, Code: k.Code, Price: fenInput(k.Price), Stock: stock,
+		rows[i] = skuRow{Index: i, Spec: k.SpecValues.V, Code: k.Code, Price: money.Decimal(k.Price), Stock: stock,
 			StockSeen: stock, Image: k.Image, OnSale: k.OnSale}
 		if k.OriginalPrice > 0 {
-			rows[i].OriginalPrice = fenInput(k.OriginalPrice)
+			rows[i].OriginalPrice = money.Decimal(k.OriginalPrice)
 		}
 	}
 	return rows

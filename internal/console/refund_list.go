@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -61,7 +62,7 @@ func (h *handlers) refundApprove(c *gin.Context) {
 	}
 	msg := "Request approved."
 	if req.Refund != nil {
-		msg = "Request approved: refund " + req.Refund.OutRefundNo + " of " + yuan(req.Refund.Amount) + " is " + req.Refund.Status + "."
+		msg = "Request approved: refund " + req.Refund.OutRefundNo + " of " + money.Yuan(req.Refund.Amount) + " is " + req.Refund.Status + "."
 	}
 	redirect(c, back(form), msg)
 }

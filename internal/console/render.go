@@ -7,14 +7,15 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -79,24 +80,13 @@ func (f *Form) Fail(err error) *Form {
 type templates map[string]*template.Template
 
 var funcs = template.FuncMap{
-	"yuan":     yuan,
+	"yuan":     money.Yuan,
 	"when":     when,
-	"day":      func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"day":      func(t time.Time) string { return t.In(clock.China).Format("2006-01-02") },
 	"add":      func(a, b int) int { return a + b },
 	"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 	"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
-	"fenInput": fenInput,
-}
-
-// shanghai is the shop's clock: WeChat shops sell in China Standard Time.
-var shanghai = time.FixedZone("CST", 8*3600)
-
-func yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
+	"fenInput": money.Decimal,
 }
 
 func when(t any) string {
@@ -105,7 +95,7 @@ func when(t any) string {
 		if v.IsZero() {
 			return ""
 		}
-		return v.In(shanghai).Format("2006-01-02 15:04")
+		return v.In(clock.China).Format("2006-01-02 15:04")
 	case *time.Time:
 		if v == nil {
 			return ""
@@ -239,15 +229,8 @@ func secure(c *gin.Context) bool {
 // parseFen reads a price typed as yuan ("12.5", "¥12.50", "12") into fen.
 func parseFen(field, s string) (int64, error) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "¥"))
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 {
-		return 0, errs.Field(field, "must be an amount in yuan with at most two decimals, e.g. 29.90")
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil || n < 0 || strings.HasPrefix(whole, "-") {
+	n, err := money.Parse(s)
+	if err != nil || strings.HasPrefix(s, "-") { // prices are never negative, not even "-0"
 		return 0, errs.Field(field, "must be an amount in yuan with at most two decimals, e.g. 29.90")
 	}
 	return n, nil

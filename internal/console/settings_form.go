@@ -31,6 +31,3 @@ func readSettings(f *Form, sh *setting.Shop) error {
 	}
 	return nil
 }
-
-// fenInput shows fen as a yuan amount for an input field ("29.90").
-func fenInput(fen int64) string { return strings.TrimPrefix(yuan(fen), "¥") }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -119,9 +120,9 @@ func (h *handlers) settingsPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "settings.html", View{Title: "Settings", Nav: "settings", Form: NewForm(url.Values{
-		"name": {sh.Name}, "shipping_fee": {fenInput(sh.ShippingFee)}, "free_shipping_threshold": {fenInput(sh.FreeShippingThreshold)},
+		"name": {sh.Name}, "shipping_fee": {money.Decimal(sh.ShippingFee)}, "free_shipping_threshold": {money.Decimal(sh.FreeShippingThreshold)},
 		"order_timeout_minutes": {strconv.Itoa(sh.OrderTimeoutSeconds / 60)}, "low_stock_threshold": {strconv.FormatInt(sh.LowStockThreshold, 10)},
-		"owner_refund_limit": {fenInput(sh.OwnerRefundLimit)},
+		"owner_refund_limit": {money.Decimal(sh.OwnerRefundLimit)},
 	})})
 }
 

@@ -61,7 +61,7 @@ func (s *Service) checkUsable(ctx context.Context, shopperID, couponID int64) er
 	if len(hs) == 0 {
 		return ErrNotHeld.With("coupon_id", couponID)
 	}
-	now := s.now()
+	now := s.clock.Now()
 	unused := false
 	for _, h := range hs {
 		if h.Status == HeldUnused {
@@ -87,7 +87,7 @@ func usableAt(h Held, now time.Time) bool {
 // count is checked, so two orders racing for one coupon cannot both have it.
 func (s *Service) Redeem(ctx context.Context, shopperID, couponID, orderID int64) error {
 	for attempt := 0; attempt < 3; attempt++ {
-		now := s.now()
+		now := s.clock.Now()
 		var id int64
 		err := s.db.Conn(ctx).Raw(`SELECT id FROM shopper_coupons
 			WHERE shopper_id = ? AND coupon_id = ? AND status = ? AND valid_from <= ? AND valid_until > ?
@@ -140,7 +140,7 @@ func (s *Service) Reclaim(ctx context.Context, shopperID, couponID, orderID int6
 // markUsed moves one held coupon from unused to used by the order.
 func (s *Service) markUsed(ctx context.Context, heldID, orderID int64) (bool, error) {
 	res := s.db.Conn(ctx).Model(&Held{}).Where("id = ? AND status = ?", heldID, HeldUnused).
-		Updates(map[string]any{"status": HeldUsed, "order_id": orderID, "used_at": s.now()})
+		Updates(map[string]any{"status": HeldUsed, "order_id": orderID, "used_at": s.clock.Now()})
 	if res.Error != nil {
 		return false, fmt.Errorf("coupon: use: %w", res.Error)
 	}

@@ -117,7 +117,7 @@ func (s *Service) Issue(ctx context.Context, actor string, couponID int64, shopp
 
 // checkLive refuses a coupon outside its claim window or stopped.
 func (s *Service) checkLive(c Coupon) error {
-	switch c.StatusAt(s.now()) {
+	switch c.StatusAt(s.clock.Now()) {
 	case StatusStopped:
 		return ErrStopped
 	case StatusUpcoming:
@@ -132,7 +132,7 @@ func (s *Service) checkLive(c Coupon) error {
 func (s *Service) take(ctx context.Context, c Coupon, n int64) error {
 	res := s.db.Conn(ctx).Model(&Coupon{}).
 		Where("id = ? AND stopped_at IS NULL AND claimed + ? <= total_quantity", c.ID, n).
-		Updates(map[string]any{"claimed": database.Expr("claimed + ?", n), "updated_at": s.now()})
+		Updates(map[string]any{"claimed": database.Expr("claimed + ?", n), "updated_at": s.clock.Now()})
 	if res.Error != nil {
 		return fmt.Errorf("coupon: take: %w", res.Error)
 	}
@@ -143,7 +143,7 @@ func (s *Service) take(ctx context.Context, c Coupon, n int64) error {
 }
 
 func (s *Service) newHeld(c Coupon, shopperID int64, seq int, source, actor string) Held {
-	now := s.now()
+	now := s.clock.Now()
 	from, until := c.validity(now)
 	return Held{CouponID: c.ID, ShopperID: shopperID, Seq: seq, Source: source, Actor: actor, Status: HeldUnused,
 		ValidFrom: from, ValidUntil: until, ClaimedAt: now, State: HeldUnused, Coupon: c}

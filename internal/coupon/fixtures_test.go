@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
@@ -22,7 +23,7 @@ import (
 type world struct {
 	db      *database.DB
 	coupons *coupon.Service
-	clock   atomic.Pointer[time.Time]
+	clock   *clock.Clock
 }
 
 const merchant = "staff:1:boss"
@@ -30,25 +31,25 @@ const merchant = "staff:1:boss"
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, coupons: coupon.New(db, audit.New(db))}
+	w := &world{db: db, clock: clock.New()}
 	now := time.Now().UTC().Truncate(time.Second)
-	w.clock.Store(&now)
-	w.coupons.SetClock(func() time.Time { return *w.clock.Load() })
+	w.clock.Set(func() time.Time { return now })
+	w.coupons = coupon.New(db, audit.New(db, w.clock), w.clock)
 	return w
 }
 
-func (w *world) now() time.Time { return *w.clock.Load() }
+func (w *world) now() time.Time { return w.clock.Now() }
 
 func (w *world) advance(d time.Duration) {
 	next := w.now().Add(d)
-	w.clock.Store(&next)
+	w.clock.Set(func() time.Time { return next })
 }
 
 var names atomic.Int64
 
 func (w *world) shopper(t testing.TB) int64 {
 	t.Helper()
-	sh, err := customer.New(w.db).Login(context.Background(), customer.Identity{OpenID: fmt.Sprintf("openid-%d", names.Add(1))})
+	sh, err := customer.New(w.db, w.clock).Login(context.Background(), customer.Identity{OpenID: fmt.Sprintf("openid-%d", names.Add(1))})
 	must(t, err)
 	return sh.ID
 }

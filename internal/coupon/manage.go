@@ -16,7 +16,7 @@ func (s *Service) Create(ctx context.Context, actor string, d Draft) (Coupon, er
 	if err := d.validate(); err != nil {
 		return Coupon{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	if !d.EndsAt.After(now) {
 		return Coupon{}, errs.Field("ends_at", "must be in the future")
 	}
@@ -63,7 +63,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 					return ErrTermsLocked.With("field", edit[i].field)
 				}
 			}
-		case !d.EndsAt.After(s.now()):
+		case !d.EndsAt.After(s.clock.Now()):
 			return errs.Field("ends_at", "must be in the future")
 		}
 		if d.TotalQuantity < before.Claimed {
@@ -74,7 +74,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 		}
 		c = before
 		c.apply(d)
-		c.UpdatedAt = s.now()
+		c.UpdatedAt = s.clock.Now()
 		if err := s.db.Conn(ctx).Model(&Coupon{}).Where("id = ?", id).
 			Select("name", "kind", "amount", "percent_off", "max_discount", "min_amount", "scope", "scope_ids",
 				"starts_at", "ends_at", "valid_days", "total_quantity", "per_shopper_limit", "claimable", "updated_at").
@@ -98,7 +98,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 func (s *Service) Stop(ctx context.Context, actor string, id int64) (Coupon, error) {
 	var c Coupon
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		now := s.now()
+		now := s.clock.Now()
 		res := s.db.Conn(ctx).Model(&Coupon{}).Where("id = ? AND stopped_at IS NULL", id).
 			Updates(map[string]any{"stopped_at": now, "updated_at": now})
 		if res.Error != nil {
@@ -144,7 +144,7 @@ type Query struct {
 // List returns coupons newest first; the cursor is the last coupon's id.
 func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
 	db := s.db.Conn(ctx).Model(&Coupon{})
-	now := s.now()
+	now := s.clock.Now()
 	switch q.Status {
 	case "":
 	case StatusStopped:

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Limits on a coupon's terms.
@@ -150,29 +151,20 @@ func (c Coupon) Discount(eligible int64) int64 {
 func (c Coupon) Summary() string {
 	switch c.Kind {
 	case KindFixed:
-		return "无门槛减" + yuanText(c.Amount) + "元"
+		return "无门槛减" + money.Short(c.Amount) + "元"
 	case KindThreshold:
-		return "满" + yuanText(c.MinAmount) + "减" + yuanText(c.Amount)
+		return "满" + money.Short(c.MinAmount) + "减" + money.Short(c.Amount)
 	case KindPercent:
 		s := zhe(c.PercentOff) + "折"
 		if c.MinAmount > 0 {
-			s = "满" + yuanText(c.MinAmount) + "打" + s
+			s = "满" + money.Short(c.MinAmount) + "打" + s
 		}
 		if c.MaxDiscount > 0 {
-			s += "，最多减" + yuanText(c.MaxDiscount) + "元"
+			s += "，最多减" + money.Short(c.MaxDiscount) + "元"
 		}
 		return s
 	}
 	return ""
-}
-
-// yuanText writes fen as yuan without trailing zeros: 2000 → "20", 1250 → "12.5".
-func yuanText(fen int64) string {
-	s := strconv.FormatInt(fen/100, 10)
-	if cents := fen % 100; cents != 0 {
-		s += strings.TrimRight(fmt.Sprintf(".%02d", cents), "0")
-	}
-	return s
 }
 
 // zhe is the Chinese discount notation: 15% off is 8.5折, 10% off is 9折.

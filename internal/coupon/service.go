@@ -13,9 +13,8 @@
 package coupon
 
 import (
-	"time"
-
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -40,17 +39,14 @@ var (
 type Service struct {
 	db    *database.DB
 	audit *audit.Log
-	now   func() time.Time
+	clock *clock.Clock
 }
 
 // New builds the service; every change the merchant makes is written to the
 // audit log in the change's own transaction.
-func New(db *database.DB, log *audit.Log) *Service {
-	return &Service{db: db, audit: log, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, log *audit.Log, clk *clock.Clock) *Service {
+	return &Service{db: db, audit: log, clock: clk}
 }
-
-// SetClock replaces the service's clock (tests of validity windows).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 func jsonIDs(ids []int64) database.JSON[[]int64] {
 	if ids == nil {

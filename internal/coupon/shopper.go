@@ -19,7 +19,7 @@ type Offer struct {
 // this shopper may still claim. Sold-out coupons stay listed (CanClaim false)
 // until their window ends, as "已抢光". Two queries per page.
 func (s *Service) Offers(ctx context.Context, shopperID int64, pg page.Request) ([]Offer, string, error) {
-	now := s.now()
+	now := s.clock.Now()
 	db := s.db.Conn(ctx).Where("claimable = ? AND stopped_at IS NULL AND starts_at <= ? AND ends_at > ?", true, now, now)
 	if pg.After > 0 {
 		db = db.Where("id < ?", pg.After)
@@ -66,7 +66,7 @@ func (s *Service) heldByShopper(ctx context.Context, shopperID int64, couponIDs 
 // one state (unused means usable now; expired, unused past its validity).
 // Each carries its coupon's terms.
 func (s *Service) Mine(ctx context.Context, shopperID int64, state HeldState, pg page.Request) ([]Held, string, error) {
-	now := s.now()
+	now := s.clock.Now()
 	db := s.db.Conn(ctx).Where("shopper_id = ?", shopperID)
 	switch state {
 	case "":
@@ -130,7 +130,7 @@ func (s *Service) Holders(ctx context.Context, couponID int64, pg page.Request) 
 		return nil, "", fmt.Errorf("coupon: holders: %w", err)
 	}
 	hs, next := page.Trim(hs, pg, func(h Held) int64 { return h.ID })
-	now := s.now()
+	now := s.clock.Now()
 	for i := range hs {
 		hs[i].State = hs[i].StateAt(now)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -37,13 +38,13 @@ var ErrNotFound = errs.NotFound("shopper_not_found", "no such shopper")
 
 // Service finds and records shoppers.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	clock *clock.Clock
 }
 
 // New builds the service.
-func New(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, clk *clock.Clock) *Service {
+	return &Service{db: db, clock: clk}
 }
 
 // Login finds the shopper with this openid, or else with this unionid, or
@@ -55,7 +56,7 @@ func (s *Service) Login(ctx context.Context, id Identity) (Shopper, error) {
 	}
 	var out Shopper
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		now := s.now()
+		now := s.clock.Now()
 		found, err := s.find(ctx, id)
 		if err != nil && !database.IsNotFound(err) {
 			return err

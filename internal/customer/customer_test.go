@@ -5,12 +5,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 )
 
 func TestLoginFindsByOpenIDOrUnionID(t *testing.T) {
-	svc := customer.New(dbtest.Open(t))
+	svc := customer.New(dbtest.Open(t), clock.New())
 	ctx := context.Background()
 	first, err := svc.Login(ctx, customer.Identity{OpenID: "o-1", SessionKey: "k1"})
 	if err != nil {
@@ -36,7 +37,7 @@ func TestLoginFindsByOpenIDOrUnionID(t *testing.T) {
 
 // Two first logins of one person racing end with one shopper.
 func TestConcurrentFirstLogins(t *testing.T) {
-	svc := customer.New(dbtest.Open(t))
+	svc := customer.New(dbtest.Open(t), clock.New())
 	var wg sync.WaitGroup
 	ids := make([]int64, 12)
 	for i := range ids {

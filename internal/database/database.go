@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -18,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 )
 
@@ -194,14 +196,41 @@ func (d *DB) LogValue() slog.Value { return slog.StringValue(string(d.Dialect)) 
 // "quantity = quantity + ?" that must be computed by the database.
 func Expr(sql string, args ...any) any { return gorm.Expr(sql, args...) }
 
+// Row locks. Every row lock in Kaidian is taken through LockRow, Locking or
+// LockSQL, so there is one kind of lock: on PostgreSQL FOR NO KEY UPDATE,
+// which serialises writers of the row but leaves inserts that merely
+// reference it (an order item pointing at its SKU) unblocked; on SQLite
+// nothing, as its transactions take the database's write lock at BEGIN.
+
 // LockRow serialises writers on one row until the current transaction ends,
-// for checks that span rows (a count before an insert). On PostgreSQL it is
-// SELECT … FOR NO KEY UPDATE, which leaves inserts that merely reference the
-// row unblocked; SQLite needs nothing, as its transactions take the write lock
-// at BEGIN. table must be a constant, never input.
+// for checks that span rows (a count before an insert). table must be a
+// constant, never input.
 func (d *DB) LockRow(ctx context.Context, table string, id int64) error {
 	if d.Dialect != Postgres {
 		return nil
 	}
-	return d.Conn(ctx).Exec("SELECT id FROM "+table+" WHERE id = ? FOR NO KEY UPDATE", id).Error
+	return d.Conn(ctx).Exec("SELECT id FROM "+table+" WHERE id = ?"+d.LockSQL(), id).Error
+}
+
+// Locking is Conn for a query that reads rows and holds them until the
+// current transaction ends.
+func (d *DB) Locking(ctx context.Context) *gorm.DB {
+	if d.Dialect != Postgres {
+		return d.Conn(ctx)
+	}
+	return d.Conn(ctx).Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
+}
+
+// LockSQL is the clause a raw SELECT ends with to hold the rows it reads,
+// " FOR NO KEY UPDATE" (with " OF" and the given table aliases, for a join
+// that should lock only some of its tables); "" on SQLite. The aliases must
+// be constants, never input.
+func (d *DB) LockSQL(of ...string) string {
+	if d.Dialect != Postgres {
+		return ""
+	}
+	if len(of) == 0 {
+		return " FOR NO KEY UPDATE"
+	}
+	return " FOR NO KEY UPDATE OF " + strings.Join(of, ", ")
 }

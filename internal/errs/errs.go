@@ -54,6 +54,19 @@ func (e *Error) With(key string, value any) *Error {
 	return &c
 }
 
+// Wrap returns a copy of e carrying cause, so a sentinel can answer the
+// caller (its kind, code, message and details) while the log still gets what
+// actually failed; errors.Is and errors.As reach cause through it. The
+// sentinel itself stays untouched, and a nil cause gives back e unchanged.
+func Wrap(e *Error, cause error) *Error {
+	if cause == nil {
+		return e
+	}
+	c := *e
+	c.Err = cause
+	return &c
+}
+
 // New builds an error of the given kind.
 func New(kind Kind, code, message string) *Error {
 	return &Error{Kind: kind, Code: code, Message: message}

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -23,7 +21,7 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (Sale, err
 	if err := in.validate(); err != nil {
 		return Sale{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	if !in.EndsAt.After(now) {
 		return Sale{}, errs.Field("ends_at", "must be in the future")
 	}
@@ -90,10 +88,10 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, in Input) 
 		if sale, err = s.lock(ctx, id); err != nil {
 			return err
 		}
-		if sale.PhaseAt(s.now()) != PhaseUpcoming {
+		if sale.PhaseAt(s.clock.Now()) != PhaseUpcoming {
 			return ErrStarted
 		}
-		if !in.StartsAt.After(s.now().Add(-time.Minute)) {
+		if !in.StartsAt.After(s.clock.Now().Add(-time.Minute)) {
 			return errs.Field("starts_at", "must not be in the past")
 		}
 		if err := s.reallot(ctx, sale, in.Items, actor); err != nil {
@@ -101,7 +99,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, in Input) 
 		}
 		sale.Title, sale.StartsAt, sale.EndsAt = in.Title, in.StartsAt, in.EndsAt
 		sale.PerShopperLimit, sale.PaySeconds = in.PerShopperLimit, int(in.PayWindow/time.Second)
-		sale.UpdatedAt = s.now()
+		sale.UpdatedAt = s.clock.Now()
 		if err := s.db.Conn(ctx).Model(&Sale{}).Where("id = ?", id).Select("title", "starts_at", "ends_at",
 			"per_shopper_limit", "pay_seconds", "updated_at").Updates(&sale).Error; err != nil {
 			return fmt.Errorf("flash sale: update: %w", err)
@@ -183,7 +181,7 @@ func (s *Service) End(ctx context.Context, actor string, id int64) (Sale, error)
 		if sale, err = s.lock(ctx, id); err != nil || sale.EndedAt != nil {
 			return err
 		}
-		now := s.now()
+		now := s.clock.Now()
 		items, err := s.lockItems(ctx, id)
 		if err != nil {
 			return err
@@ -233,7 +231,7 @@ const ActorSystem = "system"
 // reports how many it ended. It is what the periodic job runs.
 func (s *Service) EndDue(ctx context.Context) (int, error) {
 	var ids []int64
-	if err := s.db.Conn(ctx).Model(&Sale{}).Where("ended_at IS NULL AND ends_at <= ?", s.now()).
+	if err := s.db.Conn(ctx).Model(&Sale{}).Where("ended_at IS NULL AND ends_at <= ?", s.clock.Now()).
 		Order("ends_at").Limit(100).Pluck("id", &ids).Error; err != nil {
 		return 0, err
 	}
@@ -267,7 +265,7 @@ type ListFilter struct {
 
 // List pages through sales, newest start first (the cursor is the id).
 func (s *Service) List(ctx context.Context, f ListFilter) ([]Sale, string, error) {
-	now := s.now()
+	now := s.clock.Now()
 	q := s.db.Conn(ctx).Model(&Sale{})
 	switch f.Phase {
 	case PhaseUpcoming:
@@ -324,18 +322,10 @@ func (s *Service) items(ctx context.Context, saleID int64) ([]Item, error) {
 // order every writer takes them in) to the end of the transaction, so no
 // order holds a unit between the read and the caller's write.
 func (s *Service) lockItems(ctx context.Context, saleID int64) ([]Item, error) {
-	q := s.db.Conn(ctx).Where("flash_sale_id = ?", saleID).Order("id")
-	if s.db.Dialect == database.Postgres {
-		q = q.Clauses(lockNoKeyUpdate)
-	}
 	var items []Item
-	err := q.Find(&items).Error
+	err := s.db.Locking(ctx).Where("flash_sale_id = ?", saleID).Order("id").Find(&items).Error
 	return items, err
 }
-
-// lockNoKeyUpdate is PostgreSQL's row lock for writers that leave keys
-// alone (inserts referencing the row are not blocked).
-var lockNoKeyUpdate = clause.Locking{Strength: "NO KEY UPDATE"}
 
 // lock reads a sale and holds its row to the end of the transaction.
 func (s *Service) lock(ctx context.Context, id int64) (Sale, error) {

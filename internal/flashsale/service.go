@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
@@ -18,7 +19,7 @@ type Service struct {
 	inventory *inventory.Service
 	catalog   *catalog.Service
 	audit     *audit.Log
-	now       func() time.Time
+	clock     *clock.Clock
 
 	// Shoppers' reads come from a copy at most viewTTL old, so a stampede
 	// of "is it open yet?" polls never reaches the database.
@@ -32,13 +33,10 @@ type Service struct {
 const viewTTL = time.Second
 
 // New builds the service.
-func New(db *database.DB, inv *inventory.Service, cat *catalog.Service, log *audit.Log) *Service {
-	return &Service{db: db, inventory: inv, catalog: cat, audit: log, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, inv *inventory.Service, cat *catalog.Service, log *audit.Log, clk *clock.Clock) *Service {
+	return &Service{db: db, inventory: inv, catalog: cat, audit: log, clock: clk}
 }
-
-// SetClock replaces the service's clock (tests).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Now is the server's time, which decides whether a sale is open whatever
 // the shopper's phone says.
-func (s *Service) Now() time.Time { return s.now() }
+func (s *Service) Now() time.Time { return s.clock.Now() }

@@ -26,7 +26,7 @@ func (s *Service) Stats(ctx context.Context, id int64) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	st := Stats{Phase: sale.PhaseAt(now)}
 	for _, it := range sale.Items {
 		st.Allotted += it.Allotted

@@ -38,8 +38,8 @@ func (s *Service) Item(ctx context.Context, saleID, skuID int64, lock bool) (Hol
 		       i.returned, i.sold_out_at, f.title, f.starts_at, f.ends_at, f.per_shopper_limit, f.pay_seconds, f.ended_at
 		FROM flash_sale_items i JOIN flash_sales f ON f.id = i.flash_sale_id
 		WHERE i.flash_sale_id = ? AND i.sku_id = ?`
-	if lock && s.db.Dialect == database.Postgres {
-		query += " FOR NO KEY UPDATE OF i"
+	if lock {
+		query += s.db.LockSQL("i")
 	}
 	var rows []struct {
 		Item
@@ -108,7 +108,7 @@ func (s *Service) Take(ctx context.Context, itemID, units int64) (left int64, er
 	var after []int64
 	err = s.db.Conn(ctx).Raw(`UPDATE flash_sale_items SET available = available - ?, held = held + ?,
 		sold_out_at = CASE WHEN available = ? AND sold_out_at IS NULL THEN ? ELSE sold_out_at END
-		WHERE id = ? AND available >= ? RETURNING available`, units, units, units, s.now(), itemID, units).Scan(&after).Error
+		WHERE id = ? AND available >= ? RETURNING available`, units, units, units, s.clock.Now(), itemID, units).Scan(&after).Error
 	if err != nil {
 		return 0, fmt.Errorf("flash sale: take units: %w", err)
 	}

@@ -73,7 +73,7 @@ type cachedView struct{ view View }
 
 // View returns the sale as shoppers see it, from a copy at most viewTTL old.
 func (s *Service) View(ctx context.Context, id int64) (View, error) {
-	now := s.now()
+	now := s.clock.Now()
 	if c, ok := s.views.Load(id); ok {
 		cv := c.(*cachedView)
 		if now.Sub(cv.view.Loaded) < viewTTL {
@@ -94,7 +94,7 @@ func (s *Service) View(ctx context.Context, id int64) (View, error) {
 }
 
 func (s *Service) loadView(ctx context.Context, id int64) (View, error) {
-	v := View{Loaded: s.now()}
+	v := View{Loaded: s.clock.Now()}
 	err := s.db.Conn(ctx).Where("id = ?", id).Take(&v.Sale).Error
 	if err != nil {
 		if isNotFound(err) {
@@ -142,7 +142,7 @@ const currentKey = int64(-1)
 // Current lists the sales shoppers can see: upcoming and live ones, soonest
 // start first, from a copy at most viewTTL old.
 func (s *Service) Current(ctx context.Context) ([]View, error) {
-	now := s.now()
+	now := s.clock.Now()
 	if c, ok := s.views.Load(currentKey); ok {
 		cv := c.(*cachedList)
 		if now.Sub(cv.loaded) < viewTTL {
@@ -150,7 +150,7 @@ func (s *Service) Current(ctx context.Context) ([]View, error) {
 		}
 	}
 	v, err, _ := s.loading.Do("current", func() (any, error) {
-		loaded := s.now()
+		loaded := s.clock.Now()
 		var sales []Sale
 		if err := s.db.Conn(ctx).Where("ended_at IS NULL AND ends_at > ?", loaded).
 			Order("starts_at, id").Limit(100).Find(&sales).Error; err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -63,13 +64,13 @@ type Ref struct {
 
 // Service moves stock.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	clock *clock.Clock
 }
 
 // New builds the service.
-func New(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, clk *clock.Clock) *Service {
+	return &Service{db: db, clock: clk}
 }
 
 // Reserve holds stock for every line, all or nothing: if any SKU lacks stock
@@ -154,7 +155,7 @@ func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason str
 			for range strings.Count(g.set, "?") {
 				args = append(args, l.Quantity)
 			}
-			args = append(args, s.now(), l.SKUID, l.Quantity)
+			args = append(args, s.clock.Now(), l.SKUID, l.Quantity)
 			err := s.db.Conn(ctx).Raw(
 				"UPDATE skus SET "+g.set+", updated_at = ? WHERE id = ? AND "+g.guard+" RETURNING stock",
 				args...).Scan(&after).Error
@@ -189,7 +190,7 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, rea
 		var after []int64
 		err := s.db.Conn(ctx).Raw(
 			`UPDATE skus SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 RETURNING stock`,
-			delta, s.now(), skuID, delta).Scan(&after).Error
+			delta, s.clock.Now(), skuID, delta).Scan(&after).Error
 		if err != nil {
 			return fmt.Errorf("adjust sku %d: %w", skuID, err)
 		}
@@ -202,7 +203,7 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, rea
 
 func (s *Service) record(ctx context.Context, skuID int64, kind Kind, qty, after int64, reason string, ref Ref, actor string) error {
 	m := Movement{SKUID: skuID, Kind: kind, Quantity: qty, StockAfter: after, Reason: reason,
-		RefType: ref.Type, RefID: ref.ID, Actor: actor, CreatedAt: s.now()}
+		RefType: ref.Type, RefID: ref.ID, Actor: actor, CreatedAt: s.clock.Now()}
 	if err := s.db.Conn(ctx).Create(&m).Error; err != nil {
 		return fmt.Errorf("record movement: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -39,7 +40,7 @@ func levels(t *testing.T, db *database.DB, sku int64) (stock, reserved, ledger i
 
 func TestLedgerFollowsEveryMove(t *testing.T) {
 	db := dbtest.Open(t)
-	inv := inventory.New(db)
+	inv := inventory.New(db, clock.New())
 	ctx := context.Background()
 	sku := newSKU(t, db)
 	ref := inventory.Ref{Type: "order", ID: "A1"}
@@ -95,7 +96,7 @@ func TestLedgerFollowsEveryMove(t *testing.T) {
 // reservations leave no trace in the ledger.
 func TestReserveUnderContention(t *testing.T) {
 	db := dbtest.Open(t)
-	inv := inventory.New(db)
+	inv := inventory.New(db, clock.New())
 	ctx := context.Background()
 	sku := newSKU(t, db)
 	if err := inv.Adjust(ctx, sku, 25, inventory.KindReceive, "", inventory.Ref{}, "test"); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
@@ -132,6 +133,7 @@ func (l *load) endSale(ctx context.Context, id int64) error {
 
 func (l *load) flashService(ctx context.Context) *flashsale.Service {
 	db, _ := l.database(ctx) // callers opened it already
-	inv := inventory.New(db)
-	return flashsale.New(db, inv, catalog.New(db, inv), audit.New(db))
+	clk := clock.New()
+	inv := inventory.New(db, clk)
+	return flashsale.New(db, inv, catalog.New(db, inv, clk), audit.New(db, clk), clk)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/auth"
+	"github.com/kaidian/kaidian/internal/clock"
 )
 
 func TestLoginFindsOrCreatesTheShopper(t *testing.T) {
@@ -95,7 +96,7 @@ func TestBadTokensAreRefused(t *testing.T) {
 	sig := []byte(parts[2])
 	sig[3] ^= 1
 	tampered := parts[0] + "." + parts[1] + "." + string(sig)
-	forged, _, _ := auth.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour).Issue(1)
+	forged, _, _ := auth.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, clock.New()).Issue(1)
 	expired := expiredToken(t, e)
 
 	for name, header := range map[string]string{

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
@@ -31,24 +32,24 @@ type world struct {
 	coupon *coupon.Service
 	flash  *flashsale.Service
 	cart   *fakeCart
-	shop   int64 // a shopper
-	clock  atomic.Pointer[time.Time]
+	shop   int64        // a shopper
+	clock  *clock.Clock // every service's, replicas' too; advance moves it
 }
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, inv: inventory.New(db), coupon: coupon.New(db, audit.New(db)), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
+	w := &world{db: db, clock: clock.New(), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
 	now := time.Now().UTC()
-	w.clock.Store(&now)
-	cat := catalog.New(db, w.inv)
-	w.flash = flashsale.New(db, w.inv, cat, audit.New(db))
+	w.clock.Set(func() time.Time { return now })
+	w.inv = inventory.New(db, w.clock)
+	w.coupon = coupon.New(db, audit.New(db, w.clock), w.clock)
+	cat := catalog.New(db, w.inv, w.clock)
+	w.flash = flashsale.New(db, w.inv, cat, audit.New(db, w.clock), w.clock)
 	w.orders = order.New(order.Deps{
-		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db)),
-		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
+		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db, w.clock)),
+		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(), Clock: w.clock,
 	})
-	w.orders.SetClock(func() time.Time { return *w.clock.Load() })
-	w.flash.SetClock(func() time.Time { return *w.clock.Load() })
 	w.shop = w.shopper(t, "alice")
 	return w
 }
@@ -56,26 +57,24 @@ func newWorld(t testing.TB) *world {
 // replica is a second order service on the same database, as another
 // process would run: its own flash-sale desk and caches.
 func (w *world) replica() *order.Service {
-	inv := inventory.New(w.db)
-	cat := catalog.New(w.db, inv)
-	flash := flashsale.New(w.db, inv, cat, audit.New(w.db))
-	flash.SetClock(func() time.Time { return *w.clock.Load() })
-	s := order.New(order.Deps{
-		DB: w.db, Catalog: cat, Inventory: inv, Settings: setting.New(w.db, audit.New(w.db)),
-		Coupons: coupon.New(w.db, audit.New(w.db)), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
+	inv := inventory.New(w.db, w.clock)
+	cat := catalog.New(w.db, inv, w.clock)
+	flash := flashsale.New(w.db, inv, cat, audit.New(w.db, w.clock), w.clock)
+	return order.New(order.Deps{
+		DB: w.db, Catalog: cat, Inventory: inv, Settings: setting.New(w.db, audit.New(w.db, w.clock)),
+		Coupons: coupon.New(w.db, audit.New(w.db, w.clock), w.clock), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{},
+		Metrics: metrics.New(), Clock: w.clock,
 	})
-	s.SetClock(func() time.Time { return *w.clock.Load() })
-	return s
 }
 
 func (w *world) advance(d time.Duration) {
-	next := w.clock.Load().Add(d)
-	w.clock.Store(&next)
+	next := w.clock.Now().Add(d)
+	w.clock.Set(func() time.Time { return next })
 }
 
 func (w *world) shopper(t testing.TB, name string) int64 {
 	t.Helper()
-	sh, err := customer.New(w.db).Login(context.Background(), customer.Identity{OpenID: "openid-" + name})
+	sh, err := customer.New(w.db, w.clock).Login(context.Background(), customer.Identity{OpenID: "openid-" + name})
 	if err != nil {
 		t.Fatal(err)
 	}

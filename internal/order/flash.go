@@ -75,7 +75,7 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 	if err != nil {
 		return Order{}, false, err
 	}
-	offer, err := view.Check(s.now(), line.SKUID, line.Quantity)
+	offer, err := view.Check(s.clock.Now(), line.SKUID, line.Quantity)
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) previewFlash(ctx context.Context, in PlaceInput) (Priced, erro
 	if err != nil {
 		return Priced{}, err
 	}
-	offer, err := view.Check(s.now(), line.SKUID, line.Quantity)
+	offer, err := view.Check(s.clock.Now(), line.SKUID, line.Quantity)
 	if err != nil {
 		return Priced{}, err
 	}
@@ -224,7 +224,7 @@ func (s *Service) fillBatch(ctx context.Context, l *lane, batch []*flashRequest,
 	if err != nil {
 		return 0, err
 	}
-	switch h.Sale.PhaseAt(s.now()) {
+	switch h.Sale.PhaseAt(s.clock.Now()) {
 	case flashsale.PhaseUpcoming:
 		return 0, flashsale.ErrNotStarted.With("starts_at", h.Sale.StartsAt)
 	case flashsale.PhaseFinished:
@@ -341,7 +341,7 @@ func (s *Service) insertFlashOrders(ctx context.Context, sale flashsale.Sale, rs
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	orders := make([]Order, len(rs))
 	for i, r := range rs {
 		p := price([]Item{flashItem(r.offer, r.quantity)}, shop.ShippingFor, discount{})

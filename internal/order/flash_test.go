@@ -14,7 +14,7 @@ import (
 // flashSale schedules a sale of units of sku, live from the world's now.
 func (w *world) flashSale(t testing.TB, sku, units int64, limit int) flashsale.Sale {
 	t.Helper()
-	now := *w.clock.Load()
+	now := w.clock.Now()
 	s, err := w.flash.Create(context.Background(), "merchant:1", flashsale.Input{
 		Title: "Drop", StartsAt: now, EndsAt: now.Add(time.Hour), PerShopperLimit: limit, PayWindow: 5 * time.Minute,
 		Items: []flashsale.ItemInput{{SKUID: sku, Price: 9900, Units: units}},

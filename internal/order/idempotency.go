@@ -63,7 +63,7 @@ func (s *Service) RecallKey(ctx context.Context, shopperID int64, scope, key str
 // one first, that one stays (and both answers were equally valid).
 func (s *Service) RememberKey(ctx context.Context, shopperID int64, scope, key string, rec KeyRecord) error {
 	err := s.db.Conn(ctx).Create(&idempotencyKey{ShopperID: shopperID, Scope: scope, Key: key,
-		RequestHash: rec.RequestHash, Response: rec.Response, CreatedAt: s.now()}).Error
+		RequestHash: rec.RequestHash, Response: rec.Response, CreatedAt: s.clock.Now()}).Error
 	if database.IsDuplicate(err) {
 		return nil
 	}
@@ -72,6 +72,6 @@ func (s *Service) RememberKey(ctx context.Context, shopperID int64, scope, key s
 
 // PruneKeys forgets idempotency keys older than KeyRetention and reports how many.
 func (s *Service) PruneKeys(ctx context.Context) (int64, error) {
-	res := s.db.Conn(ctx).Where("created_at < ?", s.now().Add(-KeyRetention)).Delete(&idempotencyKey{})
+	res := s.db.Conn(ctx).Where("created_at < ?", s.clock.Now().Add(-KeyRetention)).Delete(&idempotencyKey{})
 	return res.RowsAffected, res.Error
 }

@@ -97,7 +97,7 @@ func (s *Service) Expire(ctx context.Context, orderNo string) (closed bool, err 
 	if err != nil {
 		return false, err
 	}
-	if o.Status != StatusPendingPayment || s.now().Before(o.ExpiresAt) {
+	if o.Status != StatusPendingPayment || s.clock.Now().Before(o.ExpiresAt) {
 		return false, nil
 	}
 	err = s.closeUnpaid(ctx, &o, ActorSystem, ReasonExpired)
@@ -118,7 +118,7 @@ func (s *Service) Expire(ctx context.Context, orderNo string) (closed bool, err 
 func (s *Service) DueForExpiry(ctx context.Context, limit int) ([]string, error) {
 	var nos []string
 	err := s.db.Conn(ctx).Model(&Order{}).
-		Where("status = ? AND expires_at <= ?", StatusPendingPayment, s.now()).
+		Where("status = ? AND expires_at <= ?", StatusPendingPayment, s.clock.Now()).
 		Order("expires_at").Limit(limit).Pluck("order_no", &nos).Error
 	return nos, err
 }

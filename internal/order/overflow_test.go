@@ -62,7 +62,7 @@ func TestAnUncappedPercentCouponOnAHugeOrderIsSharedExactly(t *testing.T) {
 func TestAFlashPriceAboveTheCatalogCapIsRefused(t *testing.T) {
 	w := newWorld(t)
 	sku := w.sku(t, 9900, 10)
-	now := *w.clock.Load()
+	now := w.clock.Now()
 	_, err := w.flash.Create(context.Background(), "merchant:1", flashsale.Input{
 		Title: "Drop", StartsAt: now, EndsAt: now.Add(time.Hour), PerShopperLimit: 99, PayWindow: 5 * time.Minute,
 		Items: []flashsale.ItemInput{{SKUID: sku, Price: catalog.MaxPrice + 1, Units: 5}},

@@ -116,7 +116,7 @@ var (
 func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key, hash string) (Order, error) {
 	var o Order
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		now := s.now()
+		now := s.clock.Now()
 		// The key row goes in first: a concurrent request with the same key
 		// waits on its unique index and then replays this order.
 		var keyRow *idempotencyKey

@@ -3,10 +3,10 @@ package order
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // LockForRefund reads the order with its lines and holds its row until the
@@ -49,14 +49,14 @@ func (s *Service) RecordRefund(ctx context.Context, orderID, amount int64, resto
 			return fmt.Errorf("refund order %d: %w", orderID, err)
 		}
 		res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND refunded_amount + ? <= pay_amount", orderID, amount).
-			Updates(map[string]any{"refunded_amount": database.Expr("refunded_amount + ?", amount), "updated_at": s.now()})
+			Updates(map[string]any{"refunded_amount": database.Expr("refunded_amount + ?", amount), "updated_at": s.clock.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("refund order %d: %w", orderID, res.Error)
 		}
 		if res.RowsAffected != 1 {
 			return fmt.Errorf("refund order %s: %d fen would exceed what was paid", o.OrderNo, amount)
 		}
-		note := "refunded " + yuan(amount) + ", refund " + ref.ID
+		note := "refunded " + money.Yuan(amount) + ", refund " + ref.ID
 		if len(restock) > 0 {
 			if err := s.inventory.Restock(ctx, restock, ref, actor, "refund "+ref.ID); err != nil {
 				return err
@@ -65,9 +65,4 @@ func (s *Service) RecordRefund(ctx context.Context, orderID, amount int64, resto
 		}
 		return s.logTransition(ctx, o.ID, o.Status, o.Status, actor, note)
 	})
-}
-
-// yuan formats fen as ¥12.34 for people reading the history.
-func yuan(fen int64) string {
-	return "¥" + strconv.FormatInt(fen/100, 10) + "." + fmt.Sprintf("%02d", fen%100)
 }

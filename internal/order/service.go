@@ -3,9 +3,9 @@ package order
 
 import (
 	"context"
-	"time"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -61,7 +61,7 @@ type Service struct {
 	addresses AddressBook
 	payments  PaymentCloser // nil until the payment issue wires one
 	metrics   *metrics.Metrics
-	now       func() time.Time
+	clock     *clock.Clock
 }
 
 // Deps are the collaborators of the order service.
@@ -76,6 +76,7 @@ type Deps struct {
 	Addresses AddressBook
 	Payments  PaymentCloser
 	Metrics   *metrics.Metrics
+	Clock     *clock.Clock
 }
 
 // New builds the service.
@@ -83,7 +84,7 @@ func New(d Deps) *Service {
 	s := &Service{
 		db: d.DB, catalog: d.Catalog, inventory: d.Inventory, settings: d.Settings, coupons: d.Coupons,
 		flash: d.Flash, cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
-		now: func() time.Time { return time.Now().UTC() },
+		clock: d.Clock,
 	}
 	s.desk = newDesk(s)
 	return s
@@ -92,6 +93,3 @@ func New(d Deps) *Service {
 // UsePaymentCloser wires the payment side in after both services exist (the
 // payment service is built on top of this one).
 func (s *Service) UsePaymentCloser(pc PaymentCloser) { s.payments = pc }
-
-// SetClock replaces the service's clock (tests of expiry).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -23,7 +23,7 @@ func (s *Service) move(ctx context.Context, o *Order, to Status, actor, reason s
 	if !CanMove(o.Status, to) {
 		return ErrInvalidTransition.With("status", string(o.Status))
 	}
-	now := s.now()
+	now := s.clock.Now()
 	set := map[string]any{"status": to, "updated_at": now}
 	switch to {
 	case StatusPaid:
@@ -48,7 +48,7 @@ func (s *Service) move(ctx context.Context, o *Order, to Status, actor, reason s
 }
 
 func (s *Service) logTransition(ctx context.Context, orderID int64, from, to Status, actor, reason string) error {
-	t := Transition{OrderID: orderID, From: from, To: to, Actor: actor, Reason: reason, CreatedAt: s.now()}
+	t := Transition{OrderID: orderID, From: from, To: to, Actor: actor, Reason: reason, CreatedAt: s.clock.Now()}
 	if err := s.db.Conn(ctx).Create(&t).Error; err != nil {
 		return fmt.Errorf("log transition: %w", err)
 	}

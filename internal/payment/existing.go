@@ -34,8 +34,7 @@ var (
 func (s *Service) settleExisting(ctx context.Context, orderNo string, refusal error) error {
 	tx, err := s.gateway.Query(ctx, orderNo)
 	if err != nil {
-		return &errs.Error{Kind: errs.KindUnavailable, Code: ErrUnavailable.Code, Message: ErrUnavailable.Message,
-			Err: errors.Join(refusal, err)}
+		return errs.Wrap(ErrUnavailable, errors.Join(refusal, err))
 	}
 	switch {
 	case tookMoney(tx.TradeState):

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Authority is who acts on a refund from the console: their name for the
@@ -101,7 +102,7 @@ func (s *Service) DeclineRefundRequest(ctx context.Context, by Authority, id int
 			return err
 		}
 		return s.audit.Record(ctx, by.Actor, "refund.decline", "order", o.OrderNo,
-			fmt.Sprintf("request %d for %s declined: %s", req.ID, yuan(req.Amount), req.DecisionNote))
+			fmt.Sprintf("request %d for %s declined: %s", req.ID, money.Yuan(req.Amount), req.DecisionNote))
 	})
 	return req, err
 }
@@ -126,7 +127,7 @@ func (s *Service) withinLimit(ctx context.Context, by Authority, orderID int64) 
 	if total > sh.OwnerRefundLimit {
 		e := ErrNeedsOwner.With("limit", sh.OwnerRefundLimit).With("refunds", total)
 		e.Message = fmt.Sprintf("refunds above %s on one order need an owner (this would make %s); ask an owner to make it",
-			yuan(sh.OwnerRefundLimit), yuan(total))
+			money.Yuan(sh.OwnerRefundLimit), money.Yuan(total))
 		return e
 	}
 	return nil
@@ -152,7 +153,7 @@ func (s *Service) RefundsInFlight(ctx context.Context, orderIDs []int64) (map[in
 // describeRefund is a refund in the words of the audit log.
 func describeRefund(r Refund) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s refund %s", yuan(r.Amount), r.OutRefundNo)
+	fmt.Fprintf(&b, "%s refund %s", money.Yuan(r.Amount), r.OutRefundNo)
 	var units int64
 	for _, l := range r.Restock.V {
 		units += l.Quantity
@@ -165,6 +166,3 @@ func describeRefund(r Refund) string {
 	}
 	return b.String()
 }
-
-// yuan formats fen as ¥12.34.
-func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }

@@ -131,7 +131,7 @@ func (s *Service) record(ctx context.Context, rec notificationRecord,
 		if err != nil {
 			return err
 		}
-		rec.Outcome, rec.Detail, rec.CreatedAt = outcome, detail, s.now()
+		rec.Outcome, rec.Detail, rec.CreatedAt = outcome, detail, s.clock.Now()
 		err = s.db.Conn(ctx).Create(&rec).Error
 		if database.IsDuplicate(err) {
 			return errDuplicateNotification

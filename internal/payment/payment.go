@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -64,6 +65,7 @@ type Deps struct {
 	// started, WeChat is first asked about it when no notification came;
 	// later checks back off, doubling up to an hour.
 	PollAfter time.Duration
+	Clock     *clock.Clock
 }
 
 // Service is the payment use cases.
@@ -77,7 +79,7 @@ type Service struct {
 	settings  *setting.Service
 	pollAfter time.Duration
 	schedule  func(ctx context.Context, orderNo string, after time.Duration)
-	now       func() time.Time
+	clock     *clock.Clock
 }
 
 // New builds the service.
@@ -87,7 +89,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
-		now: func() time.Time { return time.Now().UTC() }}
+		clock: d.Clock}
 }
 
 // Errors of paying.
@@ -126,7 +128,7 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	if o.Status != order.StatusPendingPayment {
 		return RequestPayment{}, false, ErrNotPayable.With("status", string(o.Status))
 	}
-	if !s.now().Before(o.ExpiresAt) {
+	if !s.clock.Now().Before(o.ExpiresAt) {
 		return RequestPayment{}, false, ErrExpired
 	}
 	if o.PayAmount < 1 { // placed before such orders were refused: WeChat would answer PARAM_ERROR
@@ -152,7 +154,7 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 		if _, ok := err.(*errs.Error); ok {
 			return RequestPayment{}, false, err
 		}
-		return RequestPayment{}, false, &errs.Error{Kind: errs.KindUnavailable, Code: ErrUnavailable.Code, Message: ErrUnavailable.Message, Err: err}
+		return RequestPayment{}, false, errs.Wrap(ErrUnavailable, err)
 	}
 	s.schedule(ctx, o.OrderNo, s.pollAfter)
 	// A cancel or expiry racing this call may have closed the order after

@@ -37,7 +37,7 @@ func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Durati
 		return false, 0, err
 	}
 	closed := o.Status == order.StatusClosed && o.TransactionID == ""
-	if !closed && (o.Status != order.StatusPendingPayment || !s.now().Before(o.ExpiresAt)) {
+	if !closed && (o.Status != order.StatusPendingPayment || !s.clock.Now().Before(o.ExpiresAt)) {
 		return true, 0, nil
 	}
 	tx, err := s.gateway.Query(ctx, orderNo)

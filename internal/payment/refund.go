@@ -124,7 +124,7 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 		if !o.Refundable() {
 			return ErrNotRefundable.With("status", string(o.Status))
 		}
-		if o.PaidAt != nil && s.now().Sub(*o.PaidAt) > refundWindow {
+		if o.PaidAt != nil && s.clock.Now().Sub(*o.PaidAt) > refundWindow {
 			return ErrRefundTooLate
 		}
 		var earlier []Refund
@@ -146,7 +146,7 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.clock.Now()
 		r = Refund{OrderID: o.ID, OutRefundNo: fmt.Sprintf("R%s-%02d", o.OrderNo, len(earlier)+1), Amount: amount,
 			Reason: in.Reason, Status: RefundProcessing, Restock: database.JSON[[]inventory.Line]{V: restock},
 			RequestID: requestID, Actor: in.Actor, NextCheckAt: now.Add(s.pollAfter), CreatedAt: now, UpdatedAt: now}
@@ -251,7 +251,7 @@ func (s *Service) askWeChat(ctx context.Context, r Refund) (RefundState, error) 
 
 // postpone notes why a refund is still unconfirmed and when to ask again.
 func (s *Service) postpone(ctx context.Context, r Refund, why string) (Refund, error) {
-	now := s.now()
+	now := s.clock.Now()
 	r.Attempts++
 	r.LastError, r.NextCheckAt, r.UpdatedAt = why, now.Add(s.backoff(now.Sub(r.CreatedAt))), now
 	err := s.db.Conn(ctx).Model(&Refund{}).Where("id = ? AND status = ?", r.ID, RefundProcessing).
@@ -299,7 +299,7 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 			outcome = OutcomeDuplicate
 			return nil
 		}
-		now := s.now()
+		now := s.clock.Now()
 		set := map[string]any{"submitted": true, "wechat_status": st.Status, "updated_at": now}
 		if st.RefundID != "" {
 			set["refund_id"] = st.RefundID
@@ -367,7 +367,7 @@ func (s *Service) ApplyRefundNotification(ctx context.Context, log *slog.Logger,
 // DueRefunds lists processing refunds whose next check is due, oldest first.
 func (s *Service) DueRefunds(ctx context.Context, limit int) ([]int64, error) {
 	var ids []int64
-	err := s.db.Conn(ctx).Model(&Refund{}).Where("status = ? AND next_check_at <= ?", RefundProcessing, s.now()).
+	err := s.db.Conn(ctx).Model(&Refund{}).Where("status = ? AND next_check_at <= ?", RefundProcessing, s.clock.Now()).
 		Order("next_check_at").Limit(limit).Pluck("id", &ids).Error
 	return ids, err
 }

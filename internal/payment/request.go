@@ -89,7 +89,7 @@ func (s *Service) RequestRefund(ctx context.Context, shopperID int64, orderNo st
 			return ErrRefundExceeds.With("refundable", left)
 		}
 		req = RefundRequest{OrderID: o.ID, ShopperID: shopperID, Amount: in.Amount, Reason: in.Reason,
-			Status: RequestPending, CreatedAt: s.now()}
+			Status: RequestPending, CreatedAt: s.clock.Now()}
 		err = s.db.Conn(ctx).Create(&req).Error
 		if database.IsDuplicate(err) {
 			return ErrRequestPending
@@ -176,7 +176,7 @@ func (s *Service) pendingRequest(ctx context.Context, id int64) (RefundRequest, 
 }
 
 func (s *Service) decide(ctx context.Context, req *RefundRequest, status, actor, note string) error {
-	now := s.now()
+	now := s.clock.Now()
 	req.Status, req.DecidedBy, req.DecisionNote, req.DecidedAt = status, actor, note, &now
 	return s.db.Conn(ctx).Model(&RefundRequest{}).Where("id = ? AND status = ?", req.ID, RequestPending).
 		Updates(map[string]any{"status": status, "decided_by": actor, "decision_note": note,

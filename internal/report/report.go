@@ -8,12 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 )
-
-// Shanghai is the shop's day: WeChat shops sell in China Standard Time, so
-// "today" starts at midnight there.
-var Shanghai = time.FixedZone("CST", 8*3600)
 
 // Sales is paid orders in a period. Revenue is what shoppers paid (fen),
 // Refunded what went back to them.
@@ -33,7 +30,7 @@ func (s Sales) AverageOrder() int64 {
 
 // Day is one day's sales in a series.
 type Day struct {
-	Date time.Time // midnight, Shanghai time
+	Date time.Time // midnight, China time
 	Sales
 }
 
@@ -65,8 +62,8 @@ type Dashboard struct {
 
 // Service computes reports.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db    *database.DB
+	clock *clock.Clock
 
 	mu     sync.Mutex
 	cached map[int64]Dashboard // by low-stock threshold
@@ -74,8 +71,8 @@ type Service struct {
 }
 
 // New builds the service.
-func New(db *database.DB) *Service {
-	return &Service{db: db, now: time.Now}
+func New(db *database.DB, clk *clock.Clock) *Service {
+	return &Service{db: db, clock: clk}
 }
 
 // DashboardTTL is how long a computed dashboard is reused: its sums scan a
@@ -87,14 +84,14 @@ const DashboardTTL = 30 * time.Second
 func (s *Service) CachedDashboard(ctx context.Context, lowStock int64) (Dashboard, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d, ok := s.cached[lowStock]; ok && s.now().Sub(s.at) < DashboardTTL {
+	if d, ok := s.cached[lowStock]; ok && s.clock.Now().Sub(s.at) < DashboardTTL {
 		return d, nil
 	}
 	d, err := s.Dashboard(ctx, lowStock)
 	if err != nil {
 		return d, err
 	}
-	s.cached, s.at = map[int64]Dashboard{lowStock: d}, s.now()
+	s.cached, s.at = map[int64]Dashboard{lowStock: d}, s.clock.Now()
 	return d, nil
 }
 
@@ -103,8 +100,8 @@ var paid = []string{"paid", "shipped", "completed"}
 
 // Dashboard computes the dashboard; lowStock is the shop's threshold.
 func (s *Service) Dashboard(ctx context.Context, lowStock int64) (Dashboard, error) {
-	d := Dashboard{ComputedAt: s.now()}
-	today := midnight(s.now())
+	d := Dashboard{ComputedAt: s.clock.Now()}
+	today := midnight(s.clock.Now())
 	start := today.AddDate(0, 0, -29)
 	var err error
 	for i := range 30 {
@@ -146,6 +143,6 @@ func (s *Service) sales(ctx context.Context, from, to time.Time) (Sales, error) 
 }
 
 func midnight(t time.Time) time.Time {
-	y, m, d := t.In(Shanghai).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, Shanghai)
+	y, m, d := t.In(clock.China).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, clock.China)
 }

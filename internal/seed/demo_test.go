@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
@@ -16,7 +17,7 @@ import (
 func TestSeedDemoShopIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t)
-	cat := catalog.New(db, inventory.New(db))
+	cat := catalog.New(db, inventory.New(db, clock.New()), clock.New())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for run := 1; run <= 2; run++ {
 		if err := seed.Demo(ctx, cat, log); err != nil {

@@ -72,7 +72,7 @@ func (s *Service) ship(ctx context.Context, actor string, in Input) (Shipment, e
 	if err != nil {
 		return Shipment{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	sh := Shipment{OrderID: o.ID, Carrier: in.Carrier, TrackingNo: in.TrackingNo, ShippedBy: actor,
 		UploadStatus: UploadPending, NextUploadAt: now, CreatedAt: now, UpdatedAt: now}
 	err = s.db.Conn(ctx).Create(&sh).Error

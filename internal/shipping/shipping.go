@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/order"
@@ -60,6 +61,7 @@ type Deps struct {
 	// RetryAfter is how long after a failed upload WeChat is asked again;
 	// later retries back off, doubling up to an hour.
 	RetryAfter time.Duration
+	Clock      *clock.Clock
 }
 
 // Service is the shipping use cases.
@@ -71,7 +73,7 @@ type Service struct {
 	uploader   Uploader
 	retryAfter time.Duration
 	schedule   func(ctx context.Context, shipmentIDs []int64)
-	now        func() time.Time
+	clock      *clock.Clock
 }
 
 // New builds the service.
@@ -81,7 +83,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, refunds: d.Refunds, uploader: d.Uploader,
 		retryAfter: d.RetryAfter, schedule: func(context.Context, []int64) {},
-		now: func() time.Time { return time.Now().UTC() }}
+		clock: d.Clock}
 }
 
 // UseScheduler sets how uploads of new shipments are started after commit

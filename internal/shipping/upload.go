@@ -59,7 +59,7 @@ const (
 // it twice at once. WeChat's failures are recorded on the row with the
 // next attempt's time; only database failures are returned.
 func (s *Service) Upload(ctx context.Context, id int64) error {
-	now := s.now()
+	now := s.clock.Now()
 	claim := s.db.Conn(ctx).Model(&Shipment{}).
 		Where("id = ? AND upload_status = ? AND next_upload_at <= ?", id, UploadPending, now).
 		Updates(map[string]any{"next_upload_at": now.Add(uploadLease), "updated_at": now})
@@ -89,12 +89,12 @@ func (s *Service) describe(ctx context.Context, sh Shipment) (Upload, error) {
 	}
 	return Upload{TransactionID: o.TransactionID, PayerOpenID: shopper.OpenID, Carrier: sh.Carrier,
 		TrackingNo: sh.TrackingNo, ItemDesc: itemDesc(o.Items), ReceiverContact: maskPhone(o.ReceiverPhone),
-		At: s.now()}, nil
+		At: s.clock.Now()}, nil
 }
 
 // record notes the outcome of an upload attempt on the shipment.
 func (s *Service) record(ctx context.Context, sh Shipment, uploadErr error) error {
-	now := s.now()
+	now := s.clock.Now()
 	set := map[string]any{"upload_attempts": sh.UploadAttempts + 1, "updated_at": now}
 	var refused *UploadRefused
 	switch {
@@ -124,7 +124,7 @@ func (s *Service) backoff(n int) time.Duration {
 // for the sweep.
 func (s *Service) DueUploads(ctx context.Context, limit int) ([]int64, error) {
 	var ids []int64
-	err := s.db.Conn(ctx).Model(&Shipment{}).Where("upload_status = ? AND next_upload_at <= ?", UploadPending, s.now()).
+	err := s.db.Conn(ctx).Model(&Shipment{}).Where("upload_status = ? AND next_upload_at <= ?", UploadPending, s.clock.Now()).
 		Order("next_upload_at").Limit(limit).Pluck("id", &ids).Error
 	return ids, err
 }
@@ -135,7 +135,7 @@ var ErrUploadDone = errs.Conflict("shipping_uploaded", "WeChat already has this 
 // RetryUpload makes a failed (or waiting) upload due at once and starts it,
 // for the merchant's "retry" on the order page.
 func (s *Service) RetryUpload(ctx context.Context, orderID int64) error {
-	now := s.now()
+	now := s.clock.Now()
 	res := s.db.Conn(ctx).Model(&Shipment{}).Where("order_id = ? AND upload_status <> ?", orderID, UploadDone).
 		Updates(map[string]any{"upload_status": UploadPending, "next_upload_at": now, "updated_at": now})
 	if res.Error != nil {

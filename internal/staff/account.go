@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -59,12 +60,12 @@ func (a Account) Actor() string { return "staff:" + strconv.FormatInt(a.ID, 10) 
 type Service struct {
 	db    *database.DB
 	audit *audit.Log
-	now   func() time.Time
+	clock *clock.Clock
 }
 
 // New builds the service.
-func New(db *database.DB, log *audit.Log) *Service {
-	return &Service{db: db, audit: log, now: func() time.Time { return time.Now().UTC() }}
+func New(db *database.DB, log *audit.Log, clk *clock.Clock) *Service {
+	return &Service{db: db, audit: log, clock: clk}
 }
 
 // NewAccount is what creating an account takes.
@@ -95,7 +96,7 @@ func (s *Service) Create(ctx context.Context, actor string, in NewAccount) (Acco
 	if err != nil {
 		return Account{}, fmt.Errorf("hash password: %w", err)
 	}
-	now := s.now()
+	now := s.clock.Now()
 	a := Account{Username: in.Username, Name: in.Name, Role: in.Role, PasswordHash: string(hash), Active: true,
 		MustChangePassword: in.MustChangePassword, CreatedAt: now, UpdatedAt: now}
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
@@ -176,7 +177,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, ch Change)
 				return ErrLastOwner
 			}
 		}
-		set := map[string]any{"name": ch.Name, "role": ch.Role, "active": ch.Active, "updated_at": s.now()}
+		set := map[string]any{"name": ch.Name, "role": ch.Role, "active": ch.Active, "updated_at": s.clock.Now()}
 		if ch.Password != "" {
 			hash, err := bcrypt.GenerateFromPassword([]byte(ch.Password), bcrypt.DefaultCost)
 			if err != nil {

@@ -61,7 +61,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, nex
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		res := s.db.Conn(ctx).Model(&Account{}).Where("id = ? AND password_hash = ? AND active", a.ID, a.PasswordHash).
-			Updates(map[string]any{"password_hash": string(hash), "must_change_password": false, "updated_at": s.now()})
+			Updates(map[string]any{"password_hash": string(hash), "must_change_password": false, "updated_at": s.clock.Now()})
 		if res.Error != nil {
 			return res.Error
 		}

@@ -50,7 +50,7 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.CreatedAt) > MaxLifetime {
 		s.db.Conn(ctx).Delete(&Session{}, sess.ID)
 		return Session{}, ErrNoSession
@@ -76,7 +76,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 // PruneSessions deletes ended sessions, throttling buckets whose window has
 // passed and browsers unused for DeviceLifetime.
 func (s *Service) PruneSessions(ctx context.Context) error {
-	now := s.now()
+	now := s.clock.Now()
 	if err := s.db.Conn(ctx).Where("expires_at < ? OR created_at < ?", now, now.Add(-MaxLifetime)).Delete(&Session{}).Error; err != nil {
 		return err
 	}

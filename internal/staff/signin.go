@@ -94,7 +94,7 @@ func (s *Service) SignInAttempt(ctx context.Context, at Attempt) (SignedIn, erro
 	if compareHash([]byte(a.PasswordHash), []byte(at.Password)) != nil {
 		return SignedIn{}, ErrBadCredentials
 	}
-	now := s.now()
+	now := s.clock.Now()
 	in := SignedIn{Token: rand.Text() + rand.Text(), Device: at.Device}
 	in.Session = Session{TokenHash: hashToken(in.Token), AccountID: a.ID, CSRFToken: rand.Text(), UserAgent: truncate(at.UserAgent, 200),
 		IP: at.IP, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(IdleTimeout), Account: a}
@@ -152,7 +152,7 @@ func addressKey(ip string) string {
 // are counted one after the other; SQLite has one writer anyway. A full
 // bucket rolls the transaction back, so a refused attempt counts nowhere.
 func (s *Service) takeAttempt(ctx context.Context, bs []throttleBucket) error {
-	now := s.now()
+	now := s.clock.Now()
 	since := now.Add(-ThrottleWindow)
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		for _, b := range bs {
@@ -180,7 +180,7 @@ func (s *Service) giveBack(ctx context.Context, bs []throttleBucket) error {
 		keys[i] = b.key
 	}
 	return s.db.Conn(ctx).Exec("UPDATE login_throttle SET attempts = attempts - 1 WHERE bucket IN ? AND attempts > 0 AND window_start > ?",
-		keys, s.now().Add(-ThrottleWindow)).Error
+		keys, s.clock.Now().Add(-ThrottleWindow)).Error
 }
 
 type device struct {
@@ -201,7 +201,7 @@ func (s *Service) knownDevice(ctx context.Context, username, token string) (int6
 	}
 	var ids []int64
 	err := s.db.Conn(ctx).Raw(`SELECT d.id FROM staff_devices d JOIN staff_accounts a ON a.id = d.account_id
-WHERE d.token_hash = ? AND a.username = ? AND d.last_used_at > ?`, hashToken(token), username, s.now().Add(-DeviceLifetime)).Scan(&ids).Error
+WHERE d.token_hash = ? AND a.username = ? AND d.last_used_at > ?`, hashToken(token), username, s.clock.Now().Add(-DeviceLifetime)).Scan(&ids).Error
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -211,7 +211,7 @@ WHERE d.token_hash = ? AND a.username = ? AND d.last_used_at > ?`, hashToken(tok
 // rememberDevice marks the browser known for the account: the device it
 // already was (its token stays), or a new one with a new token.
 func (s *Service) rememberDevice(ctx context.Context, accountID, known int64, token string) (string, error) {
-	now := s.now()
+	now := s.clock.Now()
 	if known != 0 {
 		return token, s.db.Conn(ctx).Model(&device{}).Where("id = ?", known).Update("last_used_at", now).Error
 	}

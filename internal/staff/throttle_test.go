@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 )
 
@@ -28,7 +29,7 @@ func countChecks(t *testing.T) *atomic.Int64 {
 
 func newService(t *testing.T) *Service {
 	db := dbtest.Open(t)
-	s := New(db, audit.New(db))
+	s := New(db, audit.New(db, clock.New()), clock.New())
 	if _, err := s.Create(context.Background(), "test", NewAccount{Username: "owner", Name: "Owner", Password: "password-owner", Role: RoleOwner}); err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +182,8 @@ func TestASuccessfulSignInDoesNotCountAsAFailure(t *testing.T) {
 func TestWindowsPassAndArePruned(t *testing.T) {
 	s := newService(t)
 	ctx := context.Background()
-	now := s.now()
-	s.now = func() time.Time { return now }
+	now := s.clock.Now()
+	s.clock.Set(func() time.Time { return now })
 	in, err := s.SignInAttempt(ctx, Attempt{Username: "owner", Password: "password-owner", IP: "192.0.2.1"})
 	must(t, err)
 	for range ThrottleUser {

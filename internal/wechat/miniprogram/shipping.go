@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/kaidian/kaidian/internal/clock"
 )
 
 // ShippingInfo is one parcel of a paid order, for uploadShippingInfo.
@@ -18,9 +20,6 @@ type ShippingInfo struct {
 	ReceiverContact string // the receiver's phone, masked (138****8000)
 	UploadTime      time.Time
 }
-
-// chinaTime is the zone WeChat's examples give upload_time in.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // Values of uploadShippingInfo's enumerations that Kaidian uses.
 const (
@@ -50,7 +49,7 @@ func (c *Client) UploadShippingInfo(ctx context.Context, in ShippingInfo) error 
 		"delivery_mode":  deliveryUnified,
 		"shipping_list": []parcel{{TrackingNo: in.TrackingNo, ExpressCompany: in.ExpressCompany, ItemDesc: in.ItemDesc,
 			Contact: contact{ReceiverContact: in.ReceiverContact}}},
-		"upload_time": in.UploadTime.In(chinaTime).Format("2006-01-02T15:04:05.000Z07:00"),
+		"upload_time": in.UploadTime.In(clock.China).Format("2006-01-02T15:04:05.000Z07:00"),
 		"payer":       map[string]string{"openid": in.PayerOpenID},
 	})
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/clock"
 )
 
 // PayMode is the name the sandbox's WeChat Pay signs under, in
@@ -73,8 +75,8 @@ func (p *pay) certificates(c *gin.Context) {
 	plain := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 	p.reply(c.Writer, http.StatusOK, map[string]any{"data": []map[string]any{{
 		"serial_no":           p.keys.PlatformCertSerial,
-		"effective_time":      cert.NotBefore.In(chinaTime).Format(time.RFC3339),
-		"expire_time":         cert.NotAfter.In(chinaTime).Format(time.RFC3339),
+		"effective_time":      cert.NotBefore.In(clock.China).Format(time.RFC3339),
+		"expire_time":         cert.NotAfter.In(clock.China).Format(time.RFC3339),
 		"encrypt_certificate": p.seal(plain, "certificate"),
 	}}})
 }

@@ -11,6 +11,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/kaidian/kaidian/internal/clock"
 )
 
 // RetrySchedule is how long WeChat Pay waits before each new attempt at a
@@ -67,7 +69,7 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 	sealed := p.seal(plain, aad)
 	sealed["original_type"] = aad // notifications name the resource's type; certificates do not
 	body, err := json.Marshal(map[string]any{
-		"id": id, "create_time": now.In(chinaTime).Format(time.RFC3339), "resource_type": "encrypt-resource",
+		"id": id, "create_time": now.In(clock.China).Format(time.RFC3339), "resource_type": "encrypt-resource",
 		"event_type": eventType, "summary": summary, "resource": sealed,
 	})
 	if err != nil {

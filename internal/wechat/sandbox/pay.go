@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 )
 
@@ -299,16 +300,13 @@ func (p *pay) transaction(o payOrder) map[string]any {
 	}
 	if state == stateSuccess {
 		t["transaction_id"], t["bank_type"] = o.TransactionID, "OTHERS"
-		t["success_time"] = o.SuccessTime.In(chinaTime).Format(time.RFC3339)
+		t["success_time"] = o.SuccessTime.In(clock.China).Format(time.RFC3339)
 		t["amount"].(map[string]any)["payer_total"] = o.AmountTotal
 	}
 	return t
 }
 
 var stateDesc = map[string]string{stateNotPay: "订单未支付", stateSuccess: "支付成功", stateClosed: "订单已关闭", stateRefund: "转入退款"}
-
-// chinaTime is how WeChat writes its timestamps (+08:00).
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // close: POST /v3/pay/transactions/out-trade-no/{otn}/close (§2.7): 204, signed.
 func (p *pay) close(c *gin.Context) {

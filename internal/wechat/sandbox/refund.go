@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 )
 
@@ -158,13 +159,13 @@ func (p *pay) refundJSON(r refund) map[string]any {
 	out := map[string]any{
 		"refund_id": r.RefundID, "out_refund_no": r.OutRefundNo, "transaction_id": r.TransactionID,
 		"out_trade_no": r.OutTradeNo, "channel": "ORIGINAL", "user_received_account": "支付用户零钱",
-		"create_time": r.CreateTime.In(chinaTime).Format(time.RFC3339), "status": r.Status, "funds_account": "AVAILABLE",
+		"create_time": r.CreateTime.In(clock.China).Format(time.RFC3339), "status": r.Status, "funds_account": "AVAILABLE",
 		"amount": map[string]any{"total": r.AmountTotal, "refund": r.Refund, "payer_total": r.AmountTotal,
 			"payer_refund": r.Refund, "settlement_total": r.AmountTotal, "settlement_refund": r.Refund,
 			"discount_refund": 0, "currency": "CNY"},
 	}
 	if r.SuccessTime != nil {
-		out["success_time"] = r.SuccessTime.In(chinaTime).Format(time.RFC3339)
+		out["success_time"] = r.SuccessTime.In(clock.China).Format(time.RFC3339)
 	}
 	return out
 }
@@ -192,7 +193,7 @@ func (p *pay) completeDueRefunds(ctx context.Context) {
 			return p.enqueue(ctx, "REFUND.SUCCESS", "退款成功", r.OutTradeNo, r.NotifyURL, "refund", map[string]any{
 				"mchid": mchID, "out_trade_no": r.OutTradeNo, "transaction_id": r.TransactionID,
 				"out_refund_no": r.OutRefundNo, "refund_id": r.RefundID, "refund_status": refundSuccess,
-				"success_time": now.In(chinaTime).Format(time.RFC3339), "user_received_account": "支付用户零钱",
+				"success_time": now.In(clock.China).Format(time.RFC3339), "user_received_account": "支付用户零钱",
 				"amount": map[string]any{"total": r.AmountTotal, "refund": r.Refund, "payer_total": r.AmountTotal, "payer_refund": r.Refund},
 			})
 		})
