@@ -57,7 +57,7 @@ type Deps struct {
 	Gateway   Gateway
 	Merchant  Merchant
 	// Audit records every refund the console starts or decides; Settings
-	// holds the amount above which only an owner may refund (limit.go).
+	// holds the amount above which only an owner may refund (refund_staff.go).
 	Audit    *audit.Log
 	Settings *setting.Service
 	// PollAfter is how long after a payment is opened, or a refund is
