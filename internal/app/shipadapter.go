@@ -32,7 +32,7 @@ func (u uploaderAdapter) UploadShipping(ctx context.Context, up shipping.Upload)
 // scheduleUploads enqueues the uploads of shipments just committed; if that
 // fails the upload sweep finds them, as their rows say they are due.
 func (a *App) scheduleUploads(ctx context.Context, shipmentIDs []int64) {
-	if err := a.jobs.Enqueue(ctx, worker.UploadShippingJobs(shipmentIDs)...); err != nil {
+	if err := a.queue.Enqueue(ctx, worker.UploadShippingJobs(shipmentIDs)...); err != nil {
 		a.Log.Error("shipping uploads not enqueued; the upload sweep will start them", "shipments", len(shipmentIDs), "error", err.Error())
 	}
 }

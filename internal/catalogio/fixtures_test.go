@@ -26,7 +26,7 @@ func newFixture(t testing.TB) *fixture {
 	db := dbtest.Open(t)
 	inv := inventory.New(db)
 	cat := catalog.New(db, inv)
-	return &fixture{db: db, catalog: cat, io: catalogio.New(db, cat, inv, audit.New(db))}
+	return &fixture{db: db, catalog: cat, io: catalogio.New(db, cat, inv, audit.New(db), nil)}
 }
 
 // importFile uploads a file and, when it is accepted, runs its job to the

@@ -17,7 +17,7 @@ import (
 func TestARunThatLostItsLeaseWritesNothing(t *testing.T) {
 	db := dbtest.Open(t)
 	inv := inventory.New(db)
-	s := New(db, catalog.New(db, inv), inv, audit.New(db))
+	s := New(db, catalog.New(db, inv), inv, audit.New(db), nil)
 	ctx := context.Background()
 	job, problems, err := s.StartImport(ctx, "a.csv", []byte("sku_code,product_title,category,price,stock\nA-1,甲,类,1,1\n"), "staff:1:a")
 	if err != nil || len(problems) > 0 {
@@ -57,7 +57,7 @@ func TestARunThatLostItsLeaseWritesNothing(t *testing.T) {
 func TestImportIsGivenUpAfterMaxAttempts(t *testing.T) {
 	db := dbtest.Open(t)
 	inv := inventory.New(db)
-	s := New(db, catalog.New(db, inv), inv, audit.New(db))
+	s := New(db, catalog.New(db, inv), inv, audit.New(db), nil)
 	ctx := context.Background()
 	job, _, err := s.StartImport(ctx, "a.csv", []byte("sku_code,product_title,category,price\nA-1,甲,类,1\n"), "staff:1:a")
 	if err != nil {

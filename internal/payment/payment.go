@@ -64,6 +64,11 @@ type Deps struct {
 	// started, WeChat is first asked about it when no notification came;
 	// later checks back off, doubling up to an hour.
 	PollAfter time.Duration
+	// ScheduleReconcile schedules the durable check of a payment just
+	// opened (the app hands it the job queue, which logs its own failures).
+	// Without one, or if scheduling fails, the order's expiry is the only
+	// reconciliation: it queries WeChat before closing, so nothing is lost.
+	ScheduleReconcile func(ctx context.Context, orderNo string, after time.Duration)
 }
 
 // Service is the payment use cases.
@@ -85,8 +90,11 @@ func New(d Deps) *Service {
 	if d.PollAfter <= 0 {
 		d.PollAfter = 10 * time.Second
 	}
+	if d.ScheduleReconcile == nil {
+		d.ScheduleReconcile = func(context.Context, string, time.Duration) {}
+	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
-		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
+		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
