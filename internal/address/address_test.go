@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -149,6 +150,14 @@ func TestAddressOwnershipAndLimit(t *testing.T) {
 	wantNotFound(t, s.Delete(ctx, bob, a.ID))
 	if got, err := s.Get(ctx, alice, a.ID); err != nil || got.Name != "张三" || !got.IsDefault {
 		t.Fatalf("alice's address changed: %+v %v", got, err)
+	}
+	// Checkout's snapshot of it: the same checks, the fields an order keeps.
+	_, err = s.ShippingAddress(ctx, bob, a.ID)
+	wantNotFound(t, err)
+	snap, err := s.ShippingAddress(ctx, alice, a.ID)
+	if err != nil || snap != (order.Address{Name: a.Name, Phone: a.Phone, Province: a.Province, City: a.City,
+		District: a.District, Detail: a.Detail}) || snap.Name != "张三" {
+		t.Fatalf("alice's shipping address: %+v %v", snap, err)
 	}
 
 	for i := 1; i < address.MaxPerShopper; i++ {

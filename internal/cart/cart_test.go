@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -214,6 +215,14 @@ func TestCartItemsAreTheShoppers(t *testing.T) {
 	got, err := e.cart.Lines(ctx, alice, []int64{b.ID, a.ID, b.ID})
 	if err != nil || len(got) != 2 || got[0].ID != b.ID || got[1].ID != a.ID || got[1].Quantity != 2 {
 		t.Fatalf("alice's lines: %+v %v", got, err)
+	}
+	// Checkout reads the same lines as SKUs and quantities, with the same checks.
+	_, err = e.cart.CheckoutLines(ctx, bob, []int64{a.ID})
+	wantCode(t, err, "cart_item_not_found")
+	lines, err := e.cart.CheckoutLines(ctx, alice, []int64{b.ID, a.ID, b.ID})
+	if err != nil || len(lines) != 2 || lines[0] != (order.LineInput{SKUID: ids[1], Quantity: 3}) ||
+		lines[1] != (order.LineInput{SKUID: ids[0], Quantity: 2}) {
+		t.Fatalf("alice's checkout lines: %+v %v", lines, err)
 	}
 	if it, err := e.cart.Update(ctx, alice, a.ID, 4); err != nil || it.Quantity != 4 || it.SKUID != ids[0] {
 		t.Fatalf("update: %+v %v", it, err)
