@@ -8,22 +8,16 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/address"
-	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 func setup(t *testing.T) (*address.Service, func(name string) int64) {
 	db := dbtest.Open(t)
-	shopper := func(name string) int64 {
-		s, err := customer.New(db).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.ID
-	}
+	shopper := func(name string) int64 { return testkit.Shopper(t, db, name) }
 	return address.New(db), shopper
 }
 
@@ -196,7 +190,5 @@ func TestAddressConcurrentCreates(t *testing.T) {
 
 func wantNotFound(t *testing.T, err error) {
 	t.Helper()
-	if !errs.Is(err, "address_not_found") {
-		t.Fatalf("got %v, want address_not_found", err)
-	}
+	testkit.WantCode(t, err, "address_not_found")
 }

@@ -8,13 +8,12 @@ import (
 
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
-	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
-	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 // env is a migrated database with the catalog and cart services over it.
@@ -31,14 +30,7 @@ func newEnv(t *testing.T) *env {
 	return &env{db: db, cat: cat, cart: cart.New(db, cat)}
 }
 
-func (e *env) shopper(t *testing.T, name string) int64 {
-	t.Helper()
-	s, err := customer.New(e.db).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.ID
-}
+func (e *env) shopper(t *testing.T, name string) int64 { return testkit.Shopper(t, e.db, name) }
 
 // skus creates one on-shelf product with a SKU per price (100 in stock each).
 func (e *env) skus(t *testing.T, prices ...int64) []int64 {
@@ -80,12 +72,7 @@ func (e *env) exec(t *testing.T, sql string, args ...any) {
 	}
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if !errs.Is(err, code) {
-		t.Fatalf("got %v, want %s", err, code)
-	}
-}
+var wantCode = testkit.WantCode
 
 func TestCartAddMergesAndLimits(t *testing.T) {
 	e, ctx := newEnv(t), context.Background()
