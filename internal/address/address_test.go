@@ -9,21 +9,16 @@ import (
 
 	"github.com/kaidian/kaidian/internal/address"
 	"github.com/kaidian/kaidian/internal/clock"
-	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 func setup(t *testing.T) (*address.Service, func(name string) int64) {
 	db := dbtest.Open(t)
-	shopper := func(name string) int64 {
-		s, err := customer.New(db, clock.New()).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s.ID
-	}
+	shopper := func(name string) int64 { return testkit.Shopper(t, db, name) }
 	return address.New(db, clock.New()), shopper
 }
 
@@ -151,6 +146,14 @@ func TestAddressOwnershipAndLimit(t *testing.T) {
 	if got, err := s.Get(ctx, alice, a.ID); err != nil || got.Name != "张三" || !got.IsDefault {
 		t.Fatalf("alice's address changed: %+v %v", got, err)
 	}
+	// Checkout's snapshot of it: the same checks, the fields an order keeps.
+	_, err = s.ShippingAddress(ctx, bob, a.ID)
+	wantNotFound(t, err)
+	snap, err := s.ShippingAddress(ctx, alice, a.ID)
+	if err != nil || snap != (order.Address{Name: a.Name, Phone: a.Phone, Province: a.Province, City: a.City,
+		District: a.District, Detail: a.Detail}) || snap.Name != "张三" {
+		t.Fatalf("alice's shipping address: %+v %v", snap, err)
+	}
 
 	for i := 1; i < address.MaxPerShopper; i++ {
 		if _, err := s.Create(ctx, alice, input(fmt.Sprint("地址", i), false)); err != nil {
@@ -188,7 +191,5 @@ func TestAddressConcurrentCreates(t *testing.T) {
 
 func wantNotFound(t *testing.T, err error) {
 	t.Helper()
-	if !errs.Is(err, "address_not_found") {
-		t.Fatalf("got %v, want address_not_found", err)
-	}
+	testkit.WantCode(t, err, "address_not_found")
 }

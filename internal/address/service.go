@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -112,6 +113,22 @@ func (s *Service) Get(ctx context.Context, shopperID, id int64) (Address, error)
 		return a, ErrNotFound
 	}
 	return a, err
+}
+
+// The address book is checkout's order.AddressBook as it is: order declares
+// the port where it is used, and this package, below nothing order imports,
+// fills it directly.
+var _ order.AddressBook = (*Service)(nil)
+
+// ShippingAddress is one of the shopper's addresses as an order snapshots it
+// (ErrNotFound for anyone else's).
+func (s *Service) ShippingAddress(ctx context.Context, shopperID, id int64) (order.Address, error) {
+	a, err := s.Get(ctx, shopperID, id)
+	if err != nil {
+		return order.Address{}, err
+	}
+	return order.Address{Name: a.Name, Phone: a.Phone, Province: a.Province, City: a.City,
+		District: a.District, Detail: a.Detail}, nil
 }
 
 // Create adds an address. The first one becomes the default; a new default

@@ -73,6 +73,7 @@ type App struct {
 	// first start (empty otherwise), for the command to print once.
 	FirstOwner struct{ Username, Password string }
 
+	queue   *jobs.Queue // made first: the services enqueue on it (see jobs.Queue)
 	jobs    *jobs.Runner
 	handler http.Handler
 }
@@ -121,7 +122,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	if err != nil {
 		return nil, fmt.Errorf("jwt key: %w", err)
 	}
-	a := &App{Config: cfg, Log: log, DB: db, Metrics: metrics.New(), Clock: clock.New()}
+	a := &App{Config: cfg, Log: log, DB: db, Metrics: metrics.New(), Clock: clock.New(), queue: jobs.NewQueue()}
 	clk := a.Clock
 	a.Tokens = auth.NewTokens(key, cfg.JWTTTL, clk)
 	a.Customers = customer.New(db, clk)
@@ -134,10 +135,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Staff = staff.New(db, a.Audit, clk)
 	a.Coupons = coupon.New(db, a.Audit, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
-	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk)
+	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
-		Coupons: a.Coupons, Flash: a.Flash, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
+		Coupons: a.Coupons, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
 		Clock: clk,
 	})
 	mp := a.wechatClient(selfURL)
@@ -160,20 +161,21 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		return nil, fmt.Errorf("wechat pay: %w", err)
 	}
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
-		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, Audit: a.Audit, Settings: a.Settings,
+		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, ScheduleReconcile: a.scheduleReconcile,
+		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
 		Clock: clk})
+	// The one setter left: payment is built on the order service, and the
+	// order expiry asks payment to close WeChat's side first, a two-way
+	// dependency between services (not a queue) that one of them must close.
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
-		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, Clock: clk})
+		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err
 	}
-	a.Payments.UseReconcileScheduler(a.scheduleReconcile)
-	a.Shipping.UseScheduler(a.scheduleUploads)
-	a.CatalogIO.UseScheduler(a.scheduleImport)
 	if a.handler, err = a.routes(); err != nil {
 		return nil, err
 	}

@@ -10,26 +10,25 @@ import (
 	"github.com/kaidian/kaidian/internal/worker"
 )
 
-// newJobs registers every background worker and periodic job.
+// newJobs registers every background worker and periodic job, once the
+// services they work on exist, and attaches the River client to a.queue.
 func (a *App) newJobs() (*jobs.Runner, error) {
+	enqueue := a.queue.Enqueue
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &worker.ExpireOrder{Orders: a.Orders, Metrics: a.Metrics})
-	sweep := &worker.SweepExpired{Orders: a.Orders, Metrics: a.Metrics}
-	river.AddWorker(workers, sweep)
+	river.AddWorker(workers, &worker.SweepExpired{Orders: a.Orders, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.ReconcilePayment{Payments: a.Payments, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SyncRefund{Payments: a.Payments, Metrics: a.Metrics, Log: a.Log})
-	refundSweep := &worker.SweepRefunds{Payments: a.Payments, Metrics: a.Metrics}
-	river.AddWorker(workers, refundSweep)
+	river.AddWorker(workers, &worker.SweepRefunds{Payments: a.Payments, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.UploadShipping{Shipping: a.Shipping, Metrics: a.Metrics})
-	shippingSweep := &worker.SweepShipping{Shipping: a.Shipping, Metrics: a.Metrics}
-	river.AddWorker(workers, shippingSweep)
+	river.AddWorker(workers, &worker.SweepShipping{Shipping: a.Shipping, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.ImportCatalog{Imports: a.CatalogIO, Metrics: a.Metrics})
-	importSweep := &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics}
-	river.AddWorker(workers, importSweep)
+	river.AddWorker(workers, &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
-	runner, err := jobs.New(a.DB, jobs.Config{
+	return jobs.New(a.DB, jobs.Config{
+		Queue:   a.queue,
 		Workers: workers,
 		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
 			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
@@ -37,18 +36,12 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 			worker.EndFlashSalesEvery(a.Config.ExpirySweep)},
 		Log: a.Log,
 	})
-	if err != nil {
-		return nil, err
-	}
-	sweep.Enqueue, refundSweep.Enqueue, shippingSweep.Enqueue = runner.Enqueue, runner.Enqueue, runner.Enqueue
-	importSweep.Enqueue = runner.Enqueue
-	return runner, nil
 }
 
 // scheduleImport starts an import just accepted; if that fails the import
 // sweep finds it, as its row says it is queued.
 func (a *App) scheduleImport(ctx context.Context, importID int64) {
-	if err := a.jobs.Enqueue(ctx, river.InsertManyParams{Args: worker.ImportCatalogArgs{ImportID: importID}}); err != nil {
+	if err := a.queue.Enqueue(ctx, river.InsertManyParams{Args: worker.ImportCatalogArgs{ImportID: importID}}); err != nil {
 		a.Log.Error("import not enqueued; the import sweep will start it", "import", importID, "error", err.Error())
 	}
 }

@@ -87,7 +87,7 @@ func refundState(r wxpay.Refund, err error) (payment.RefundState, error) {
 // scheduleReconcile enqueues the durable check of an opened payment; one per
 // order however often the shopper taps pay.
 func (a *App) scheduleReconcile(ctx context.Context, orderNo string, after time.Duration) {
-	err := a.jobs.Enqueue(ctx, river.InsertManyParams{Args: worker.ReconcilePaymentArgs{OrderNo: orderNo},
+	err := a.queue.Enqueue(ctx, river.InsertManyParams{Args: worker.ReconcilePaymentArgs{OrderNo: orderNo},
 		InsertOpts: &river.InsertOpts{ScheduledAt: time.Now().Add(after)}})
 	if err != nil {
 		a.Log.Error("payment check not scheduled; the order's expiry will reconcile it", "order_no", orderNo, "error", err.Error())

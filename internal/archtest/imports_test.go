@@ -46,6 +46,7 @@ var (
 	exempt = []string{
 		"internal/seed",    // builds the demo shop through the domain services; not a domain itself
 		"internal/loadgen", // `kaidian load`: an HTTP client of running shops with database checks; not part of the shop
+		"internal/testkit", // helpers and fixtures the domain packages' tests share; imported by tests only
 	}
 )
 
@@ -125,6 +126,7 @@ func TestRulesCatchViolations(t *testing.T) {
 		"internal/app/apptest":   imp(module + "/internal/app"),
 		"cmd/kaidian":            imp(module + "/internal/app"),
 		"internal/order/orderpg": imp("net/url"),
+		"internal/seed":          imp(module + "/internal/testkit"),
 	}
 	got := strings.Join(violations(pkgs), "\n")
 	for _, want := range []string{
@@ -135,6 +137,7 @@ func TestRulesCatchViolations(t *testing.T) {
 		`internal/httpx imports "` + module + `/internal/catalog"`,
 		`internal/jobs imports "` + module + `/internal/seed"`,
 		`internal/wechat/x imports "` + module + `/internal/app"`,
+		`internal/seed imports "` + module + `/internal/testkit"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("violation not reported: %s\ngot:\n%s", want, got)
@@ -159,6 +162,9 @@ func violations(pkgs map[string][]importRef) []string {
 			rel, local := strings.CutPrefix(imp.path, module+"/")
 			if local && within(rel, "internal/app") && !inAny(pkg, appImporters) {
 				out = append(out, fmt.Sprintf("%s: %s imports %q; only cmd/ and internal/app wire the application", imp.file, pkg, imp.path))
+			}
+			if local && within(rel, "internal/testkit") { // only _test.go files, which are not read here
+				out = append(out, fmt.Sprintf("%s: %s imports %q; only tests use internal/testkit", imp.file, pkg, imp.path))
 			}
 			for _, r := range rules() {
 				if !inAny(pkg, r.From) || inAny(pkg, exempt) {

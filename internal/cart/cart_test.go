@@ -9,12 +9,12 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
-	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
-	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 // env is a migrated database with the catalog and cart services over it.
@@ -31,14 +31,7 @@ func newEnv(t *testing.T) *env {
 	return &env{db: db, cat: cat, cart: cart.New(db, cat, clock.New())}
 }
 
-func (e *env) shopper(t *testing.T, name string) int64 {
-	t.Helper()
-	s, err := customer.New(e.db, clock.New()).Login(context.Background(), customer.Identity{OpenID: "o-" + name, SessionKey: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.ID
-}
+func (e *env) shopper(t *testing.T, name string) int64 { return testkit.Shopper(t, e.db, name) }
 
 // skus creates one on-shelf product with a SKU per price (100 in stock each).
 func (e *env) skus(t *testing.T, prices ...int64) []int64 {
@@ -80,12 +73,7 @@ func (e *env) exec(t *testing.T, sql string, args ...any) {
 	}
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if !errs.Is(err, code) {
-		t.Fatalf("got %v, want %s", err, code)
-	}
-}
+var wantCode = testkit.WantCode
 
 func TestCartAddMergesAndLimits(t *testing.T) {
 	e, ctx := newEnv(t), context.Background()
@@ -215,6 +203,14 @@ func TestCartItemsAreTheShoppers(t *testing.T) {
 	got, err := e.cart.Lines(ctx, alice, []int64{b.ID, a.ID, b.ID})
 	if err != nil || len(got) != 2 || got[0].ID != b.ID || got[1].ID != a.ID || got[1].Quantity != 2 {
 		t.Fatalf("alice's lines: %+v %v", got, err)
+	}
+	// Checkout reads the same lines as SKUs and quantities, with the same checks.
+	_, err = e.cart.CheckoutLines(ctx, bob, []int64{a.ID})
+	wantCode(t, err, "cart_item_not_found")
+	lines, err := e.cart.CheckoutLines(ctx, alice, []int64{b.ID, a.ID, b.ID})
+	if err != nil || len(lines) != 2 || lines[0] != (order.LineInput{SKUID: ids[1], Quantity: 3}) ||
+		lines[1] != (order.LineInput{SKUID: ids[0], Quantity: 2}) {
+		t.Fatalf("alice's checkout lines: %+v %v", lines, err)
 	}
 	if it, err := e.cart.Update(ctx, alice, a.ID, 4); err != nil || it.Quantity != 4 || it.SKUID != ids[0] {
 		t.Fatalf("update: %+v %v", it, err)

@@ -1,6 +1,28 @@
 package cart
 
-import "context"
+import (
+	"context"
+
+	"github.com/kaidian/kaidian/internal/order"
+)
+
+// The cart is checkout's order.Cart as it is: order declares the port where
+// it is used, and the cart, below nothing order imports, fills it directly.
+var _ order.Cart = (*Service)(nil)
+
+// CheckoutLines is Lines as checkout reads them: each item's SKU and
+// quantity, with Lines' checks (the shopper's own items, each once).
+func (s *Service) CheckoutLines(ctx context.Context, shopperID int64, itemIDs []int64) ([]order.LineInput, error) {
+	items, err := s.Lines(ctx, shopperID, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]order.LineInput, len(items))
+	for i, it := range items {
+		lines[i] = order.LineInput{SKUID: it.SKUID, Quantity: it.Quantity}
+	}
+	return lines, nil
+}
 
 // Lines returns the shopper's items with these ids, in the order asked and
 // each once; an id that is not one of the shopper's items fails the whole

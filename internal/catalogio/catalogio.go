@@ -27,12 +27,11 @@ type Service struct {
 }
 
 // New builds the service. Stock adjustments and imports are written to the
-// audit log in the transactions that make them.
-func New(db *database.DB, cat *catalog.Service, inv *inventory.Service, log *audit.Log, clk *clock.Clock) *Service {
-	return &Service{db: db, catalog: cat, inventory: inv, audit: log, clock: clk}
+// audit log in the transactions that make them. schedule hands an accepted
+// import to the background jobs right after its row is committed (nil: no
+// one does); should that fail, the import sweep (DueImports) finds the row
+// anyway.
+func New(db *database.DB, cat *catalog.Service, inv *inventory.Service, log *audit.Log, clk *clock.Clock,
+	schedule func(ctx context.Context, importID int64)) *Service {
+	return &Service{db: db, catalog: cat, inventory: inv, audit: log, clock: clk, schedule: schedule}
 }
-
-// UseScheduler sets how an accepted import is handed to the background
-// jobs, right after its row is committed. Should that fail, the import
-// sweep (DueImports) finds the row anyway.
-func (s *Service) UseScheduler(fn func(ctx context.Context, importID int64)) { s.schedule = fn }

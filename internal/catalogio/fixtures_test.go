@@ -27,7 +27,7 @@ func newFixture(t testing.TB) *fixture {
 	db := dbtest.Open(t)
 	inv := inventory.New(db, clock.New())
 	cat := catalog.New(db, inv, clock.New())
-	return &fixture{db: db, catalog: cat, io: catalogio.New(db, cat, inv, audit.New(db, clock.New()), clock.New())}
+	return &fixture{db: db, catalog: cat, io: catalogio.New(db, cat, inv, audit.New(db, clock.New()), clock.New(), nil)}
 }
 
 // importFile uploads a file and, when it is accepted, runs its job to the

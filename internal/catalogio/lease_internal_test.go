@@ -18,7 +18,7 @@ import (
 func TestARunThatLostItsLeaseWritesNothing(t *testing.T) {
 	db := dbtest.Open(t)
 	inv := inventory.New(db, clock.New())
-	s := New(db, catalog.New(db, inv, clock.New()), inv, audit.New(db, clock.New()), clock.New())
+	s := New(db, catalog.New(db, inv, clock.New()), inv, audit.New(db, clock.New()), clock.New(), nil)
 	ctx := context.Background()
 	job, problems, err := s.StartImport(ctx, "a.csv", []byte("sku_code,product_title,category,price,stock\nA-1,甲,类,1,1\n"), "staff:1:a")
 	if err != nil || len(problems) > 0 {
@@ -58,7 +58,7 @@ func TestARunThatLostItsLeaseWritesNothing(t *testing.T) {
 func TestImportIsGivenUpAfterMaxAttempts(t *testing.T) {
 	db := dbtest.Open(t)
 	inv := inventory.New(db, clock.New())
-	s := New(db, catalog.New(db, inv, clock.New()), inv, audit.New(db, clock.New()), clock.New())
+	s := New(db, catalog.New(db, inv, clock.New()), inv, audit.New(db, clock.New()), clock.New(), nil)
 	ctx := context.Background()
 	job, _, err := s.StartImport(ctx, "a.csv", []byte("sku_code,product_title,category,price\nA-1,甲,类,1\n"), "staff:1:a")
 	if err != nil {

@@ -12,11 +12,11 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
-	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 // world is a coupon service on a fresh database with a movable clock.
@@ -48,10 +48,7 @@ func (w *world) advance(d time.Duration) {
 var names atomic.Int64
 
 func (w *world) shopper(t testing.TB) int64 {
-	t.Helper()
-	sh, err := customer.New(w.db, w.clock).Login(context.Background(), customer.Identity{OpenID: fmt.Sprintf("openid-%d", names.Add(1))})
-	must(t, err)
-	return sh.ID
+	return testkit.Shopper(t, w.db, fmt.Sprint(names.Add(1)))
 }
 
 // draft is a live threshold coupon (满100减20) over the whole shop.
@@ -98,26 +95,12 @@ func (w *world) count(t testing.TB, query string, args ...any) (n int64) {
 	return n
 }
 
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func wantCode(t testing.TB, err error, code string) {
-	t.Helper()
-	if !errs.Is(err, code) {
-		t.Fatalf("got error %v, want code %s", err, code)
-	}
-}
-
-func wantField(t testing.TB, err error, field string) {
-	t.Helper()
-	if e := errs.As(err); err == nil || e.Details["field"] != field {
-		t.Fatalf("got error %v, want one on field %s", err, field)
-	}
-}
+// The shared helpers under this package's short names.
+var (
+	must      = testkit.Must
+	wantCode  = testkit.WantCode
+	wantField = testkit.WantField
+)
 
 func wantMessage(t testing.TB, err error, part string) {
 	t.Helper()

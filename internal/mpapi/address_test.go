@@ -81,10 +81,10 @@ func TestAddressAPILifecycle(t *testing.T) {
 	for range 20 - len(l.Items) {
 		createAddress(t, e, tok, addressBody())
 	}
-	runScenarios(t, e, []scenario{
-		{"21st address", apptest.Request{Method: "POST", Path: "/api/v1/addresses", Token: tok, Body: addressBody()}, 422, "address_limit"},
-		{"delete again", apptest.Request{Method: "DELETE", Path: fmt.Sprintf("/api/v1/addresses/%d", firstID), Token: tok}, 404, "address_not_found"},
-		{"bad cursor", apptest.Request{Method: "GET", Path: "/api/v1/addresses?cursor=bogus", Token: tok}, 400, "invalid_field"},
+	e.RunScenarios(t, []apptest.Scenario{
+		{Name: "21st address", Req: apptest.Request{Method: "POST", Path: "/api/v1/addresses", Token: tok, Body: addressBody()}, Status: 422, Code: "address_limit"},
+		{Name: "delete again", Req: apptest.Request{Method: "DELETE", Path: fmt.Sprintf("/api/v1/addresses/%d", firstID), Token: tok}, Status: 404, Code: "address_not_found"},
+		{Name: "bad cursor", Req: apptest.Request{Method: "GET", Path: "/api/v1/addresses?cursor=bogus", Token: tok}, Status: 400, Code: "invalid_field"},
 	})
 }
 
@@ -97,11 +97,11 @@ func TestAddressAPIOtherShoppersAddresses(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/addresses/%d", id)
 	before, bobBefore := snapshot(t, e, "/api/v1/addresses", alice), snapshot(t, e, "/api/v1/addresses", bob)
 
-	runScenarios(t, e, []scenario{
-		{"put", apptest.Request{Method: "PUT", Path: path, Token: bob, Body: addressBody(set("is_default", true))}, 404, "address_not_found"},
-		{"delete", apptest.Request{Method: "DELETE", Path: path, Token: bob}, 404, "address_not_found"},
-		{"put unknown id", apptest.Request{Method: "PUT", Path: "/api/v1/addresses/999999", Token: bob, Body: addressBody()}, 404, "address_not_found"},
-		{"non-numeric id", apptest.Request{Method: "PUT", Path: "/api/v1/addresses/x1", Token: bob, Body: addressBody()}, 404, "not_found"},
+	e.RunScenarios(t, []apptest.Scenario{
+		{Name: "put", Req: apptest.Request{Method: "PUT", Path: path, Token: bob, Body: addressBody(set("is_default", true))}, Status: 404, Code: "address_not_found"},
+		{Name: "delete", Req: apptest.Request{Method: "DELETE", Path: path, Token: bob}, Status: 404, Code: "address_not_found"},
+		{Name: "put unknown id", Req: apptest.Request{Method: "PUT", Path: "/api/v1/addresses/999999", Token: bob, Body: addressBody()}, Status: 404, Code: "address_not_found"},
+		{Name: "non-numeric id", Req: apptest.Request{Method: "PUT", Path: "/api/v1/addresses/x1", Token: bob, Body: addressBody()}, Status: 404, Code: "not_found"},
 	})
 	if after := snapshot(t, e, "/api/v1/addresses", alice); after != before {
 		t.Fatalf("alice's addresses changed:\n%s\n%s", before, after)
@@ -117,16 +117,16 @@ func TestAddressAPIRequiresToken(t *testing.T) {
 	id := createAddress(t, e, alice, addressBody())
 	path := fmt.Sprintf("/api/v1/addresses/%d", id)
 	before := snapshot(t, e, "/api/v1/addresses", alice)
-	var tests []scenario
+	var tests []apptest.Scenario
 	for _, tok := range []string{"", "not-a-token", alice + "x"} {
 		tests = append(tests,
-			scenario{"list " + tok, apptest.Request{Method: "GET", Path: "/api/v1/addresses", Token: tok}, 401, "unauthenticated"},
-			scenario{"create " + tok, apptest.Request{Method: "POST", Path: "/api/v1/addresses", Token: tok, Body: addressBody()}, 401, "unauthenticated"},
-			scenario{"put " + tok, apptest.Request{Method: "PUT", Path: path, Token: tok, Body: addressBody(set("name", "改"))}, 401, "unauthenticated"},
-			scenario{"delete " + tok, apptest.Request{Method: "DELETE", Path: path, Token: tok}, 401, "unauthenticated"},
+			apptest.Scenario{Name: "list " + tok, Req: apptest.Request{Method: "GET", Path: "/api/v1/addresses", Token: tok}, Status: 401, Code: "unauthenticated"},
+			apptest.Scenario{Name: "create " + tok, Req: apptest.Request{Method: "POST", Path: "/api/v1/addresses", Token: tok, Body: addressBody()}, Status: 401, Code: "unauthenticated"},
+			apptest.Scenario{Name: "put " + tok, Req: apptest.Request{Method: "PUT", Path: path, Token: tok, Body: addressBody(set("name", "改"))}, Status: 401, Code: "unauthenticated"},
+			apptest.Scenario{Name: "delete " + tok, Req: apptest.Request{Method: "DELETE", Path: path, Token: tok}, Status: 401, Code: "unauthenticated"},
 		)
 	}
-	runScenarios(t, e, tests)
+	e.RunScenarios(t, tests)
 	if after := snapshot(t, e, "/api/v1/addresses", alice); after != before {
 		t.Fatalf("addresses changed without a token: %s", after)
 	}
@@ -159,14 +159,14 @@ func TestAddressAPIBadInput(t *testing.T) {
 		{"landline without area code", addressBody(set("phone", "12345678")), "invalid_field"},
 		{"oversized", `{"name":"` + strings.Repeat("x", 2<<20) + `"}`, "body_too_large"},
 	}
-	var tests []scenario
+	var tests []apptest.Scenario
 	for _, b := range bodies {
 		tests = append(tests,
-			scenario{"create " + b.name, apptest.Request{Method: "POST", Path: "/api/v1/addresses", Token: tok, Body: b.body}, 400, b.code},
-			scenario{"put " + b.name, apptest.Request{Method: "PUT", Path: path, Token: tok, Body: b.body}, 400, b.code},
+			apptest.Scenario{Name: "create " + b.name, Req: apptest.Request{Method: "POST", Path: "/api/v1/addresses", Token: tok, Body: b.body}, Status: 400, Code: b.code},
+			apptest.Scenario{Name: "put " + b.name, Req: apptest.Request{Method: "PUT", Path: path, Token: tok, Body: b.body}, Status: 400, Code: b.code},
 		)
 	}
-	runScenarios(t, e, tests)
+	e.RunScenarios(t, tests)
 	if after := snapshot(t, e, "/api/v1/addresses", tok); after != before {
 		t.Fatalf("bad input changed the addresses:\n%s\n%s", before, after)
 	}

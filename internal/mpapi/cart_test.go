@@ -11,26 +11,6 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 )
 
-// scenario is one row of an HTTP scenario table.
-type scenario struct {
-	name   string
-	req    apptest.Request
-	status int
-	code   string // error.code expected; "" for a success
-}
-
-func runScenarios(t *testing.T, e *apptest.Env, tests []scenario) {
-	t.Helper()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := e.Do(tt.req)
-			if r.Status != tt.status || r.ErrorCode() != tt.code {
-				t.Fatalf("%s %s: got %d %s, want %d %q", tt.req.Method, tt.req.Path, r.Status, r.Body, tt.status, tt.code)
-			}
-		})
-	}
-}
-
 // snapshot is what the shopper sees at path, to prove a request changed nothing.
 func snapshot(t *testing.T, e *apptest.Env, path, tok string) string {
 	t.Helper()
@@ -90,15 +70,15 @@ func TestCartAPIAddUpdateListRemove(t *testing.T) {
 	third := addItem(t, e, tok, c, 4)
 	itemPath := fmt.Sprintf("/api/v1/cart/items/%d", item)
 
-	runScenarios(t, e, []scenario{
-		{"patch quantity", apptest.Request{Method: "PATCH", Path: itemPath, Token: tok, Body: map[string]any{"quantity": 7}}, 200, ""},
-		{"merge past 999", apptest.Request{Method: "POST", Path: "/api/v1/cart/items", Token: tok, Body: map[string]any{"sku_id": a, "quantity": 993}}, 422, "quantity_limit"},
-		{"off-sale sku", apptest.Request{Method: "POST", Path: "/api/v1/cart/items", Token: tok, Body: map[string]any{"sku_id": off, "quantity": 1}}, 422, "sku_unavailable"},
-		{"remove", apptest.Request{Method: "DELETE", Path: fmt.Sprintf("/api/v1/cart/items/%d", third), Token: tok}, 204, ""},
-		{"remove again", apptest.Request{Method: "DELETE", Path: fmt.Sprintf("/api/v1/cart/items/%d", third), Token: tok}, 404, "cart_item_not_found"},
-		{"patch removed", apptest.Request{Method: "PATCH", Path: fmt.Sprintf("/api/v1/cart/items/%d", third), Token: tok, Body: map[string]any{"quantity": 1}}, 404, "cart_item_not_found"},
-		{"bad cursor", apptest.Request{Method: "GET", Path: "/api/v1/cart?cursor=nope", Token: tok}, 400, "invalid_field"},
-		{"bad limit", apptest.Request{Method: "GET", Path: "/api/v1/cart?limit=0", Token: tok}, 400, "invalid_field"},
+	e.RunScenarios(t, []apptest.Scenario{
+		{Name: "patch quantity", Req: apptest.Request{Method: "PATCH", Path: itemPath, Token: tok, Body: map[string]any{"quantity": 7}}, Status: 200, Code: ""},
+		{Name: "merge past 999", Req: apptest.Request{Method: "POST", Path: "/api/v1/cart/items", Token: tok, Body: map[string]any{"sku_id": a, "quantity": 993}}, Status: 422, Code: "quantity_limit"},
+		{Name: "off-sale sku", Req: apptest.Request{Method: "POST", Path: "/api/v1/cart/items", Token: tok, Body: map[string]any{"sku_id": off, "quantity": 1}}, Status: 422, Code: "sku_unavailable"},
+		{Name: "remove", Req: apptest.Request{Method: "DELETE", Path: fmt.Sprintf("/api/v1/cart/items/%d", third), Token: tok}, Status: 204, Code: ""},
+		{Name: "remove again", Req: apptest.Request{Method: "DELETE", Path: fmt.Sprintf("/api/v1/cart/items/%d", third), Token: tok}, Status: 404, Code: "cart_item_not_found"},
+		{Name: "patch removed", Req: apptest.Request{Method: "PATCH", Path: fmt.Sprintf("/api/v1/cart/items/%d", third), Token: tok, Body: map[string]any{"quantity": 1}}, Status: 404, Code: "cart_item_not_found"},
+		{Name: "bad cursor", Req: apptest.Request{Method: "GET", Path: "/api/v1/cart?cursor=nope", Token: tok}, Status: 400, Code: "invalid_field"},
+		{Name: "bad limit", Req: apptest.Request{Method: "GET", Path: "/api/v1/cart?limit=0", Token: tok}, Status: 400, Code: "invalid_field"},
 	})
 
 	// The merchant changes prices after the shopper added the SKUs.
@@ -133,11 +113,11 @@ func TestCartAPIOtherShoppersItems(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/cart/items/%d", item)
 	before := snapshot(t, e, "/api/v1/cart", alice)
 
-	runScenarios(t, e, []scenario{
-		{"patch", apptest.Request{Method: "PATCH", Path: path, Token: bob, Body: map[string]any{"quantity": 5}}, 404, "cart_item_not_found"},
-		{"delete", apptest.Request{Method: "DELETE", Path: path, Token: bob}, 404, "cart_item_not_found"},
-		{"patch unknown id", apptest.Request{Method: "PATCH", Path: "/api/v1/cart/items/999999", Token: bob, Body: map[string]any{"quantity": 5}}, 404, "cart_item_not_found"},
-		{"non-numeric id", apptest.Request{Method: "DELETE", Path: "/api/v1/cart/items/abc", Token: bob}, 404, "not_found"},
+	e.RunScenarios(t, []apptest.Scenario{
+		{Name: "patch", Req: apptest.Request{Method: "PATCH", Path: path, Token: bob, Body: map[string]any{"quantity": 5}}, Status: 404, Code: "cart_item_not_found"},
+		{Name: "delete", Req: apptest.Request{Method: "DELETE", Path: path, Token: bob}, Status: 404, Code: "cart_item_not_found"},
+		{Name: "patch unknown id", Req: apptest.Request{Method: "PATCH", Path: "/api/v1/cart/items/999999", Token: bob, Body: map[string]any{"quantity": 5}}, Status: 404, Code: "cart_item_not_found"},
+		{Name: "non-numeric id", Req: apptest.Request{Method: "DELETE", Path: "/api/v1/cart/items/abc", Token: bob}, Status: 404, Code: "not_found"},
 	})
 	if got := getCart(t, e, "/api/v1/cart", bob); len(got.Items) != 0 || got.TotalQuantity != 0 {
 		t.Fatalf("bob sees alice's cart: %+v", got)
@@ -156,16 +136,16 @@ func TestCartAPIRequiresToken(t *testing.T) {
 	sku := e.Product(t).SKUs[0].ID
 	item := addItem(t, e, e.Token("alice"), sku, 1)
 	path := fmt.Sprintf("/api/v1/cart/items/%d", item)
-	var tests []scenario
+	var tests []apptest.Scenario
 	for _, tok := range []string{"", "not-a-token", e.Token("alice") + "x"} {
 		tests = append(tests,
-			scenario{"list " + tok, apptest.Request{Method: "GET", Path: "/api/v1/cart", Token: tok}, 401, "unauthenticated"},
-			scenario{"add " + tok, apptest.Request{Method: "POST", Path: "/api/v1/cart/items", Token: tok, Body: map[string]any{"sku_id": sku, "quantity": 1}}, 401, "unauthenticated"},
-			scenario{"patch " + tok, apptest.Request{Method: "PATCH", Path: path, Token: tok, Body: map[string]any{"quantity": 3}}, 401, "unauthenticated"},
-			scenario{"delete " + tok, apptest.Request{Method: "DELETE", Path: path, Token: tok}, 401, "unauthenticated"},
+			apptest.Scenario{Name: "list " + tok, Req: apptest.Request{Method: "GET", Path: "/api/v1/cart", Token: tok}, Status: 401, Code: "unauthenticated"},
+			apptest.Scenario{Name: "add " + tok, Req: apptest.Request{Method: "POST", Path: "/api/v1/cart/items", Token: tok, Body: map[string]any{"sku_id": sku, "quantity": 1}}, Status: 401, Code: "unauthenticated"},
+			apptest.Scenario{Name: "patch " + tok, Req: apptest.Request{Method: "PATCH", Path: path, Token: tok, Body: map[string]any{"quantity": 3}}, Status: 401, Code: "unauthenticated"},
+			apptest.Scenario{Name: "delete " + tok, Req: apptest.Request{Method: "DELETE", Path: path, Token: tok}, Status: 401, Code: "unauthenticated"},
 		)
 	}
-	runScenarios(t, e, tests)
+	e.RunScenarios(t, tests)
 	if c := getCart(t, e, "/api/v1/cart", e.Token("alice")); len(c.Items) != 1 || c.Items[0].Quantity != 1 {
 		t.Fatalf("cart changed without a token: %+v", c)
 	}
@@ -187,34 +167,34 @@ func TestCartAPIBadInput(t *testing.T) {
 	}
 	huge := `{"sku_id": 1, "quantity": 1, "pad": "` + strings.Repeat("x", 2<<20) + `"}`
 
-	runScenarios(t, e, []scenario{
-		{"malformed", add(`{"sku_id": 1,`), 400, "malformed_json"},
-		{"not an object", add(`[1, 2]`), 400, "malformed_json"},
-		{"empty body", add(``), 400, "malformed_json"},
-		{"two values", add(fmt.Sprintf(`{"sku_id": %d, "quantity": 1} {}`, sku)), 400, "malformed_json"},
-		{"quantity as string", add(fmt.Sprintf(`{"sku_id": %d, "quantity": "2"}`, sku)), 400, "invalid_type"},
-		{"sku_id as string", add(`{"sku_id": "1", "quantity": 2}`), 400, "invalid_type"},
-		{"fractional quantity", add(fmt.Sprintf(`{"sku_id": %d, "quantity": 1.5}`, sku)), 400, "invalid_type"},
-		{"quantity 1e12", add(fmt.Sprintf(`{"sku_id": %d, "quantity": 1e12}`, sku)), 400, "invalid_type"},
-		{"quantity 0", add(map[string]any{"sku_id": sku, "quantity": 0}), 400, "invalid_field"},
-		{"negative quantity", add(map[string]any{"sku_id": sku, "quantity": -1}), 400, "invalid_field"},
-		{"quantity 1000", add(map[string]any{"sku_id": sku, "quantity": 1000}), 400, "invalid_field"},
-		{"huge quantity", add(map[string]any{"sku_id": sku, "quantity": int64(1) << 40}), 400, "invalid_field"},
-		{"missing quantity", add(map[string]any{"sku_id": sku}), 400, "invalid_field"},
-		{"missing sku", add(map[string]any{"quantity": 1}), 400, "invalid_field"},
-		{"negative sku", add(map[string]any{"sku_id": -5, "quantity": 1}), 400, "invalid_field"},
-		{"unknown sku", add(map[string]any{"sku_id": 424242, "quantity": 1}), 422, "unknown_sku"},
-		{"unknown field", add(map[string]any{"sku_id": sku, "quantity": 1, "price": 1}), 400, "unknown_field"},
-		{"oversized", add(huge), 400, "body_too_large"},
-		{"patch malformed", patch(`{"quantity":`), 400, "malformed_json"},
-		{"patch quantity as string", patch(`{"quantity": "2"}`), 400, "invalid_type"},
-		{"patch 0", patch(map[string]any{"quantity": 0}), 400, "invalid_field"},
-		{"patch negative", patch(map[string]any{"quantity": -3}), 400, "invalid_field"},
-		{"patch 1000", patch(map[string]any{"quantity": 1000}), 400, "invalid_field"},
-		{"patch 1e12", patch(`{"quantity": 1e12}`), 400, "invalid_type"},
-		{"patch missing quantity", patch(`{}`), 400, "invalid_field"},
-		{"patch unknown field", patch(map[string]any{"quantity": 3, "sku_id": sku}), 400, "unknown_field"},
-		{"patch oversized", patch(huge), 400, "body_too_large"},
+	e.RunScenarios(t, []apptest.Scenario{
+		{Name: "malformed", Req: add(`{"sku_id": 1,`), Status: 400, Code: "malformed_json"},
+		{Name: "not an object", Req: add(`[1, 2]`), Status: 400, Code: "malformed_json"},
+		{Name: "empty body", Req: add(``), Status: 400, Code: "malformed_json"},
+		{Name: "two values", Req: add(fmt.Sprintf(`{"sku_id": %d, "quantity": 1} {}`, sku)), Status: 400, Code: "malformed_json"},
+		{Name: "quantity as string", Req: add(fmt.Sprintf(`{"sku_id": %d, "quantity": "2"}`, sku)), Status: 400, Code: "invalid_type"},
+		{Name: "sku_id as string", Req: add(`{"sku_id": "1", "quantity": 2}`), Status: 400, Code: "invalid_type"},
+		{Name: "fractional quantity", Req: add(fmt.Sprintf(`{"sku_id": %d, "quantity": 1.5}`, sku)), Status: 400, Code: "invalid_type"},
+		{Name: "quantity 1e12", Req: add(fmt.Sprintf(`{"sku_id": %d, "quantity": 1e12}`, sku)), Status: 400, Code: "invalid_type"},
+		{Name: "quantity 0", Req: add(map[string]any{"sku_id": sku, "quantity": 0}), Status: 400, Code: "invalid_field"},
+		{Name: "negative quantity", Req: add(map[string]any{"sku_id": sku, "quantity": -1}), Status: 400, Code: "invalid_field"},
+		{Name: "quantity 1000", Req: add(map[string]any{"sku_id": sku, "quantity": 1000}), Status: 400, Code: "invalid_field"},
+		{Name: "huge quantity", Req: add(map[string]any{"sku_id": sku, "quantity": int64(1) << 40}), Status: 400, Code: "invalid_field"},
+		{Name: "missing quantity", Req: add(map[string]any{"sku_id": sku}), Status: 400, Code: "invalid_field"},
+		{Name: "missing sku", Req: add(map[string]any{"quantity": 1}), Status: 400, Code: "invalid_field"},
+		{Name: "negative sku", Req: add(map[string]any{"sku_id": -5, "quantity": 1}), Status: 400, Code: "invalid_field"},
+		{Name: "unknown sku", Req: add(map[string]any{"sku_id": 424242, "quantity": 1}), Status: 422, Code: "unknown_sku"},
+		{Name: "unknown field", Req: add(map[string]any{"sku_id": sku, "quantity": 1, "price": 1}), Status: 400, Code: "unknown_field"},
+		{Name: "oversized", Req: add(huge), Status: 400, Code: "body_too_large"},
+		{Name: "patch malformed", Req: patch(`{"quantity":`), Status: 400, Code: "malformed_json"},
+		{Name: "patch quantity as string", Req: patch(`{"quantity": "2"}`), Status: 400, Code: "invalid_type"},
+		{Name: "patch 0", Req: patch(map[string]any{"quantity": 0}), Status: 400, Code: "invalid_field"},
+		{Name: "patch negative", Req: patch(map[string]any{"quantity": -3}), Status: 400, Code: "invalid_field"},
+		{Name: "patch 1000", Req: patch(map[string]any{"quantity": 1000}), Status: 400, Code: "invalid_field"},
+		{Name: "patch 1e12", Req: patch(`{"quantity": 1e12}`), Status: 400, Code: "invalid_type"},
+		{Name: "patch missing quantity", Req: patch(`{}`), Status: 400, Code: "invalid_field"},
+		{Name: "patch unknown field", Req: patch(map[string]any{"quantity": 3, "sku_id": sku}), Status: 400, Code: "unknown_field"},
+		{Name: "patch oversized", Req: patch(huge), Status: 400, Code: "body_too_large"},
 	})
 	if after := snapshot(t, e, "/api/v1/cart", tok); after != before {
 		t.Fatalf("bad input changed the cart:\n%s\n%s", before, after)

@@ -3,7 +3,6 @@ package order_test
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
-	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -21,6 +19,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 // world is an order service on a fresh database with fakes for the cart and
@@ -72,33 +71,11 @@ func (w *world) advance(d time.Duration) {
 	w.clock.Set(func() time.Time { return next })
 }
 
-func (w *world) shopper(t testing.TB, name string) int64 {
-	t.Helper()
-	sh, err := customer.New(w.db, w.clock).Login(context.Background(), customer.Identity{OpenID: "openid-" + name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sh.ID
-}
-
-var skuSeq atomic.Int64
+func (w *world) shopper(t testing.TB, name string) int64 { return testkit.Shopper(t, w.db, name) }
 
 // sku creates an on-sale SKU with the given price and stock (through the ledger).
 func (w *world) sku(t testing.TB, price, stock int64) int64 {
-	t.Helper()
-	ctx := context.Background()
-	now := time.Now().UTC()
-	c := catalog.Category{Name: "c", CreatedAt: now, UpdatedAt: now}
-	must(t, w.db.Conn(ctx).Create(&c).Error)
-	p := catalog.Product{CategoryID: c.ID, Title: "T-shirt", OnShelf: true, MinPrice: price, CreatedAt: now, UpdatedAt: now}
-	must(t, w.db.Conn(ctx).Create(&p).Error)
-	k := catalog.SKU{ProductID: p.ID, Code: fmt.Sprintf("SKU-%d", skuSeq.Add(1)), SpecText: "红 / M", Price: price,
-		OnSale: true, CreatedAt: now, UpdatedAt: now}
-	must(t, w.db.Conn(ctx).Create(&k).Error)
-	if stock > 0 {
-		must(t, w.inv.Adjust(ctx, k.ID, stock, inventory.KindReceive, "initial", inventory.Ref{}, "test"))
-	}
-	return k.ID
+	return testkit.SKU(t, w.db, w.inv, price, stock)
 }
 
 // stock returns the SKU's stock and the sum of its ledger, which must agree.
@@ -122,19 +99,11 @@ func buy(address int64, lines ...order.LineInput) order.PlaceInput {
 
 func line(sku int64, qty int) order.LineInput { return order.LineInput{SKUID: sku, Quantity: qty} }
 
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if !errs.Is(err, code) {
-		t.Fatalf("got error %v, want code %s", err, code)
-	}
-}
+// The shared helpers under this package's short names.
+var (
+	must     = testkit.Must
+	wantCode = testkit.WantCode
+)
 
 type fakeCart struct{ lines map[int64]order.LineInput }
 

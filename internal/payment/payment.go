@@ -58,14 +58,19 @@ type Deps struct {
 	Gateway   Gateway
 	Merchant  Merchant
 	// Audit records every refund the console starts or decides; Settings
-	// holds the amount above which only an owner may refund (limit.go).
+	// holds the amount above which only an owner may refund (refund_staff.go).
 	Audit    *audit.Log
 	Settings *setting.Service
 	// PollAfter is how long after a payment is opened, or a refund is
 	// started, WeChat is first asked about it when no notification came;
 	// later checks back off, doubling up to an hour.
 	PollAfter time.Duration
-	Clock     *clock.Clock
+	// ScheduleReconcile schedules the durable check of a payment just
+	// opened (the app hands it the job queue, which logs its own failures).
+	// Without one, or if scheduling fails, the order's expiry is the only
+	// reconciliation: it queries WeChat before closing, so nothing is lost.
+	ScheduleReconcile func(ctx context.Context, orderNo string, after time.Duration)
+	Clock             *clock.Clock
 }
 
 // Service is the payment use cases.
@@ -87,8 +92,11 @@ func New(d Deps) *Service {
 	if d.PollAfter <= 0 {
 		d.PollAfter = 10 * time.Second
 	}
+	if d.ScheduleReconcile == nil {
+		d.ScheduleReconcile = func(context.Context, string, time.Duration) {}
+	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
-		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: func(context.Context, string, time.Duration) {},
+		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
 		clock: d.Clock}
 }
 

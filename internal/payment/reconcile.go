@@ -8,14 +8,6 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 )
 
-// UseReconcileScheduler sets how a check of an opened payment is scheduled
-// (the app hands it a durable job queue, which logs its own failures).
-// Without one, or if scheduling fails, the order's expiry is the only
-// reconciliation: it queries WeChat before closing, so nothing is lost.
-func (s *Service) UseReconcileScheduler(fn func(ctx context.Context, orderNo string, after time.Duration)) {
-	s.schedule = fn
-}
-
 // Reconcile asks WeChat Pay about an unpaid order whose payment was opened,
 // for when the shopper came back from paying but no notification arrived.
 // A payment WeChat reports is applied through the same path as a

@@ -61,7 +61,11 @@ type Deps struct {
 	// RetryAfter is how long after a failed upload WeChat is asked again;
 	// later retries back off, doubling up to an hour.
 	RetryAfter time.Duration
-	Clock      *clock.Clock
+	// ScheduleUploads starts the uploads of new shipments after commit (the
+	// app hands it the job queue). Without one, or if scheduling fails, the
+	// upload sweep finds them: their rows say they are due.
+	ScheduleUploads func(ctx context.Context, shipmentIDs []int64)
+	Clock           *clock.Clock
 }
 
 // Service is the shipping use cases.
@@ -81,15 +85,13 @@ func New(d Deps) *Service {
 	if d.RetryAfter <= 0 {
 		d.RetryAfter = 10 * time.Second
 	}
+	if d.ScheduleUploads == nil {
+		d.ScheduleUploads = func(context.Context, []int64) {}
+	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, refunds: d.Refunds, uploader: d.Uploader,
-		retryAfter: d.RetryAfter, schedule: func(context.Context, []int64) {},
+		retryAfter: d.RetryAfter, schedule: d.ScheduleUploads,
 		clock: d.Clock}
 }
-
-// UseScheduler sets how uploads of new shipments are started after commit
-// (the app hands it the durable job queue). Without one, or if scheduling
-// fails, the upload sweep finds them: their rows say they are due.
-func (s *Service) UseScheduler(fn func(ctx context.Context, shipmentIDs []int64)) { s.schedule = fn }
 
 // ForOrders returns the shipments of these orders, by order id.
 func (s *Service) ForOrders(ctx context.Context, orderIDs []int64) (map[int64]Shipment, error) {

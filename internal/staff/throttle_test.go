@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/testkit"
 )
 
 // countChecks counts the password checks (bcrypt comparisons) made until the
@@ -224,9 +225,4 @@ func TestWindowsPassAndArePruned(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+var must = testkit.Must

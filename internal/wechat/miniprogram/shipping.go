@@ -3,6 +3,7 @@ package miniprogram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -27,6 +28,22 @@ const (
 	logisticsExpress     = 1 // logistics_type: a courier delivers it
 	deliveryUnified      = 1 // delivery_mode: the whole order in one parcel
 )
+
+// ErrCodeDataFormat is WeChat's errcode 47001: the body is malformed, and
+// sending the same one again cannot help. Other errcodes of an upload (-1
+// busy, 10060001 payment not found yet, token trouble) are worth retrying.
+const ErrCodeDataFormat = 47001
+
+// UploadRefused reports WeChat's errcode and message when err is an upload
+// turned down for good (ErrCodeDataFormat); ok is false for anything worth
+// trying again.
+func UploadRefused(err error) (code int, message string, ok bool) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.ErrCode == ErrCodeDataFormat {
+		return apiErr.ErrCode, apiErr.ErrMsg, true
+	}
+	return 0, "", false
+}
 
 // UploadShippingInfo tells WeChat an order has shipped (POST
 // /wxa/sec/order/upload_shipping_info). Mini programs under WeChat's trade

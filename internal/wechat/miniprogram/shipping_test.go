@@ -132,3 +132,26 @@ func TestTokenFailuresKeepTheSecrets(t *testing.T) {
 		t.Fatalf("unreachable: %v", err)
 	}
 }
+
+// Only a malformed body (47001) is a refusal for good; WeChat being busy,
+// not knowing the payment yet, or a transport failure are worth retrying.
+func TestUploadRefusedOnlyForMalformedData(t *testing.T) {
+	for _, tc := range []struct {
+		errcode int
+		refused bool
+	}{{47001, true}, {-1, false}, {10060001, false}, {40013, false}} {
+		f := &fakeWeChat{t: t, refuse: tc.errcode}
+		srv := httptest.NewServer(f)
+		err := New(srv.URL, "wx1", "s3cret", nil).UploadShippingInfo(context.Background(), parcel)
+		srv.Close()
+		code, msg, ok := UploadRefused(err)
+		if ok != tc.refused || (ok && (code != tc.errcode || msg != "nope")) {
+			t.Errorf("errcode %d: UploadRefused = %d %q %v, want refused=%v", tc.errcode, code, msg, ok, tc.refused)
+		}
+	}
+	for _, err := range []error{nil, errors.New("connection reset")} {
+		if _, _, ok := UploadRefused(err); ok {
+			t.Errorf("UploadRefused(%v) = true", err)
+		}
+	}
+}
