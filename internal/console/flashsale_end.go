@@ -16,7 +16,7 @@ func (h *handlers) flashEnd(c *gin.Context) {
 		return
 	}
 	if sale.EndedAt != nil {
-		h.fail(c, flashsale.ErrFinished)
+		h.fail(c, flashsale.ErrAlreadyEnded)
 		return
 	}
 	before := sale.PhaseAt(h.d.Flash.Now())

@@ -12,7 +12,7 @@ import (
 )
 
 // flashPhases are the list's tabs after "all".
-var flashPhases = []flashsale.Phase{flashsale.PhaseUpcoming, flashsale.PhaseLive, flashsale.PhaseFinished}
+var flashPhases = []flashsale.Phase{flashsale.PhaseUpcoming, flashsale.PhaseLive, flashsale.PhaseEnded}
 
 type flashListRow struct {
 	flashsale.Sale
@@ -34,8 +34,11 @@ type flashListData struct {
 // names of their SKUs).
 func (h *handlers) flashList(c *gin.Context) {
 	phase := flashsale.Phase(c.Query("phase"))
-	if phase != "" && phase != flashsale.PhaseUpcoming && phase != flashsale.PhaseLive && phase != flashsale.PhaseFinished {
-		h.fail(c, errs.Field("phase", "must be upcoming, live or finished"))
+	if phase == "finished" { // the tab's name in links merchants may have kept
+		phase = flashsale.PhaseEnded
+	}
+	if phase != "" && phase != flashsale.PhaseUpcoming && phase != flashsale.PhaseLive && phase != flashsale.PhaseEnded {
+		h.fail(c, errs.Field("phase", "must be upcoming, live or ended"))
 		return
 	}
 	pg, err := page.Parse(c.Query("cursor"), "50")

@@ -16,7 +16,7 @@ const flashRefreshMS = 3000
 
 type flashPageData struct {
 	Sale      flashsale.Sale
-	Status    string // upcoming, live, sold_out or finished
+	Status    string // upcoming, live, sold_out or ended
 	Stats     flashsale.Stats
 	Items     []flashItemRow
 	SellOut   string // start to first sold out, "" if it never sold out
