@@ -39,8 +39,11 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	DataDir   string // uploads are stored under DataDir/uploads
-	Log       *slog.Logger
-	Sandbox   bool // shows the sandbox banner on every page
+	// MaxBodyBytes caps the body of every console request but a product
+	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).
+	MaxBodyBytes int64
+	Log          *slog.Logger
+	Sandbox      bool // shows the sandbox banner on every page
 }
 
 type handlers struct {

@@ -3,6 +3,7 @@ package console
 import (
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/web"
 )
 
@@ -17,10 +18,19 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	h := &handlers{d: d, pages: pages, sandbox: d.Sandbox}
 	r.Use(securityHeaders, h.loadSession)
 
-	r.GET("/login", h.loginPage)
-	r.POST("/login", h.login)
+	// Each group caps bodies before anything reads them (checkCSRF parses
+	// the form): KAIDIAN_MAX_BODY_BYTES for forms and CSV imports, more for
+	// product forms, which carry images.
+	forms := httpx.LimitBody(d.MaxBodyBytes)
+	signedIn := func(limit gin.HandlerFunc) *gin.RouterGroup {
+		return r.Group("", limit, h.requireSession, h.checkCSRF, h.forcePasswordChange)
+	}
+	in := signedIn(forms)
+	uploads := signedIn(limitProductForm(d.MaxBodyBytes))
+	imports := signedIn(httpx.LimitBody(d.MaxBodyBytes))
 
-	in := r.Group("", h.requireSession, h.checkCSRF, h.forcePasswordChange)
+	r.GET("/login", forms, h.loginPage)
+	r.POST("/login", forms, h.login)
 	in.POST("/logout", h.logout)
 	in.GET("/password", h.passwordPage)
 	in.POST("/password", h.passwordSave)
@@ -31,9 +41,9 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/products", h.productList)
 	in.POST("/products/shelf", h.productShelf)
 	in.GET("/products/new", h.productNew)
-	in.POST("/products/new", h.productCreate)
+	uploads.POST("/products/new", h.productCreate)
 	in.GET("/products/:id", h.productEdit)
-	in.POST("/products/:id", h.productUpdate)
+	uploads.POST("/products/:id", h.productUpdate)
 	in.GET("/categories", h.categoryList)
 	in.POST("/categories", h.categoryCreate)
 	in.POST("/categories/:id", h.categoryUpdate)
@@ -43,7 +53,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/inventory", h.inventoryList)
 	in.GET("/inventory/export.csv", h.inventoryExport)
 	in.GET("/inventory/import", h.importPage)
-	in.POST("/inventory/import", h.importUpload)
+	imports.POST("/inventory/import", h.importUpload)
 	in.GET("/inventory/import/template.csv", h.importTemplate)
 	in.GET("/inventory/import/:id", h.importShow)
 	in.GET("/inventory/:id", h.inventorySKU)
@@ -79,7 +89,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/orders", h.orderList)
 	in.GET("/orders/export.csv", h.orderExport)
 	in.GET("/orders/ship-csv", h.orderShipCSVPage)
-	in.POST("/orders/ship-csv", h.orderShipCSV)
+	imports.POST("/orders/ship-csv", h.orderShipCSV)
 	in.GET("/orders/:no", h.orderShow)
 	in.POST("/orders/:no/ship", h.orderShip)
 	in.POST("/orders/:no/cancel", h.orderCancel)
