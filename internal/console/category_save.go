@@ -13,8 +13,7 @@ import (
 
 // categoryCreate: POST /console/categories — name, parent_id (blank: top level), sort_order.
 func (h *handlers) categoryCreate(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	var parent *int64
 	if v := form.Get("parent_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)

@@ -15,8 +15,7 @@ func (h *handlers) couponIssue(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	shoppers, err := couponIDs("shopper_ids", form.Get("shopper_ids"))
 	var n int
 	if err == nil {

@@ -9,8 +9,7 @@ import (
 
 // couponCreate: POST /console/coupons
 func (h *handlers) couponCreate(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	d, err := readCoupon(form)
 	var cp coupon.Coupon
 	if err == nil {
@@ -30,8 +29,7 @@ func (h *handlers) couponUpdate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	d, err := readCoupon(form)
 	if err == nil {
 		_, err = h.d.Coupons.Update(c.Request.Context(), me(c).Actor(), cp.ID, d)

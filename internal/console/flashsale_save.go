@@ -23,8 +23,7 @@ func (h *handlers) flashUpdate(c *gin.Context) {
 // The look-up button (more=1) saves nothing: it shows the form again with
 // the SKUs found and more rows.
 func (h *handlers) flashSave(c *gin.Context, sale *flashsale.Sale) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	rows := readFlashRows(form.Values)
 	ctx := c.Request.Context()
 	if err := h.lookUpRows(ctx, rows, sale); err != nil {

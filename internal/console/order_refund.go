@@ -17,8 +17,7 @@ import (
 // orderRefund: POST /console/orders/{no}/refund {amount (yuan, empty = all
 // that is left), reason, restock_<sku id> (units), restock_all}
 func (h *handlers) orderRefund(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	no := c.Param("no")
 	in, err := refundInput(form, no)
 	var r payment.Refund

@@ -11,8 +11,7 @@ import (
 
 // orderShip: POST /console/orders/{no}/ship {carrier, tracking_no}
 func (h *handlers) orderShip(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	no := c.Param("no")
 	_, err := h.d.Shipping.Ship(c.Request.Context(), me(c).Actor(), shipping.Input{OrderNo: no,
 		Carrier: form.Get("carrier"), TrackingNo: form.Get("tracking_no")})

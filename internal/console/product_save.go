@@ -34,7 +34,7 @@ func (h *handlers) productSave(c *gin.Context, id int64) {
 		h.fail(c, err)
 		return
 	}
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	title := "New product"
 	if id > 0 {
 		title = stored.Title

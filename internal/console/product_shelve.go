@@ -13,7 +13,6 @@ import (
 // productShelf: POST /console/products/shelf — ids=…&shelf=on|off puts the
 // ticked products on or off shelf together, then returns to the same list.
 func (h *handlers) productShelf(c *gin.Context) {
-	c.Request.ParseForm()
 	var ids []int64
 	for _, v := range c.Request.PostForm["ids"] {
 		id, err := strconv.ParseInt(v, 10, 64)

@@ -11,8 +11,7 @@ import (
 
 // refundApprove: POST /console/refunds/requests/{id}/approve {restock, back}
 func (h *handlers) refundApprove(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	id, err := httpx.PathID(c, "id")
 	var req payment.RefundRequest
 	if err == nil {
@@ -31,8 +30,7 @@ func (h *handlers) refundApprove(c *gin.Context) {
 
 // refundDecline: POST /console/refunds/requests/{id}/decline {note, back}
 func (h *handlers) refundDecline(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	id, err := httpx.PathID(c, "id")
 	if err == nil {
 		_, err = h.d.Payments.DeclineRefundRequest(c.Request.Context(), authority(c), id, form.Get("note"))

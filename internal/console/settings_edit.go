@@ -26,8 +26,7 @@ func (h *handlers) settingsPage(c *gin.Context) {
 
 // settingsSave: POST /console/settings
 func (h *handlers) settingsSave(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	sh, err := h.d.Settings.Get(c.Request.Context())
 	if err == nil {
 		err = readSettings(form, &sh)

@@ -9,8 +9,7 @@ import (
 
 // staffCreate: POST /console/staff
 func (h *handlers) staffCreate(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	_, err := h.d.Staff.Create(c.Request.Context(), me(c).Actor(), staff.NewAccount{Username: form.Get("username"),
 		Name: form.Get("name"), Password: form.Get("password"), Role: staff.Role(form.Get("role"))})
 	if err != nil {
@@ -28,8 +27,7 @@ func (h *handlers) staffUpdate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	a, err := h.d.Staff.Update(c.Request.Context(), me(c).Actor(), id, staff.Change{Name: form.Get("name"),
 		Role: staff.Role(form.Get("role")), Active: form.Get("active") == "on", Password: form.Get("password")})
 	if err != nil {
