@@ -34,9 +34,9 @@ type AddressBook interface {
 	ShippingAddress(ctx context.Context, shopperID, addressID int64) (Address, error)
 }
 
-// PaymentCloser is the seam the payment issue fills: before an unpaid order
-// is closed at its deadline, the payment side is asked to close its own
-// transaction. It reports paid=true when the money arrived meanwhile, in
+// PaymentCloser is how the order side reaches the payment side: before an
+// unpaid order is closed at its deadline, the payment side is asked to close
+// its own transaction. It reports paid=true when the money arrived meanwhile, in
 // which case the order is left for the payment flow to mark paid instead.
 // It is called outside any transaction (it talks to WeChat).
 type PaymentCloser interface {
@@ -54,7 +54,7 @@ type Service struct {
 	desk      *desk
 	cart      Cart
 	addresses AddressBook
-	payments  PaymentCloser // nil until the payment issue wires one
+	payments  PaymentCloser // nil: unpaid orders close without asking WeChat Pay
 	metrics   *metrics.Metrics
 	now       func() time.Time
 }
