@@ -34,50 +34,25 @@ func (h *handlers) productSave(c *gin.Context, id int64) {
 		h.fail(c, err)
 		return
 	}
-	form := postedForm(c)
+	uploaded, uploadErr := h.storeUploads(c)
+	pf := readProductForm(postedForm(c), id, uploaded, uploadErr, stored.SKUs)
+	data.Images, data.CodeBase, data.Dims, data.Rows = pf.Images, pf.CodeBase, dimRows(pf.Dims), pf.Rows
 	title := "New product"
 	if id > 0 {
 		title = stored.Title
 	}
-	show := func(status int) {
-		h.render(c, status, "product_form.html", View{Title: title, Nav: "products", Form: form, Data: data})
-	}
-	uploaded, uploadErr := h.storeUploads(c)
-	data.Images = keptImages(form.Values, uploaded)
-	data.CodeBase = codeBase(id, form.Get("code_base"))
-	dims, rows := readDims(form.Values), readRows(form.Values)
-	data.Dims, data.Rows = dimRows(dims), rows
-	if err := catalog.ValidateSpecDims(dims); err != nil {
-		form.Fail(err)
-		show(httpx.Status(err))
-		return
-	}
-	rows, changed := syncGrid(dims, rows, data.CodeBase, true)
-	data.Rows = rows
-	annotate(data.Rows, stored.SKUs)
-	if uploadErr != nil {
-		form.Fail(uploadErr)
-		show(httpx.Status(uploadErr))
-		return
-	}
-	if changed || form.Get("action") == "grid" {
+	np, err := pf.Validate()
+	if err == nil && pf.Regrid {
 		data.Notice = "The SKU grid now follows the spec dimensions. Nothing is saved yet: check the rows, then save."
-		show(http.StatusOK)
+		h.render(c, http.StatusOK, "product_form.html", View{Title: title, Nav: "products", Form: pf.Form, Data: data})
 		return
 	}
-	np, err := productInput(form, data.Images, dims, rows)
 	if err == nil {
 		var p catalog.Product
-		if id == 0 {
-			p, err = h.d.Catalog.CreateProduct(ctx, np, me(c).Actor())
-		} else {
-			p, err = h.d.Catalog.UpdateProduct(ctx, id, np, me(c).Actor())
-		}
-		if err == nil {
+		if p, err = h.d.Catalog.SaveProduct(ctx, id, np, me(c).Actor()); err == nil {
 			redirect(c, "/console/products/"+strconv.FormatInt(p.ID, 10), "Saved "+p.Title+".")
 			return
 		}
 	}
-	form.Fail(err)
-	show(httpx.Status(err))
+	h.render(c, httpx.Status(err), "product_form.html", View{Title: title, Nav: "products", Form: pf.Fail(err), Data: data})
 }
