@@ -188,10 +188,10 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		t.Error("a cancelled sale still offers to be edited or ended")
 	}
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {
-		t.Fatalf("edit a finished sale: %d", page.Status)
+		t.Fatalf("edit an ended sale: %d", page.Status)
 	}
 	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has("can only be edited before it starts") || !page.Has(`value="零点秒杀 加场"`) {
-		t.Fatalf("save a finished sale: %d %s", page.Status, page.Body)
+		t.Fatalf("save an ended sale: %d %s", page.Status, page.Body)
 	}
 	if page := c.Post(sale+"/end", nil); page.Status != http.StatusConflict {
 		t.Fatalf("cancel twice: %d", page.Status)
@@ -303,7 +303,7 @@ func TestEndALiveFlashSale(t *testing.T) {
 		}
 	}
 	if !page.Has("Ended 零点秒杀. 2 unsold units went back to stock") || !page.Has("badge ended") || page.Has("data-refresh") || page.Has("End now") {
-		t.Fatalf("finished page: %s", page.Body)
+		t.Fatalf("ended page: %s", page.Body)
 	}
 	if page := c.Get("/console/inventory/" + itoa(sku.ID)); !page.Has("back from flash sale") || !page.Has("+2") {
 		t.Fatalf("ledger after ending: %s", page.Body)
