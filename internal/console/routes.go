@@ -31,6 +31,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 
 	r.GET("/login", forms, h.loginPage)
 	r.POST("/login", forms, h.login)
+
 	in.POST("/logout", h.logout)
 	in.GET("/password", h.passwordPage)
 	in.POST("/password", h.passwordSave)
