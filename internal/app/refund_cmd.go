@@ -20,7 +20,7 @@ const actorCLI = "operator:cli"
 var operator = payment.Authority{Actor: actorCLI, Owner: true}
 
 // Refunds lets an operator decide shoppers' refund requests and refund
-// orders before the merchant console exists, or from a script:
+// orders from the command line or a script, as the console does:
 //
 //	kaidian refunds                           list requests waiting for a decision
 //	kaidian refunds approve <id> [restock]    approve one; restock puts its units back on sale

@@ -22,9 +22,7 @@ func (a *App) routes() (http.Handler, error) {
 	if err := r.SetTrustedProxies(a.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("KAIDIAN_TRUSTED_PROXIES: %w", err)
 	}
-	// Bodies are capped at KAIDIAN_MAX_BODY_BYTES, except the console's product
-	// forms, which carry image uploads (console.LimitBody says how large).
-	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics), console.LimitBody(a.Config.MaxBodyBytes))
+	r.Use(httpx.Recover(), httpx.Observe(a.Log, a.Metrics))
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)
 
@@ -36,7 +34,11 @@ func (a *App) routes() (http.Handler, error) {
 	r.StaticFS("/static", http.FS(web.StaticFiles()))
 	r.GET("/uploads/:name", console.Uploads(a.Config.DataDir))
 
-	mpapi.Mount(r.Group("/api/v1"), mpapi.Deps{
+	// Each group that reads bodies caps them where it is grouped: the API, the
+	// webhooks and the sandbox at KAIDIAN_MAX_BODY_BYTES; the console by the
+	// kind of form (console.Mount).
+	limit := httpx.LimitBody(a.Config.MaxBodyBytes)
+	mpapi.Mount(r.Group("/api/v1", limit), mpapi.Deps{
 		Tokens:    a.Tokens,
 		Login:     a.Login,
 		Catalog:   a.Catalog,
@@ -51,15 +53,16 @@ func (a *App) routes() (http.Handler, error) {
 		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),
 		ShopperLimit: httpx.NewLimiter(a.Config.RateShopper),
 	})
-	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay"))
+	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay", limit))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
-		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, DataDir: a.Config.DataDir, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
+		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, DataDir: a.Config.DataDir, MaxBodyBytes: a.Config.MaxBodyBytes,
+		Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/console") })
 	if a.Sandbox != nil {
-		a.Sandbox.Mount(r.Group("/sandbox"))
+		a.Sandbox.Mount(r.Group("/sandbox", limit))
 	}
 	return r, nil
 }

@@ -17,8 +17,8 @@ import (
 
 // Settings shows the shop settings, or changes them from key=value
 // arguments (`kaidian settings order_timeout=30m shipping_fee=800`), so an
-// operator can set up a shop before the merchant console exists, or from a
-// script. Values are validated as the console will validate them.
+// operator can set up a shop from the command line or a script. Values are
+// validated as the console's settings page validates them.
 func Settings(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {

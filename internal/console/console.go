@@ -8,8 +8,6 @@ package console
 import (
 	"log/slog"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
@@ -23,7 +21,6 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
-	"github.com/kaidian/kaidian/web"
 )
 
 // Deps are the services the console calls.
@@ -42,49 +39,15 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	DataDir   string // uploads are stored under DataDir/uploads
-	Log       *slog.Logger
-	Sandbox   bool // shows the sandbox banner on every page
+	// MaxBodyBytes caps the body of every console request but a product
+	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).
+	MaxBodyBytes int64
+	Log          *slog.Logger
+	Sandbox      bool // shows the sandbox banner on every page
 }
 
 type handlers struct {
 	d       Deps
 	pages   templates
 	sandbox bool
-}
-
-// Mount registers every console route on r (normally /console).
-func Mount(r *gin.RouterGroup, d Deps) error {
-	pages, err := parseTemplates(web.ConsoleTemplates())
-	if err != nil {
-		return err
-	}
-	h := &handlers{d: d, pages: pages, sandbox: d.Sandbox}
-	r.Use(securityHeaders, h.loadSession)
-
-	r.GET("/login", h.loginPage)
-	r.POST("/login", h.login)
-
-	in := r.Group("", h.requireSession, h.checkCSRF, h.forcePasswordChange)
-	in.POST("/logout", h.logout)
-	in.GET("/password", h.passwordPage)
-	in.POST("/password", h.passwordSave)
-	in.GET("", h.dashboard)
-	in.GET("/", h.dashboard)
-	h.mountCatalog(in)
-	h.mountInventory(in)
-	h.mountCoupons(in)
-	h.mountFlashSales(in)
-	h.mountOrders(in)
-	h.mountCustomers(in)
-
-	owner := in.Group("", h.requireOwner)
-	owner.GET("/staff", h.staffList)
-	owner.GET("/staff/new", h.staffNew)
-	owner.POST("/staff", h.staffCreate)
-	owner.GET("/staff/:id", h.staffEdit)
-	owner.POST("/staff/:id", h.staffUpdate)
-	owner.GET("/audit", h.auditList)
-	owner.GET("/settings", h.settingsPage)
-	owner.POST("/settings", h.settingsSave)
-	return nil
 }

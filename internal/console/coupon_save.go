@@ -1,32 +1,15 @@
 package console
 
 import (
-	"net/http"
-	"strconv"
-	"time"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/httpx"
 )
 
-// couponFormData is what the create and edit form needs besides the values.
-type couponFormData struct {
-	Coupon *coupon.Coupon // nil when creating
-	Locked bool           // shoppers hold it: only name, quantity, limit and claimable may change
-}
-
-// couponNew: GET /console/coupons/new
-func (h *handlers) couponNew(c *gin.Context) {
-	h.render(c, http.StatusOK, "coupon_form.html", View{Title: "New coupon", Nav: "coupons",
-		Form: NewForm(newCouponValues(time.Now())), Data: couponFormData{}})
-}
-
 // couponCreate: POST /console/coupons
 func (h *handlers) couponCreate(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	d, err := readCoupon(form)
 	var cp coupon.Coupon
 	if err == nil {
@@ -40,24 +23,13 @@ func (h *handlers) couponCreate(c *gin.Context) {
 	redirect(c, couponURL(cp.ID), "Created "+cp.Name+".")
 }
 
-// couponEdit: GET /console/coupons/{id}/edit
-func (h *handlers) couponEdit(c *gin.Context) {
-	cp, ok := h.couponParam(c)
-	if !ok {
-		return
-	}
-	h.render(c, http.StatusOK, "coupon_form.html", View{Title: "Edit " + cp.Name, Nav: "coupons",
-		Form: NewForm(couponValues(cp)), Data: couponFormData{Coupon: &cp, Locked: cp.Claimed > 0}})
-}
-
 // couponUpdate: POST /console/coupons/{id}
 func (h *handlers) couponUpdate(c *gin.Context) {
 	cp, ok := h.couponParam(c)
 	if !ok {
 		return
 	}
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	d, err := readCoupon(form)
 	if err == nil {
 		_, err = h.d.Coupons.Update(c.Request.Context(), me(c).Actor(), cp.ID, d)
@@ -69,19 +41,3 @@ func (h *handlers) couponUpdate(c *gin.Context) {
 	}
 	redirect(c, couponURL(cp.ID), "Saved "+d.Name+".")
 }
-
-// couponParam loads the coupon named in the path, or renders the error page.
-func (h *handlers) couponParam(c *gin.Context) (coupon.Coupon, bool) {
-	id, err := httpx.PathID(c, "id")
-	var cp coupon.Coupon
-	if err == nil {
-		cp, err = h.d.Coupons.Get(c.Request.Context(), id)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return coupon.Coupon{}, false
-	}
-	return cp, true
-}
-
-func couponURL(id int64) string { return "/console/coupons/" + strconv.FormatInt(id, 10) }

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/coupon"
-	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -55,39 +53,4 @@ func (h *handlers) couponPage(c *gin.Context, status int, form *Form) {
 	}
 	data.Stats = stats[cp.ID]
 	h.render(c, status, "coupon.html", View{Title: cp.Name, Nav: "coupons", Form: form, Data: data})
-}
-
-// couponStop: POST /console/coupons/{id}/stop
-func (h *handlers) couponStop(c *gin.Context) {
-	id, err := httpx.PathID(c, "id")
-	var cp coupon.Coupon
-	if err == nil {
-		cp, err = h.d.Coupons.Stop(c.Request.Context(), me(c).Actor(), id)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	redirect(c, couponURL(id), "Stopped "+cp.Name+". Shoppers can no longer claim it; coupons already held stay valid.")
-}
-
-// couponIssue: POST /console/coupons/{id}/issue — one coupon to each listed shopper.
-func (h *handlers) couponIssue(c *gin.Context) {
-	id, err := httpx.PathID(c, "id")
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
-	shoppers, err := couponIDs("shopper_ids", form.Get("shopper_ids"))
-	var n int
-	if err == nil {
-		n, err = h.d.Coupons.Issue(c.Request.Context(), me(c).Actor(), id, shoppers)
-	}
-	if err != nil {
-		h.couponPage(c, httpx.Status(err), form.Fail(err))
-		return
-	}
-	redirect(c, couponURL(id), fmt.Sprintf("Issued to %d shoppers.", n))
 }

@@ -60,7 +60,7 @@ func TestBrowserFlashSale(t *testing.T) {
 	b.Screenshot("flash-sale-live")
 	b.Submit("end it now", `form[action$="/end"] button[type=submit]`)
 	b.MustSee("Ended Happening now", "Returned to stock", "did not sell out")
-	b.Screenshot("flash-sale-finished")
+	b.Screenshot("flash-sale-ended")
 	b.Open("/console/inventory/" + itoa(sku.ID))
 	b.MustSee("flash sale allotment", "back from flash sale", "flash sale #")
 	b.Screenshot("flash-sale-ledger")

@@ -6,19 +6,18 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
 // flashPhases are the list's tabs after "all".
-var flashPhases = []flashsale.Phase{flashsale.PhaseUpcoming, flashsale.PhaseLive, flashsale.PhaseFinished}
+var flashPhases = []flashsale.Phase{flashsale.PhaseUpcoming, flashsale.PhaseLive, flashsale.PhaseEnded}
 
 type flashListRow struct {
 	flashsale.Sale
-	Status                          string
-	Allotted, Available, Held, Sold int64
-	SKUs                            []string // "title · spec" of each SKU
+	flashsale.UnitTotals
+	Status string
+	SKUs   []string // "title · spec" of each SKU
 }
 
 type flashListData struct {
@@ -33,9 +32,13 @@ type flashListData struct {
 // by phase, each with its units (two queries for the sales, one for the
 // names of their SKUs).
 func (h *handlers) flashList(c *gin.Context) {
-	phase := flashsale.Phase(c.Query("phase"))
-	if phase != "" && phase != flashsale.PhaseUpcoming && phase != flashsale.PhaseLive && phase != flashsale.PhaseFinished {
-		h.fail(c, errs.Field("phase", "must be upcoming, live or finished"))
+	raw := c.Query("phase")
+	if raw == "finished" { // the tab's name in links merchants may have kept
+		raw = string(flashsale.PhaseEnded)
+	}
+	phase, err := flashsale.ParsePhase(raw)
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	pg, err := page.Parse(c.Query("cursor"), "50")
@@ -63,20 +66,15 @@ func (h *handlers) flashList(c *gin.Context) {
 	now := h.d.Flash.Now()
 	rows := make([]flashListRow, len(sales))
 	for i, s := range sales {
-		r := flashListRow{Sale: s}
+		rows[i] = flashListRow{Sale: s, UnitTotals: s.UnitTotals()}
+		rows[i].Status = flashStatus(s.PhaseAt(now), rows[i].Available)
 		for _, it := range s.Items {
-			r.Allotted, r.Available, r.Held, r.Sold = r.Allotted+it.Allotted, r.Available+it.Available, r.Held+it.Held, r.Sold+it.Sold
 			name := "SKU #" + itoa(it.SKUID)
 			if k, ok := skus[it.SKUID]; ok {
-				name = k.Title
-				if k.SpecText != "" {
-					name += " · " + k.SpecText
-				}
+				name = k.Name()
 			}
-			r.SKUs = append(r.SKUs, name)
+			rows[i].SKUs = append(rows[i].SKUs, name)
 		}
-		r.Status = flashStatus(s.PhaseAt(now), r.Available)
-		rows[i] = r
 	}
 	h.render(c, http.StatusOK, "flash_sales.html", View{Title: "Flash sales", Nav: "flash-sales",
 		Data: flashListData{Rows: rows, Phase: string(phase), Phases: flashPhases, Next: next, Query: c.Request.URL.Query()}})

@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,43 +9,8 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 )
 
-// flashFormData is what the schedule and edit form needs besides the values.
-type flashFormData struct {
-	Sale     *flashsale.Sale // nil when scheduling a new one
-	Rows     []flashRow
-	MaxItems int
-}
-
-// flashNew: GET /console/flash-sales/new
-func (h *handlers) flashNew(c *gin.Context) {
-	h.flashForm(c, http.StatusOK, nil, NewForm(newFlashValues(h.d.Flash.Now())), padRows(nil, flashBlankRows, true))
-}
-
 // flashCreate: POST /console/flash-sales
 func (h *handlers) flashCreate(c *gin.Context) { h.flashSave(c, nil) }
-
-// flashEdit: GET /console/flash-sales/{id}/edit — only before the start.
-func (h *handlers) flashEdit(c *gin.Context) {
-	sale, ok := h.flashParam(c)
-	if !ok {
-		return
-	}
-	if sale.PhaseAt(h.d.Flash.Now()) != flashsale.PhaseUpcoming {
-		h.fail(c, flashsale.ErrStarted)
-		return
-	}
-	rows := saleRows(sale)
-	if err := h.lookUpRows(c.Request.Context(), rows, &sale); err != nil {
-		h.fail(c, err)
-		return
-	}
-	for i, r := range rows {
-		if r.Found != nil && r.Found.Code != "" {
-			rows[i].SKU = r.Found.Code
-		}
-	}
-	h.flashForm(c, http.StatusOK, &sale, NewForm(flashValues(sale)), padRows(rows, flashBlankRows, true))
-}
 
 // flashUpdate: POST /console/flash-sales/{id}
 func (h *handlers) flashUpdate(c *gin.Context) {
@@ -59,8 +23,7 @@ func (h *handlers) flashUpdate(c *gin.Context) {
 // The look-up button (more=1) saves nothing: it shows the form again with
 // the SKUs found and more rows.
 func (h *handlers) flashSave(c *gin.Context, sale *flashsale.Sale) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	rows := readFlashRows(form.Values)
 	ctx := c.Request.Context()
 	if err := h.lookUpRows(ctx, rows, sale); err != nil {
@@ -89,28 +52,3 @@ func (h *handlers) flashSave(c *gin.Context, sale *flashsale.Sale) {
 	}
 	redirect(c, flashURL(saved.ID), msg)
 }
-
-func (h *handlers) flashForm(c *gin.Context, status int, sale *flashsale.Sale, form *Form, rows []flashRow) {
-	title := "New flash sale"
-	if sale != nil {
-		title = "Edit " + sale.Title
-	}
-	h.render(c, status, "flash_sale_form.html", View{Title: title, Nav: "flash-sales", Form: form,
-		Data: flashFormData{Sale: sale, Rows: rows, MaxItems: flashsale.MaxItems}})
-}
-
-// flashParam loads the sale named in the path, or renders the error page.
-func (h *handlers) flashParam(c *gin.Context) (flashsale.Sale, bool) {
-	id, err := httpx.PathID(c, "id")
-	var sale flashsale.Sale
-	if err == nil {
-		sale, err = h.d.Flash.Get(c.Request.Context(), id)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return flashsale.Sale{}, false
-	}
-	return sale, true
-}
-
-func flashURL(id int64) string { return "/console/flash-sales/" + strconv.FormatInt(id, 10) }

@@ -16,7 +16,7 @@ const flashRefreshMS = 3000
 
 type flashPageData struct {
 	Sale      flashsale.Sale
-	Status    string // upcoming, live, sold_out or finished
+	Status    string // upcoming, live, sold_out or ended
 	Stats     flashsale.Stats
 	Items     []flashItemRow
 	SellOut   string // start to first sold out, "" if it never sold out
@@ -64,38 +64,6 @@ func (h *handlers) flashShow(c *gin.Context) {
 		data.Refresh = flashRefreshMS
 	}
 	h.render(c, http.StatusOK, "flash_sale.html", View{Title: sale.Title, Nav: "flash-sales", Data: data})
-}
-
-// flashEnd: POST /console/flash-sales/{id}/end — cancels an upcoming sale or
-// ends a live one now; units not taken go back to stock through the ledger.
-func (h *handlers) flashEnd(c *gin.Context) {
-	sale, ok := h.flashParam(c)
-	if !ok {
-		return
-	}
-	if sale.EndedAt != nil {
-		h.fail(c, flashsale.ErrFinished)
-		return
-	}
-	before := sale.PhaseAt(h.d.Flash.Now())
-	ended, err := h.d.Flash.End(c.Request.Context(), me(c).Actor(), sale.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	back := returned(ended) - returned(sale)
-	msg := fmt.Sprintf("Ended %s. %d unsold units went back to stock; units held by unpaid orders go back if those orders close.", sale.Title, back)
-	if before == flashsale.PhaseUpcoming {
-		msg = fmt.Sprintf("Cancelled %s. All %d units went back to stock.", sale.Title, back)
-	}
-	redirect(c, flashURL(sale.ID), msg)
-}
-
-func returned(s flashsale.Sale) (n int64) {
-	for _, it := range s.Items {
-		n += it.Returned
-	}
-	return n
 }
 
 // flashStatus is the badge of a sale: its phase, or sold out while live

@@ -94,10 +94,7 @@ func (h *handlers) checkCSRF(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if tooLarge(c.Request) {
-		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: "Too large",
-			Data: "What you sent is larger than this server accepts (KAIDIAN_MAX_BODY_BYTES). Send a smaller file, or split it."})
-		c.Abort()
+	if !h.readForm(c) {
 		return
 	}
 	s, _ := sessionOf(c)
@@ -109,9 +106,13 @@ func (h *handlers) checkCSRF(c *gin.Context) {
 	c.Next()
 }
 
-// tooLarge parses the form and reports whether the body went over the
-// limit, which would otherwise look like a missing CSRF token.
-func tooLarge(r *http.Request) bool {
+// readForm parses the posted form, url-encoded or multipart, so handlers
+// read it from Request.PostForm (postedForm). A body over the limit gets the
+// 413 page and one that does not parse the 400 page, rather than looking
+// like a form without its CSRF token or with fields left out; then it
+// reports false and the request stops.
+func (h *handlers) readForm(c *gin.Context) bool {
+	r := c.Request
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		err = r.ParseMultipartForm(32 << 20)
@@ -119,8 +120,23 @@ func tooLarge(r *http.Request) bool {
 		err = r.ParseForm()
 	}
 	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &mbe):
+		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: "Too large",
+			Data: "What you sent is larger than this server accepts (KAIDIAN_MAX_BODY_BYTES). Send a smaller file, or split it."})
+	default:
+		h.fail(c, errBadForm)
+	}
+	c.Abort()
+	return false
 }
+
+var errBadForm = errs.Invalid("bad_form", "This form could not be read. Go back, reload the page and try again.")
+
+// postedForm is the submitted form, which checkCSRF has parsed (readForm).
+func postedForm(c *gin.Context) *Form { return NewForm(c.Request.PostForm) }
 
 func sameToken(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1

@@ -2,7 +2,6 @@ package console
 
 import (
 	"cmp"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,29 +18,47 @@ import (
 var orderStatuses = []order.Status{order.StatusPendingPayment, order.StatusPaid, order.StatusShipped,
 	order.StatusCompleted, order.StatusClosed}
 
-// orderFilters reads the order list's filters from the query string: status,
-// from and to (days in the shop's time zone, both included), order_no,
-// shopper (id or openid), product (id or title words) and flash_sale (id).
-func orderFilters(c *gin.Context) (order.AdminQuery, url.Values, error) {
-	v := c.Request.URL.Query()
+// orderFilterFields are the list's filters, in the order the page shows them.
+var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product", "flash_sale"}
+
+// orderFilterForm is the order list's filters as typed in the query string:
+// status, from and to (days in the shop's time zone, both included),
+// order_no, shopper (id or openid), product (id or title words) and
+// flash_sale (id). The list and the CSV export read them alike.
+type orderFilterForm struct{ *Form }
+
+// Filtered reports whether any filter is set.
+func (f orderFilterForm) Filtered() bool {
+	for _, k := range orderFilterFields {
+		if f.Get(k) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate returns the search the filters ask for, or the error of the
+// first one typed wrong (on its field).
+func (f orderFilterForm) Validate() (order.AdminQuery, error) {
+	v := f.Values
 	q := order.AdminQuery{Status: order.Status(v.Get("status")), OrderNo: v.Get("order_no"),
 		Shopper: v.Get("shopper"), Product: v.Get("product")}
 	var err error
 	if raw := strings.TrimSpace(v.Get("flash_sale")); raw != "" {
 		if q.FlashSale, err = strconv.ParseInt(raw, 10, 64); err != nil || q.FlashSale <= 0 {
-			return q, v, errs.Field("flash_sale", "must be a flash sale's id")
+			return q, errs.Field("flash_sale", "must be a flash sale's id")
 		}
 	}
 	if q.From, err = shopDay("from", v.Get("from")); err != nil {
-		return q, v, err
+		return q, err
 	}
 	if q.To, err = shopDay("to", v.Get("to")); err != nil {
-		return q, v, err
+		return q, err
 	}
 	if !q.To.IsZero() {
 		q.To = q.To.AddDate(0, 0, 1) // through the end of that day
 	}
-	return q, v, nil
+	return q, nil
 }
 
 // shopDay reads a date typed as 2026-01-31 as the start of that day in the

@@ -21,19 +21,14 @@ type orderListData struct {
 	Filtered     bool
 }
 
-// orderFilterFields are the list's filters, in the order the page shows them.
-var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product", "flash_sale"}
-
 // orderList: GET /console/orders?status=&from=&to=&order_no=&shopper=&product=&flash_sale=&cursor=
 // A filter typed wrong shows its error next to it, with no orders.
 func (h *handlers) orderList(c *gin.Context) {
-	q, v, err := orderFilters(c)
+	form := orderFilterForm{NewForm(c.Request.URL.Query())}
+	data := orderListData{Statuses: orderStatuses, FilterFields: orderFilterFields, Query: form.Values, Filtered: form.Filtered()}
+	q, err := form.Validate()
 	if err == nil {
 		q.Page, err = listPage(c, "50")
-	}
-	data := orderListData{Statuses: orderStatuses, FilterFields: orderFilterFields, Query: v}
-	for _, k := range orderFilterFields {
-		data.Filtered = data.Filtered || v.Get(k) != ""
 	}
 	if err == nil {
 		data.Orders, data.Next, err = h.d.Orders.Search(c.Request.Context(), q)
@@ -41,7 +36,6 @@ func (h *handlers) orderList(c *gin.Context) {
 	if err == nil {
 		data.Shipments, err = h.d.Shipping.ForOrders(c.Request.Context(), orderIDs(data.Orders))
 	}
-	form := NewForm(v)
 	switch {
 	case err != nil && isFieldError(err):
 		data.Orders, data.Next = nil, ""
@@ -49,7 +43,7 @@ func (h *handlers) orderList(c *gin.Context) {
 	case err != nil:
 		h.fail(c, err)
 	default:
-		h.render(c, http.StatusOK, "orders.html", View{Title: "Orders", Nav: "orders", Form: form, Data: data})
+		h.render(c, http.StatusOK, "orders.html", View{Title: "Orders", Nav: "orders", Form: form.Form, Data: data})
 	}
 }
 

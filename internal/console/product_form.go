@@ -228,6 +228,50 @@ func keptImages(v url.Values, uploaded []string) []string {
 	return append(kept, uploaded...)
 }
 
+// productForm is a posted product form read into its parts: the images
+// kept and uploaded, the spec dimensions and the SKU grid, which follows the
+// dimensions (Regrid when it had to change, or the merchant asked for it).
+type productForm struct {
+	*Form
+	Images    []string
+	CodeBase  string
+	Dims      []catalog.SpecDim
+	Rows      []skuRow
+	Regrid    bool  // show the rebuilt grid again rather than store it
+	dimsErr   error // the dimensions are invalid, so the grid was not rebuilt
+	uploadErr error // an upload was refused
+}
+
+// readProductForm reads the form of product id (0: a new one). uploaded and
+// uploadErr are what storeUploads made of its files; stored are the
+// product's SKUs as saved, to show each row's stock.
+func readProductForm(f *Form, id int64, uploaded []string, uploadErr error, stored []catalog.SKU) *productForm {
+	pf := &productForm{Form: f, Images: keptImages(f.Values, uploaded), CodeBase: codeBase(id, f.Get("code_base")),
+		Dims: readDims(f.Values), Rows: readRows(f.Values), uploadErr: uploadErr}
+	if pf.dimsErr = catalog.ValidateSpecDims(pf.Dims); pf.dimsErr != nil {
+		return pf
+	}
+	pf.Rows, pf.Regrid = syncGrid(pf.Dims, pf.Rows, pf.CodeBase, true)
+	annotate(pf.Rows, stored)
+	pf.Regrid = pf.Regrid || f.Get("action") == "grid"
+	return pf
+}
+
+// Validate returns the product to store, or the first error to show: the
+// dimensions, then a refused upload, then the fields. A form to show again
+// with its rebuilt grid (Regrid) is not validated further.
+func (pf *productForm) Validate() (catalog.NewProduct, error) {
+	switch {
+	case pf.dimsErr != nil:
+		return catalog.NewProduct{}, pf.dimsErr
+	case pf.uploadErr != nil:
+		return catalog.NewProduct{}, pf.uploadErr
+	case pf.Regrid:
+		return catalog.NewProduct{}, nil
+	}
+	return productInput(pf.Form, pf.Images, pf.Dims, pf.Rows)
+}
+
 // productInput turns the form into the product the catalog stores.
 func productInput(f *Form, images []string, dims []catalog.SpecDim, rows []skuRow) (catalog.NewProduct, error) {
 	np := catalog.NewProduct{Title: f.Get("title"), Subtitle: f.Get("subtitle"), Description: f.Get("description"),

@@ -2,9 +2,11 @@ package console
 
 import (
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/errs"
 )
 
 func TestSyncGrid(t *testing.T) {
@@ -48,4 +50,45 @@ func TestSplitValuesAndKeptImages(t *testing.T) {
 	if got := fmt.Sprint(keptImages(v, []string{"/uploads/d.png"})); got != "[/c.png /a.png /b.png /uploads/d.png]" {
 		t.Fatalf("kept = %s", got)
 	}
+}
+
+// The product form reports its first problem in the order the page shows
+// them: the dimensions, then a refused upload, then a grid to check again,
+// and only then the fields.
+func TestProductFormValidateOrder(t *testing.T) {
+	oneRow := url.Values{"title": {"T恤"}, "category_id": {"3"}, "skus[0].spec": {"[]"}, "skus[0].price": {"9.90"}}
+	read := func(v url.Values, uploadErr error) *productForm {
+		return readProductForm(NewForm(v), 0, nil, uploadErr, nil)
+	}
+	np, err := read(oneRow, nil).Validate()
+	if err != nil || np.Title != "T恤" || np.CategoryID != 3 || len(np.SKUs) != 1 || np.SKUs[0].Price != 990 {
+		t.Fatalf("valid form: %+v %v", np, err)
+	}
+	refused := errs.Field("upload", "a.txt is not a JPEG, PNG, WebP or GIF image")
+	badDims := cloneWith(oneRow, "spec_dims[0].values", "红") // values without a name
+	if _, err := read(badDims, refused).Validate(); err == nil || errs.As(err).Details["field"] == "upload" {
+		t.Fatalf("bad dimensions with a refused upload: %v", err)
+	}
+	regrid := cloneWith(oneRow, "spec_dims[0].name", "颜色", "spec_dims[0].values", "红, 蓝", "skus[0].price", "free")
+	if _, err := read(regrid, refused).Validate(); err != refused {
+		t.Fatalf("refused upload with a new grid: %v", err)
+	}
+	pf := read(regrid, nil)
+	if _, err := pf.Validate(); err != nil || !pf.Regrid || len(pf.Rows) != 2 {
+		t.Fatalf("new grid with a bad price: regrid %v, %d rows, %v", pf.Regrid, len(pf.Rows), err)
+	}
+	if _, err := read(cloneWith(oneRow, "skus[0].price", "free"), nil).Validate(); errs.As(err).Details["field"] != "skus[0].price" {
+		t.Fatalf("bad price: %v", err)
+	}
+}
+
+func cloneWith(v url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out.Set(kv[i], kv[i+1])
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,42 +59,4 @@ func (h *handlers) productList(c *gin.Context) {
 		Rows: rows, Next: next, Query: q, Categories: cats, LowStock: sh.LowStockThreshold,
 		Filtered: mq.Q != "" || mq.CategoryID != 0 || mq.Shelf != catalog.ShelfAny || mq.LowStock,
 	}})
-}
-
-// productShelf: POST /console/products/shelf — ids=…&shelf=on|off puts the
-// ticked products on or off shelf together, then returns to the same list.
-func (h *handlers) productShelf(c *gin.Context) {
-	c.Request.ParseForm()
-	var ids []int64
-	for _, v := range c.Request.PostForm["ids"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			h.fail(c, errs.Field("ids", "are not products"))
-			return
-		}
-		ids = append(ids, id)
-	}
-	on := c.PostForm("shelf") == "on"
-	if !on && c.PostForm("shelf") != "off" {
-		h.fail(c, errs.Field("shelf", "must be on or off"))
-		return
-	}
-	n, err := h.d.Catalog.SetShelf(c.Request.Context(), ids, on, me(c).Actor())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	// The list's filters come back as a query string; re-encoding them keeps
-	// the redirect on this page whatever was posted.
-	back, _ := url.ParseQuery(c.PostForm("back"))
-	back.Del("cursor")
-	to := "/console/products"
-	if len(back) > 0 {
-		to += "?" + back.Encode()
-	}
-	state := "off shelf"
-	if on {
-		state = "on shelf"
-	}
-	redirect(c, to, fmt.Sprintf("%d of %d product(s) put %s.", n, len(ids), state))
 }

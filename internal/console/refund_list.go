@@ -3,22 +3,11 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/kaidian/kaidian/internal/httpx"
-	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
 )
-
-type refundListData struct {
-	Requests   []payment.PendingRequest
-	Refunds    []payment.RefundRow
-	Next       string
-	Query      url.Values
-	OwnerLimit int64
-}
 
 // refundList: GET /console/refunds?cursor= — requests waiting for a
 // decision, oldest first, and refunds, newest first.
@@ -47,59 +36,10 @@ func (h *handlers) refundPage(c *gin.Context, status int, form *Form) {
 	h.render(c, status, "refunds.html", View{Title: "Refunds", Nav: "refunds", Form: form, Data: d})
 }
 
-// refundApprove: POST /console/refunds/requests/{id}/approve {restock, back}
-func (h *handlers) refundApprove(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
-	id, err := httpx.PathID(c, "id")
-	var req payment.RefundRequest
-	if err == nil {
-		req, err = h.d.Payments.ApproveRefundRequest(c.Request.Context(), httpx.Logger(c), authority(c), id, form.Get("restock") == "on")
-	}
-	if err != nil {
-		h.decisionFailed(c, form, err)
-		return
-	}
-	msg := "Request approved."
-	if req.Refund != nil {
-		msg = "Request approved: refund " + req.Refund.OutRefundNo + " of " + money.Yuan(req.Refund.Amount) + " is " + req.Refund.Status + "."
-	}
-	redirect(c, back(form), msg)
-}
-
-// refundDecline: POST /console/refunds/requests/{id}/decline {note, back}
-func (h *handlers) refundDecline(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
-	id, err := httpx.PathID(c, "id")
-	if err == nil {
-		_, err = h.d.Payments.DeclineRefundRequest(c.Request.Context(), authority(c), id, form.Get("note"))
-	}
-	if err != nil {
-		h.decisionFailed(c, form, err)
-		return
-	}
-	redirect(c, back(form), "Request declined; the shopper sees your note.")
-}
-
-// decisionFailed shows a refused decision on the page it was made from.
-func (h *handlers) decisionFailed(c *gin.Context, form *Form, err error) {
-	form.Values.Set("request_id", c.Param("id"))
-	if no, ok := strings.CutPrefix(back(form), "/console/orders/"); ok {
-		c.AddParam("no", no)
-		h.orderPage(c, httpx.Status(err), form.Fail(err))
-		return
-	}
-	h.refundPage(c, httpx.Status(err), form.Fail(err))
-}
-
-// back is where a decision returns to: the order page it was made on, or
-// the refunds page. Only console order pages are accepted, so the form
-// cannot send anyone elsewhere.
-func back(form *Form) string {
-	b := form.Get("back")
-	if no, ok := strings.CutPrefix(b, "/console/orders/"); ok && no != "" && !strings.ContainsAny(no, "/?#\\") {
-		return b
-	}
-	return "/console/refunds"
+type refundListData struct {
+	Requests   []payment.PendingRequest
+	Refunds    []payment.RefundRow
+	Next       string
+	Query      url.Values
+	OwnerLimit int64
 }

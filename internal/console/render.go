@@ -20,7 +20,7 @@ import (
 )
 
 // View is what every page template gets: the frame (who is signed in, the
-// CSRF token every form carries, a flash message) and the page's own Data.
+// CSRF token every form carries, the notice left by the last redirect) and the page's own Data.
 type View struct {
 	Title   string
 	Nav     string // the navigation entry to highlight
@@ -28,7 +28,7 @@ type View struct {
 	CSRF    string
 	Shop    string
 	Sandbox bool
-	Flash   string
+	Notice  string // what the last redirect reported ("Saved.")
 	Form    *Form
 	Data    any
 }
@@ -157,8 +157,8 @@ func (h *handlers) render(c *gin.Context, status int, page string, v View) {
 		v.Me, v.CSRF = &s.Account, s.CSRFToken
 	}
 	v.Sandbox, v.Shop = h.sandbox, h.shopName(c)
-	if v.Flash == "" {
-		v.Flash = takeFlash(c)
+	if v.Notice == "" {
+		v.Notice = takeNotice(c)
 	}
 	tpl, ok := h.pages[page]
 	if !ok {
@@ -194,28 +194,29 @@ func (h *handlers) fail(c *gin.Context, err error) {
 	h.render(c, status, "error.html", View{Title: http.StatusText(status), Data: msg})
 }
 
-// Flash messages survive one redirect in a short-lived cookie.
-const flashCookie = "kaidian_flash"
+// A notice survives one redirect in a short-lived cookie. ("Notice", not
+// "flash": in this shop a flash sale is 秒杀.)
+const noticeCookie = "kaidian_notice"
 
-func setFlash(c *gin.Context, msg string) {
+func setNotice(c *gin.Context, msg string) {
 	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(flashCookie, url.QueryEscape(msg), 60, "/console", "", secure(c), true)
+	c.SetCookie(noticeCookie, url.QueryEscape(msg), 60, "/console", "", secure(c), true)
 }
 
-func takeFlash(c *gin.Context) string {
-	v, err := c.Cookie(flashCookie)
+func takeNotice(c *gin.Context) string {
+	v, err := c.Cookie(noticeCookie)
 	if err != nil || v == "" {
 		return ""
 	}
-	c.SetCookie(flashCookie, "", -1, "/console", "", secure(c), true)
+	c.SetCookie(noticeCookie, "", -1, "/console", "", secure(c), true)
 	msg, _ := url.QueryUnescape(v)
 	return msg
 }
 
-// redirect answers a successful form with 303 See Other and a message.
-func redirect(c *gin.Context, to, flash string) {
-	if flash != "" {
-		setFlash(c, flash)
+// redirect answers a successful form with 303 See Other and a notice.
+func redirect(c *gin.Context, to, notice string) {
+	if notice != "" {
+		setNotice(c, notice)
 	}
 	c.Redirect(http.StatusSeeOther, to)
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -107,20 +106,15 @@ func saveImage(dir string, fh *multipart.FileHeader) (string, error) {
 	return "/uploads/" + name, nil
 }
 
-// productFormPath is where product forms, the only console forms with
-// uploads, are posted.
-var productFormPath = regexp.MustCompile(`^/console/products/(new|[0-9]+)$`)
-
-// LimitBody caps request bodies at n bytes, as httpx.LimitBody does, except
-// a product form posted as multipart, which may carry every image a product
-// can have and so gets maxProductFormBytes. A larger product form is refused
-// at once with 413, before anything reads it.
-func LimitBody(n int64) gin.HandlerFunc {
+// limitProductForm caps a product form's body: one posted as multipart may
+// carry every image a product can have and so gets maxProductFormBytes
+// (or n, if larger); a larger one is refused at once with 413, before
+// anything reads it. Any other body gets n.
+func limitProductForm(n int64) gin.HandlerFunc {
 	small, big := httpx.LimitBody(n), httpx.LimitBody(max(n, maxProductFormBytes))
 	return func(c *gin.Context) {
 		r := c.Request
-		if r.Method != http.MethodPost || !productFormPath.MatchString(r.URL.Path) ||
-			!strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			small(c)
 			return
 		}

@@ -272,7 +272,7 @@ func (s *Service) List(ctx context.Context, f ListFilter) ([]Sale, string, error
 		q = q.Where("ended_at IS NULL AND starts_at > ?", now)
 	case PhaseLive:
 		q = q.Where("ended_at IS NULL AND starts_at <= ? AND ends_at > ?", now, now)
-	case PhaseFinished:
+	case PhaseEnded:
 		q = q.Where("ended_at IS NOT NULL OR ends_at <= ?", now)
 	}
 	if f.Page.After > 0 {

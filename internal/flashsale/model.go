@@ -43,15 +43,15 @@ type Phase string
 const (
 	PhaseUpcoming Phase = "upcoming"
 	PhaseLive     Phase = "live"
-	PhaseFinished Phase = "finished"
+	PhaseEnded    Phase = "ended"
 )
 
 // PhaseAt tells the sale's phase at now. A sale ended early, or past its end
-// time but not yet swept, is finished.
+// time but not yet swept, has ended.
 func (s Sale) PhaseAt(now time.Time) Phase {
 	switch {
 	case s.EndedAt != nil || !now.Before(s.EndsAt):
-		return PhaseFinished
+		return PhaseEnded
 	case now.Before(s.StartsAt):
 		return PhaseUpcoming
 	}
@@ -85,7 +85,7 @@ var (
 	ErrSoldOut      = errs.Conflict("sold_out", "the flash sale is sold out")
 	ErrLimitReached = errs.Rule("limit_reached", "you already hold as many units of this flash sale as one shopper may buy")
 	ErrStarted      = errs.Conflict("flash_sale_started", "a flash sale can only be edited before it starts")
-	ErrFinished     = errs.Conflict("flash_sale_finished", "the flash sale has already finished")
+	ErrAlreadyEnded = errs.Conflict("flash_sale_ended", "the flash sale has already ended")
 )
 
 func isNotFound(err error) bool { return errs.Is(err, ErrNotFound.Code) || database.IsNotFound(err) }

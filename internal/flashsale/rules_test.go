@@ -25,9 +25,9 @@ func TestPhaseAtByTheServersClock(t *testing.T) {
 		{"before the start", nil, start.Add(-time.Nanosecond), PhaseUpcoming},
 		{"at the start", nil, start, PhaseLive},
 		{"just before the end", nil, end.Add(-time.Nanosecond), PhaseLive},
-		{"at the end, not yet swept", nil, end, PhaseFinished},
-		{"ended early", &ended, start.Add(20 * time.Minute), PhaseFinished},
-		{"ended before it started", &ended, start.Add(-time.Hour), PhaseFinished},
+		{"at the end, not yet swept", nil, end, PhaseEnded},
+		{"ended early", &ended, start.Add(20 * time.Minute), PhaseEnded},
+		{"ended before it started", &ended, start.Add(-time.Hour), PhaseEnded},
 	} {
 		s := Sale{StartsAt: start, EndsAt: end, EndedAt: tc.ended}
 		if got := s.PhaseAt(tc.now); got != tc.want {
@@ -35,8 +35,8 @@ func TestPhaseAtByTheServersClock(t *testing.T) {
 		}
 	}
 	// The words are what the API and the console show.
-	if PhaseUpcoming != "upcoming" || PhaseLive != "live" || PhaseFinished != "finished" {
-		t.Errorf("phase words changed: %q %q %q", PhaseUpcoming, PhaseLive, PhaseFinished)
+	if PhaseUpcoming != "upcoming" || PhaseLive != "live" || PhaseEnded != "ended" {
+		t.Errorf("phase words changed: %q %q %q", PhaseUpcoming, PhaseLive, PhaseEnded)
 	}
 }
 

@@ -56,7 +56,7 @@ func (v View) Check(now time.Time, skuID int64, quantity int) (Offer, error) {
 	switch v.PhaseAt(now) {
 	case PhaseUpcoming:
 		return Offer{}, ErrNotStarted.With("starts_at", v.StartsAt)
-	case PhaseFinished:
+	case PhaseEnded:
 		return Offer{}, ErrEnded.With("ends_at", v.EndsAt)
 	}
 	o, ok := v.Offer(skuID)

@@ -10,8 +10,8 @@ import (
 )
 
 // soldOutPhase keeps buying for -soldout-duration once the sale is sold
-// out, as the crowd that lost keeps tapping: the issue asks that this answer
-// be cheap (no database write), so its rate is a headline figure.
+// out, as the crowd that lost keeps tapping: that answer must be cheap (no
+// database write), so its rate is a headline figure.
 func (l *load) soldOutPhase(ctx context.Context, r *Report, fr *flashRun, shoppers []*shopper) {
 	d := l.o.Flash.SoldOutDuration
 	if d <= 0 {

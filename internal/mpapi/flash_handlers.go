@@ -94,7 +94,7 @@ func flashSaleView(v flashsale.View, now time.Time) flashSaleJSON {
 	switch v.PhaseAt(now) {
 	case flashsale.PhaseUpcoming:
 		out.Status = "upcoming"
-	case flashsale.PhaseFinished:
+	case flashsale.PhaseEnded:
 		out.Status = "ended"
 	default:
 		out.Status = "live"

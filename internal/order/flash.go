@@ -227,7 +227,7 @@ func (s *Service) fillBatch(ctx context.Context, l *lane, batch []*flashRequest,
 	switch h.Sale.PhaseAt(s.clock.Now()) {
 	case flashsale.PhaseUpcoming:
 		return 0, flashsale.ErrNotStarted.With("starts_at", h.Sale.StartsAt)
-	case flashsale.PhaseFinished:
+	case flashsale.PhaseEnded:
 		return 0, flashsale.ErrEnded.With("ends_at", h.Sale.EndsAt)
 	}
 	pending, err := s.replays(ctx, batch, results)

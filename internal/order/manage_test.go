@@ -47,7 +47,7 @@ func TestConfirmReceiptNeedsShipped(t *testing.T) {
 	_, err = w.orders.ConfirmReceipt(ctx, w.shop, o.OrderNo)
 	wantCode(t, err, "invalid_transition")
 
-	// Paid and shipped are moved by the payment and console issues; simulate them here.
+	// Paying and shipping are the payment and shipping packages' work; set the status directly.
 	must(t, w.db.Conn(ctx).Exec("UPDATE orders SET status = 'shipped' WHERE id = ?", o.ID).Error)
 	done, err := w.orders.ConfirmReceipt(ctx, w.shop, o.OrderNo)
 	must(t, err)

@@ -59,7 +59,7 @@ type Service struct {
 	desk      *desk
 	cart      Cart
 	addresses AddressBook
-	payments  PaymentCloser // nil until the payment issue wires one
+	payments  PaymentCloser // nil: unpaid orders close without asking WeChat Pay
 	metrics   *metrics.Metrics
 	clock     *clock.Clock
 }

@@ -13,34 +13,6 @@ import (
 	"github.com/kaidian/kaidian/internal/report"
 )
 
-// mountCustomers registers the pages for shoppers and their orders.
-func (h *handlers) mountCustomers(r *gin.RouterGroup) {
-	r.GET("/customers", h.customers)
-	r.GET("/customers/:id", h.customer)
-}
-
-type customersData struct {
-	Rows  []report.CustomerRow
-	Next  string
-	Query url.Values
-}
-
-// customers: GET /console/customers?q=&cursor=
-func (h *handlers) customers(c *gin.Context) {
-	pg, err := page.Parse(c.Query("cursor"), "50")
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	rows, next, err := h.d.Reports.Customers(c.Request.Context(), report.CustomerQuery{Q: c.Query("q"), Page: pg})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.render(c, http.StatusOK, "customers.html", View{Title: "Customers", Nav: "customers",
-		Data: customersData{Rows: rows, Next: next, Query: c.Request.URL.Query()}})
-}
-
 type customerData struct {
 	Customer report.CustomerRow
 	Orders   []order.Order
@@ -48,8 +20,8 @@ type customerData struct {
 	Query    url.Values
 }
 
-// customer: GET /console/customers/:id — a shopper and their orders.
-func (h *handlers) customer(c *gin.Context) {
+// customerShow: GET /console/customers/:id — a shopper and their orders.
+func (h *handlers) customerShow(c *gin.Context) {
 	id, err := httpx.PathID(c, "id")
 	if err != nil {
 		h.fail(c, err)

@@ -28,6 +28,9 @@ func (h *handlers) loginPage(c *gin.Context) {
 
 // login: POST /console/login
 func (h *handlers) login(c *gin.Context) {
+	if !h.readForm(c) {
+		return
+	}
 	form := NewForm(url.Values{"username": {c.PostForm("username")}})
 	next := c.PostForm("next")
 	if want, err := c.Cookie(loginCSRFCookie); err != nil || !sameToken(c.PostForm("_csrf"), want) {

@@ -2,7 +2,6 @@ package console
 
 import (
 	"cmp"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,38 +13,12 @@ import (
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
-	"github.com/kaidian/kaidian/internal/shipping"
 )
-
-// orderShip: POST /console/orders/{no}/ship {carrier, tracking_no}
-func (h *handlers) orderShip(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
-	no := c.Param("no")
-	_, err := h.d.Shipping.Ship(c.Request.Context(), me(c).Actor(), shipping.Input{OrderNo: no,
-		Carrier: form.Get("carrier"), TrackingNo: form.Get("tracking_no")})
-	if err != nil {
-		h.orderPage(c, httpx.Status(err), form.Fail(err))
-		return
-	}
-	redirect(c, orderURL(no), "Shipped. The shipping information is on its way to WeChat.")
-}
-
-// orderCancel: POST /console/orders/{no}/cancel
-func (h *handlers) orderCancel(c *gin.Context) {
-	no := c.Param("no")
-	if _, err := h.d.Orders.CancelUnpaid(c.Request.Context(), me(c).Actor(), no); err != nil {
-		h.orderPage(c, httpx.Status(err), NewForm(url.Values{}).Fail(err))
-		return
-	}
-	redirect(c, orderURL(no), "Order cancelled; its stock is back on sale.")
-}
 
 // orderRefund: POST /console/orders/{no}/refund {amount (yuan, empty = all
 // that is left), reason, restock_<sku id> (units), restock_all}
 func (h *handlers) orderRefund(c *gin.Context) {
-	c.Request.ParseForm()
-	form := NewForm(c.Request.PostForm)
+	form := postedForm(c)
 	no := c.Param("no")
 	in, err := refundInput(form, no)
 	var r payment.Refund
@@ -94,26 +67,8 @@ func refundInput(form *Form, orderNo string) (payment.RefundInput, error) {
 	return in, nil
 }
 
-// orderRetryUpload: POST /console/orders/{no}/shipping/retry sends the
-// shipping information to WeChat again now.
-func (h *handlers) orderRetryUpload(c *gin.Context) {
-	ctx := c.Request.Context()
-	no := c.Param("no")
-	o, err := h.d.Orders.ByNo(ctx, no)
-	if err == nil {
-		err = h.d.Shipping.RetryUpload(ctx, o.ID)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	redirect(c, orderURL(no), "Sending the shipping information to WeChat again.")
-}
-
 // authority is the signed-in account as the payment domain judges refunds.
 func authority(c *gin.Context) payment.Authority {
 	a := me(c)
 	return payment.Authority{Actor: a.Actor(), Owner: a.IsOwner()}
 }
-
-func orderURL(no string) string { return "/console/orders/" + url.PathEscape(no) }

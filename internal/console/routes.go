@@ -1,0 +1,117 @@
+package console
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/web"
+)
+
+// Mount registers every console route on r (normally /console). This is
+// the one list of them: each handler lives in a file named after its
+// object and verb (product_list.go, order_ship.go, ...).
+func Mount(r *gin.RouterGroup, d Deps) error {
+	pages, err := parseTemplates(web.ConsoleTemplates())
+	if err != nil {
+		return err
+	}
+	h := &handlers{d: d, pages: pages, sandbox: d.Sandbox}
+	r.Use(securityHeaders, h.loadSession)
+
+	// Each group caps bodies before anything reads them (checkCSRF parses
+	// the form): KAIDIAN_MAX_BODY_BYTES for forms and CSV imports, more for
+	// product forms, which carry images.
+	forms := httpx.LimitBody(d.MaxBodyBytes)
+	signedIn := func(limit gin.HandlerFunc) *gin.RouterGroup {
+		return r.Group("", limit, h.requireSession, h.checkCSRF, h.forcePasswordChange)
+	}
+	in := signedIn(forms)
+	uploads := signedIn(limitProductForm(d.MaxBodyBytes))
+	imports := signedIn(httpx.LimitBody(d.MaxBodyBytes))
+
+	r.GET("/login", forms, h.loginPage)
+	r.POST("/login", forms, h.login)
+
+	in.POST("/logout", h.logout)
+	in.GET("/password", h.passwordPage)
+	in.POST("/password", h.passwordSave)
+	in.GET("", h.dashboard)
+	in.GET("/", h.dashboard)
+
+	// Products, SKUs, categories and images.
+	in.GET("/products", h.productList)
+	in.POST("/products/shelf", h.productShelf)
+	in.GET("/products/new", h.productNew)
+	uploads.POST("/products/new", h.productCreate)
+	in.GET("/products/:id", h.productEdit)
+	uploads.POST("/products/:id", h.productUpdate)
+	in.GET("/categories", h.categoryList)
+	in.POST("/categories", h.categoryCreate)
+	in.POST("/categories/:id", h.categoryUpdate)
+	in.POST("/categories/:id/delete", h.categoryDelete)
+
+	// Stock, the ledger, adjustments, CSV import and export.
+	in.GET("/inventory", h.inventoryList)
+	in.GET("/inventory/export.csv", h.inventoryExport)
+	in.GET("/inventory/import", h.importPage)
+	imports.POST("/inventory/import", h.importUpload)
+	in.GET("/inventory/import/template.csv", h.importTemplate)
+	in.GET("/inventory/import/:id", h.importShow)
+	in.GET("/inventory/:id", h.inventorySKU)
+	in.POST("/inventory/:id/adjust", h.inventoryAdjust)
+
+	// Coupons: the list with statistics, create and edit, a coupon's own
+	// page, stopping one and issuing it to shoppers. Staff and owners alike
+	// run coupons.
+	in.GET("/coupons", h.couponList)
+	in.GET("/coupons/new", h.couponNew)
+	in.POST("/coupons", h.couponCreate)
+	in.GET("/coupons/:id", h.couponShow)
+	in.GET("/coupons/:id/edit", h.couponEdit)
+	in.POST("/coupons/:id", h.couponUpdate)
+	in.POST("/coupons/:id/stop", h.couponStop)
+	in.POST("/coupons/:id/issue", h.couponIssue)
+
+	// Flash sales (秒杀): the list by phase, schedule and edit (before the
+	// start), a sale's own page with its live numbers or results, and
+	// ending one. Scheduling carves units out of stock and ending gives them
+	// back, both through the ledger and the audit log under the merchant's
+	// name; like coupons, staff and owners alike run them.
+	in.GET("/flash-sales", h.flashList)
+	in.GET("/flash-sales/new", h.flashNew)
+	in.POST("/flash-sales", h.flashCreate)
+	in.GET("/flash-sales/:id", h.flashShow)
+	in.GET("/flash-sales/:id/edit", h.flashEdit)
+	in.POST("/flash-sales/:id", h.flashUpdate)
+	in.POST("/flash-sales/:id/end", h.flashEnd)
+
+	// Orders, shipping, refunds. None is owner-only: the owner refund limit
+	// is enforced by the payment domain for each refund, whoever asks.
+	in.GET("/orders", h.orderList)
+	in.GET("/orders/export.csv", h.orderExport)
+	in.GET("/orders/ship-csv", h.orderShipCSVPage)
+	imports.POST("/orders/ship-csv", h.orderShipCSV)
+	in.GET("/orders/:no", h.orderShow)
+	in.POST("/orders/:no/ship", h.orderShip)
+	in.POST("/orders/:no/cancel", h.orderCancel)
+	in.POST("/orders/:no/refund", h.orderRefund)
+	in.POST("/orders/:no/shipping/retry", h.orderRetryUpload)
+	in.GET("/refunds", h.refundList)
+	in.POST("/refunds/requests/:id/approve", h.refundApprove)
+	in.POST("/refunds/requests/:id/decline", h.refundDecline)
+
+	// Shoppers and their orders.
+	in.GET("/customers", h.customerList)
+	in.GET("/customers/:id", h.customerShow)
+
+	owner := in.Group("", h.requireOwner)
+	owner.GET("/staff", h.staffList)
+	owner.GET("/staff/new", h.staffNew)
+	owner.POST("/staff", h.staffCreate)
+	owner.GET("/staff/:id", h.staffEdit)
+	owner.POST("/staff/:id", h.staffUpdate)
+	owner.GET("/audit", h.auditList)
+	owner.GET("/settings", h.settingsPage)
+	owner.POST("/settings", h.settingsSave)
+	return nil
+}
