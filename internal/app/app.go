@@ -127,7 +127,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Audit = audit.New(db)
 	a.Settings = setting.New(db, a.Audit)
 	a.Staff = staff.New(db, a.Audit)
-	a.Coupons = coupon.New(db, a.Audit)
+	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit)
 	a.Orders = order.New(order.Deps{

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -30,7 +31,7 @@ const merchant = "staff:1:boss"
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, coupons: coupon.New(db, audit.New(db))}
+	w := &world{db: db, coupons: coupon.New(db, audit.New(db), catalog.New(db, inventory.New(db)), customer.New(db))}
 	now := time.Now().UTC().Truncate(time.Second)
 	w.clock.Store(&now)
 	w.coupons.SetClock(func() time.Time { return *w.clock.Load() })

@@ -101,3 +101,12 @@ func (s *Service) Get(ctx context.Context, id int64) (Shopper, error) {
 	}
 	return sh, err
 }
+
+// Existing returns those of ids that name a shopper, in no set order.
+func (s *Service) Existing(ctx context.Context, ids []int64) ([]int64, error) {
+	var found []int64
+	if err := s.db.Conn(ctx).Raw("SELECT id FROM shoppers WHERE id IN ?", ids).Scan(&found).Error; err != nil {
+		return nil, err
+	}
+	return found, nil
+}

@@ -38,10 +38,11 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, inv: inventory.New(db), coupon: coupon.New(db, audit.New(db)), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
+	w := &world{db: db, inv: inventory.New(db), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
 	now := time.Now().UTC()
 	w.clock.Store(&now)
 	cat := catalog.New(db, w.inv)
+	w.coupon = coupon.New(db, audit.New(db), cat, customer.New(db))
 	w.flash = flashsale.New(db, w.inv, cat, audit.New(db))
 	w.orders = order.New(order.Deps{
 		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db)),
@@ -62,7 +63,7 @@ func (w *world) replica() *order.Service {
 	flash.SetClock(func() time.Time { return *w.clock.Load() })
 	s := order.New(order.Deps{
 		DB: w.db, Catalog: cat, Inventory: inv, Settings: setting.New(w.db, audit.New(w.db)),
-		Coupons: coupon.New(w.db, audit.New(w.db)), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
+		Coupons: coupon.New(w.db, audit.New(w.db), cat, customer.New(w.db)), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(),
 	})
 	s.SetClock(func() time.Time { return *w.clock.Load() })
 	return s

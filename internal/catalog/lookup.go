@@ -1,0 +1,55 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+)
+
+// The lookups in this file answer packages below the catalog (coupons) that
+// need a fact about categories or products without importing the catalog.
+
+// CategoryParents maps each category to its parent (absent for roots), the
+// whole tree in one query: shops have tens of categories.
+func (s *Service) CategoryParents(ctx context.Context) (map[int64]int64, error) {
+	var rows []struct {
+		ID       int64  `gorm:"column:id"`
+		ParentID *int64 `gorm:"column:parent_id"`
+	}
+	if err := s.db.Conn(ctx).Raw("SELECT id, parent_id FROM categories").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("category parents: %w", err)
+	}
+	parents := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		if r.ParentID != nil {
+			parents[r.ID] = *r.ParentID
+		}
+	}
+	return parents, nil
+}
+
+// CategoryNames returns the names of the categories ids names, by id; an id
+// that names no category is absent.
+func (s *Service) CategoryNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	return s.titles(ctx, "SELECT id, name AS title FROM categories WHERE id IN ?", ids)
+}
+
+// ProductTitles returns the titles of the products ids names (on shelf or
+// not), by id; an id that names no product is absent.
+func (s *Service) ProductTitles(ctx context.Context, ids []int64) (map[int64]string, error) {
+	return s.titles(ctx, "SELECT id, title FROM products WHERE id IN ?", ids)
+}
+
+func (s *Service) titles(ctx context.Context, query string, ids []int64) (map[int64]string, error) {
+	var rows []struct {
+		ID    int64  `gorm:"column:id"`
+		Title string `gorm:"column:title"`
+	}
+	if err := s.db.Conn(ctx).Raw(query, ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("catalog titles: %w", err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Title
+	}
+	return out, nil
+}
