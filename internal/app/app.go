@@ -132,7 +132,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
-		Coupons: a.Coupons, Flash: a.Flash, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
+		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: cartAdapter{a.Cart}, Addresses: addressAdapter{a.Addresses}, Metrics: a.Metrics,
 	})
 	mp := a.wechatClient(selfURL)
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)

@@ -3,10 +3,12 @@ package catalog
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
-// The lookups in this file answer packages below the catalog (coupons) that
-// need a fact about categories or products without importing the catalog.
+// The lookups in this file answer other packages' questions about
+// categories and products, so that only the catalog's SQL names its tables.
 
 // CategoryParents maps each category to its parent (absent for roots), the
 // whole tree in one query: shops have tens of categories.
@@ -52,4 +54,26 @@ func (s *Service) titles(ctx context.Context, query string, ids []int64) (map[in
 		out[r.ID] = r.Title
 	}
 	return out, nil
+}
+
+// ProductIDsTitled returns the ids of up to limit products whose current
+// title contains what, ignoring case (on shelf or not).
+func (s *Service) ProductIDsTitled(ctx context.Context, what string, limit int) ([]int64, error) {
+	var ids []int64
+	if err := s.productsTitled(ctx, what).Limit(limit).Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("products titled: %w", err)
+	}
+	return ids, nil
+}
+
+// ProductsTitledQuery is ProductIDsTitled without a limit, as a subquery
+// for another package's `IN (?)`: where very many products match, the
+// database checks each candidate row against it rather than Go passing
+// thousands of ids.
+func (s *Service) ProductsTitledQuery(ctx context.Context, what string) *gorm.DB {
+	return s.productsTitled(ctx, what).Select("id")
+}
+
+func (s *Service) productsTitled(ctx context.Context, what string) *gorm.DB {
+	return s.db.Conn(ctx).Table("products").Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, "%"+escapeLike(what)+"%")
 }

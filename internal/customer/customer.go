@@ -110,3 +110,13 @@ func (s *Service) Existing(ctx context.Context, ids []int64) ([]int64, error) {
 	}
 	return found, nil
 }
+
+// IDsByOpenID returns the id of the shopper with this openid: one id, or
+// none when no shopper has it.
+func (s *Service) IDsByOpenID(ctx context.Context, openid string) ([]int64, error) {
+	var ids []int64
+	if err := s.db.Conn(ctx).Raw("SELECT id FROM shoppers WHERE openid = ?", openid).Scan(&ids).Error; err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
