@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // The lookups in this file answer other packages' questions about
@@ -76,4 +77,19 @@ func (s *Service) ProductsTitledQuery(ctx context.Context, what string) *gorm.DB
 
 func (s *Service) productsTitled(ctx context.Context, what string) *gorm.DB {
 	return s.db.Conn(ctx).Table("products").Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, "%"+escapeLike(what)+"%")
+}
+
+// SKUsByID reads SKUs by id, in id order (the order orders lock them in),
+// with the caller's clauses (a row lock), by id; an id that names no SKU is
+// absent.
+func (s *Service) SKUsByID(ctx context.Context, ids []int64, clauses ...clause.Expression) (map[int64]SKU, error) {
+	var ks []SKU
+	if err := s.db.Conn(ctx).Clauses(clauses...).Where("id IN ?", ids).Order("id").Find(&ks).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]SKU, len(ks))
+	for _, k := range ks {
+		out[k.ID] = k
+	}
+	return out, nil
 }

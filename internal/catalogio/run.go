@@ -314,15 +314,11 @@ func (w *writer) setStock(ctx context.Context, k catalog.SKU, n int64) error {
 // the given clauses (a row lock; SQLite, whose transactions hold the whole
 // database, leaves it out).
 func (w *writer) skus(ctx context.Context, ids []int64, clauses ...clause.Expression) (map[int64]catalog.SKU, error) {
-	var ks []catalog.SKU
-	if err := w.s.db.Conn(ctx).Clauses(clauses...).Where("id IN ?", ids).Order("id").Find(&ks).Error; err != nil {
+	ks, err := w.s.catalog.SKUsByID(ctx, ids, clauses...)
+	if err != nil {
 		return nil, fmt.Errorf("read skus: %w", err)
 	}
-	out := make(map[int64]catalog.SKU, len(ks))
-	for _, k := range ks {
-		out[k.ID] = k
-	}
-	return out, nil
+	return ks, nil
 }
 
 // label names a SKU in the audit log as the catalog does: its code and,
