@@ -23,7 +23,7 @@ func setup(t *testing.T) (*address.Service, func(name string) int64) {
 		}
 		return s.ID
 	}
-	return address.New(db), shopper
+	return address.New(db, customer.New(db)), shopper
 }
 
 func input(name string, def bool) address.Input {

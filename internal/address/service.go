@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/page"
@@ -82,13 +83,15 @@ func (in *Input) Validate() error {
 
 // Service manages address books.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db       *database.DB
+	shoppers *customer.Service
+	now      func() time.Time
 }
 
-// New builds the service.
-func New(db *database.DB) *Service {
-	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+// New builds the service; shoppers takes a shopper's row lock, which keeps
+// their address count within its limit under concurrent adds.
+func New(db *database.DB, shoppers *customer.Service) *Service {
+	return &Service{db: db, shoppers: shoppers, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // List returns a page of the shopper's addresses in the order they were added.
@@ -121,7 +124,7 @@ func (s *Service) Create(ctx context.Context, shopperID int64, in Input) (Addres
 	}
 	var a Address
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		var n int64
@@ -153,7 +156,7 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 	}
 	var a Address
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		old, err := s.Get(ctx, shopperID, id)
@@ -178,7 +181,7 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 // becomes the default. Orders keep their own copy of the address.
 func (s *Service) Delete(ctx context.Context, shopperID, id int64) error {
 	return s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		a, err := s.Get(ctx, shopperID, id)

@@ -57,8 +57,8 @@ var (
 // stock goes through the ledger in the catalog's own transaction.
 var domainTiers = [][]string{
 	{"internal/audit"},
-	{"internal/setting", "internal/customer", "internal/address", "internal/staff", "internal/coupon", "internal/inventory"},
-	{"internal/auth", "internal/catalog"},
+	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
+	{"internal/auth", "internal/catalog", "internal/address"},
 	{"internal/cart", "internal/flashsale", "internal/catalogio"},
 	{"internal/order"},
 	{"internal/payment", "internal/shipping"},

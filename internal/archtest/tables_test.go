@@ -140,11 +140,12 @@ func TestTableRuleCatchesViolations(t *testing.T) {
 	src := `package x
 type row struct{}
 func (row) TableName() string { return "orders" }
-func f(db interface{ Table(string) any; Raw(string) any; Joins(string) any }) {
+func f(db interface{ Table(string) any; Raw(string) any; Joins(string) any; LockRow(any, string, int) }) {
 	db.Table("skus k")
 	db.Raw("SELECT id FROM shoppers WHERE 1 = 1")
 	db.Joins("JOIN orders o ON o.id = x.order_id")
 	db.Raw("UPDATE skus SET stock = 1")
+	db.LockRow(nil, "shoppers", 1)
 }
 `
 	found := scanSource(t, "internal/x/x.go", src, owners)
@@ -154,7 +155,7 @@ func f(db interface{ Table(string) any; Raw(string) any; Joins(string) any }) {
 	}
 	want := []string{
 		"internal/x/x.go:3 orders true", "internal/x/x.go:5 skus false", "internal/x/x.go:6 shoppers false",
-		"internal/x/x.go:7 orders false", "internal/x/x.go:8 skus true",
+		"internal/x/x.go:7 orders false", "internal/x/x.go:8 skus true", "internal/x/x.go:9 shoppers true",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("scanner found:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
@@ -218,8 +219,9 @@ func scanTables(t *testing.T, root string, owners map[string]string) []tableUse 
 }
 
 // scanSource finds the tables one file names: after SQL keywords in string
-// literals, as the first word of a gorm Table("…") argument, and as what a
-// TableName method returns (a model is a write: gorm can save it).
+// literals, as the first word of a gorm Table("…") argument, as the table of
+// a database LockRow call, and as what a TableName method returns (a model
+// is a write: gorm can save it).
 func scanSource(t *testing.T, rel, src string, owners map[string]string) []tableUse {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -255,6 +257,11 @@ func scanSource(t *testing.T, rel, src string, owners map[string]string) []table
 				}
 			}
 		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "LockRow" && len(n.Args) > 1 {
+				if s, ok := literal(n.Args[1]); ok {
+					add(n.Pos(), s, true) // database.LockRow(ctx, "table", id): a row lock is a write
+				}
+			}
 			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Table" && len(n.Args) > 0 {
 				if s, ok := literal(n.Args[0]); ok {
 					if w := strings.Fields(s); len(w) > 0 {

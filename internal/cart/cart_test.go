@@ -27,7 +27,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	db := dbtest.Open(t)
 	cat := catalog.New(db, inventory.New(db))
-	return &env{db: db, cat: cat, cart: cart.New(db, cat)}
+	return &env{db: db, cat: cat, cart: cart.New(db, cat, customer.New(db))}
 }
 
 func (e *env) shopper(t *testing.T, name string) int64 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -62,15 +63,18 @@ type View struct {
 
 // Service is the cart use cases.
 type Service struct {
-	db      *database.DB
-	catalog *catalog.Service
-	now     func() time.Time
+	db       *database.DB
+	catalog  *catalog.Service
+	shoppers *customer.Service
+	now      func() time.Time
 }
 
 // New builds the service. The catalog answers every question about SKUs
-// (price, stock, buyable), so the cart never reads the SKU tables itself.
-func New(db *database.DB, cat *catalog.Service) *Service {
-	return &Service{db: db, catalog: cat, now: func() time.Time { return time.Now().UTC() }}
+// (price, stock, buyable), so the cart never reads the SKU tables itself;
+// shoppers takes a shopper's row lock, which keeps the cart's line count
+// within its limit under concurrent adds.
+func New(db *database.DB, cat *catalog.Service, shoppers *customer.Service) *Service {
+	return &Service{db: db, catalog: cat, shoppers: shoppers, now: func() time.Time { return time.Now().UTC() }}
 }
 
 func validQuantity(q int) error {

@@ -120,3 +120,11 @@ func (s *Service) IDsByOpenID(ctx context.Context, openid string) ([]int64, erro
 	}
 	return ids, nil
 }
+
+// Lock takes the shopper's row lock until the caller's transaction ends, so
+// one shopper's changes that check a count first (cart lines, addresses) run
+// one at a time. On SQLite, whose transactions hold the whole database, it
+// does nothing.
+func (s *Service) Lock(ctx context.Context, shopperID int64) error {
+	return s.db.LockRow(ctx, "shoppers", shopperID)
+}
