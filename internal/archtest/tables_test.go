@@ -78,38 +78,9 @@ func TestTablesHaveOneOwner(t *testing.T) {
 func TestTablesNamedOnlyByOwner(t *testing.T) {
 	root := repoRoot(t)
 	owners, _ := loadOwners(t, root)
-	left := map[string]bool{}
-	for _, p := range pending {
-		left[p] = true
-	}
 	for _, v := range tableViolations(owners, scanTables(t, root, owners)) {
-		key := v[:strings.Index(v, " names table ")]
-		key = key[strings.Index(key, ": ")+2:] + " " + strings.Fields(v[strings.Index(v, " names table ")+len(" names table "):])[0]
-		key = strings.TrimSuffix(key, ",")
-		if left[key] || pendingSeen(key, pending) {
-			delete(left, key)
-			continue
-		}
 		t.Error(v)
 	}
-	for p := range left {
-		t.Errorf("pending table use %q is gone: remove it from pending", p)
-	}
-}
-
-// pending lists "package table" uses being moved behind their owner's
-// service, one commit each; the list only shrinks.
-var pending = []string{
-	"internal/payment orders",
-}
-
-func pendingSeen(key string, pending []string) bool {
-	for _, p := range pending {
-		if p == key {
-			return true
-		}
-	}
-	return false
 }
 
 // TestTableRuleCatchesViolations proves the checker on made-up uses.
