@@ -133,6 +133,42 @@ func f(db interface{ Table(string) any; Raw(string) any; Joins(string) any; Lock
 	}
 }
 
+// TestModelUsesAreFound proves the model side of the scanner: a gorm call
+// given another package's model names that model's table.
+func TestModelUsesAreFound(t *testing.T) {
+	src := `package y
+
+import (
+	"` + module + `/internal/catalog"
+	inv "` + module + `/internal/inventory"
+)
+
+func g(db any) {
+	var ks []catalog.SKU
+	db.Find(&ks)
+	db.Create(&catalog.SKU{})
+	ms := []inv.Movement{}
+	db.Find(&ms)
+	var mine []row
+	db.Find(&mine)
+	db.Where("x").Take(&catalog.Product{})
+}
+`
+	models := map[string]string{"internal/catalog.SKU": "skus", "internal/inventory.Movement": "inventory_movements"}
+	owners := map[string]string{"skus": "internal/catalog", "inventory_movements": "internal/inventory"}
+	var got []string
+	for _, u := range modelUses(t, "internal/y/y.go", src, models, owners) {
+		got = append(got, fmt.Sprintf("%s %s %v", u.where, u.table, u.write))
+	}
+	want := []string{"internal/y/y.go:10 skus false", "internal/y/y.go:11 skus true", "internal/y/y.go:13 inventory_movements false"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("model uses:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if m := modelsIn(t, "internal/catalog/model.go", "package catalog\ntype SKU struct{}\nfunc (SKU) TableName() string { return \"skus\" }\n"); m["internal/catalog.SKU"] != "skus" {
+		t.Errorf("modelsIn = %v", m)
+	}
+}
+
 // tableViolations returns one line per use of a table outside its owner.
 func tableViolations(owners map[string]string, uses []tableUse) []string {
 	var out []string
@@ -161,7 +197,7 @@ func tableViolations(owners map[string]string, uses []tableUse) []string {
 // scanTables finds every table named in the non-test Go source of the module.
 func scanTables(t *testing.T, root string, owners map[string]string) []tableUse {
 	t.Helper()
-	var uses []tableUse
+	files := map[string]string{} // repo-relative path → source
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -180,13 +216,164 @@ func scanTables(t *testing.T, root string, owners map[string]string) []tableUse 
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		uses = append(uses, scanSource(t, filepath.ToSlash(rel), string(src), owners)...)
+		files[filepath.ToSlash(rel)] = string(src)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	models := map[string]string{}
+	for rel, src := range files {
+		for typ, table := range modelsIn(t, rel, src) {
+			models[typ] = table
+		}
+	}
+	var uses []tableUse
+	for rel, src := range files {
+		uses = append(uses, scanSource(t, rel, src, owners)...)
+		uses = append(uses, modelUses(t, rel, src, models, owners)...)
+	}
 	return uses
+}
+
+// modelsIn maps "pkg/dir.Type" to the table of each gorm model one file
+// declares (a TableName method returning a literal).
+func modelsIn(t *testing.T, rel, src string) map[string]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), rel, src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != "TableName" || fn.Recv == nil || fn.Body == nil || len(fn.Body.List) != 1 {
+			continue
+		}
+		r, ok := fn.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(r.Results) != 1 {
+			continue
+		}
+		lit, ok := r.Results[0].(*ast.BasicLit)
+		recv, ok2 := baseType(fn.Recv.List[0].Type).(*ast.Ident)
+		if ok && ok2 && lit.Kind == token.STRING {
+			table, _ := strconv.Unquote(lit.Value)
+			out[path.Dir(rel)+"."+recv.Name] = table
+		}
+	}
+	return out
+}
+
+// gormCalls are the gorm methods whose first argument names the model (and
+// so the table) they read or write; the value says whether they write.
+var gormCalls = map[string]bool{
+	"Find": false, "Take": false, "First": false, "Last": false, "Scan": false, "Pluck": false,
+	"Model": true, "Create": true, "Save": true, "Delete": true, "Updates": true, "FirstOrCreate": true,
+}
+
+// modelUses finds gorm calls in one file given another package's model:
+// `var ks []catalog.SKU; db.Find(&ks)` names catalog's skus table as surely
+// as SQL text does.
+func modelUses(t *testing.T, rel, src string, models, owners map[string]string) []tableUse {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, rel, src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := map[string]string{} // local name → module-relative dir
+	for _, im := range f.Imports {
+		ip, _ := strconv.Unquote(im.Path.Value)
+		dir, local := strings.CutPrefix(ip, module+"/")
+		if !local {
+			continue
+		}
+		name := path.Base(dir)
+		if im.Name != nil {
+			name = im.Name.Name
+		}
+		imports[name] = dir
+	}
+	foreign := func(e ast.Expr) string { // the table of a foreign model type, or ""
+		sel, ok := baseType(e).(*ast.SelectorExpr)
+		if !ok {
+			return ""
+		}
+		x, ok := sel.X.(*ast.Ident)
+		if !ok || imports[x.Name] == "" {
+			return ""
+		}
+		return models[imports[x.Name]+"."+sel.Sel.Name]
+	}
+	vars := map[string]string{} // variable name → table of its foreign model type
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ValueSpec:
+			if tb := foreign(n.Type); tb != "" {
+				for _, id := range n.Names {
+					vars[id.Name] = tb
+				}
+			}
+		case *ast.AssignStmt:
+			for i, r := range n.Rhs {
+				if cl, ok := r.(*ast.CompositeLit); ok && i < len(n.Lhs) {
+					if id, ok := n.Lhs[i].(*ast.Ident); ok && foreign(cl.Type) != "" {
+						vars[id.Name] = foreign(cl.Type)
+					}
+				}
+			}
+		}
+		return true
+	})
+	var uses []tableUse
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		write, known := gormCalls[sel.Sel.Name]
+		if !known {
+			return true
+		}
+		arg := call.Args[len(call.Args)-1] // Pluck("id", &ids) names its model elsewhere; the rest take it last
+		if sel.Sel.Name != "Pluck" {
+			arg = call.Args[0]
+		}
+		if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			arg = u.X
+		}
+		table := ""
+		switch a := arg.(type) {
+		case *ast.Ident:
+			table = vars[a.Name]
+		case *ast.CompositeLit:
+			table = foreign(a.Type)
+		}
+		if _, owned := owners[table]; owned {
+			uses = append(uses, tableUse{pkg: path.Dir(rel), table: table, write: write,
+				where: fmt.Sprintf("%s:%d", rel, fset.Position(call.Pos()).Line)})
+		}
+		return true
+	})
+	return uses
+}
+
+// baseType strips pointers, slices and arrays from a type expression.
+func baseType(e ast.Expr) ast.Expr {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.ArrayType:
+			e = x.Elt
+		default:
+			return e
+		}
+	}
 }
 
 // scanSource finds the tables one file names: after SQL keywords in string
