@@ -1,6 +1,8 @@
 // Package archtest holds tests about the shape of the repository rather than
 // its behaviour: which packages may import which (domain packages
-// below the HTTP faces, plumbing below the domain) and which entries the top level may hold. They parse
+// below the HTTP faces, plumbing below the domain, domain packages in
+// tiers), which tables each package's SQL may name (tables_test.go) and
+// which entries the top level may hold. They parse
 // source files only, so they run in milliseconds and fail in CI the moment a
 // change breaks the layering, before review has to notice.
 package archtest
