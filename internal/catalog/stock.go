@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/page"
 )
@@ -94,34 +93,4 @@ func (s *Service) StockOf(ctx context.Context, skuID, threshold int64) (StockRow
 	}
 	rows[0].Low = rows[0].OnSale && rows[0].Stock <= threshold
 	return rows[0], nil
-}
-
-// ExportRow is a SKU with what a spreadsheet row needs from its product and
-// category.
-type ExportRow struct {
-	ID            int64                    `gorm:"column:id"`
-	ProductID     int64                    `gorm:"column:product_id"`
-	Title         string                   `gorm:"column:title"`
-	Category      string                   `gorm:"column:category"`
-	Code          string                   `gorm:"column:code"`
-	SpecDims      database.JSON[[]SpecDim] `gorm:"column:spec_dims"`
-	SpecValues    database.JSON[[]string]  `gorm:"column:spec_values"`
-	Price         int64                    `gorm:"column:price"`
-	OriginalPrice int64                    `gorm:"column:original_price"`
-	Stock         int64                    `gorm:"column:stock"`
-	OnSale        bool                     `gorm:"column:on_sale"`
-}
-
-// ExportRows returns up to limit SKUs after (afterProduct, afterID), in
-// product then SKU order: the SKUs of a product together, walked by key so
-// an export of any size reads a batch at a time.
-func (s *Service) ExportRows(ctx context.Context, afterProduct, afterID int64, limit int) ([]ExportRow, error) {
-	var rows []ExportRow
-	err := s.db.Conn(ctx).Raw(`
-		SELECT k.id, k.product_id, p.title, COALESCE(c.name, '') AS category, k.code, p.spec_dims, k.spec_values,
-		       k.price, k.original_price, k.stock, k.on_sale
-		FROM skus k JOIN products p ON p.id = k.product_id LEFT JOIN categories c ON c.id = p.category_id
-		WHERE (k.product_id, k.id) > (?, ?)
-		ORDER BY k.product_id, k.id LIMIT ?`, afterProduct, afterID, limit).Scan(&rows).Error
-	return rows, err
 }

@@ -2,7 +2,6 @@ package catalogio
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -39,9 +38,5 @@ func (s *Service) StockOf(ctx context.Context, skuID, threshold int64) (StockRow
 // Ledger returns a page of a SKU's stock movements, newest first, and the
 // cursor of the next page.
 func (s *Service) Ledger(ctx context.Context, skuID int64, r page.Request) ([]inventory.Movement, string, error) {
-	ms, next, err := s.inventory.MovementsPage(ctx, skuID, r)
-	if err != nil {
-		return nil, "", fmt.Errorf("ledger of sku %d: %w", skuID, err)
-	}
-	return ms, next, nil
+	return s.inventory.MovementsPage(ctx, skuID, r)
 }

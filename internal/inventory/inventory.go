@@ -229,7 +229,7 @@ func (s *Service) MovementsPage(ctx context.Context, skuID int64, r page.Request
 	}
 	var ms []Movement
 	if err := db.Order("id DESC").Limit(r.Limit + 1).Find(&ms).Error; err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("ledger of sku %d: %w", skuID, err)
 	}
 	ms, next := page.Trim(ms, r, func(m Movement) int64 { return m.ID })
 	return ms, next, nil

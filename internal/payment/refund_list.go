@@ -15,26 +15,25 @@ type RefundRow struct {
 // RecentRefunds lists refunds of every order, newest first; the cursor is
 // the last refund's id.
 func (s *Service) RecentRefunds(ctx context.Context, pg page.Request) ([]RefundRow, string, error) {
-	db := s.db.Conn(ctx).Model(&Refund{})
+	db := s.db.Conn(ctx).Table("refunds AS r").Select("r.*")
 	if pg.After > 0 {
-		db = db.Where("id < ?", pg.After)
+		db = db.Where("r.id < ?", pg.After)
 	}
-	var refunds []Refund
-	if err := db.Order("id DESC").Limit(pg.Limit + 1).Find(&refunds).Error; err != nil {
+	var rows []RefundRow
+	if err := db.Order("r.id DESC").Limit(pg.Limit + 1).Scan(&rows).Error; err != nil {
 		return nil, "", err
 	}
-	refunds, next := page.Trim(refunds, pg, func(r Refund) int64 { return r.ID })
-	ids := make([]int64, len(refunds))
-	for i, r := range refunds {
+	rows, next := page.Trim(rows, pg, func(r RefundRow) int64 { return r.ID })
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
 		ids[i] = r.OrderID
 	}
 	refs, err := s.orders.Refs(ctx, ids) // the order numbers are order's to read
 	if err != nil {
 		return nil, "", err
 	}
-	rows := make([]RefundRow, len(refunds))
-	for i, r := range refunds {
-		rows[i] = RefundRow{Refund: r, OrderNo: refs[r.OrderID].OrderNo}
+	for i := range rows {
+		rows[i].OrderNo = refs[rows[i].OrderID].OrderNo
 	}
 	return rows, next, nil
 }
