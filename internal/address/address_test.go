@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/address"
 	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
@@ -19,7 +20,7 @@ import (
 func setup(t *testing.T) (*address.Service, func(name string) int64) {
 	db := dbtest.Open(t)
 	shopper := func(name string) int64 { return testkit.Shopper(t, db, name) }
-	return address.New(db, clock.New()), shopper
+	return address.New(db, customer.New(db, clock.New()), clock.New()), shopper
 }
 
 func input(name string, def bool) address.Input {

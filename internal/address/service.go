@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
@@ -84,13 +85,15 @@ func (in *Input) Validate() error {
 
 // Service manages address books.
 type Service struct {
-	db    *database.DB
-	clock *clock.Clock
+	db       *database.DB
+	shoppers *customer.Service
+	clock    *clock.Clock
 }
 
-// New builds the service.
-func New(db *database.DB, clk *clock.Clock) *Service {
-	return &Service{db: db, clock: clk}
+// New builds the service; shoppers takes a shopper's row lock, which keeps
+// their address count within its limit under concurrent adds.
+func New(db *database.DB, shoppers *customer.Service, clk *clock.Clock) *Service {
+	return &Service{db: db, shoppers: shoppers, clock: clk}
 }
 
 // List returns a page of the shopper's addresses in the order they were added.
@@ -139,7 +142,7 @@ func (s *Service) Create(ctx context.Context, shopperID int64, in Input) (Addres
 	}
 	var a Address
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		var n int64
@@ -171,7 +174,7 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 	}
 	var a Address
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		old, err := s.Get(ctx, shopperID, id)
@@ -196,7 +199,7 @@ func (s *Service) Update(ctx context.Context, shopperID, id int64, in Input) (Ad
 // becomes the default. Orders keep their own copy of the address.
 func (s *Service) Delete(ctx context.Context, shopperID, id int64) error {
 	return s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		a, err := s.Get(ctx, shopperID, id)

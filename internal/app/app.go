@@ -128,17 +128,17 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Customers = customer.New(db, clk)
 	a.Inventory = inventory.New(db, clk)
 	a.Catalog = catalog.New(db, a.Inventory, clk)
-	a.Cart = cart.New(db, a.Catalog, clk)
-	a.Addresses = address.New(db, clk)
+	a.Cart = cart.New(db, a.Catalog, a.Customers, clk)
+	a.Addresses = address.New(db, a.Customers, clk)
 	a.Audit = audit.New(db, clk)
 	a.Settings = setting.New(db, a.Audit)
 	a.Staff = staff.New(db, a.Audit, clk)
-	a.Coupons = coupon.New(db, a.Audit, clk)
+	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
-		Coupons: a.Coupons, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
+		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
 		Clock: clk,
 	})
 	mp := a.wechatClient(selfURL)

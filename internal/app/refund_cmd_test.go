@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -36,8 +37,10 @@ func TestRefundsCommand(t *testing.T) {
 	}
 	list := run()
 	id, _, _ := strings.Cut(list, "\t")
-	if !strings.Contains(list, asked) || !strings.Contains(list, "尺码不合适") {
-		t.Fatalf("list: %q", list)
+	pay := e.Get("/api/v1/orders/"+asked, tok).JSON(t)["pay_amount"].(float64)
+	if !strings.Contains(list, "order "+asked+"\t") || !strings.Contains(list, fmt.Sprintf(" of %.0f fen", pay)) ||
+		!strings.Contains(list, "尺码不合适") {
+		t.Fatalf("list (order %s, paid %.0f): %q", asked, pay, list)
 	}
 	if got := run("approve", id, "restock"); !strings.Contains(got, "processing") {
 		t.Fatalf("approve: %q", got)

@@ -1,6 +1,8 @@
 // Package archtest holds tests about the shape of the repository rather than
 // its behaviour: which packages may import which (domain packages
-// below the HTTP faces, plumbing below the domain) and which entries the top level may hold. They parse
+// below the HTTP faces, plumbing below the domain, domain packages in
+// tiers), which tables each package's SQL may name (tables_test.go) and
+// which entries the top level may hold. They parse
 // source files only, so they run in milliseconds and fail in CI the moment a
 // change breaks the layering, before review has to notice.
 package archtest
@@ -28,12 +30,7 @@ const module = "github.com/kaidian/kaidian"
 // "internal/wechat").
 var (
 	// domain packages: business rules, no HTTP, no templates, no WeChat code.
-	domain = []string{
-		"internal/catalog", "internal/customer", "internal/inventory", "internal/cart",
-		"internal/address", "internal/order", "internal/setting", "internal/auth",
-		"internal/coupon", "internal/payment", "internal/staff", "internal/audit", "internal/report",
-		"internal/shipping", "internal/flashsale", "internal/catalogio",
-	}
+	domain = concat(domainTiers...)
 	// faces: the front ends (HTTP, and the background-job workers); none imports another.
 	faces = []string{"internal/mpapi", "internal/console", "internal/webhook", "internal/worker"}
 	// plumbing: generic libraries with no business knowledge.
@@ -41,6 +38,11 @@ var (
 		"internal/config", "internal/database", "internal/httpx", "internal/errs",
 		"internal/page", "internal/metrics", "internal/jobs", "internal/money", "internal/clock",
 	}
+	// outside: code that speaks to WeChat (the clients and the local fake);
+	// it knows WeChat's wire formats, never the shop's rules or tables.
+	outside = []string{"internal/wechat"}
+	// wiring: the one package that knows every other and connects them.
+	wiring = []string{"internal/app"}
 	// exempt lists packages the group rules skip on purpose, with the reason
 	// kept beside them.
 	exempt = []string{
@@ -49,6 +51,35 @@ var (
 		"internal/testkit", // helpers and fixtures the domain packages' tests share; imported by tests only
 	}
 )
+
+// domainTiers orders the domain packages, lowest first: a domain package
+// imports only packages of lower tiers, so the order of calls is fixed and
+// no cycle can start. When a lower package must ask a higher one (coupon
+// counting orders), it declares an interface the higher one satisfies and
+// internal/app passes it in. Inventory sits below catalog because a new SKU's
+// stock goes through the ledger in the catalog's own transaction. Cart and
+// address sit above order: they satisfy the interfaces order declares for
+// checkout (order.Cart, order.AddressBook) with order's own types, so order
+// never imports them and the app needs no adapter.
+var domainTiers = [][]string{
+	{"internal/audit"},
+	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
+	{"internal/auth", "internal/catalog"},
+	{"internal/flashsale", "internal/catalogio"},
+	{"internal/order"},
+	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
+	{"internal/report"}, // read models across domains
+}
+
+// tierOf returns the tier of a domain package, or -1.
+func tierOf(pkg string) int {
+	for i, tier := range domainTiers {
+		if inAny(pkg, tier) {
+			return i
+		}
+	}
+	return -1
+}
 
 // rule forbids packages in From from importing anything that matches Deny.
 // A Deny entry starting with "internal/" is a module-relative group
@@ -80,6 +111,12 @@ func rules() []rule {
 			Name: "HTTP faces do not import each other",
 			From: faces,
 			Deny: faces,
+		},
+		{
+			Name:        "WeChat code imports no domain or face package",
+			From:        outside,
+			Deny:        concat(domain, faces, exempt, wiring),
+			SameGroupOK: true,
 		},
 		{
 			Name:        "plumbing imports no domain or face package",
@@ -115,18 +152,21 @@ func TestRulesCatchViolations(t *testing.T) {
 		return refs
 	}
 	pkgs := map[string][]importRef{
-		"internal/order":         imp("net/http", module+"/internal/inventory", "context"),
-		"internal/payment":       imp(module + "/internal/wechat/sandbox"),
-		"internal/cart":          imp("github.com/gin-gonic/gin/binding"),
-		"internal/console":       imp(module+"/internal/mpapi", module+"/internal/order", "html/template"),
-		"internal/mpapi/form":    imp(module + "/internal/mpapi"),
-		"internal/httpx":         imp(module+"/internal/errs", module+"/internal/catalog"),
-		"internal/jobs":          imp(module + "/internal/seed"),
-		"internal/wechat/x":      imp(module + "/internal/app"),
-		"internal/app/apptest":   imp(module + "/internal/app"),
-		"cmd/kaidian":            imp(module + "/internal/app"),
-		"internal/order/orderpg": imp("net/url"),
-		"internal/seed":          imp(module + "/internal/testkit"),
+		"internal/order":          imp("net/http", module+"/internal/inventory", "context"),
+		"internal/payment":        imp(module + "/internal/wechat/sandbox"),
+		"internal/cart":           imp("github.com/gin-gonic/gin/binding"),
+		"internal/console":        imp(module+"/internal/mpapi", module+"/internal/order", "html/template"),
+		"internal/mpapi/form":     imp(module + "/internal/mpapi"),
+		"internal/httpx":          imp(module+"/internal/errs", module+"/internal/catalog"),
+		"internal/jobs":           imp(module + "/internal/seed"),
+		"internal/wechat/x":       imp(module + "/internal/app"),
+		"internal/app/apptest":    imp(module + "/internal/app"),
+		"cmd/kaidian":             imp(module + "/internal/app"),
+		"internal/order/orderpg":  imp("net/url"),
+		"internal/seed":           imp(module + "/internal/testkit"),
+		"internal/wechat/sandbox": imp(module+"/internal/order", module+"/internal/database"),
+		"internal/coupon":         imp(module+"/internal/order", module+"/internal/audit"),
+		"internal/flashsale/x":    imp(module+"/internal/order", module+"/internal/catalog", module+"/internal/flashsale"),
 	}
 	got := strings.Join(violations(pkgs), "\n")
 	for _, want := range []string{
@@ -138,14 +178,18 @@ func TestRulesCatchViolations(t *testing.T) {
 		`internal/jobs imports "` + module + `/internal/seed"`,
 		`internal/wechat/x imports "` + module + `/internal/app"`,
 		`internal/seed imports "` + module + `/internal/testkit"`,
+		`internal/wechat/sandbox imports "` + module + `/internal/order"`,
+		`internal/coupon imports "` + module + `/internal/order", which is not in a lower tier`,
+		`internal/flashsale/x imports "` + module + `/internal/order", which is not in a lower tier`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("violation not reported: %s\ngot:\n%s", want, got)
 		}
 	}
 	for _, allowed := range []string{
-		"/internal/inventory\"", "\"html/template\"", "/internal/order\"", "/internal/errs\"",
+		"/internal/inventory\"", "\"html/template\"", "internal/console imports \"" + module + "/internal/order\"", "/internal/errs\"",
 		"internal/mpapi/form", "internal/app/apptest", "cmd/kaidian", "net/url",
+		"/internal/database\"", "/internal/audit\"", "internal/flashsale/x imports \"" + module + "/internal/catalog\"", "/internal/flashsale\"",
 	} {
 		if strings.Contains(got, allowed) {
 			t.Errorf("allowed edge reported (%s):\n%s", allowed, got)
@@ -160,6 +204,9 @@ func violations(pkgs map[string][]importRef) []string {
 	for pkg, imports := range pkgs {
 		for _, imp := range imports {
 			rel, local := strings.CutPrefix(imp.path, module+"/")
+			if from, to := tierOf(pkg), tierOf(rel); local && from >= 0 && to >= from && !within(rel, pkg) && !within(pkg, rel) {
+				out = append(out, fmt.Sprintf("%s: %s imports %q, which is not in a lower tier (domainTiers)", imp.file, pkg, imp.path))
+			}
 			if local && within(rel, "internal/app") && !inAny(pkg, appImporters) {
 				out = append(out, fmt.Sprintf("%s: %s imports %q; only cmd/ and internal/app wire the application", imp.file, pkg, imp.path))
 			}
@@ -204,7 +251,7 @@ func denied(pkg, path, deny string, r rule) bool {
 // group only, and every group name is a module-relative path.
 func TestRuleTableSelfCheck(t *testing.T) {
 	seen := map[string]string{}
-	for name, group := range map[string][]string{"domain": domain, "faces": faces, "plumbing": plumbing, "exempt": exempt} {
+	for name, group := range groups() {
 		for _, p := range group {
 			if !strings.HasPrefix(p, "internal/") || strings.HasSuffix(p, "/") {
 				t.Errorf("%s: %q is not a module-relative package path", name, p)
@@ -215,6 +262,39 @@ func TestRuleTableSelfCheck(t *testing.T) {
 			seen[p] = name
 		}
 	}
+}
+
+// groups names every group of the table.
+func groups() map[string][]string {
+	return map[string][]string{"domain": domain, "faces": faces, "plumbing": plumbing,
+		"outside": outside, "wiring": wiring, "exempt": exempt}
+}
+
+// TestEveryPackageHasAGroup fails on a package under internal/ that no group
+// holds, so a new package is placed (and its imports checked) the day it
+// appears rather than slipping past every rule.
+func TestEveryPackageHasAGroup(t *testing.T) {
+	for _, pkg := range ungrouped(loadImports(t)) {
+		t.Errorf("%s is in no group of internal/archtest/imports_test.go: add it to one (domain, faces, plumbing, outside, wiring or exempt)", pkg)
+	}
+	if got := ungrouped(map[string][]importRef{"internal/newthing": nil, "internal/order/x": nil, "cmd/kaidian": nil}); len(got) != 1 || got[0] != "internal/newthing" {
+		t.Errorf("ungrouped on a made-up tree = %v, want [internal/newthing]", got)
+	}
+}
+
+// ungrouped lists the packages under internal/ that no group holds.
+func ungrouped(pkgs map[string][]importRef) []string {
+	var all, out []string
+	for _, g := range groups() {
+		all = append(all, g...)
+	}
+	for pkg := range pkgs {
+		if within(pkg, "internal") && !inAny(pkg, all) {
+			out = append(out, pkg)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // allowedTop is the top level the design fixes; dotfiles are allowed too.

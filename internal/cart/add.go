@@ -31,7 +31,7 @@ func (s *Service) Add(ctx context.Context, shopperID, skuID int64, qty int) (Ite
 	}
 	var it Item
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.LockRow(ctx, "shoppers", shopperID); err != nil {
+		if err := s.shoppers.Lock(ctx, shopperID); err != nil {
 			return err
 		}
 		var count struct {

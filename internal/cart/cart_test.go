@@ -9,6 +9,7 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -28,7 +29,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	db := dbtest.Open(t)
 	cat := catalog.New(db, inventory.New(db, clock.New()), clock.New())
-	return &env{db: db, cat: cat, cart: cart.New(db, cat, clock.New())}
+	return &env{db: db, cat: cat, cart: cart.New(db, cat, customer.New(db, clock.New()), clock.New())}
 }
 
 func (e *env) shopper(t *testing.T, name string) int64 { return testkit.Shopper(t, e.db, name) }

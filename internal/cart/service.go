@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -63,15 +64,18 @@ type View struct {
 
 // Service is the cart use cases.
 type Service struct {
-	db      *database.DB
-	catalog *catalog.Service
-	clock   *clock.Clock
+	db       *database.DB
+	catalog  *catalog.Service
+	shoppers *customer.Service
+	clock    *clock.Clock
 }
 
 // New builds the service. The catalog answers every question about SKUs
-// (price, stock, buyable), so the cart never reads the SKU tables itself.
-func New(db *database.DB, cat *catalog.Service, clk *clock.Clock) *Service {
-	return &Service{db: db, catalog: cat, clock: clk}
+// (price, stock, buyable), so the cart never reads the SKU tables itself;
+// shoppers takes a shopper's row lock, which keeps the cart's line count
+// within its limit under concurrent adds.
+func New(db *database.DB, cat *catalog.Service, shoppers *customer.Service, clk *clock.Clock) *Service {
+	return &Service{db: db, catalog: cat, shoppers: shoppers, clock: clk}
 }
 
 func validQuantity(q int) error {

@@ -38,18 +38,20 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, reason, actor 
 		}
 		err = s.inventory.Adjust(ctx, skuID, delta, inventory.KindAdjust, reason, inventory.Ref{}, actor)
 		if errs.Is(err, inventory.ErrOutOfStock.Code) {
-			var now int64
-			if err := s.db.Conn(ctx).Raw("SELECT stock FROM skus WHERE id = ?", skuID).Scan(&now).Error; err != nil {
+			now, err := s.StockOf(ctx, skuID, 0)
+			if err != nil {
 				return err
 			}
-			return errs.Field("quantity", fmt.Sprintf("only %d available, so at most %d can be taken away", now, now))
+			return errs.Field("quantity", fmt.Sprintf("only %d available, so at most %d can be taken away", now.Stock, now.Stock))
 		}
 		if err != nil {
 			return err
 		}
-		if err := s.db.Conn(ctx).Raw("SELECT stock FROM skus WHERE id = ?", skuID).Scan(&after).Error; err != nil {
+		now, err := s.StockOf(ctx, skuID, 0)
+		if err != nil {
 			return err
 		}
+		after = now.Stock
 		detail := fmt.Sprintf("%s: stock %d → %d (%s)", label(k.Code, k.SpecText), after-delta, after, reason)
 		return s.audit.Record(ctx, actor, "stock.adjust", "sku", skuID, detail)
 	})

@@ -1,9 +1,10 @@
 // Package catalogio is the merchant's bulk view of the catalog and its
 // stock: the stock list and each SKU's ledger, manual stock adjustments, and
 // the catalog in and out of spreadsheets (CSV import as a durable background
-// job, CSV export streamed). It changes products and SKUs only through
-// internal/catalog and stock only through internal/inventory, so the rules
-// and the audit of the product page hold for a file of thousands of rows.
+// job, CSV export streamed). It reads and changes products and SKUs only
+// through internal/catalog and stock only through internal/inventory (their
+// tables are theirs), so the rules and the audit of the product page hold
+// for a file of thousands of rows.
 package catalogio
 
 import (

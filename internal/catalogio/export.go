@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/kaidian/kaidian/internal/catalog"
-	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -18,21 +17,6 @@ const exportBatch = 1000
 // bom starts every file Kaidian writes, so that Excel reads it as UTF-8
 // (without it, Excel on Chinese Windows shows the Chinese text garbled).
 const bom = "\ufeff"
-
-// exportRow is a SKU with what its row needs from its product and category.
-type exportRow struct {
-	ID            int64                            `gorm:"column:id"`
-	ProductID     int64                            `gorm:"column:product_id"`
-	Title         string                           `gorm:"column:title"`
-	Category      string                           `gorm:"column:category"`
-	Code          string                           `gorm:"column:code"`
-	SpecDims      database.JSON[[]catalog.SpecDim] `gorm:"column:spec_dims"`
-	SpecValues    database.JSON[[]string]          `gorm:"column:spec_values"`
-	Price         int64                            `gorm:"column:price"`
-	OriginalPrice int64                            `gorm:"column:original_price"`
-	Stock         int64                            `gorm:"column:stock"`
-	OnSale        bool                             `gorm:"column:on_sale"`
-}
 
 // Export writes every SKU in the import format (Columns), one row per SKU,
 // the SKUs of a product together: a file that imports back as no change.
@@ -44,13 +28,7 @@ func (s *Service) Export(ctx context.Context, start func() io.Writer) error {
 	var w *csv.Writer
 	var afterProduct, afterID int64
 	for {
-		var rows []exportRow
-		err := s.db.Conn(ctx).Raw(`
-			SELECT k.id, k.product_id, p.title, COALESCE(c.name, '') AS category, k.code, p.spec_dims, k.spec_values,
-			       k.price, k.original_price, k.stock, k.on_sale
-			FROM skus k JOIN products p ON p.id = k.product_id LEFT JOIN categories c ON c.id = p.category_id
-			WHERE (k.product_id, k.id) > (?, ?)
-			ORDER BY k.product_id, k.id LIMIT ?`, afterProduct, afterID, exportBatch).Scan(&rows).Error
+		rows, err := s.catalog.ExportRows(ctx, afterProduct, afterID, exportBatch)
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -74,7 +52,7 @@ func (s *Service) Export(ctx context.Context, start func() io.Writer) error {
 	}
 }
 
-func record(r exportRow) []string {
+func record(r catalog.ExportRow) []string {
 	original, onSale := "", "0"
 	if r.OriginalPrice > 0 {
 		original = money.Decimal(r.OriginalPrice)

@@ -311,19 +311,11 @@ func (w *writer) setStock(ctx context.Context, k catalog.SKU, n int64) error {
 // skus reads SKUs by id, in id order (the order orders lock them in),
 // holding their rows to the end of the transaction when lock is set.
 func (w *writer) skus(ctx context.Context, ids []int64, lock bool) (map[int64]catalog.SKU, error) {
-	conn := w.s.db.Conn(ctx)
-	if lock {
-		conn = w.s.db.Locking(ctx)
-	}
-	var ks []catalog.SKU
-	if err := conn.Where("id IN ?", ids).Order("id").Find(&ks).Error; err != nil {
+	ks, err := w.s.catalog.SKUsByID(ctx, ids, lock)
+	if err != nil {
 		return nil, fmt.Errorf("read skus: %w", err)
 	}
-	out := make(map[int64]catalog.SKU, len(ks))
-	for _, k := range ks {
-		out[k.ID] = k
-	}
-	return out, nil
+	return ks, nil
 }
 
 // label names a SKU in the audit log as the catalog does: its code and,

@@ -2,115 +2,41 @@ package catalogio
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
-	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
+// The stock list is read by the catalog and the ledger by inventory, the
+// owners of those tables; catalogio keeps the names the console uses.
+
 // MaxQueryLen bounds the stock list's search text.
-const MaxQueryLen = 100
+const MaxQueryLen = catalog.MaxStockQueryLen
 
-// StockQuery selects a page of the stock list: every SKU, newest first.
-type StockQuery struct {
-	Q         string // a substring of the product's title, or the start of a SKU code
-	LowStock  bool   // only SKUs on sale at or below Threshold
-	Threshold int64  // the shop's low-stock threshold; also marks each row's Low
-	Page      page.Request
-}
-
-// StockRow is a SKU as the stock list shows it.
-type StockRow struct {
-	SKUID     int64  `gorm:"column:sku_id"`
-	ProductID int64  `gorm:"column:product_id"`
-	Title     string `gorm:"column:title"`
-	SpecText  string `gorm:"column:spec_text"`
-	Code      string `gorm:"column:code"`
-	Price     int64  `gorm:"column:price"`
-	Stock     int64  `gorm:"column:stock"`    // available
-	Reserved  int64  `gorm:"column:reserved"` // held by unpaid orders
-	Sold      int64  `gorm:"column:sold"`
-	OnSale    bool   `gorm:"column:on_sale"`
-	OnShelf   bool   `gorm:"column:on_shelf"`
-	Low       bool   `gorm:"-"` // on sale and at or below the threshold (the dashboard's rule)
-}
-
-const stockColumns = `k.id AS sku_id, k.product_id, p.title, k.spec_text, k.code, k.price,
-	k.stock, k.reserved, k.sold, k.on_sale, p.on_shelf`
+type (
+	// StockQuery selects a page of the stock list (catalog.StockQuery).
+	StockQuery = catalog.StockQuery
+	// StockRow is a SKU as the stock list shows it (catalog.StockRow).
+	StockRow = catalog.StockRow
+)
 
 // ErrSKUNotFound is returned for a SKU id that names none.
-var ErrSKUNotFound = errs.NotFound("sku_not_found", "this SKU does not exist")
+var ErrSKUNotFound = catalog.ErrSKUNotFound
 
 // StockList returns a page of SKUs with their stock, and the cursor of the
-// next page ("" on the last). It is one query walking the SKUs' primary key
-// backwards (or the low-stock index), joined to their products by key.
+// next page ("" on the last).
 func (s *Service) StockList(ctx context.Context, q StockQuery) ([]StockRow, string, error) {
-	q.Q = strings.TrimSpace(q.Q)
-	if len([]rune(q.Q)) > MaxQueryLen {
-		return nil, "", errs.Field("q", fmt.Sprintf("must be at most %d characters", MaxQueryLen))
-	}
-	if q.Page.Limit <= 0 {
-		q.Page.Limit = page.DefaultLimit
-	}
-	db := s.db.Conn(ctx).Table("skus k").Select(stockColumns).Joins("JOIN products p ON p.id = k.product_id")
-	if q.Page.After > 0 {
-		db = db.Where("k.id < ?", q.Page.After)
-	}
-	if q.LowStock {
-		db = db.Where("k.on_sale AND k.stock <= ?", q.Threshold)
-	}
-	if q.Q != "" {
-		like := escapeLike(strings.ToLower(q.Q))
-		db = db.Where(`(LOWER(k.code) LIKE ? ESCAPE '\' OR k.product_id IN (SELECT id FROM products WHERE LOWER(title) LIKE ? ESCAPE '\'))`,
-			like+"%", "%"+like+"%")
-	}
-	var rows []StockRow
-	if err := db.Order("k.id DESC").Limit(q.Page.Limit + 1).Scan(&rows).Error; err != nil {
-		return nil, "", fmt.Errorf("stock list: %w", err)
-	}
-	rows, next := page.Trim(rows, q.Page, func(r StockRow) int64 { return r.SKUID })
-	for i := range rows {
-		rows[i].Low = rows[i].OnSale && rows[i].Stock <= q.Threshold
-	}
-	return rows, next, nil
-}
-
-// escapeLike makes text match itself literally in LIKE … ESCAPE '\'.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return s.catalog.StockList(ctx, q)
 }
 
 // StockOf returns one SKU as the stock list shows it; threshold marks Low.
 func (s *Service) StockOf(ctx context.Context, skuID, threshold int64) (StockRow, error) {
-	var rows []StockRow
-	err := s.db.Conn(ctx).Table("skus k").Select(stockColumns).Joins("JOIN products p ON p.id = k.product_id").
-		Where("k.id = ?", skuID).Limit(1).Scan(&rows).Error
-	if err != nil {
-		return StockRow{}, fmt.Errorf("sku %d: %w", skuID, err)
-	}
-	if len(rows) == 0 {
-		return StockRow{}, ErrSKUNotFound.With("sku_id", skuID)
-	}
-	rows[0].Low = rows[0].OnSale && rows[0].Stock <= threshold
-	return rows[0], nil
+	return s.catalog.StockOf(ctx, skuID, threshold)
 }
 
 // Ledger returns a page of a SKU's stock movements, newest first, and the
 // cursor of the next page.
 func (s *Service) Ledger(ctx context.Context, skuID int64, r page.Request) ([]inventory.Movement, string, error) {
-	if r.Limit <= 0 {
-		r.Limit = page.DefaultLimit
-	}
-	db := s.db.Conn(ctx).Where("sku_id = ?", skuID)
-	if r.After > 0 {
-		db = db.Where("id < ?", r.After)
-	}
-	var ms []inventory.Movement
-	if err := db.Order("id DESC").Limit(r.Limit + 1).Find(&ms).Error; err != nil {
-		return nil, "", fmt.Errorf("ledger of sku %d: %w", skuID, err)
-	}
-	ms, next := page.Trim(ms, r, func(m inventory.Movement) int64 { return m.ID })
-	return ms, next, nil
+	return s.inventory.MovementsPage(ctx, skuID, r)
 }

@@ -9,12 +9,13 @@ import (
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/report"
 )
 
 type couponRow struct {
 	coupon.Coupon
 	Status coupon.Status
-	Stats  coupon.Stats
+	Stats  report.CouponStats
 }
 
 type couponListData struct {
@@ -38,7 +39,7 @@ func (h *handlers) couponList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	stats, err := h.d.Coupons.Stats(ctx, cs)
+	stats, err := h.d.Reports.CouponStats(ctx, cs)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -9,12 +9,13 @@ import (
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/report"
 )
 
 type couponPageData struct {
 	Coupon     coupon.Coupon
 	Status     coupon.Status
-	Stats      coupon.Stats
+	Stats      report.CouponStats
 	ScopeNames []string
 	Holders    []coupon.Held
 	Next       string
@@ -40,9 +41,9 @@ func (h *handlers) couponPage(c *gin.Context, status int, form *Form) {
 	if err == nil {
 		data.Holders, data.Next, err = h.d.Coupons.Holders(ctx, cp.ID, pg)
 	}
-	var stats map[int64]coupon.Stats
+	var stats map[int64]report.CouponStats
 	if err == nil {
-		stats, err = h.d.Coupons.Stats(ctx, []coupon.Coupon{cp})
+		stats, err = h.d.Reports.CouponStats(ctx, []coupon.Coupon{cp})
 	}
 	if err == nil {
 		data.ScopeNames, err = h.d.Coupons.ScopeNames(ctx, cp)

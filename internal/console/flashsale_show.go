@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/report"
 )
 
 // flashRefreshMS is how often a live sale's page reloads itself.
@@ -17,7 +18,7 @@ const flashRefreshMS = 3000
 type flashPageData struct {
 	Sale      flashsale.Sale
 	Status    string // upcoming, live, sold_out or ended
-	Stats     flashsale.Stats
+	Stats     report.FlashSaleStats
 	Items     []flashItemRow
 	SellOut   string // start to first sold out, "" if it never sold out
 	PayWindow string
@@ -41,7 +42,7 @@ func (h *handlers) flashShow(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	st, err := h.d.Flash.Stats(ctx, sale.ID)
+	st, err := h.d.Reports.FlashSaleStats(ctx, sale)
 	if err != nil {
 		h.fail(c, err)
 		return

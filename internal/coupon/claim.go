@@ -186,8 +186,8 @@ func (s *Service) heldCounts(ctx context.Context, couponID int64, shopperIDs []i
 
 // unknownShoppers returns the ids that name no shopper.
 func (s *Service) unknownShoppers(ctx context.Context, ids []int64) ([]int64, error) {
-	var found []int64
-	if err := s.db.Conn(ctx).Raw("SELECT id FROM shoppers WHERE id IN ?", ids).Scan(&found).Error; err != nil {
+	found, err := s.shoppers.Existing(ctx, ids)
+	if err != nil {
 		return nil, fmt.Errorf("coupon: find shoppers: %w", err)
 	}
 	exists := map[int64]bool{}

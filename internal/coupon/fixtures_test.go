@@ -12,9 +12,11 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/testkit"
 )
@@ -34,7 +36,7 @@ func newWorld(t testing.TB) *world {
 	w := &world{db: db, clock: clock.New()}
 	now := time.Now().UTC().Truncate(time.Second)
 	w.clock.Set(func() time.Time { return now })
-	w.coupons = coupon.New(db, audit.New(db, w.clock), w.clock)
+	w.coupons = coupon.New(db, audit.New(db, w.clock), catalog.New(db, inventory.New(db, w.clock), w.clock), customer.New(db, w.clock), w.clock)
 	return w
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/report"
 )
 
 func TestCreateEditAndStopAreAudited(t *testing.T) {
@@ -113,13 +114,13 @@ func TestListByStatusAndStats(t *testing.T) {
 	w.order(t, b) // unpaid and without the coupon: counts nowhere
 	cs, _, err := w.coupons.List(ctx, coupon.Query{Page: firstPage()})
 	must(t, err)
-	stats, err := w.coupons.Stats(ctx, cs)
+	stats, err := report.New(w.db, w.clock).CouponStats(ctx, cs)
 	must(t, err)
 	got := stats[live.ID]
-	if got != (coupon.Stats{Claimed: 2, Used: 1, Orders: 1, Revenue: 10000, Discount: 2000, Refunded: 500}) || got.UseRate() != 50 {
+	if got != (report.CouponStats{Claimed: 2, Used: 1, Orders: 1, Revenue: 10000, Discount: 2000, Refunded: 500}) || got.UseRate() != 50 {
 		t.Fatalf("stats %+v", got)
 	}
-	if stats[upcoming.ID] != (coupon.Stats{}) {
+	if stats[upcoming.ID] != (report.CouponStats{}) {
 		t.Fatalf("an untouched coupon has stats %+v", stats[upcoming.ID])
 	}
 }

@@ -8,10 +8,16 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 )
 
-// The queries in this file read the catalog's tables. The coupon package
-// sits below catalog-aware packages (order builds on it), and what it needs
-// is small and read-only: which categories lie under which, and whether the
-// ids a merchant typed exist.
+// Catalog is what coupons need to know from the catalog, which owns the
+// categories and products: which categories lie under which, and the names
+// of the ids a merchant typed (an id without a name does not exist).
+// *catalog.Service satisfies it; coupons sit below the catalog (order builds
+// on both), so they ask through this rather than importing it.
+type Catalog interface {
+	CategoryParents(ctx context.Context) (map[int64]int64, error)
+	CategoryNames(ctx context.Context, ids []int64) (map[int64]string, error)
+	ProductTitles(ctx context.Context, ids []int64) (map[int64]string, error)
+}
 
 // Line is an order line as the coupon engine sees it.
 type Line struct {
@@ -60,42 +66,41 @@ func underAny(cat int64, listed map[int64]bool, parents map[int64]int64) bool {
 
 // categoryParents maps each category to its parent (absent for roots).
 func (s *Service) categoryParents(ctx context.Context) (map[int64]int64, error) {
-	var rows []struct {
-		ID       int64  `gorm:"column:id"`
-		ParentID *int64 `gorm:"column:parent_id"`
-	}
-	if err := s.db.Conn(ctx).Raw("SELECT id, parent_id FROM categories").Scan(&rows).Error; err != nil {
+	parents, err := s.catalog.CategoryParents(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("coupon: category tree: %w", err)
-	}
-	parents := make(map[int64]int64, len(rows))
-	for _, r := range rows {
-		if r.ParentID != nil {
-			parents[r.ID] = *r.ParentID
-		}
 	}
 	return parents, nil
 }
 
+// scopeTitles returns the names of the categories or products ids names,
+// by id; an id that names nothing is absent.
+func (s *Service) scopeTitles(ctx context.Context, scope Scope, ids []int64) (map[int64]string, error) {
+	switch scope {
+	case ScopeCategories:
+		return s.catalog.CategoryNames(ctx, ids)
+	case ScopeProducts:
+		return s.catalog.ProductTitles(ctx, ids)
+	}
+	return nil, nil
+}
+
 // checkScope refuses scope ids that name no category or product.
 func (s *Service) checkScope(ctx context.Context, d Draft) error {
-	table, noun := "categories", "category"
+	noun := "category"
 	switch d.Scope {
 	case ScopeProducts:
-		table, noun = "products", "product"
+		noun = "product"
 	case ScopeShop:
 		return nil
 	}
-	var found []int64
-	if err := s.db.Conn(ctx).Raw("SELECT id FROM "+table+" WHERE id IN ?", d.ScopeIDs).Scan(&found).Error; err != nil {
+	found, err := s.scopeTitles(ctx, d.Scope, d.ScopeIDs)
+	if err != nil {
 		return fmt.Errorf("coupon: check scope: %w", err)
-	}
-	exists := map[int64]bool{}
-	for _, id := range found {
-		exists[id] = true
 	}
 	var missing []string
 	for _, id := range d.ScopeIDs {
-		if !exists[id] {
+		if _, ok := found[id]; !ok {
 			missing = append(missing, fmt.Sprint(id))
 		}
 	}
@@ -108,23 +113,12 @@ func (s *Service) checkScope(ctx context.Context, d Draft) error {
 // ScopeNames returns the titles of the categories or products a coupon
 // covers, in the order of its ids (an id deleted since shows as "#id").
 func (s *Service) ScopeNames(ctx context.Context, c Coupon) ([]string, error) {
-	query := map[Scope]string{
-		ScopeCategories: "SELECT id, name AS title FROM categories WHERE id IN ?",
-		ScopeProducts:   "SELECT id, title FROM products WHERE id IN ?",
-	}[c.Scope]
-	if query == "" || len(c.ScopeIDs.V) == 0 {
+	if (c.Scope != ScopeCategories && c.Scope != ScopeProducts) || len(c.ScopeIDs.V) == 0 {
 		return nil, nil
 	}
-	var rows []struct {
-		ID    int64  `gorm:"column:id"`
-		Title string `gorm:"column:title"`
-	}
-	if err := s.db.Conn(ctx).Raw(query, c.ScopeIDs.V).Scan(&rows).Error; err != nil {
+	titles, err := s.scopeTitles(ctx, c.Scope, c.ScopeIDs.V)
+	if err != nil {
 		return nil, fmt.Errorf("coupon: scope names: %w", err)
-	}
-	titles := map[int64]string{}
-	for _, r := range rows {
-		titles[r.ID] = r.Title
 	}
 	names := make([]string, len(c.ScopeIDs.V))
 	for i, id := range c.ScopeIDs.V {

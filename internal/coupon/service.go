@@ -6,13 +6,15 @@
 // in the order's own transaction (and gives it back when an unpaid order
 // closes); and the numbers the merchant watches: claimed, used, revenue.
 //
-// The package sits below order, so the few facts it needs from the catalog
-// (which categories lie under which, which products exist) and from orders
-// (what the orders that used a coupon paid) are read-only queries kept in
-// scope.go and stats.go.
+// The package sits below the catalog, the shoppers and order: the few facts
+// it needs from the first two (which categories lie under which, which ids
+// exist) it asks through the Catalog and Shoppers interfaces it declares;
+// what the orders that used a coupon paid is report's to add up.
 package coupon
 
 import (
+	"context"
+
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
@@ -35,17 +37,25 @@ var (
 	ErrTermsLocked   = errs.Conflict("coupon_terms_locked", "shoppers already hold this coupon, so its terms are fixed")
 )
 
+// Shoppers tells which shopper ids exist; *customer.Service satisfies it.
+type Shoppers interface {
+	Existing(ctx context.Context, ids []int64) ([]int64, error)
+}
+
 // Service is the coupon use cases.
 type Service struct {
-	db    *database.DB
-	audit *audit.Log
-	clock *clock.Clock
+	db       *database.DB
+	audit    *audit.Log
+	catalog  Catalog
+	shoppers Shoppers
+	clock    *clock.Clock
 }
 
 // New builds the service; every change the merchant makes is written to the
-// audit log in the change's own transaction.
-func New(db *database.DB, log *audit.Log, clk *clock.Clock) *Service {
-	return &Service{db: db, audit: log, clock: clk}
+// audit log in the change's own transaction. cat and shoppers answer what
+// coupons ask of the catalog and of the shoppers.
+func New(db *database.DB, log *audit.Log, cat Catalog, shoppers Shoppers, clk *clock.Clock) *Service {
+	return &Service{db: db, audit: log, catalog: cat, shoppers: shoppers, clock: clk}
 }
 
 func jsonIDs(ids []int64) database.JSON[[]int64] {

@@ -29,7 +29,7 @@ func (s *Service) Offers(ctx context.Context, shopperID int64, pg page.Request) 
 		return nil, "", fmt.Errorf("coupon: offers: %w", err)
 	}
 	cs, next := page.Trim(cs, pg, func(c Coupon) int64 { return c.ID })
-	held, err := s.heldByShopper(ctx, shopperID, ids(cs))
+	held, err := s.heldByShopper(ctx, shopperID, IDs(cs))
 	if err != nil {
 		return nil, "", err
 	}
@@ -137,7 +137,8 @@ func (s *Service) Holders(ctx context.Context, couponID int64, pg page.Request) 
 	return hs, next, nil
 }
 
-func ids(cs []Coupon) []int64 {
+// IDs returns the ids of cs, in their order.
+func IDs(cs []Coupon) []int64 {
 	out := make([]int64, len(cs))
 	for i, c := range cs {
 		out[i] = c.ID

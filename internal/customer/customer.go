@@ -102,3 +102,30 @@ func (s *Service) Get(ctx context.Context, id int64) (Shopper, error) {
 	}
 	return sh, err
 }
+
+// Existing returns those of ids that name a shopper, in no set order.
+func (s *Service) Existing(ctx context.Context, ids []int64) ([]int64, error) {
+	var found []int64
+	if err := s.db.Conn(ctx).Raw("SELECT id FROM shoppers WHERE id IN ?", ids).Scan(&found).Error; err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// IDsByOpenID returns the id of the shopper with this openid: one id, or
+// none when no shopper has it.
+func (s *Service) IDsByOpenID(ctx context.Context, openid string) ([]int64, error) {
+	var ids []int64
+	if err := s.db.Conn(ctx).Raw("SELECT id FROM shoppers WHERE openid = ?", openid).Scan(&ids).Error; err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// Lock takes the shopper's row lock until the caller's transaction ends, so
+// one shopper's changes that check a count first (cart lines, addresses) run
+// one at a time. On SQLite, whose transactions hold the whole database, it
+// does nothing.
+func (s *Service) Lock(ctx context.Context, shopperID int64) error {
+	return s.db.LockRow(ctx, "shoppers", shopperID)
+}

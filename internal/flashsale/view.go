@@ -116,22 +116,39 @@ func (s *Service) attachOffers(ctx context.Context, views []View) error {
 	for i, v := range views {
 		ids[i], at[v.ID] = v.ID, i
 	}
-	var rows []struct {
-		Offer
-		SaleID int64 `gorm:"column:flash_sale_id"`
+	var items []struct {
+		SaleID    int64 `gorm:"column:flash_sale_id"`
+		ItemID    int64 `gorm:"column:id"`
+		SKUID     int64 `gorm:"column:sku_id"`
+		ProductID int64 `gorm:"column:product_id"`
+		Price     int64 `gorm:"column:price"`
+		Allotted  int64 `gorm:"column:allotted"`
+		Available int64 `gorm:"column:available"`
 	}
-	err := s.db.Conn(ctx).Raw(`
-		SELECT i.flash_sale_id, i.id AS item_id, i.sku_id, i.product_id, p.title, k.spec_text,
-		       COALESCE(NULLIF(k.image, ''), p.main_image) AS image, i.price, k.price AS original_price,
-		       i.allotted, i.available
-		FROM flash_sale_items i JOIN skus k ON k.id = i.sku_id JOIN products p ON p.id = i.product_id
-		WHERE i.flash_sale_id IN ? ORDER BY i.id`, ids).Scan(&rows).Error
+	err := s.db.Conn(ctx).Raw(`SELECT flash_sale_id, id, sku_id, product_id, price, allotted, available
+		FROM flash_sale_items WHERE flash_sale_id IN ? ORDER BY id`, ids).Scan(&items).Error
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		i := at[r.SaleID]
-		views[i].Offers = append(views[i].Offers, r.Offer)
+	skuIDs := make([]int64, len(items))
+	for i, it := range items {
+		skuIDs[i] = it.SKUID
+	}
+	// titles, combinations, images and regular prices are the catalog's
+	skus, err := s.catalog.Sellables(ctx, skuIDs)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		k, ok := skus[it.SKUID]
+		if !ok {
+			continue // a SKU the catalog no longer has is not offered
+		}
+		i := at[it.SaleID]
+		views[i].Offers = append(views[i].Offers, Offer{
+			ItemID: it.ItemID, SKUID: it.SKUID, ProductID: it.ProductID, Title: k.Title, SpecText: k.SpecText,
+			Image: k.Image, Price: it.Price, OriginalPrice: k.Price, Allotted: it.Allotted, Available: it.Available,
+		})
 	}
 	return nil
 }

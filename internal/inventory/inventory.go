@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/page"
 )
 
 // Kind says why stock moved.
@@ -215,6 +216,24 @@ func (s *Service) Movements(ctx context.Context, skuID int64) ([]Movement, error
 	var ms []Movement
 	err := s.db.Conn(ctx).Where("sku_id = ?", skuID).Order("id").Find(&ms).Error
 	return ms, err
+}
+
+// MovementsPage returns a page of a SKU's ledger, newest first, and the
+// cursor of the next page.
+func (s *Service) MovementsPage(ctx context.Context, skuID int64, r page.Request) ([]Movement, string, error) {
+	if r.Limit <= 0 {
+		r.Limit = page.DefaultLimit
+	}
+	db := s.db.Conn(ctx).Where("sku_id = ?", skuID)
+	if r.After > 0 {
+		db = db.Where("id < ?", r.After)
+	}
+	var ms []Movement
+	if err := db.Order("id DESC").Limit(r.Limit + 1).Find(&ms).Error; err != nil {
+		return nil, "", fmt.Errorf("ledger of sku %d: %w", skuID, err)
+	}
+	ms, next := page.Trim(ms, r, func(m Movement) int64 { return m.ID })
+	return ms, next, nil
 }
 
 // merged sums lines per SKU and sorts them by SKU id (the lock order).

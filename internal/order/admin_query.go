@@ -150,7 +150,11 @@ func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) 
 		if id, err := strconv.ParseInt(who, 10, 64); err == nil {
 			db = db.Where("shopper_id = ?", id)
 		} else {
-			db = db.Where("shopper_id IN (?)", conn.Table("shoppers").Select("id").Where("openid = ?", who))
+			ids, err := s.customers.IDsByOpenID(ctx, who)
+			if err != nil {
+				return nil, err
+			}
+			db = db.Where("shopper_id IN ?", ids)
 		}
 	}
 	if what := strings.TrimSpace(q.Product); what != "" {
@@ -170,7 +174,7 @@ const fewProducts = 1000
 
 // byProduct narrows db to orders with a line of the product whose id is
 // what, or whose current title contains what. The products are searched
-// first (a few thousand rows, not every order line). A rare title leads
+// first, by the catalog (a few thousand rows, not every order line). A rare title leads
 // through the index to its few orders. For a common one each order, newest
 // first, is checked by a correlated subquery; it is an aggregate so that
 // PostgreSQL keeps it per order (an EXISTS would become a join over every
@@ -181,17 +185,15 @@ func (s *Service) byProduct(ctx context.Context, db *gorm.DB, what string) (*gor
 	if id, err := strconv.ParseInt(what, 10, 64); err == nil {
 		return db.Where("id IN (?)", conn.Table("order_items").Select("order_id").Where("product_id = ?", id)), nil
 	}
-	like := "%" + escapeLike(what) + "%"
-	var ids []int64
-	if err := conn.Table("products").Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, like).
-		Limit(fewProducts+1).Pluck("id", &ids).Error; err != nil {
+	ids, err := s.catalog.ProductIDsTitled(ctx, what, fewProducts+1)
+	if err != nil {
 		return nil, err
 	}
 	if len(ids) <= fewProducts {
 		return db.Where("id IN (?)", conn.Table("order_items").Select("order_id").Where("product_id IN ?", ids)), nil
 	}
-	return db.Where(`(SELECT MIN(oi.product_id) FROM order_items oi JOIN products p ON p.id = oi.product_id
-		WHERE oi.order_id = orders.id AND LOWER(p.title) LIKE LOWER(?) ESCAPE '\') IS NOT NULL`, like), nil
+	return db.Where(`(SELECT MIN(oi.product_id) FROM order_items oi
+		WHERE oi.order_id = orders.id AND oi.product_id IN (?)) IS NOT NULL`, s.catalog.ProductsTitledQuery(ctx, what)), nil
 }
 
 // withItems loads the lines of a page of orders in one query.
@@ -208,11 +210,6 @@ func (s *Service) withItems(ctx context.Context, orders []Order) error {
 		orders[i].Items = items[orders[i].ID]
 	}
 	return nil
-}
-
-// escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // ByNos returns the orders with these numbers, without their lines, by

@@ -6,7 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/seed"
@@ -23,7 +27,8 @@ func TestSearchByProductTitle(t *testing.T) {
 	if err := seed.Bulk(ctx, db, seed.Sizes{Products: 1200, Shoppers: 3, Orders: 60}); err != nil {
 		t.Fatal(err)
 	}
-	orders := order.New(order.Deps{DB: db})
+	clk := clock.New()
+	orders := order.New(order.Deps{DB: db, Catalog: catalog.New(db, inventory.New(db, clk), clk), Customers: customer.New(db, clk), Clock: clk})
 	all := page.Request{Limit: 100}
 	count := func(q order.AdminQuery) int {
 		t.Helper()
@@ -41,6 +46,15 @@ func TestSearchByProductTitle(t *testing.T) {
 	}
 	var product7 int64
 	db.Conn(ctx).Raw("SELECT product_id FROM order_items WHERE title = ?", "商品 00007 纯棉T恤").Scan(&product7)
+	var buyer struct {
+		OpenID string `gorm:"column:openid"`
+		Orders int
+	}
+	db.Conn(ctx).Raw(`SELECT s.openid, COUNT(*) AS orders FROM orders o JOIN shoppers s ON s.id = o.shopper_id
+		GROUP BY s.openid ORDER BY s.openid LIMIT 1`).Scan(&buyer)
+	if buyer.Orders == 0 || buyer.Orders == 60 {
+		t.Fatalf("seeded orders are not spread over shoppers: %+v", buyer)
+	}
 	for _, tc := range []struct {
 		q    order.AdminQuery
 		want int
@@ -52,6 +66,8 @@ func TestSearchByProductTitle(t *testing.T) {
 		{order.AdminQuery{Product: strconv.FormatInt(product7, 10)}, 1},
 		{order.AdminQuery{Product: "毛衣"}, 0},
 		{order.AdminQuery{Product: "纯棉T恤", From: time.Now().Add(time.Hour)}, 0},
+		{order.AdminQuery{Shopper: buyer.OpenID}, buyer.Orders},
+		{order.AdminQuery{Shopper: "no-such-openid"}, 0},
 	} {
 		if got := count(tc.q); got != tc.want {
 			t.Errorf("%+v: %d orders, want %d", tc.q, got, tc.want)

@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -42,8 +43,8 @@ func newWorld(t testing.TB) *world {
 	now := time.Now().UTC()
 	w.clock.Set(func() time.Time { return now })
 	w.inv = inventory.New(db, w.clock)
-	w.coupon = coupon.New(db, audit.New(db, w.clock), w.clock)
 	cat := catalog.New(db, w.inv, w.clock)
+	w.coupon = coupon.New(db, audit.New(db, w.clock), cat, customer.New(db, w.clock), w.clock)
 	w.flash = flashsale.New(db, w.inv, cat, audit.New(db, w.clock), w.clock)
 	w.orders = order.New(order.Deps{
 		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db, w.clock)),
@@ -61,7 +62,7 @@ func (w *world) replica() *order.Service {
 	flash := flashsale.New(w.db, inv, cat, audit.New(w.db, w.clock), w.clock)
 	return order.New(order.Deps{
 		DB: w.db, Catalog: cat, Inventory: inv, Settings: setting.New(w.db, audit.New(w.db, w.clock)),
-		Coupons: coupon.New(w.db, audit.New(w.db, w.clock), w.clock), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{},
+		Coupons: coupon.New(w.db, audit.New(w.db, w.clock), cat, customer.New(w.db, w.clock), w.clock), Flash: flash, Cart: w.cart, Addresses: fakeAddresses{},
 		Metrics: metrics.New(), Clock: w.clock,
 	})
 }

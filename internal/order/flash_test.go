@@ -9,6 +9,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/report"
 )
 
 // flashSale schedules a sale of units of sku, live from the world's now.
@@ -34,6 +35,28 @@ func (w *world) item(t *testing.T, saleID int64) flashsale.Item {
 	s, err := w.flash.Get(context.Background(), saleID)
 	must(t, err)
 	return s.Items[0]
+}
+
+// The offers shoppers see take the SKU's title, combination, image (else
+// the product's) and regular price from the catalog, and the sale's price and
+// units from the sale.
+func TestFlashViewOffersCarryTheCatalogsSKU(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	sku := w.sku(t, 19900, 100)
+	must(t, w.db.Conn(ctx).Exec("UPDATE products SET main_image = '/p.jpg' WHERE id = (SELECT product_id FROM skus WHERE id = ?)", sku).Error)
+	sale := w.flashSale(t, sku, 40, 2)
+	v, err := w.flash.View(ctx, sale.ID)
+	must(t, err)
+	if len(v.Offers) != 1 {
+		t.Fatalf("offers %+v", v.Offers)
+	}
+	o := v.Offers[0]
+	if o.SKUID != sku || o.ItemID != sale.Items[0].ID || o.ProductID != sale.Items[0].ProductID || o.Title != "T-shirt" ||
+		o.SpecText != "红 / M" || o.Image != "/p.jpg" || o.Price != 9900 || o.OriginalPrice != 19900 ||
+		o.Allotted != 40 || o.Available != 40 {
+		t.Fatalf("offer %+v", o)
+	}
 }
 
 func TestFlashSaleStampedeSellsExactlyTheUnits(t *testing.T) {
@@ -200,7 +223,9 @@ func TestFlashSaleUnitsComeBackWhileLiveAndGoToStockAfter(t *testing.T) {
 	if sold != 1 {
 		t.Fatalf("SKU sold count %d", sold)
 	}
-	st, err := w.flash.Stats(ctx, sale.ID)
+	got, err := w.flash.Get(ctx, sale.ID)
+	must(t, err)
+	st, err := report.New(w.db, w.clock).FlashSaleStats(ctx, got)
 	must(t, err)
 	if st.Sold != 1 || st.Returned != 1 || st.PaidOrders != 1 || st.Closed != 2 || st.Orders != 3 || st.Revenue != d.PayAmount {
 		t.Fatalf("stats: %+v", st)

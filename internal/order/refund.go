@@ -22,6 +22,34 @@ func (s *Service) LockForRefund(ctx context.Context, orderNo string) (Order, err
 	return o, err
 }
 
+// LockByID holds the order's row until the caller's transaction ends, as
+// LockForRefund does, for a caller that knows the order by id.
+func (s *Service) LockByID(ctx context.Context, id int64) error {
+	return s.db.LockRow(ctx, "orders", id)
+}
+
+// Ref is what a list kept by another package shows of an order.
+type Ref struct {
+	OrderNo   string `gorm:"column:order_no"`
+	PayAmount int64  `gorm:"column:pay_amount"`
+}
+
+// Refs returns the number and paid amount of the orders ids names, by id.
+func (s *Service) Refs(ctx context.Context, ids []int64) (map[int64]Ref, error) {
+	var rows []struct {
+		ID int64 `gorm:"column:id"`
+		Ref
+	}
+	if err := s.db.Conn(ctx).Model(&Order{}).Select("id, order_no, pay_amount").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("order refs: %w", err)
+	}
+	out := make(map[int64]Ref, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Ref
+	}
+	return out, nil
+}
+
 // ByID returns any order with its lines (for the payment side, which knows
 // orders by id from its own rows).
 func (s *Service) ByID(ctx context.Context, id int64) (Order, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -55,6 +56,7 @@ type Service struct {
 	inventory *inventory.Service
 	settings  *setting.Service
 	coupons   *coupon.Service
+	customers *customer.Service
 	flash     *flashsale.Service
 	desk      *desk
 	cart      Cart
@@ -70,7 +72,8 @@ type Deps struct {
 	Catalog   *catalog.Service
 	Inventory *inventory.Service
 	Settings  *setting.Service
-	Coupons   *coupon.Service // prices and redeems coupons; needed only by orders that use one
+	Coupons   *coupon.Service   // prices and redeems coupons; needed only by orders that use one
+	Customers *customer.Service // finds shoppers by openid for the console's order search
 	Flash     *flashsale.Service
 	Cart      Cart
 	Addresses AddressBook
@@ -83,7 +86,7 @@ type Deps struct {
 func New(d Deps) *Service {
 	s := &Service{
 		db: d.DB, catalog: d.Catalog, inventory: d.Inventory, settings: d.Settings, coupons: d.Coupons,
-		flash: d.Flash, cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
+		customers: d.Customers, flash: d.Flash, cart: d.Cart, addresses: d.Addresses, payments: d.Payments, metrics: d.Metrics,
 		clock: d.Clock,
 	}
 	s.desk = newDesk(s)

@@ -285,7 +285,7 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 			return err
 		}
 		// Order row first, as openRefund takes it, then the refund's own state.
-		if err := s.db.LockRow(ctx, "orders", r.OrderID); err != nil {
+		if err := s.orders.LockByID(ctx, r.OrderID); err != nil {
 			return err
 		}
 		if err := s.db.Conn(ctx).Where("id = ?", r.ID).Take(&r).Error; err != nil {

@@ -133,11 +133,23 @@ type PendingRequest struct {
 
 // PendingRefundRequests lists requests waiting for a decision, oldest first.
 func (s *Service) PendingRefundRequests(ctx context.Context, limit int) ([]PendingRequest, error) {
-	var out []PendingRequest
-	err := s.db.Conn(ctx).Table("refund_requests AS r").
-		Select("r.*, o.order_no, o.pay_amount").Joins("JOIN orders o ON o.id = r.order_id").
-		Where("r.status = ?", RequestPending).Order("r.id").Limit(limit).Scan(&out).Error
-	return out, err
+	var reqs []RefundRequest
+	if err := s.db.Conn(ctx).Where("status = ?", RequestPending).Order("id").Limit(limit).Find(&reqs).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.OrderID
+	}
+	refs, err := s.orders.Refs(ctx, ids) // the order numbers and amounts are order's to read
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PendingRequest, len(reqs))
+	for i, r := range reqs {
+		out[i] = PendingRequest{RefundRequest: r, OrderNo: refs[r.OrderID].OrderNo, PayAmount: refs[r.OrderID].PayAmount}
+	}
+	return out, nil
 }
 
 // declineRequest turns a shopper's request down with a note they see.

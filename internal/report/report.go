@@ -1,6 +1,8 @@
 // Package report computes the merchant's numbers at a glance: sales today
 // and over the last 30 days, the best sellers, what waits to be shipped and
-// what is running out. It only reads.
+// what is running out, the customer list, and each coupon's and flash sale's
+// numbers. These join several domains' tables, which only this package may
+// read across (internal/archtest); it only reads.
 package report
 
 import (

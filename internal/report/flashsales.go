@@ -1,13 +1,15 @@
-package flashsale
+package report
 
 import (
 	"context"
 	"time"
+
+	"github.com/kaidian/kaidian/internal/flashsale"
 )
 
-// Stats is how a sale is doing, for the merchant's console.
-type Stats struct {
-	Phase                                     Phase
+// FlashSaleStats is how a sale is doing, for the merchant's console.
+type FlashSaleStats struct {
+	Phase                                     flashsale.Phase
 	Allotted, Available, Held, Sold, Returned int64 // units, over all the sale's SKUs
 	Orders, PaidOrders, UnpaidOrders, Closed  int64
 	Buyers                                    int64 // shoppers with an unpaid or paid order
@@ -20,14 +22,13 @@ type Stats struct {
 // rateWindow is the span "orders per second" is measured over while live.
 const rateWindow = 10 * time.Second
 
-// Stats adds up a sale: units from its items, orders from the orders table.
-func (s *Service) Stats(ctx context.Context, id int64) (Stats, error) {
-	sale, err := s.Get(ctx, id)
-	if err != nil {
-		return Stats{}, err
-	}
-	now := s.clock.Now()
-	st := Stats{Phase: sale.PhaseAt(now)}
+// FlashSaleStats adds up a sale (as flashsale.Service.Get returned it):
+// units from its items, orders from the orders table. It is here, not in
+// flashsale, because it adds up orders: order builds on flashsale.
+func (s *Service) FlashSaleStats(ctx context.Context, sale flashsale.Sale) (FlashSaleStats, error) {
+	id := sale.ID
+	now := s.clock.Now().UTC() // UTC, as the shop clock gives it: the query compares it with created_at
+	st := FlashSaleStats{Phase: sale.PhaseAt(now)}
 	for _, it := range sale.Items {
 		st.Allotted += it.Allotted
 		st.Available += it.Available
@@ -45,7 +46,7 @@ func (s *Service) Stats(ctx context.Context, id int64) (Stats, error) {
 	var row struct {
 		Orders, Paid, Unpaid, Closed, Revenue, Recent int64
 	}
-	err = s.db.Conn(ctx).Raw(`
+	err := s.db.Conn(ctx).Raw(`
 		SELECT COUNT(*) AS orders,
 		       COALESCE(SUM(CASE WHEN status IN ('paid', 'shipped', 'completed') THEN 1 ELSE 0 END), 0) AS paid,
 		       COALESCE(SUM(CASE WHEN status = 'pending_payment' THEN 1 ELSE 0 END), 0) AS unpaid,
@@ -54,10 +55,10 @@ func (s *Service) Stats(ctx context.Context, id int64) (Stats, error) {
 		       COALESCE(SUM(CASE WHEN created_at > ? THEN 1 ELSE 0 END), 0) AS recent
 		FROM orders WHERE flash_sale_id = ?`, now.Add(-rateWindow), id).Scan(&row).Error
 	if err != nil {
-		return Stats{}, err
+		return FlashSaleStats{}, err
 	}
 	st.Orders, st.PaidOrders, st.UnpaidOrders, st.Closed, st.Revenue = row.Orders, row.Paid, row.Unpaid, row.Closed, row.Revenue
-	if st.Phase == PhaseLive {
+	if st.Phase == flashsale.PhaseLive {
 		st.OrdersPerSecond = float64(row.Recent) / rateWindow.Seconds()
 	}
 	// Two ordered lookups rather than MIN/MAX: SQLite's aggregates lose the
@@ -66,7 +67,7 @@ func (s *Service) Stats(ctx context.Context, id int64) (Stats, error) {
 		var at []time.Time
 		if err := s.db.Conn(ctx).Raw(`SELECT created_at FROM orders WHERE flash_sale_id = ? ORDER BY created_at `+dir+` LIMIT 1`, id).
 			Scan(&at).Error; err != nil {
-			return Stats{}, err
+			return FlashSaleStats{}, err
 		}
 		if len(at) == 1 {
 			*into = &at[0]
@@ -74,7 +75,7 @@ func (s *Service) Stats(ctx context.Context, id int64) (Stats, error) {
 	}
 	if err := s.db.Conn(ctx).Raw(`SELECT COUNT(*) FROM flash_sale_buyers WHERE flash_sale_id = ? AND units > 0`, id).
 		Scan(&st.Buyers).Error; err != nil {
-		return Stats{}, err
+		return FlashSaleStats{}, err
 	}
 	return st, nil
 }
