@@ -30,3 +30,10 @@ var NewPending = pending
 func Taken(err error) (number, key bool) {
 	return errors.Is(err, errNumberTaken), errors.Is(err, errKeyTaken)
 }
+
+// Lanes is how many lanes the flash desk has.
+func (s *Service) Lanes() int {
+	s.desk.mu.Lock()
+	defer s.desk.mu.Unlock()
+	return len(s.desk.lanes)
+}

@@ -70,6 +70,9 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 	if err := validateFlash(in); err != nil {
 		return Order{}, false, err
 	}
+	if s.desk.stopped() { // this replica is shutting down: another one serves the retry
+		return Order{}, false, ErrBusy.With("retry_after", 1)
+	}
 	line := in.Items[0]
 	view, err := s.flash.View(ctx, *in.FlashSaleID)
 	if err != nil {
@@ -80,6 +83,9 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 		return Order{}, false, err
 	}
 	l := s.desk.lane(view.ID, line.SKUID)
+	if l == nil { // stopped since
+		return Order{}, false, ErrBusy.With("retry_after", 1)
+	}
 	if l.stillSoldOut(ctx, s.flash) {
 		s.metrics.FlashSoldOut.Inc()
 		return Order{}, false, flashsale.ErrSoldOut.With("sku_id", line.SKUID)
@@ -151,8 +157,7 @@ func flashItem(o flashsale.Offer, quantity int) Item {
 // batch: a shopper's second request (one row per shopper per statement),
 // and requests that did not fit the units left while others in the batch
 // might still be refused by their limit.
-func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequest) {
-	ctx := context.Background()
+func (s *Service) serveBatch(ctx context.Context, l *lane, batch []*flashRequest) (again []*flashRequest) {
 	if l.stillSoldOut(ctx, s.flash) {
 		s.metrics.FlashSoldOut.Add(float64(len(batch)))
 		answerAll(batch, flashResult{err: flashsale.ErrSoldOut.With("sku_id", l.skuID)})
@@ -187,7 +192,7 @@ func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequ
 		// racing replica): serve each alone so the others are not refused.
 		var retry []*flashRequest
 		for _, r := range batch {
-			retry = append(retry, s.serveBatch(l, []*flashRequest{r})...)
+			retry = append(retry, s.serveBatch(ctx, l, []*flashRequest{r})...)
 		}
 		return retry
 	case database.IsDuplicate(err) && batch[0].tries < 3:
