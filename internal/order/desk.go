@@ -17,11 +17,12 @@ type desk struct {
 	lanes  map[laneKey]*lane
 	closed bool // stopped: no lane starts and no request queues any more
 
-	// Batches run in ctx, not in the requests' contexts (a batch serves
-	// many shoppers); Stop cancels it when its deadline comes first.
-	ctx     context.Context
-	cancel  context.CancelFunc
 	running sync.WaitGroup // the lanes' goroutines
+	// overdue: Stop's deadline passed, so the lanes turn away what is still
+	// queued instead of serving it.
+	overdue atomic.Bool
+
+	beforeBatch func() // tests: holds a lane as it starts serving a batch (nil: nothing)
 
 	// The shop's settings (the shipping fee) as of shopAt: every batch of a
 	// stampede needs them, and a second-old copy saves a query per batch.
@@ -58,8 +59,7 @@ type lane struct {
 }
 
 func newDesk(s *Service) *desk {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &desk{s: s, lanes: map[laneKey]*lane{}, ctx: ctx, cancel: cancel}
+	return &desk{s: s, lanes: map[laneKey]*lane{}}
 }
 
 // lane returns the lane for a sale's SKU, creating it (and its goroutine) on
@@ -142,7 +142,17 @@ func (d *desk) run(l *lane) {
 				break drain
 			}
 		}
-		again = d.s.serveBatch(d.ctx, l, batch)
+		if d.overdue.Load() {
+			answerAll(batch, flashResult{err: ErrBusy.With("retry_after", 1)}) // nothing of it was written
+			again = nil
+			continue
+		}
+		if d.beforeBatch != nil {
+			d.beforeBatch()
+		}
+		// Not in the requests' contexts: a batch serves many shoppers, and a
+		// context that can end costs the drivers a goroutine per statement.
+		again = d.s.serveBatch(context.Background(), l, batch)
 		idle.Reset(laneIdle)
 	}
 }
@@ -160,10 +170,10 @@ func (d *desk) retire(l *lane) bool {
 
 // Stop stops the flash sale desk, for shutting down: requests arriving from
 // now on are turned away (ErrBusy) and Stop waits until the lanes have
-// served everything queued. If ctx ends first, the batches still running
-// are cancelled and every request left is answered with an error. Either
-// way, when Stop returns every request has its answer and no lane's
-// goroutine is left; it returns ctx's error if it had to cancel.
+// served everything queued. If ctx ends first, each lane finishes the batch
+// it is committing and turns away (busy) what is still queued, unserved.
+// Either way, when Stop returns every request has its answer and no lane's
+// goroutine is left; it returns ctx's error if requests were turned away.
 func (s *Service) Stop(ctx context.Context) error { return s.desk.stop(ctx) }
 
 func (d *desk) stopped() bool {
@@ -186,9 +196,8 @@ func (d *desk) stop(ctx context.Context) error {
 		d.running.Wait()
 		close(done)
 	}()
-	defer d.cancel()
 	select {
-	case <-done: // first, so a deadline already past does not cancel a desk with nothing left
+	case <-done: // first, so a deadline already past does not turn away what was served
 		return nil
 	default:
 	}
@@ -196,7 +205,7 @@ func (d *desk) stop(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		d.cancel() // transactions fail at once, so the lanes answer what is left with errors
+		d.overdue.Store(true)
 		<-done
 		return ctx.Err()
 	}

@@ -37,3 +37,23 @@ func (s *Service) Lanes() int {
 	defer s.desk.mu.Unlock()
 	return len(s.desk.lanes)
 }
+
+// HoldBatches makes the desk's lanes call hold before each batch.
+func (s *Service) HoldBatches(hold func()) { s.desk.beforeBatch = hold }
+
+// Queued is how many requests wait in the desk's lanes.
+func (s *Service) Queued() int {
+	s.desk.mu.Lock()
+	defer s.desk.mu.Unlock()
+	n := 0
+	for _, l := range s.desk.lanes {
+		n += len(l.queue)
+	}
+	return n
+}
+
+// Overdue reports whether Stop's deadline passed.
+func (s *Service) Overdue() bool { return s.desk.overdue.Load() }
+
+// Stopping reports whether Stop was called.
+func (s *Service) Stopping() bool { return s.desk.stopped() }
