@@ -25,11 +25,9 @@ const KeyRetention = 24 * time.Hour
 // MaxKeyLength is the longest Idempotency-Key accepted.
 const MaxKeyLength = 100
 
-// Errors of Idempotency-Keys.
-var (
-	ErrKeyReused = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
-	errKeyTaken  = errors.New("idempotency key taken")
-)
+// errKeyTaken: a concurrent request stored the key first (ErrKeyReused, with
+// the errors of placing an order, is the answer to a key used with another request).
+var errKeyTaken = errors.New("idempotency key taken")
 
 // CheckKey refuses an Idempotency-Key that is too long ("" is no key).
 func CheckKey(key string) error {

@@ -42,6 +42,7 @@ type PlaceInput struct {
 var (
 	ErrUnknownSKU     = errs.Rule("unknown_sku", "a SKU in the order does not exist")
 	ErrSKUUnavailable = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
+	ErrKeyReused      = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
 )
 
 // Preview prices an order without placing it: the same checks as Place
