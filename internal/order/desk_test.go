@@ -32,29 +32,22 @@ func stopDuringStampede(t *testing.T, stopCtx context.Context) (stopErr error, a
 	var hold sync.Once
 	w.orders.HoldBatches(func() { hold.Do(func() { close(held); <-release }) })
 
-	var (
-		mu     sync.Mutex
-		placed = map[string]bool{}
-		wg     sync.WaitGroup
-	)
-	answered = map[string]int{}
-	buy := func(id int64) {
+	type answer struct {
+		orderNo string
+		err     error
+	}
+	answers := make([]answer, shoppers)
+	var wg sync.WaitGroup
+	buy := func(i int) {
 		defer wg.Done()
-		o, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), "")
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			answered[errs.As(err).Code]++
-			return
-		}
-		placed[o.OrderNo] = true
-		answered["ok"]++
+		o, _, err := w.orders.Place(context.Background(), ids[i], flashBuy(sale, sku, 1), "")
+		answers[i] = answer{o.OrderNo, err}
 	}
 	wg.Add(shoppers)
-	go buy(ids[0])
+	go buy(0)
 	<-held // the lane holds a batch of one
-	for _, id := range ids[1:] {
-		go buy(id)
+	for i := 1; i < shoppers; i++ {
+		go buy(i)
 	}
 	for w.orders.Queued() < shoppers-1 {
 		runtime.Gosched()
@@ -67,6 +60,15 @@ func stopDuringStampede(t *testing.T, stopCtx context.Context) (stopErr error, a
 	close(release)
 	wg.Wait()
 	stopErr = <-stopped
+	answered, placed := map[string]int{}, map[string]bool{}
+	for _, a := range answers {
+		if a.err != nil {
+			answered[errs.As(a.err).Code]++
+			continue
+		}
+		placed[a.orderNo] = true
+		answered["ok"]++
+	}
 	t.Logf("answers %v, Stop: %v", answered, stopErr)
 
 	var written []string

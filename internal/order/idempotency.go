@@ -104,6 +104,30 @@ func (s *Service) rememberKeys(ctx context.Context, rows []idempotencyKey) error
 	return nil
 }
 
+// bindKey records the resource a key claimed ahead of its work created.
+func (s *Service) bindKey(ctx context.Context, claim *idempotencyKey, resourceID int64) error {
+	if err := s.db.Conn(ctx).Model(claim).Update("resource_id", resourceID).Error; err != nil {
+		return fmt.Errorf("bind idempotency key: %w", err)
+	}
+	return nil
+}
+
+// replay answers a repeated request with the order its key placed.
+func (s *Service) replay(ctx context.Context, shopperID int64, key, hash string) (Order, error) {
+	u := keyUse{shopperID: shopperID, key: key, hash: hash}
+	k, err := s.recallKeys(ctx, scopePlace, []keyUse{u})
+	switch {
+	case err != nil:
+		return Order{}, err
+	case k[0] == nil:
+		return Order{}, errors.New("read idempotency key: gone since it was taken") // pruned meanwhile
+	}
+	if err := u.answers(k[0]); err != nil {
+		return Order{}, err
+	}
+	return s.byID(ctx, shopperID, k[0].ResourceID)
+}
+
 // duplicateAs marks a unique-index violation as the sentinel that says what
 // was taken, keeping the database error (database.IsDuplicate still holds).
 func duplicateAs(sentinel, err error) error {

@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -12,6 +13,10 @@ import (
 // way: it builds newOrders with pending and hands them to insertOrders,
 // which writes them all with one statement per table whatever their number.
 // A new kind adds rules, not a second way to write order rows.
+
+// errNumberTaken: the order number drawn is another order's (a 46-bit
+// random collision); the caller draws again.
+var errNumberTaken = errors.New("order number taken")
 
 // newOrder is one order to write: its header with its lines, the reason of
 // its first history entry, and the Idempotency-Key it answers when the key

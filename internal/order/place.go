@@ -101,8 +101,6 @@ func (s *Service) Place(ctx context.Context, shopperID int64, in PlaceInput, key
 	}
 }
 
-var errNumberTaken = errors.New("order number taken")
-
 func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key, hash string) (Order, error) {
 	var placed newOrder
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -153,7 +151,7 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 			}
 		}
 		if claim != nil {
-			if err := s.db.Conn(ctx).Model(claim).Update("resource_id", o.ID).Error; err != nil {
+			if err := s.bindKey(ctx, claim, o.ID); err != nil {
 				return err
 			}
 		}
@@ -165,22 +163,6 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		return Order{}, err
 	}
 	return placed.order, nil
-}
-
-// replay answers a repeated request with the order its key placed.
-func (s *Service) replay(ctx context.Context, shopperID int64, key, hash string) (Order, error) {
-	u := keyUse{shopperID: shopperID, key: key, hash: hash}
-	k, err := s.recallKeys(ctx, scopePlace, []keyUse{u})
-	switch {
-	case err != nil:
-		return Order{}, err
-	case k[0] == nil:
-		return Order{}, errors.New("read idempotency key: gone since it was taken") // pruned meanwhile
-	}
-	if err := u.answers(k[0]); err != nil {
-		return Order{}, err
-	}
-	return s.byID(ctx, shopperID, k[0].ResourceID)
 }
 
 // resolve turns the input into merged SKU lines.
