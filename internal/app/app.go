@@ -266,6 +266,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		a.Log.Error("http shutdown", "error", err)
 	}
 	stopMetrics(shutdownCtx)
+	if err := a.Orders.Stop(shutdownCtx); err != nil { // the flash desk's lanes, once no request can queue
+		a.Log.Error("flash desk shutdown", "error", err)
+	}
 	if err := a.jobs.Stop(shutdownCtx); err != nil {
 		a.Log.Error("jobs shutdown", "error", err)
 	}

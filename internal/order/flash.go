@@ -70,6 +70,9 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 	if err := validateFlash(in); err != nil {
 		return Order{}, false, err
 	}
+	if s.desk.stopped() { // this replica is shutting down: another one serves the retry
+		return Order{}, false, ErrBusy.With("retry_after", 1)
+	}
 	line := in.Items[0]
 	view, err := s.flash.View(ctx, *in.FlashSaleID)
 	if err != nil {
@@ -80,6 +83,9 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 		return Order{}, false, err
 	}
 	l := s.desk.lane(view.ID, line.SKUID)
+	if l == nil { // stopped since
+		return Order{}, false, ErrBusy.With("retry_after", 1)
+	}
 	if l.stillSoldOut(ctx, s.flash) {
 		s.metrics.FlashSoldOut.Inc()
 		return Order{}, false, flashsale.ErrSoldOut.With("sku_id", line.SKUID)
@@ -151,8 +157,7 @@ func flashItem(o flashsale.Offer, quantity int) Item {
 // batch: a shopper's second request (one row per shopper per statement),
 // and requests that did not fit the units left while others in the batch
 // might still be refused by their limit.
-func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequest) {
-	ctx := context.Background()
+func (s *Service) serveBatch(ctx context.Context, l *lane, batch []*flashRequest) (again []*flashRequest) {
 	if l.stillSoldOut(ctx, s.flash) {
 		s.metrics.FlashSoldOut.Add(float64(len(batch)))
 		answerAll(batch, flashResult{err: flashsale.ErrSoldOut.With("sku_id", l.skuID)})
@@ -187,7 +192,7 @@ func (s *Service) serveBatch(l *lane, batch []*flashRequest) (again []*flashRequ
 		// racing replica): serve each alone so the others are not refused.
 		var retry []*flashRequest
 		for _, r := range batch {
-			retry = append(retry, s.serveBatch(l, []*flashRequest{r})...)
+			retry = append(retry, s.serveBatch(ctx, l, []*flashRequest{r})...)
 		}
 		return retry
 	case database.IsDuplicate(err) && batch[0].tries < 3:
@@ -297,94 +302,72 @@ func wants(rs []*flashRequest) []flashsale.Want {
 // replays answers requests whose Idempotency-Key already placed an order
 // with the first order (or key_reused), and returns the others.
 func (s *Service) replays(ctx context.Context, batch []*flashRequest, results map[*flashRequest]flashResult) ([]*flashRequest, error) {
-	var keyed []string
+	var keyed []*flashRequest
+	var uses []keyUse
 	for _, r := range batch {
 		if r.key != "" {
-			keyed = append(keyed, r.key)
+			keyed = append(keyed, r)
+			uses = append(uses, r.keyUse())
 		}
 	}
 	if len(keyed) == 0 {
 		return batch, nil
 	}
-	var found []idempotencyKey
-	if err := s.db.Conn(ctx).Where("scope = ? AND key IN ?", scopePlace, keyed).Find(&found).Error; err != nil {
+	found, err := s.recallKeys(ctx, scopePlace, uses)
+	if err != nil {
 		return nil, err
 	}
-	type owner struct {
-		shopper int64
-		key     string
-	}
-	known := map[owner]idempotencyKey{}
-	for _, k := range found {
-		known[owner{k.ShopperID, k.Key}] = k
+	answered := make(map[*flashRequest]bool, len(keyed))
+	for i, r := range keyed {
+		k := found[i]
+		if k == nil {
+			continue
+		}
+		answered[r] = true
+		if err := uses[i].answers(k); err != nil {
+			results[r] = flashResult{err: err}
+			continue
+		}
+		o, err := s.byID(ctx, r.shopperID, k.ResourceID)
+		results[r] = flashResult{order: o, replayed: true, err: err}
 	}
 	var pending []*flashRequest
 	for _, r := range batch {
-		k, ok := known[owner{r.shopperID, r.key}]
-		switch {
-		case r.key == "" || !ok:
+		if !answered[r] {
 			pending = append(pending, r)
-		case k.RequestHash != r.hash:
-			results[r] = flashResult{err: ErrKeyReused}
-		default:
-			o, err := s.byID(ctx, r.shopperID, k.ResourceID)
-			results[r] = flashResult{order: o, replayed: true, err: err}
 		}
 	}
 	return pending, nil
 }
 
-// insertFlashOrders writes the batch's orders, their lines, their first
-// history entry and their idempotency keys with one statement each.
+func (r *flashRequest) keyUse() keyUse {
+	return keyUse{shopperID: r.shopperID, key: r.key, hash: r.hash}
+}
+
+// insertFlashOrders writes the batch's orders through insertOrders, each
+// with its key, and records them as the requests' answers.
 func (s *Service) insertFlashOrders(ctx context.Context, sale flashsale.Sale, rs []*flashRequest, results map[*flashRequest]flashResult) error {
 	shop, err := s.desk.shop(ctx)
 	if err != nil {
 		return err
 	}
 	now := s.clock.Now()
-	orders := make([]Order, len(rs))
+	batch := make([]newOrder, len(rs))
 	for i, r := range rs {
 		p := price([]Item{flashItem(r.offer, r.quantity)}, shop.ShippingFor, discount{})
-		a := r.address
-		orders[i] = Order{
-			OrderNo: newOrderNo(now), ShopperID: r.shopperID, Status: StatusPendingPayment, FlashSaleID: &sale.ID,
-			ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount, ShippingFee: p.ShippingFee, TotalAmount: p.TotalAmount,
-			PayAmount: p.PayAmount, Remark: r.remark, ReceiverName: a.Name, ReceiverPhone: a.Phone, Province: a.Province,
-			City: a.City, District: a.District, AddressDetail: a.Detail,
-			ExpiresAt: now.Add(sale.PayWindow()), CreatedAt: now, UpdatedAt: now, Items: p.Lines,
+		o := pending(r.shopperID, p, r.address, r.remark, now, now.Add(sale.PayWindow()))
+		o.FlashSaleID = &sale.ID
+		batch[i] = newOrder{order: o, reason: "placed in flash sale " + sale.Title}
+		if r.key != "" {
+			u := r.keyUse()
+			batch[i].key = &u
 		}
 	}
-	if err := s.db.Conn(ctx).Create(&orders).Error; err != nil {
-		return fmt.Errorf("insert flash orders: %w", err)
+	if err := s.insertOrders(ctx, batch); err != nil {
+		return err
 	}
-	items := make([]Item, 0, len(orders))
-	history := make([]Transition, 0, len(orders))
-	var keys []idempotencyKey
-	for i := range orders {
-		o := &orders[i]
-		o.Items[0].OrderID = o.ID
-		items = append(items, o.Items[0])
-		history = append(history, Transition{OrderID: o.ID, To: StatusPendingPayment, Actor: shopperActor(o.ShopperID),
-			Reason: "placed in flash sale " + sale.Title, CreatedAt: now})
-		if r := rs[i]; r.key != "" {
-			keys = append(keys, idempotencyKey{ShopperID: r.shopperID, Scope: scopePlace, Key: r.key,
-				RequestHash: r.hash, ResourceID: o.ID, CreatedAt: now})
-		}
-	}
-	if err := s.db.Conn(ctx).Create(&items).Error; err != nil {
-		return fmt.Errorf("insert flash order items: %w", err)
-	}
-	for i := range orders {
-		orders[i].Items = []Item{items[i]}
-		results[rs[i]] = flashResult{order: orders[i]}
-	}
-	if err := s.db.Conn(ctx).Create(&history).Error; err != nil {
-		return fmt.Errorf("log flash orders: %w", err)
-	}
-	if len(keys) > 0 {
-		if err := s.db.Conn(ctx).Create(&keys).Error; err != nil {
-			return fmt.Errorf("remember keys: %w", err)
-		}
+	for i, r := range rs {
+		results[r] = flashResult{order: batch[i].order}
 	}
 	return nil
 }

@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/kaidian/kaidian/internal/coupon"
-	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/setting"
@@ -21,7 +19,6 @@ const (
 	MaxLines       = 50
 	MaxQuantity    = 999
 	MaxRemarkRunes = 200
-	MaxKeyLength   = 100
 )
 
 // LineInput asks for a quantity of one SKU.
@@ -80,8 +77,8 @@ func (s *Service) Place(ctx context.Context, shopperID int64, in PlaceInput, key
 	if err := validate(in, true); err != nil {
 		return Order{}, false, err
 	}
-	if len(key) > MaxKeyLength {
-		return Order{}, false, errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
+	if err := CheckKey(key); err != nil {
+		return Order{}, false, err
 	}
 	var hash string
 	if key != "" { // only a key needs the request's fingerprint; sold-out answers skip the work
@@ -108,26 +105,21 @@ func (s *Service) Place(ctx context.Context, shopperID int64, in PlaceInput, key
 	}
 }
 
-var (
-	errKeyTaken    = errors.New("idempotency key taken")
-	errNumberTaken = errors.New("order number taken")
-)
-
 func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key, hash string) (Order, error) {
-	var o Order
+	var placed newOrder
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		now := s.clock.Now()
-		// The key row goes in first: a concurrent request with the same key
-		// waits on its unique index and then replays this order.
-		var keyRow *idempotencyKey
+		// The key is claimed first: a concurrent request with the same key
+		// waits on its unique index and then replays this order (remembering
+		// it with the order, as the flash desk does, would let that request
+		// first fail on the cart items this one removed).
+		var claim *idempotencyKey
 		if key != "" {
-			keyRow = &idempotencyKey{ShopperID: shopperID, Scope: scopePlace, Key: key, RequestHash: hash, CreatedAt: now}
-			if err := s.db.Conn(ctx).Create(keyRow).Error; err != nil {
-				if database.IsDuplicate(err) {
-					return errKeyTaken
-				}
+			rows := []idempotencyKey{keyUse{shopperID: shopperID, key: key, hash: hash}.row(scopePlace, 0, "", now)}
+			if err := s.rememberKeys(ctx, rows); err != nil {
 				return err
 			}
+			claim = &rows[0] // with its id, for binding the order to it below
 		}
 		lines, err := s.resolve(ctx, shopperID, in)
 		if err != nil {
@@ -145,30 +137,12 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		if err != nil {
 			return err
 		}
-		o = Order{
-			OrderNo: newOrderNo(now), ShopperID: shopperID, Status: StatusPendingPayment,
-			ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount, ShippingFee: p.ShippingFee,
-			DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount, CouponID: p.CouponID,
-			Remark: in.Remark, ReceiverName: addr.Name, ReceiverPhone: addr.Phone, Province: addr.Province,
-			City: addr.City, District: addr.District, AddressDetail: addr.Detail,
-			ExpiresAt: now.Add(shop.OrderTimeout()), CreatedAt: now, UpdatedAt: now,
-		}
-		if err := s.db.Conn(ctx).Create(&o).Error; err != nil {
-			if database.IsDuplicate(err) {
-				return errNumberTaken
-			}
-			return fmt.Errorf("insert order: %w", err)
-		}
-		o.Items = p.Lines
-		for i := range o.Items {
-			o.Items[i].OrderID = o.ID
-		}
-		if err := s.db.Conn(ctx).Create(&o.Items).Error; err != nil {
-			return fmt.Errorf("insert order items: %w", err)
-		}
-		if err := s.logTransition(ctx, o.ID, "", StatusPendingPayment, shopperActor(shopperID), "placed"); err != nil {
+		batch := []newOrder{{order: pending(shopperID, p, addr, in.Remark, now, now.Add(shop.OrderTimeout())), reason: "placed"}}
+		if err := s.insertOrders(ctx, batch); err != nil {
 			return err
 		}
+		placed = batch[0]
+		o := &placed.order
 		if o.CouponID != nil {
 			// Used in this very transaction: if the order fails, the coupon stays unused.
 			if err := s.coupons.Redeem(ctx, shopperID, *o.CouponID, o.ID); err != nil {
@@ -180,19 +154,19 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 				return err
 			}
 		}
-		if keyRow != nil {
-			if err := s.db.Conn(ctx).Model(keyRow).Update("resource_id", o.ID).Error; err != nil {
+		if claim != nil {
+			if err := s.bindKey(ctx, claim, o.ID); err != nil {
 				return err
 			}
 		}
 		// Stock last: on PostgreSQL the SKU rows stay locked from here to the
 		// commit, so everything else is done before taking them.
-		return s.inventory.Reserve(ctx, reservation(o), inventory.Ref{Type: "order", ID: o.OrderNo}, shopperActor(shopperID))
+		return s.inventory.Reserve(ctx, reservation(*o), inventory.Ref{Type: "order", ID: o.OrderNo}, shopperActor(shopperID))
 	})
 	if err != nil {
 		return Order{}, err
 	}
-	return o, nil
+	return placed.order, nil
 }
 
 // resolve turns the input into merged SKU lines.

@@ -115,17 +115,16 @@ var (
 // durable check is scheduled in case the shopper pays and the notification
 // never comes.
 func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string) (rp RequestPayment, replayed bool, err error) {
-	if len(key) > order.MaxKeyLength {
-		return RequestPayment{}, false, errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
+	if err := order.CheckKey(key); err != nil {
+		return RequestPayment{}, false, err
 	}
 	if key != "" {
-		rec, found, err := s.orders.RecallKey(ctx, shopperID, scopePay, key)
+		// The order number is the request: the same key paying another order is refused.
+		answer, found, err := s.orders.RecallKey(ctx, shopperID, scopePay, key, orderNo)
 		switch {
 		case err != nil:
 			return RequestPayment{}, false, err
-		case found && rec.RequestHash != orderNo:
-			return RequestPayment{}, false, order.ErrKeyReused
-		case found && json.Unmarshal([]byte(rec.Response), &rp) == nil:
+		case found && json.Unmarshal([]byte(answer), &rp) == nil:
 			return rp, true, nil
 		}
 	}
@@ -181,7 +180,7 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	}
 	if key != "" {
 		b, _ := json.Marshal(rp)
-		if err := s.orders.RememberKey(ctx, shopperID, scopePay, key, order.KeyRecord{RequestHash: orderNo, Response: string(b)}); err != nil {
+		if err := s.orders.RememberKey(ctx, shopperID, scopePay, key, orderNo, string(b)); err != nil {
 			return RequestPayment{}, false, err
 		}
 	}
