@@ -240,7 +240,17 @@ func (s *Service) fillBatch(ctx context.Context, l *lane, batch []*flashRequest,
 		return 0, err
 	}
 	picked, rest := pick(pending, h.Item.Available)
-	*again = append(*again, rest...)
+	for _, r := range rest {
+		// More units than the sale has left: no later batch can serve it
+		// (units coming back reopen the lane for a new request), and sent
+		// round again it would keep the lane reading the row until the sale
+		// ends. Smaller requests wait for the next batch.
+		if int64(r.quantity) > h.Item.Available {
+			results[r] = flashResult{err: flashsale.ErrSoldOut.With("sku_id", l.skuID).With("available", h.Item.Available)}
+			continue
+		}
+		*again = append(*again, r)
+	}
 	admitted, err := s.flash.Admit(ctx, h.Sale, wants(picked))
 	if err != nil {
 		return 0, err

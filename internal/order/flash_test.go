@@ -165,6 +165,39 @@ func TestFlashSaleWindowAndInputRules(t *testing.T) {
 	wantCode(t, err, "ended")
 }
 
+// A request for more units than the sale has left is answered sold_out
+// with what is left, at once: it used to go round the lane again and again,
+// reading the row until the sale ended, and its shopper waited that long.
+func TestFlashSaleRequestBeyondWhatIsLeftIsAnsweredAtOnce(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	sku := w.sku(t, 19900, 100)
+	sale := w.flashSale(t, sku, 3, 2)
+	bob, carol := w.shopper(t, "bob"), w.shopper(t, "carol")
+	_, _, err := w.orders.Place(ctx, bob, flashBuy(sale, sku, 2), "")
+	must(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := w.orders.Place(ctx, carol, flashBuy(sale, sku, 2), "")
+		done <- err
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("a request for 2 of the 1 unit left is still waiting after a minute")
+	}
+	wantCode(t, err, "sold_out")
+	if got := errs.As(err).Details["available"]; got != int64(1) {
+		t.Fatalf("available in the answer: %v (%T)", got, got)
+	}
+	// The unit left is still for sale, to a request that fits.
+	_, _, err = w.orders.Place(ctx, carol, flashBuy(sale, sku, 1), "")
+	must(t, err)
+	if it := w.item(t, sale.ID); it.Available != 0 || it.Held != 3 {
+		t.Fatalf("after the sale: %+v", it)
+	}
+}
+
 func TestFlashSaleUnitsComeBackWhileLiveAndGoToStockAfter(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
