@@ -253,6 +253,12 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	if a.Sandbox != nil {
 		a.Log.Warn("WECHAT SANDBOX MODE: no WeChat credentials configured (or KAIDIAN_SANDBOX=on); logins and payments go to the local fake WeChat under /sandbox on this server, where anyone can log in as anyone; no real money moves")
 	}
+	if a.Sandbox == nil && len(a.Config.TrustedProxies) == 0 {
+		// Behind a load balancer every client would share the balancer's
+		// address: one rate-limit bucket for WeChat Pay's notifications and
+		// one sign-in throttle for every merchant, which anyone can fill.
+		a.Log.Warn("KAIDIAN_TRUSTED_PROXIES is empty: rate limits and the console's sign-in throttle count clients by the address that connects; behind a load balancer or proxy, set it to the proxy's addresses")
+	}
 
 	var serveErr error
 	select {

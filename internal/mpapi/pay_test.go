@@ -162,6 +162,26 @@ func TestAmountMismatchIsNotApplied(t *testing.T) {
 	}
 }
 
+// A payment that does not match its order (here another amount) does not
+// make the order paid, so a close must not answer order_paid for it: the
+// cancel is refused with payment_mismatch and the order stays open with its
+// stock (money was taken; the shop must look), instead of every close and
+// expiry saying "just paid" for ever.
+func TestCancelOfAnOrderWithAMismatchedPaymentSaysSo(t *testing.T) {
+	e := apptest.Start(t)
+	no, prepayID, sku := payOrder(t, e, "alice", 3)
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success", "amount": 1})
+	r := e.Post("/api/v1/orders/"+no+"/cancel", e.Login("alice"), nil)
+	if r.Status != http.StatusConflict || r.ErrorCode() != "payment_mismatch" {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	var reserved int64
+	e.App.DB.Conn(context.Background()).Raw("SELECT reserved FROM skus WHERE id = ?", sku).Scan(&reserved)
+	if status, _ := orderStatus(e, no); status != "pending_payment" || reserved != 1 {
+		t.Fatalf("order %s, %d reserved", status, reserved)
+	}
+}
+
 func fastExpiry(c *config.Config) { c.ExpirySweep = 200 * time.Millisecond }
 
 func overdue(t *testing.T, e *apptest.Env, no string) {

@@ -3,6 +3,7 @@ package mpapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +45,14 @@ func checkFoundRefunded(t *testing.T, e *apptest.Env, no string, sku int64) {
 		WHERE out_trade_no = ? AND event_type = 'QUERY' AND trade_state = 'REFUND' AND outcome = 'applied'`, no).Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d payments applied from a REFUND query, want 1", n)
+	}
+	// Kaidian does not know how much went back: the merchant is told to look
+	// before shipping, in the order's history.
+	var reason string
+	e.App.DB.Conn(context.Background()).Raw(`SELECT t.reason FROM order_transitions t JOIN orders o ON o.id = t.order_id
+		WHERE o.order_no = ? AND t.to_status = 'paid'`, no).Scan(&reason)
+	if !strings.Contains(reason, "refunded since, outside Kaidian") {
+		t.Fatalf("the paid entry in the history does not warn of the refund: %q", reason)
 	}
 }
 

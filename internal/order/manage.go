@@ -14,7 +14,12 @@ const (
 
 // Errors of closing an unpaid order whose payment could not be closed first.
 var (
-	ErrPaidMeanwhile  = errs.Conflict("order_paid", "this order has just been paid, so it was not cancelled")
+	ErrPaidMeanwhile = errs.Conflict("order_paid", "this order has just been paid, so it was not cancelled")
+	// ErrPaymentMismatch: WeChat Pay holds a payment for the order that does
+	// not match it (another app, another amount). It is recorded and logged,
+	// and the order stays open for the merchant to look at: money was taken.
+	ErrPaymentMismatch = errs.Conflict("payment_mismatch",
+		"WeChat Pay holds a payment for this order that does not match it; nothing was cancelled, the shop must check it")
 	ErrPayUnreachable = errs.New(errs.KindUnavailable, "wechatpay_unavailable",
 		"WeChat Pay could not be reached to close the payment; nothing was cancelled, try again")
 )
@@ -49,8 +54,11 @@ func (s *Service) Cancel(ctx context.Context, shopperID int64, orderNo string) (
 func (s *Service) closeUnpaid(ctx context.Context, o *Order, actor, reason string) error {
 	if s.payments != nil {
 		paid, err := s.payments.CloseUnpaid(ctx, *o)
-		if err != nil {
-			return &errs.Error{Kind: ErrPayUnreachable.Kind, Code: ErrPayUnreachable.Code, Message: ErrPayUnreachable.Message, Err: err}
+		switch {
+		case errs.Is(err, ErrPaymentMismatch.Code):
+			return err
+		case err != nil:
+			return errs.Wrap(ErrPayUnreachable, err)
 		}
 		if paid {
 			return ErrPaidMeanwhile

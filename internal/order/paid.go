@@ -18,6 +18,11 @@ type Payment struct {
 	TransactionID string
 	Amount        int64 // fen, what WeChat says was charged for the order
 	PaidAt        time.Time
+	// RefundedSince: WeChat found this payment only by query, in trade state
+	// REFUND: some of it went back since, outside Kaidian (the merchant
+	// platform). It is still applied, with a warning in the history, as
+	// Kaidian does not know how much went back.
+	RefundedSince bool
 }
 
 // Errors of recording a payment.
@@ -111,6 +116,9 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		reason := "paid, transaction " + p.TransactionID
 		if res.Revived {
 			reason = "paid after it closed; revived, transaction " + p.TransactionID
+		}
+		if p.RefundedSince {
+			reason += "; WeChat Pay reports part or all of it refunded since, outside Kaidian: check the merchant platform before shipping"
 		}
 		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
 			return err

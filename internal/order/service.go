@@ -37,9 +37,11 @@ type AddressBook interface {
 
 // PaymentCloser is the payment side as closing needs it: before any unpaid
 // order is closed (cancelled by the shopper or the merchant, or expired),
-// the payment side is asked to close its own transaction. It reports paid=true when the money arrived meanwhile, in
-// which case the order is left for the payment flow to mark paid instead.
-// It is called outside any transaction (it talks to WeChat).
+// the payment side is asked to close its own transaction. It reports
+// paid=true when the money arrived meanwhile, having applied that payment
+// itself (the order is paid, not closed), and ErrPaymentMismatch when WeChat
+// holds a payment that does not match the order. It is called outside any
+// transaction (it talks to WeChat).
 type PaymentCloser interface {
 	CloseUnpaid(ctx context.Context, o Order) (paid bool, err error)
 	// CloseAgain closes WeChat's order once more after the order closed

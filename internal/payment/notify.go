@@ -71,7 +71,7 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			return OutcomeIgnored, "", nil
 		}
 		paid, err := s.orders.MarkPaid(ctx, order.Payment{OrderNo: t.OutTradeNo, TransactionID: t.TransactionID,
-			Amount: t.Total, PaidAt: t.SuccessTime})
+			Amount: t.Total, PaidAt: t.SuccessTime, RefundedSince: t.TradeState == "REFUND"})
 		switch {
 		case errs.Is(err, order.ErrAmountMismatch.Code), errs.Is(err, order.ErrPaymentNotFound.Code),
 			errs.Is(err, order.ErrOtherPayment.Code):
@@ -92,6 +92,11 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 	})
 	if err != nil {
 		return "", err
+	}
+	switch {
+	case outcome == OutcomeApplied && t.TradeState == "REFUND":
+		log.Warn("a payment found by query was refunded (in part or whole) outside Kaidian; applied, check the merchant platform before shipping",
+			"out_trade_no", t.OutTradeNo, "transaction_id", t.TransactionID, "amount", t.Total)
 	}
 	switch outcome {
 	case OutcomeMismatch:

@@ -67,8 +67,9 @@ type Deps struct {
 	PollAfter time.Duration
 	// ScheduleReconcile schedules the durable check of a payment just
 	// opened (the app hands it the job queue, which logs its own failures).
-	// Without one, or if scheduling fails, the order's expiry is the only
-	// reconciliation: it queries WeChat before closing, so nothing is lost.
+	// Without one, or if scheduling fails, an unpaid order's expiry still
+	// queries WeChat before closing; a closed order whose WeChat order a
+	// racing pay call reopened then has only the pay call's own close.
 	ScheduleReconcile func(ctx context.Context, orderNo string, after time.Duration)
 	Clock             *clock.Clock
 }

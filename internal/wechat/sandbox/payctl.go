@@ -126,9 +126,14 @@ func (p *pay) simulatePayment(c *gin.Context) {
 	txID := "4200" + now.Format("20060102") + randomDigits(18)
 	err = p.db.Tx(ctx, func(ctx context.Context) error {
 		// Guarded: a close racing this payment wins or loses, never both.
+		paid := map[string]any{"trade_state": stateSuccess, "transaction_id": txID, "success_time": now, "updated_at": now}
+		if in.Amount > 0 {
+			// Kept, so queries report what the notification says was charged.
+			paid["amount_total"] = in.Amount
+		}
 		res := p.db.Conn(ctx).Model(&payOrder{}).
 			Where("out_trade_no = ? AND trade_state = ? AND time_expire > ?", o.OutTradeNo, stateNotPay, now).
-			Updates(map[string]any{"trade_state": stateSuccess, "transaction_id": txID, "success_time": now, "updated_at": now})
+			Updates(paid)
 		if res.Error != nil || res.RowsAffected != 1 {
 			return res.Error
 		}
