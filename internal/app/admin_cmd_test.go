@@ -20,13 +20,8 @@ import (
 // A password reset from the command line must not undo an owner's
 // deactivation: the account stays unable to sign in, with either password.
 func TestAdminPasswordKeepsAccountDeactivated(t *testing.T) {
-	pg, sqlite := dbtest.URL(t)
-	cfg := config.Config{DatabaseURL: pg, DataDir: strings.TrimSuffix(sqlite, "/kaidian.db")}
-	if sqlite == "" {
-		cfg.DataDir = t.TempDir()
-	}
+	cfg, log := commandConfig(t)
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	t.Setenv("KAIDIAN_ADMIN_PASSWORD", "")
 	admin := func(args ...string) string {
 		t.Helper()
@@ -64,6 +59,20 @@ func TestAdminPasswordKeepsAccountDeactivated(t *testing.T) {
 	if _, err := accounts.SignInAttempt(ctx, staff.Attempt{Username: "boss", Password: password, IP: "127.0.0.1", UserAgent: "test"}); err != nil || !account(t, accounts, "boss").Active {
 		t.Fatalf("active owner after reset: %v", err)
 	}
+}
+
+// commandConfig is the configuration a command-line test runs a command
+// with: the test database (PostgreSQL when KAIDIAN_TEST_DATABASE_URL is set,
+// else a fresh SQLite file, whose folder is the data directory), and a
+// logger that discards.
+func commandConfig(t *testing.T) (config.Config, *slog.Logger) {
+	t.Helper()
+	pg, sqlite := dbtest.URL(t)
+	cfg := config.Config{DatabaseURL: pg, DataDir: strings.TrimSuffix(sqlite, "/kaidian.db")}
+	if sqlite == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	return cfg, slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
 func account(t *testing.T, s *staff.Service, username string) staff.Account {

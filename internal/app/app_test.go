@@ -59,22 +59,7 @@ func TestReadyzFailsWithoutTheDatabase(t *testing.T) {
 
 // A Kaidian whose WeChat is a separate `kaidian sandbox` process logs in through it.
 func TestStandaloneSandbox(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sandboxURL := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	cfg := config.Config{DataDir: t.TempDir(), ShutdownTimeout: time.Second, MaxBodyBytes: 1 << 20}
-	go func() { done <- app.ServeSandbox(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
-
+	sandboxURL := startSandbox(t, config.Config{DataDir: t.TempDir(), ShutdownTimeout: time.Second, MaxBodyBytes: 1 << 20})
 	e := apptest.Start(t, func(c *config.Config) { c.WechatAPIBase = sandboxURL + "/sandbox" })
 	var code string
 	for deadline := time.Now().Add(10 * time.Second); code == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

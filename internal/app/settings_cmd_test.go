@@ -3,23 +3,14 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/app"
-	"github.com/kaidian/kaidian/internal/config"
-	"github.com/kaidian/kaidian/internal/database/dbtest"
 )
 
 func TestSettingsCommand(t *testing.T) {
-	pg, sqlite := dbtest.URL(t)
-	cfg := config.Config{DatabaseURL: pg, DataDir: strings.TrimSuffix(sqlite, "/kaidian.db")}
-	if sqlite == "" {
-		cfg.DataDir = t.TempDir()
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg, log := commandConfig(t)
 	run := func(args ...string) (string, error) {
 		var out bytes.Buffer
 		err := app.Settings(context.Background(), cfg, log, args, &out)

@@ -72,12 +72,8 @@ type ProductSummary struct {
 // cursor of the next page ("" on the last). It runs two queries whatever the
 // page size: the products, then their SKUs' price and stock aggregates.
 func (s *Service) ListProducts(ctx context.Context, q ProductQuery) ([]ProductSummary, string, error) {
-	q.Q = strings.TrimSpace(q.Q)
-	if len([]rune(q.Q)) > MaxQueryLen {
-		return nil, "", errs.Field("q", fmt.Sprintf("must be at most %d characters", MaxQueryLen))
-	}
-	if q.Page.Limit <= 0 {
-		q.Page.Limit = page.DefaultLimit
+	if err := searchInput(&q.Q, &q.Page, MaxQueryLen); err != nil {
+		return nil, "", err
 	}
 	db := s.db.Conn(ctx).Model(&Product{}).Select("id", "category_id", "title", "subtitle", "main_image", "min_price").
 		Where("on_shelf = ? AND id > ?", true, q.Page.After)
@@ -121,6 +117,20 @@ func (s *Service) subtree(ctx context.Context, id int64) ([]int64, error) {
 }
 
 // escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
+// searchInput trims a list's search text and refuses one longer than max
+// characters (a field error on q), and gives a page asking no limit the
+// default one.
+func searchInput(q *string, pg *page.Request, max int) error {
+	*q = strings.TrimSpace(*q)
+	if len([]rune(*q)) > max {
+		return errs.Field("q", fmt.Sprintf("must be at most %d characters", max))
+	}
+	if pg.Limit <= 0 {
+		pg.Limit = page.DefaultLimit
+	}
+	return nil
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/page"
@@ -52,12 +51,8 @@ type MerchantRow struct {
 // category, shelf or low-stock index; a text search also reads titles, which
 // at 10,000 products is a few milliseconds), then its SKUs' aggregates.
 func (s *Service) MerchantProducts(ctx context.Context, q MerchantQuery) ([]MerchantRow, string, error) {
-	q.Q = strings.TrimSpace(q.Q)
-	if len([]rune(q.Q)) > MaxQueryLen {
-		return nil, "", errs.Field("q", fmt.Sprintf("must be at most %d characters", MaxQueryLen))
-	}
-	if q.Page.Limit <= 0 {
-		q.Page.Limit = page.DefaultLimit
+	if err := searchInput(&q.Q, &q.Page, MaxQueryLen); err != nil {
+		return nil, "", err
 	}
 	db := s.db.Conn(ctx).Table("products p").
 		Select("p.id, p.category_id, COALESCE(c.name, '') AS category, p.title, p.main_image, p.on_shelf").

@@ -50,12 +50,8 @@ var ErrSKUNotFound = errs.NotFound("sku_not_found", "this SKU does not exist")
 // next page ("" on the last). It is one query walking the SKUs' primary key
 // backwards (or the low-stock index), joined to their products by key.
 func (s *Service) StockList(ctx context.Context, q StockQuery) ([]StockRow, string, error) {
-	q.Q = strings.TrimSpace(q.Q)
-	if len([]rune(q.Q)) > MaxStockQueryLen {
-		return nil, "", errs.Field("q", fmt.Sprintf("must be at most %d characters", MaxStockQueryLen))
-	}
-	if q.Page.Limit <= 0 {
-		q.Page.Limit = page.DefaultLimit
+	if err := searchInput(&q.Q, &q.Page, MaxStockQueryLen); err != nil {
+		return nil, "", err
 	}
 	db := s.db.Conn(ctx).Table("skus k").Select(stockColumns).Joins("JOIN products p ON p.id = k.product_id")
 	if q.Page.After > 0 {

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/coupon"
-	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // couponFormData is what the create and edit form needs besides the values.
@@ -35,16 +34,7 @@ func (h *handlers) couponEdit(c *gin.Context) {
 
 // couponParam loads the coupon named in the path, or renders the error page.
 func (h *handlers) couponParam(c *gin.Context) (coupon.Coupon, bool) {
-	id, err := httpx.PathID(c, "id")
-	var cp coupon.Coupon
-	if err == nil {
-		cp, err = h.d.Coupons.Get(c.Request.Context(), id)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return coupon.Coupon{}, false
-	}
-	return cp, true
+	return pathRecord(h, c, h.d.Coupons.Get)
 }
 
 func couponURL(id int64) string { return "/console/coupons/" + strconv.FormatInt(id, 10) }

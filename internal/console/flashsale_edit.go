@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/flashsale"
-	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // flashFormData is what the schedule and edit form needs besides the values.
@@ -56,16 +55,7 @@ func (h *handlers) flashForm(c *gin.Context, status int, sale *flashsale.Sale, f
 
 // flashParam loads the sale named in the path, or renders the error page.
 func (h *handlers) flashParam(c *gin.Context) (flashsale.Sale, bool) {
-	id, err := httpx.PathID(c, "id")
-	var sale flashsale.Sale
-	if err == nil {
-		sale, err = h.d.Flash.Get(c.Request.Context(), id)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return flashsale.Sale{}, false
-	}
-	return sale, true
+	return pathRecord(h, c, h.d.Flash.Get)
 }
 
 func flashURL(id int64) string { return "/console/flash-sales/" + strconv.FormatInt(id, 10) }

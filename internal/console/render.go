@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -192,6 +193,22 @@ func (h *handlers) fail(c *gin.Context, err error) {
 		msg = "Something went wrong. Nothing was changed; try again."
 	}
 	h.render(c, status, "error.html", View{Title: http.StatusText(status), Data: msg})
+}
+
+// pathRecord loads with get the record whose id the path names, or renders
+// the error page (a malformed id, or get's error) and answers false.
+func pathRecord[T any](h *handlers, c *gin.Context, get func(context.Context, int64) (T, error)) (T, bool) {
+	id, err := httpx.PathID(c, "id")
+	var rec T
+	if err == nil {
+		rec, err = get(c.Request.Context(), id)
+	}
+	if err != nil {
+		h.fail(c, err)
+		var zero T
+		return zero, false
+	}
+	return rec, true
 }
 
 // A notice survives one redirect in a short-lived cookie. ("Notice", not

@@ -21,9 +21,14 @@ func TestGuessingTheOwnersUsernameDoesNotLockTheOwnersBrowserOut(t *testing.T) {
 	login := func(c *apptest.Console, password string) int {
 		return c.Post("/console/login", url.Values{"username": {"boss"}, "password": {password}}).Status
 	}
-	owner := e.Anonymous(t)
-	owner.From = "198.51.100.7"
-	owner.Get("/console/login")
+	// browser is a new browser at the address, on the sign-in page.
+	browser := func(from string) *apptest.Console {
+		c := e.Anonymous(t)
+		c.From = from
+		c.Get("/console/login")
+		return c
+	}
+	owner := browser("198.51.100.7")
 	if s := login(owner, "password-boss"); s != http.StatusSeeOther {
 		t.Fatalf("owner's first sign-in: %d", s)
 	}
@@ -34,10 +39,7 @@ func TestGuessingTheOwnersUsernameDoesNotLockTheOwnersBrowserOut(t *testing.T) {
 	var attackers []*apptest.Console
 	for i := range staff.ThrottleUserAll/staff.ThrottleUser + 2 {
 		for range staff.ThrottleUser + 1 {
-			c := e.Anonymous(t)
-			c.From = "203.0.113." + strconv.Itoa(i+1)
-			c.Get("/console/login")
-			attackers = append(attackers, c)
+			attackers = append(attackers, browser("203.0.113."+strconv.Itoa(i+1)))
 		}
 	}
 	statuses := make([]int, len(attackers))
@@ -61,9 +63,7 @@ func TestGuessingTheOwnersUsernameDoesNotLockTheOwnersBrowserOut(t *testing.T) {
 		t.Fatalf("%d guesses answered %v; want %d checked (401) and the rest 429", len(attackers), count, staff.ThrottleUserAll)
 	}
 
-	stranger := e.Anonymous(t)
-	stranger.From = "192.0.2.1"
-	stranger.Get("/console/login")
+	stranger := browser("192.0.2.1")
 	if s := login(stranger, "password-boss"); s != http.StatusTooManyRequests {
 		t.Fatalf("a new browser while the username is under attack: %d", s)
 	}

@@ -137,16 +137,8 @@ func (d *drill) waitUntil(what string, bound, pause time.Duration, cond func() b
 func (d *drill) checkoutUnderKills(dbURL string, kills int) {
 	d.t.Helper()
 	stop := make(chan struct{})
-	type result struct {
-		r   *Report
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		r, err := Run(context.Background(), Options{Targets: []string{"http://" + d.addr}, Scenario: "checkout",
-			Shoppers: 12, Concurrency: 6, Duration: 3 * time.Minute, Stop: stop, DatabaseURL: dbURL, Restock: 2000})
-		done <- result{r, err}
-	}()
+	wait := d.background("checkout", Options{Scenario: "checkout",
+		Shoppers: 12, Concurrency: 6, Duration: 3 * time.Minute, Stop: stop, DatabaseURL: dbURL, Restock: 2000})
 	d.waitUntil("the checkout load places its first order", time.Minute, 20*time.Millisecond,
 		func() bool { return d.count("SELECT COUNT(*) FROM orders") > 0 })
 	for range kills {
@@ -158,14 +150,11 @@ func (d *drill) checkoutUnderKills(dbURL string, kills int) {
 	}
 	time.Sleep(time.Second) // some loops from start to end on the last process
 	close(stop)
-	res := <-done
-	if res.err != nil {
-		d.t.Fatalf("checkout run: %v", res.err)
-	}
+	r := wait()
 	// Loops cut by a kill fail; what they did is judged by the invariants.
 	// Loops that ended paid must be paid exactly once.
-	requireChecks(d.t, res.r, "paid exactly once (database)")
-	loops, _ := res.r.Check("every loop ended paid")
+	requireChecks(d.t, r, "paid exactly once (database)")
+	loops, _ := r.Check("every loop ended paid")
 	d.t.Logf("checkout: %s", loops.Detail)
 }
 
@@ -178,19 +167,11 @@ func (d *drill) checkoutUnderKills(dbURL string, kills int) {
 func (d *drill) flashUnderKill(dbURL string) {
 	d.t.Helper()
 	const units = 40
-	type result struct {
-		r   *Report
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		r, err := Run(context.Background(), Options{Targets: []string{"http://" + d.addr}, Scenario: "flash",
-			Shoppers: 120, Concurrency: 12, Duration: 3 * time.Minute, DatabaseURL: dbURL,
-			Flash: FlashOptions{CreateSale: true, Units: units, Limit: 2, PayWindow: 10 * time.Second,
-				StartsIn: 2 * time.Second, SoldOutDuration: time.Second, PayFraction: 0.5, WaitExpiry: true,
-				ExpiryTimeout: 2 * time.Minute}})
-		done <- result{r, err}
-	}()
+	wait := d.background("flash", Options{Scenario: "flash",
+		Shoppers: 120, Concurrency: 12, Duration: 3 * time.Minute, DatabaseURL: dbURL,
+		Flash: FlashOptions{CreateSale: true, Units: units, Limit: 2, PayWindow: 10 * time.Second,
+			StartsIn: 2 * time.Second, SoldOutDuration: time.Second, PayFraction: 0.5, WaitExpiry: true,
+			ExpiryTimeout: 2 * time.Minute}})
 	at := 1 + d.rng.Int64N(units/2)
 	var taken int64
 	d.waitUntil(fmt.Sprintf("%d orders in the flash sale", at), 2*time.Minute, 2*time.Millisecond, func() bool {
@@ -198,11 +179,31 @@ func (d *drill) flashUnderKill(dbURL string) {
 		return taken >= at
 	})
 	d.crash(fmt.Sprintf("flash, once %d of its %d units were ordered (aimed at %d)", taken, units, at))
-	res := <-done
-	if res.err != nil {
-		d.t.Fatalf("flash run: %v", res.err)
+	requireFlashAfterCrash(d.t, wait())
+}
+
+// background runs the load against the drill's server while the caller
+// kills it; wait returns the report once the run ends, failing the test
+// (naming the run what) if the run failed.
+func (d *drill) background(what string, opts Options) (wait func() *Report) {
+	opts.Targets = []string{"http://" + d.addr}
+	type result struct {
+		r   *Report
+		err error
 	}
-	requireFlashAfterCrash(d.t, res.r)
+	done := make(chan result, 1)
+	go func() {
+		r, err := Run(context.Background(), opts)
+		done <- result{r, err}
+	}()
+	return func() *Report {
+		d.t.Helper()
+		res := <-done
+		if res.err != nil {
+			d.t.Fatalf("%s run: %v", what, res.err)
+		}
+		return res.r
+	}
 }
 
 // logJobs logs River's jobs that are neither done nor waiting their turn:

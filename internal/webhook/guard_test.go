@@ -15,7 +15,6 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/webhook"
-	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
 
 // lockedBuffer collects Kaidian's log lines; the server writes while the test reads.
@@ -36,27 +35,6 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// unpaid places an order and returns its number, the resource of a genuine
-// WeChat Pay notification paying it, and the genuine signing recipe.
-func unpaid(t *testing.T, e *apptest.Env) (no string, resource map[string]any, genuine forge) {
-	t.Helper()
-	keys, err := sandbox.LoadOrCreatePayKeys(e.App.Config.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 3}).SKUs[0].ID
-	tok := e.Login("alice")
-	addr := int64(e.Post("/api/v1/addresses", tok, map[string]any{"name": "张三", "phone": "13800138000",
-		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"].(float64))
-	o := e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addr}).JSON(t)
-	no, amount := o["order_no"].(string), o["pay_amount"].(float64)
-	resource = map[string]any{"appid": sandbox.AppID, "mchid": keys.MchID, "out_trade_no": no,
-		"transaction_id": "4200000000202611230000000001", "trade_type": "JSAPI", "trade_state": "SUCCESS",
-		"trade_state_desc": "支付成功", "bank_type": "OTHERS", "success_time": time.Now().Format(time.RFC3339),
-		"payer": map[string]string{"openid": "o-sandbox-alice"}, "amount": map[string]any{"total": amount, "payer_total": amount, "currency": "CNY"}}
-	return no, resource, forge{signKey: keys.PlatformKey, serial: keys.PublicKeyID, apiV3Key: keys.APIv3Key, at: time.Now()}
-}
-
 func orderState(t *testing.T, e *apptest.Env, no string) (status string, notifications int64) {
 	t.Helper()
 	db := e.App.DB.Conn(context.Background())
@@ -67,18 +45,6 @@ func orderState(t *testing.T, e *apptest.Env, no string) (status string, notific
 		t.Fatal(err)
 	}
 	return status, notifications
-}
-
-func send(t *testing.T, url string, h http.Header, body []byte) *http.Response {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	req.Header = h
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res
 }
 
 // A refused notification used to log the SDK's error, which quotes the whole

@@ -65,23 +65,10 @@ func (f forge) headers(t *testing.T, body []byte) http.Header {
 	return h
 }
 
-func post(t *testing.T, url string, h http.Header, body []byte) int {
+// unpaid places an order and returns its number, the resource of a genuine
+// WeChat Pay notification paying it, and the genuine signing recipe.
+func unpaid(t *testing.T, e *apptest.Env) (no string, resource map[string]any, genuine forge) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	req.Header = h
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
-// Kaidian's notify handler accepts a notification made exactly as WeChat
-// makes it, and refuses with 401, changing nothing, one signed with another
-// key, altered after signing, stale, or encrypted with another APIv3 key.
-func TestForgedNotificationsAreRefused(t *testing.T) {
-	e := apptest.Start(t)
 	keys, err := sandbox.LoadOrCreatePayKeys(e.App.Config.DataDir)
 	if err != nil {
 		t.Fatal(err)
@@ -92,12 +79,32 @@ func TestForgedNotificationsAreRefused(t *testing.T) {
 		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"].(float64))
 	o := e.Post("/api/v1/orders", tok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addr}).JSON(t)
 	no, amount := o["order_no"].(string), o["pay_amount"].(float64)
-	resource := map[string]any{"appid": sandbox.AppID, "mchid": keys.MchID, "out_trade_no": no,
+	resource = map[string]any{"appid": sandbox.AppID, "mchid": keys.MchID, "out_trade_no": no,
 		"transaction_id": "4200000000202611230000000001", "trade_type": "JSAPI", "trade_state": "SUCCESS",
 		"trade_state_desc": "支付成功", "bank_type": "OTHERS", "success_time": time.Now().Format(time.RFC3339),
 		"payer": map[string]string{"openid": "o-sandbox-alice"}, "amount": map[string]any{"total": amount, "payer_total": amount, "currency": "CNY"}}
+	return no, resource, forge{signKey: keys.PlatformKey, serial: keys.PublicKeyID, apiV3Key: keys.APIv3Key, at: time.Now()}
+}
+
+func send(t *testing.T, url string, h http.Header, body []byte) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header = h
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+// Kaidian's notify handler accepts a notification made exactly as WeChat
+// makes it, and refuses with 401, changing nothing, one signed with another
+// key, altered after signing, stale, or encrypted with another APIv3 key.
+func TestForgedNotificationsAreRefused(t *testing.T) {
+	e := apptest.Start(t)
+	no, resource, genuine := unpaid(t, e)
 	url := e.URL + "/wechatpay/notify/transactions"
-	genuine := forge{signKey: keys.PlatformKey, serial: keys.PublicKeyID, apiV3Key: keys.APIv3Key, at: time.Now()}
 
 	otherKey, _ := rsa.GenerateKey(rand.Reader, 2048)
 	wrongSigner, stale, wrongCipher := genuine, genuine, genuine
@@ -106,14 +113,14 @@ func TestForgedNotificationsAreRefused(t *testing.T) {
 	wrongCipher.apiV3Key = "ffffffffffffffffffffffffffffffff"
 	for name, f := range map[string]forge{"signed with another key": wrongSigner, "stale": stale, "encrypted with another key": wrongCipher} {
 		body := f.notification(t, "EV-"+name, resource)
-		if s := post(t, url, f.headers(t, body), body); s != http.StatusUnauthorized {
+		if s := send(t, url, f.headers(t, body), body).StatusCode; s != http.StatusUnauthorized {
 			t.Errorf("%s: answered %d", name, s)
 		}
 	}
 	body := genuine.notification(t, "EV-altered", resource)
 	h := genuine.headers(t, body)
 	altered := bytes.Replace(body, []byte("EV-altered"), []byte("EV-altereD"), 1)
-	if s := post(t, url, h, altered); s != http.StatusUnauthorized {
+	if s := send(t, url, h, altered).StatusCode; s != http.StatusUnauthorized {
 		t.Errorf("altered body: answered %d", s)
 	}
 
@@ -128,7 +135,7 @@ func TestForgedNotificationsAreRefused(t *testing.T) {
 
 	// The control: the same recipe with the genuine ingredients is accepted.
 	body = genuine.notification(t, "EV-genuine", resource)
-	if s := post(t, url, genuine.headers(t, body), body); s != http.StatusNoContent {
+	if s := send(t, url, genuine.headers(t, body), body).StatusCode; s != http.StatusNoContent {
 		t.Fatalf("genuine notification answered %d", s)
 	}
 	db.Raw("SELECT status FROM orders WHERE order_no = ?", no).Scan(&status)

@@ -59,15 +59,6 @@ func newCertWorld(t *testing.T, keys *sandbox.PayKeys, base string) *certWorld {
 	return w
 }
 
-func certificateKeys(t *testing.T) *sandbox.PayKeys {
-	t.Helper()
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
-}
-
 func certificateMode(sb *sandbox.Server) { sb.SetPayMode(sandbox.CertificateMode) }
 
 func keysOf(m map[string]any) []string {
@@ -80,7 +71,7 @@ func keysOf(m map[string]any) []string {
 }
 
 func TestCertificatesAreServedInWeChatsShape(t *testing.T) {
-	keys := certificateKeys(t)
+	keys := payKeys(t)
 	_, base := serve(t, keys, certificateMode)
 	w := newCertWorld(t, keys, base)
 	ctx := context.Background()
@@ -146,7 +137,7 @@ func TestCertificatesAreServedInWeChatsShape(t *testing.T) {
 }
 
 func TestCertificateModeWithTheOfficialSDK(t *testing.T) {
-	keys := certificateKeys(t)
+	keys := payKeys(t)
 	m := &merchant{}
 	_, base := serve(t, keys, certificateMode)
 	w := newCertWorld(t, keys, base)
@@ -193,7 +184,7 @@ func TestAnswersSignedUnderAnUnknownSerialAreRejected(t *testing.T) {
 	// The sandbox signs as its public key; the certificate-mode client got
 	// the certificate (the first download checks no signature) but does not
 	// know PUB_KEY_ID_….
-	keys := certificateKeys(t)
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	w := newCertWorld(t, keys, base)
 	_, _, err := (&jsapi.JsapiApiService{Client: w.client}).Prepay(ctx, prepayRequest(keys, "2026112200000031", 100))
@@ -209,7 +200,7 @@ func TestAnswersSignedUnderAnUnknownSerialAreRejected(t *testing.T) {
 	}
 
 	// And the other way round.
-	keys = certificateKeys(t)
+	keys = payKeys(t)
 	_, base = serve(t, keys, certificateMode)
 	_, _, err = (&jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}).Prepay(ctx, prepayRequest(keys, "2026112200000032", 100))
 	if err == nil || !strings.Contains(err.Error(), keys.PlatformCertSerial) {
@@ -237,7 +228,7 @@ func TestPlatformCertificateIsAddedToAnOlderKeyDir(t *testing.T) {
 	}
 
 	// A certificate that is not for the platform key is refused at start.
-	other := certificateKeys(t)
+	other := payKeys(t)
 	pem, err := os.ReadFile(filepath.Join(other.Dir, "wechatpay_cert.pem"))
 	if err != nil {
 		t.Fatal(err)

@@ -25,10 +25,7 @@ func TestDuplicateOrderNumberForms(t *testing.T) {
 		{sandbox.DuplicateLive, "INVALID_REQUEST", "INVALID_REQUEST", http.StatusBadRequest, http.StatusBadRequest},
 	} {
 		t.Run(string(tc.form), func(t *testing.T) {
-			keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
+			keys := payKeys(t)
 			_, base := serve(t, keys, func(sb *sandbox.Server) { sb.SetDuplicateForm(tc.form) })
 			svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}
 			ctx := context.Background()

@@ -28,10 +28,7 @@ func payPrepay(t *testing.T, base, prepayID string) map[string]any {
 // attach comes back only once the order is paid: queries of unpaid and
 // closed orders omit it.
 func TestAttachIsReturnedOnlyForPaidOrders(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}
 	ctx := context.Background()
@@ -75,10 +72,7 @@ func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
 // one stays payable (WeChat lets several payment sessions of one order
 // coexist); each lasts two hours; paying through both at once pays once.
 func TestEarlierPrepayIDsStayPayableForTwoHours(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	sb, base := serve(t, keys, nil)
 	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}
 	req := prepayRequest(keys, "2026112200000801", 100)
@@ -124,10 +118,7 @@ func TestEarlierPrepayIDsStayPayableForTwoHours(t *testing.T) {
 // A refund number is one refund: repeated with the same amounts it answers
 // that refund, with another amount it is refused and refunds nothing.
 func TestRefundNumberReusedWithAnotherAmountIsRefused(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}
 	resp, _, err := svc.Prepay(context.Background(), prepayRequest(keys, "2026112200000802", 5000))

@@ -21,10 +21,7 @@ import (
 // Each client address has a budget on every sandbox route, and is refused
 // over it as the route's real counterpart refuses.
 func TestSandboxLimitsEachClient(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	// One request, then none for a thousand seconds.
 	_, base := serve(t, keys, func(sb *sandbox.Server) { sb.SetRateLimit(0.001) })
 	if _, err := postJSON(base+"/wx/login", `{"user":"alice"}`); err != nil {
@@ -81,10 +78,7 @@ func TestExpiredLoginCodesArePruned(t *testing.T) {
 // A redelivery of many copies has at most RedeliverWorkers in flight, and
 // still reports every copy.
 func TestRedeliveryIsBounded(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	var inFlight, most atomic.Int64
 	var holding atomic.Bool // only the redelivered copies are held
 	var full, over sync.Once

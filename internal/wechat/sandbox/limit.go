@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"net/http"
-	"net/netip"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,7 +20,7 @@ func (s *Server) SetRateLimit(perSec float64) { s.limiter = httpx.NewLimiter(per
 // has been verified yet), the mini-program API's errcode 45011 on HTTP 200,
 // and Kaidian's 429 rate_limited for the sandbox's own controls.
 func (s *Server) limit(c *gin.Context) {
-	ok, wait := s.limiter.Allow(clientKey(c.ClientIP()))
+	ok, wait := s.limiter.Allow(httpx.ClientKey(c.ClientIP()))
 	if ok {
 		c.Next()
 		return
@@ -36,15 +35,4 @@ func (s *Server) limit(c *gin.Context) {
 	default:
 		c.JSON(http.StatusOK, gin.H{"errcode": 45011, "errmsg": "api minute-quota reach limit mustslower retry next minute, rid: " + randomToken(6)})
 	}
-}
-
-// clientKey is the bucket of a client address: IPv6 clients share one per
-// /64, the block one subscriber usually gets, as in Kaidian's own limits.
-func clientKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil || !a.Is6() || a.Is4In6() {
-		return ip
-	}
-	p, _ := a.Prefix(64)
-	return p.String()
 }

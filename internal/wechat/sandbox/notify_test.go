@@ -56,10 +56,7 @@ func (m *merchant) handler(apiV3Key string, verifier auth.Verifier) http.Handler
 }
 
 func TestPaymentNotificationIsSignedEncryptedAndRetried(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	m := &merchant{refuse: 2}
 	shop := httptest.NewServer(m.handler(keys.APIv3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(keys.PublicKeyID, keys.PlatformKey.PublicKey)))
 	t.Cleanup(shop.Close)

@@ -15,10 +15,7 @@ import (
 // PARAM_ERROR names the field as WeChat does: detail.location and
 // detail.value, and a message with the field's JSON pointer and Chinese name.
 func TestParamErrorsNameTheField(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	head := `{"appid":"` + sandbox.AppID + `","mchid":"` + keys.MchID + `","description":"d","notify_url":"https://shop.example.com/n",`
 	for _, tt := range []struct {
@@ -60,7 +57,7 @@ func TestParamErrorsNameTheField(t *testing.T) {
 	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, base, keys.MerchantKey)}
 	req := prepayRequest(keys, "2026112200000602", 100)
 	req.Payer.Openid = nil
-	_, _, err = svc.Prepay(context.Background(), req)
+	_, _, err := svc.Prepay(context.Background(), req)
 	var apiErr *core.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("SDK: %v", err)

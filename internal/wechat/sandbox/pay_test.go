@@ -29,12 +29,19 @@ type payWorld struct {
 
 func newPayWorld(t *testing.T) *payWorld {
 	t.Helper()
+	keys := payKeys(t)
+	_, url := serve(t, keys, nil)
+	return &payWorld{keys: keys, url: url, client: sdkClient(t, keys, url, keys.MerchantKey)}
+}
+
+// payKeys is a fresh set of WeChat Pay keys in a folder of the test's own.
+func payKeys(t *testing.T) *sandbox.PayKeys {
+	t.Helper()
 	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, url := serve(t, keys, nil)
-	return &payWorld{keys: keys, url: url, client: sdkClient(t, keys, url, keys.MerchantKey)}
+	return keys
 }
 
 func sdkClient(t *testing.T, keys *sandbox.PayKeys, base string, signWith *rsa.PrivateKey) *core.Client {
@@ -119,10 +126,7 @@ func TestPrepayQueryCloseWithTheOfficialSDK(t *testing.T) {
 
 func TestRequestsNotSignedByTheMerchantAreRefused(t *testing.T) {
 	w := newPayWorld(t)
-	other, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := payKeys(t)
 	forger := jsapi.JsapiApiService{Client: sdkClient(t, w.keys, w.url, other.MerchantKey)}
 	_, result, err := forger.Prepay(context.Background(), prepayRequest(w.keys, "2026112200000002", 100))
 	if !core.IsAPIError(err, "SIGN_ERROR") || result.Response.StatusCode != http.StatusUnauthorized {

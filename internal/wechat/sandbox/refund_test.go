@@ -19,10 +19,7 @@ import (
 )
 
 func TestRefundsWithTheOfficialSDK(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	// The merchant's refund notify_url, decrypting with the SDK.
 	h, _ := notify.NewRSANotifyHandler(keys.APIv3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(keys.PublicKeyID, keys.PlatformKey.PublicKey))
 	var mu sync.Mutex

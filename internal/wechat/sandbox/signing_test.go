@@ -78,10 +78,7 @@ func verifiesAsWeChat(keys *sandbox.PayKeys, a answer) bool {
 // /sandbox/v3/...; one that rewrites WeChat's URL signs /v3/...: both are
 // the merchant, both are answered. A signature over another path is not.
 func TestSignaturesOverTheRequestedPathOrTheWeChatPathVerify(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	target := base + "/v3/pay/transactions/out-trade-no/2026112200000401?mchid=" + keys.MchID
 	full := signedCall(t, keys, keys.MerchantSerial, "GET", target, target, "")
@@ -106,10 +103,7 @@ func TestSignaturesOverTheRequestedPathOrTheWeChatPathVerify(t *testing.T) {
 // `kaidian sandbox` also serves WeChat Pay at /v3 of its root: the official
 // SDK with nothing but its base URL changed pays there.
 func TestWeChatPayAtTheRootWithTheOfficialSDK(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	root := strings.TrimSuffix(base, "/sandbox")
 	svc := jsapi.JsapiApiService{Client: sdkClient(t, keys, root, keys.MerchantKey)}
@@ -127,10 +121,7 @@ func TestWeChatPayAtTheRootWithTheOfficialSDK(t *testing.T) {
 // SIGN_ERROR carries no Wechatpay-* headers (so it cannot be used to obtain
 // platform signatures), while an answer to the merchant is signed.
 func TestSignErrorAnswersAreUnsigned(t *testing.T) {
-	keys, err := sandbox.LoadOrCreatePayKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := payKeys(t)
 	_, base := serve(t, keys, nil)
 	target := base + "/v3/pay/transactions/out-trade-no/2026112200000404?mchid=" + keys.MchID
 	for name, a := range map[string]answer{
