@@ -14,7 +14,7 @@ type categoriesData struct {
 
 // categoryList: GET /console/categories
 func (h *handlers) categoryList(c *gin.Context) {
-	h.showCategories(c, http.StatusOK, NewForm(url.Values{"sort_order": {"0"}}))
+	h.showCategories(c, http.StatusOK, NewForm(c, url.Values{"sort_order": {"0"}}))
 }
 
 // showCategories renders the tree with the add form (form carries what was

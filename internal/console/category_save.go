@@ -67,7 +67,7 @@ func (h *handlers) categoryDelete(c *gin.Context) {
 
 // categoryRowFailed shows the tree again with a row action's error on top.
 func (h *handlers) categoryRowFailed(c *gin.Context, id int64, err error) {
-	form := NewForm(url.Values{"sort_order": {"0"}})
+	form := NewForm(c, url.Values{"sort_order": {"0"}})
 	form.Fail(err)
 	if msg, ok := form.Errors["name"]; ok { // a row's field, not the add form's
 		delete(form.Errors, "name")

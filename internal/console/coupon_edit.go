@@ -19,7 +19,7 @@ type couponFormData struct {
 // couponNew: GET /console/coupons/new
 func (h *handlers) couponNew(c *gin.Context) {
 	h.render(c, http.StatusOK, "coupon_form.html", View{Title: "New coupon", Nav: "coupons",
-		Form: NewForm(newCouponValues(time.Now())), Data: couponFormData{}})
+		Form: NewForm(c, newCouponValues(time.Now())), Data: couponFormData{}})
 }
 
 // couponEdit: GET /console/coupons/{id}/edit
@@ -29,7 +29,7 @@ func (h *handlers) couponEdit(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "coupon_form.html", View{Title: "Edit " + cp.Name, Nav: "coupons",
-		Form: NewForm(couponValues(cp)), Data: couponFormData{Coupon: &cp, Locked: cp.Claimed > 0}})
+		Form: NewForm(c, couponValues(cp)), Data: couponFormData{Coupon: &cp, Locked: cp.Claimed > 0}})
 }
 
 // couponParam loads the coupon named in the path, or renders the error page.

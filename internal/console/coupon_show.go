@@ -25,7 +25,7 @@ type couponPageData struct {
 // couponShow: GET /console/coupons/{id}?cursor= — the coupon, its numbers,
 // who holds it, and the forms to issue or stop it.
 func (h *handlers) couponShow(c *gin.Context) {
-	h.couponPage(c, http.StatusOK, NewForm(url.Values{}))
+	h.couponPage(c, http.StatusOK, NewForm(c, url.Values{}))
 }
 
 // couponPage renders a coupon's page with form as the issue form (typed

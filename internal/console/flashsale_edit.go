@@ -18,7 +18,7 @@ type flashFormData struct {
 
 // flashNew: GET /console/flash-sales/new
 func (h *handlers) flashNew(c *gin.Context) {
-	h.flashForm(c, http.StatusOK, nil, NewForm(newFlashValues(h.d.Flash.Now())), padRows(nil, flashBlankRows, true))
+	h.flashForm(c, http.StatusOK, nil, NewForm(c, newFlashValues(h.d.Flash.Now())), padRows(nil, flashBlankRows, true))
 }
 
 // flashEdit: GET /console/flash-sales/{id}/edit — only before the start.
@@ -41,7 +41,7 @@ func (h *handlers) flashEdit(c *gin.Context) {
 			rows[i].SKU = r.Found.Code
 		}
 	}
-	h.flashForm(c, http.StatusOK, &sale, NewForm(flashValues(sale)), padRows(rows, flashBlankRows, true))
+	h.flashForm(c, http.StatusOK, &sale, NewForm(c, flashValues(sale)), padRows(rows, flashBlankRows, true))
 }
 
 func (h *handlers) flashForm(c *gin.Context, status int, sale *flashsale.Sale, form *Form, rows []flashRow) {

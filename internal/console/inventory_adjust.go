@@ -18,7 +18,7 @@ import (
 type adjustForm struct{ *Form }
 
 func readAdjustForm(posted *Form) adjustForm {
-	return adjustForm{NewForm(url.Values{"quantity": {posted.Get("quantity")}, "reason": {posted.Get("reason")}})}
+	return adjustForm{&Form{p: posted.p, Values: url.Values{"quantity": {posted.Get("quantity")}, "reason": {posted.Get("reason")}}, Errors: map[string]string{}}}
 }
 
 // Validate returns the change in units; the reason is the inventory's to judge.

@@ -21,7 +21,7 @@ type importPageData struct {
 // importPage: GET /console/inventory/import — the file format, the
 // template, the upload form and the latest imports.
 func (h *handlers) importPage(c *gin.Context) {
-	h.showImportPage(c, http.StatusOK, NewForm(url.Values{}), nil)
+	h.showImportPage(c, http.StatusOK, NewForm(c, url.Values{}), nil)
 }
 
 func (h *handlers) showImportPage(c *gin.Context, status int, form *Form, problems []catalogio.Problem) {
@@ -38,7 +38,7 @@ func (h *handlers) showImportPage(c *gin.Context, status int, form *Form, proble
 // checked at once: with any bad row nothing is imported and every bad row
 // is listed; a good file becomes a background job, whose page follows it.
 func (h *handlers) importUpload(c *gin.Context) {
-	form := NewForm(url.Values{})
+	form := NewForm(c, url.Values{})
 	fh, err := c.FormFile("file")
 	if err != nil {
 		form.Errors["file"] = "Choose the CSV file to import."

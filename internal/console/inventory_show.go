@@ -23,7 +23,7 @@ type inventorySKUData struct {
 // inventorySKU: GET /console/inventory/:id?cursor= — a SKU's stock, its
 // ledger (newest first) and the adjustment form.
 func (h *handlers) inventorySKU(c *gin.Context) {
-	h.showSKU(c, http.StatusOK, NewForm(url.Values{}))
+	h.showSKU(c, http.StatusOK, NewForm(c, url.Values{}))
 }
 
 func (h *handlers) showSKU(c *gin.Context, status int, form *Form) {

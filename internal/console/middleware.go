@@ -136,7 +136,7 @@ func (h *handlers) readForm(c *gin.Context) bool {
 var errBadForm = errs.Invalid("bad_form", "This form could not be read. Go back, reload the page and try again.")
 
 // postedForm is the submitted form, which checkCSRF has parsed (readForm).
-func postedForm(c *gin.Context) *Form { return NewForm(c.Request.PostForm) }
+func postedForm(c *gin.Context) *Form { return NewForm(c, c.Request.PostForm) }
 
 func sameToken(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1

@@ -4,18 +4,22 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // TestTemplateMoney renders the template functions pages use for money, so
 // negative amounts print with the sign in front in every one of them.
 func TestTemplateMoney(t *testing.T) {
-	tpl := template.Must(template.New("m").Funcs(funcs).Parse(`{{range .}}{{yuan .}}|{{fenInput .}};{{end}}`))
-	var b strings.Builder
-	if err := tpl.Execute(&b, []int64{2990, 0, 5, -150}); err != nil {
-		t.Fatal(err)
-	}
-	if want := "¥29.90|29.90;¥0.00|0.00;¥0.05|0.05;-¥1.50|-1.50;"; b.String() != want {
-		t.Errorf("got %q, want %q", b.String(), want)
+	for _, l := range i18n.Langs {
+		tpl := template.Must(template.New("m").Funcs(funcs(i18n.For(l))).Parse(`{{range .}}{{yuan .}}|{{fenInput .}};{{end}}`))
+		var b strings.Builder
+		if err := tpl.Execute(&b, []int64{2990, 0, 5, -150, 123456789}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "¥29.90|29.90;¥0.00|0.00;¥0.05|0.05;-¥1.50|-1.50;¥1,234,567.89|1234567.89;"; b.String() != want {
+			t.Errorf("%s: got %q, want %q", l, b.String(), want)
+		}
 	}
 }
 

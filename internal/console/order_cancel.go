@@ -12,7 +12,7 @@ import (
 func (h *handlers) orderCancel(c *gin.Context) {
 	no := c.Param("no")
 	if _, err := h.d.Orders.CancelUnpaid(c.Request.Context(), me(c).Actor(), no); err != nil {
-		h.orderPage(c, httpx.Status(err), NewForm(url.Values{}).Fail(err))
+		h.orderPage(c, httpx.Status(err), NewForm(c, url.Values{}).Fail(err))
 		return
 	}
 	redirect(c, orderURL(no), "Order cancelled; its stock is back on sale.")

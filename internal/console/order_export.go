@@ -27,7 +27,7 @@ var exportColumns = []string{"order_no", "placed_at", "status", "shopper_id", "r
 // time) as CSV, oldest first, with a UTF-8 byte-order mark so Excel reads
 // the Chinese text. Amounts are in yuan; times in the shop's time zone.
 func (h *handlers) orderExport(c *gin.Context) {
-	q, err := orderFilterForm{NewForm(c.Request.URL.Query())}.Validate()
+	q, err := orderFilterForm{NewForm(c, c.Request.URL.Query())}.Validate()
 	if err == nil && (q.From.IsZero() || q.To.IsZero()) {
 		err = errs.Field("from", "choose the first and last day of the orders to export")
 	}

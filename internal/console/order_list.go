@@ -24,7 +24,7 @@ type orderListData struct {
 // orderList: GET /console/orders?status=&from=&to=&order_no=&shopper=&product=&flash_sale=&cursor=
 // A filter typed wrong shows its error next to it, with no orders.
 func (h *handlers) orderList(c *gin.Context) {
-	form := orderFilterForm{NewForm(c.Request.URL.Query())}
+	form := orderFilterForm{NewForm(c, c.Request.URL.Query())}
 	data := orderListData{Statuses: orderStatuses, FilterFields: orderFilterFields, Query: form.Values, Filtered: form.Filtered()}
 	q, err := form.Validate()
 	if err == nil {

@@ -22,14 +22,14 @@ type shipCSVData struct {
 // orderShipCSVPage: GET /console/orders/ship-csv — the bulk shipping form.
 func (h *handlers) orderShipCSVPage(c *gin.Context) {
 	h.render(c, http.StatusOK, "order_ship_csv.html", View{Title: "Ship orders from a file", Nav: "orders",
-		Form: NewForm(url.Values{}), Data: shipCSVData{Carriers: shipping.Carriers, MaxRows: shipping.MaxRows}})
+		Form: NewForm(c, url.Values{}), Data: shipCSVData{Carriers: shipping.Carriers, MaxRows: shipping.MaxRows}})
 }
 
 // orderShipCSV: POST /console/orders/ship-csv with a file (or pasted text)
 // of order_no,carrier,tracking_no lines. Every line is checked first; one
 // bad line ships nothing, and every bad line is listed.
 func (h *handlers) orderShipCSV(c *gin.Context) {
-	form := NewForm(url.Values{"csv": {c.PostForm("csv")}})
+	form := NewForm(c, url.Values{"csv": {c.PostForm("csv")}})
 	var src io.Reader = strings.NewReader(form.Get("csv"))
 	if fh, err := c.FormFile("file"); err == nil {
 		f, err := fh.Open()

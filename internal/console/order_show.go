@@ -29,7 +29,7 @@ type orderPageData struct {
 
 // orderShow: GET /console/orders/{no}
 func (h *handlers) orderShow(c *gin.Context) {
-	h.orderPage(c, http.StatusOK, NewForm(url.Values{}))
+	h.orderPage(c, http.StatusOK, NewForm(c, url.Values{}))
 }
 
 // orderPage renders the order page, with a form's values and errors when

@@ -33,7 +33,7 @@ func (h *handlers) forcePasswordChange(c *gin.Context) {
 
 // passwordPage: GET /console/password
 func (h *handlers) passwordPage(c *gin.Context) {
-	h.render(c, http.StatusOK, "password.html", View{Title: "Change password", Form: NewForm(url.Values{}),
+	h.render(c, http.StatusOK, "password.html", View{Title: "Change password", Form: NewForm(c, url.Values{}),
 		Data: passwordData{Forced: me(c).MustChangePassword}})
 }
 
@@ -47,7 +47,7 @@ func (h *handlers) passwordSave(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		h.render(c, httpx.Status(err), "password.html", View{Title: "Change password", Form: NewForm(url.Values{}).Fail(err),
+		h.render(c, httpx.Status(err), "password.html", View{Title: "Change password", Form: NewForm(c, url.Values{}).Fail(err),
 			Data: passwordData{Forced: sess.Account.MustChangePassword}})
 		return
 	}

@@ -22,7 +22,7 @@ func (h *handlers) productNew(c *gin.Context) {
 	data.CodeBase = codeBase(0, "")
 	data.Dims = dimRows(nil)
 	data.Rows, _ = syncGrid(nil, nil, data.CodeBase, true)
-	form := NewForm(url.Values{"on_shelf": {"on"}, "category_id": {c.Query("category_id")}})
+	form := NewForm(c, url.Values{"on_shelf": {"on"}, "category_id": {c.Query("category_id")}})
 	h.render(c, http.StatusOK, "product_form.html", View{Title: "New product", Nav: "products", Form: form, Data: data})
 }
 
@@ -53,7 +53,7 @@ func (h *handlers) productEdit(c *gin.Context) {
 	// import) show as new rows off sale, so saving does not start selling them.
 	data.Rows, _ = syncGrid(p.SpecDims.V, storedRows(current), data.CodeBase, false)
 	annotate(data.Rows, p.SKUs)
-	h.render(c, http.StatusOK, "product_form.html", View{Title: p.Title, Nav: "products", Form: NewForm(v), Data: data})
+	h.render(c, http.StatusOK, "product_form.html", View{Title: p.Title, Nav: "products", Form: NewForm(c, v), Data: data})
 }
 
 // productPage loads what every product form shows: the category choices

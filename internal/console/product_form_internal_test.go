@@ -58,7 +58,7 @@ func TestSplitValuesAndKeptImages(t *testing.T) {
 func TestProductFormValidateOrder(t *testing.T) {
 	oneRow := url.Values{"title": {"T恤"}, "category_id": {"3"}, "skus[0].spec": {"[]"}, "skus[0].price": {"9.90"}}
 	read := func(v url.Values, uploadErr error) *productForm {
-		return readProductForm(NewForm(v), 0, nil, uploadErr, nil)
+		return readProductForm(NewForm(nil, v), 0, nil, uploadErr, nil)
 	}
 	np, err := read(oneRow, nil).Validate()
 	if err != nil || np.Title != "T恤" || np.CategoryID != 3 || len(np.SKUs) != 1 || np.SKUs[0].Price != 990 {

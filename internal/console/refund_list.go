@@ -12,7 +12,7 @@ import (
 // refundList: GET /console/refunds?cursor= — requests waiting for a
 // decision, oldest first, and refunds, newest first.
 func (h *handlers) refundList(c *gin.Context) {
-	h.refundPage(c, http.StatusOK, NewForm(url.Values{}))
+	h.refundPage(c, http.StatusOK, NewForm(c, url.Values{}))
 }
 
 func (h *handlers) refundPage(c *gin.Context, status int, form *Form) {

@@ -9,13 +9,12 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -23,6 +22,7 @@ import (
 // View is what every page template gets: the frame (who is signed in, the
 // CSRF token every form carries, the notice left by the last redirect) and the page's own Data.
 type View struct {
+	Lang    i18n.Lang // the page's language (the account's choice, else the browser's)
 	Title   string
 	Nav     string // the navigation entry to highlight
 	Me      *staff.Account
@@ -37,13 +37,21 @@ type View struct {
 // Form carries what the merchant typed back into the page with the errors
 // to show next to each field, so a refused form keeps its input.
 type Form struct {
+	p      *i18n.Printer // the reader's language, for the errors
 	Values url.Values
 	Errors map[string]string
 	Error  string // an error not about one field
 }
 
-// NewForm starts a form from submitted (or initial) values.
-func NewForm(v url.Values) *Form { return &Form{Values: v, Errors: map[string]string{}} }
+// NewForm starts a form from submitted (or initial) values; its errors are
+// written in the request's language (the default one without a request).
+func NewForm(c *gin.Context, v url.Values) *Form {
+	p := i18n.For(i18n.Default)
+	if c != nil {
+		p = httpx.Printer(c)
+	}
+	return &Form{p: p, Values: v, Errors: map[string]string{}}
+}
 
 // Get is the value typed into a field.
 func (f *Form) Get(name string) string {
@@ -64,46 +72,36 @@ func (f *Form) Err(name string) string {
 // Fail records err on the form: next to its field when the error names
 // one, otherwise at the top.
 func (f *Form) Fail(err error) *Form {
-	e := errs.As(err)
-	msg := e.Message
-	if e.Kind == errs.KindInternal {
-		msg = "Something went wrong; nothing was saved. Try again."
-	}
-	if field, ok := e.Details["field"].(string); ok {
-		f.Errors[field] = strings.TrimPrefix(msg, field+": ")
-	} else {
-		f.Error = msg
+	p, e := f.p, errs.As(err)
+	switch field, ok := e.Details["field"].(string); {
+	case e.Kind == errs.KindInternal:
+		f.Error = p.T("console.error.not_saved")
+	case ok:
+		f.Errors[field] = p.FieldError(e)
+	default:
+		f.Error = p.Error(e)
 	}
 	return f
 }
 
-// templates holds every page parsed together with the layout.
-type templates map[string]*template.Template
+// templates holds every page parsed together with the layout, once per
+// language: the functions that write words, money and times are bound to
+// the language's printer, so a template writes {{t "<message id>"}}
+// and {{when .CreatedAt}} whatever the reader's language.
+type templates map[i18n.Lang]map[string]*template.Template
 
-var funcs = template.FuncMap{
-	"yuan":     money.Yuan,
-	"when":     when,
-	"day":      func(t time.Time) string { return t.In(clock.China).Format("2006-01-02") },
-	"add":      func(a, b int) int { return a + b },
-	"pct":      func(part, whole int64) int64 { return percent(part, whole) },
-	"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
-	"fenInput": money.Decimal,
-}
-
-func when(t any) string {
-	switch v := t.(type) {
-	case time.Time:
-		if v.IsZero() {
-			return ""
-		}
-		return v.In(clock.China).Format("2006-01-02 15:04")
-	case *time.Time:
-		if v == nil {
-			return ""
-		}
-		return when(*v)
+func funcs(p *i18n.Printer) template.FuncMap {
+	return template.FuncMap{
+		"t":        p.T,
+		"enum":     p.Enum,
+		"yuan":     p.Money,
+		"when":     p.When,
+		"day":      p.Day,
+		"add":      func(a, b int) int { return a + b },
+		"pct":      func(part, whole int64) int64 { return percent(part, whole) },
+		"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
+		"fenInput": money.Decimal,
 	}
-	return ""
 }
 
 func percent(part, whole int64) int64 {
@@ -130,23 +128,26 @@ func withQuery(v url.Values, kv ...string) template.URL {
 	return template.URL("?" + q.Encode())
 }
 
-// parseTemplates parses each page with the layout; a page is any .html file
-// but layout.html.
+// parseTemplates parses each page with the layout, in every language; a
+// page is any .html file but layout.html.
 func parseTemplates(fsys fs.FS) (templates, error) {
 	pages, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		return nil, err
 	}
 	t := templates{}
-	for _, p := range pages {
-		if p == "layout.html" {
-			continue
+	for _, l := range i18n.Langs {
+		t[l] = map[string]*template.Template{}
+		for _, p := range pages {
+			if p == "layout.html" {
+				continue
+			}
+			tpl, err := template.New(path.Base(p)).Funcs(funcs(i18n.For(l))).ParseFS(fsys, "layout.html", p)
+			if err != nil {
+				return nil, fmt.Errorf("console template %s: %w", p, err)
+			}
+			t[l][p] = tpl
 		}
-		tpl, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(fsys, "layout.html", p)
-		if err != nil {
-			return nil, fmt.Errorf("console template %s: %w", p, err)
-		}
-		t[p] = tpl
 	}
 	return t, nil
 }
@@ -158,16 +159,18 @@ func (h *handlers) render(c *gin.Context, status int, page string, v View) {
 		v.Me, v.CSRF = &s.Account, s.CSRFToken
 	}
 	v.Sandbox, v.Shop = h.sandbox, h.shopName(c)
+	v.Lang = httpx.Lang(c)
 	if v.Notice == "" {
 		v.Notice = takeNotice(c)
 	}
-	tpl, ok := h.pages[page]
+	tpl, ok := h.pages[v.Lang][page]
 	if !ok {
 		httpx.Logger(c).Error("console: no such template", "page", page)
 		c.String(http.StatusInternalServerError, "page missing")
 		return
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Content-Language", string(v.Lang))
 	c.Status(status)
 	if err := tpl.ExecuteTemplate(c.Writer, "layout", v); err != nil {
 		httpx.Logger(c).Error("console: render", "page", page, "error", err.Error())
@@ -186,13 +189,13 @@ func (h *handlers) shopName(c *gin.Context) string {
 // fail renders the error page for an error outside a form.
 func (h *handlers) fail(c *gin.Context, err error) {
 	status := httpx.Status(err)
-	e := errs.As(err)
-	msg := e.Message
-	if e.Kind == errs.KindInternal {
+	p := httpx.Printer(c)
+	msg := p.Error(err)
+	if errs.As(err).Kind == errs.KindInternal {
 		httpx.Logger(c).Error("console", "error", err.Error())
-		msg = "Something went wrong. Nothing was changed; try again."
+		msg = p.T("console.error.not_changed")
 	}
-	h.render(c, status, "error.html", View{Title: http.StatusText(status), Data: msg})
+	h.render(c, status, "error.html", View{Title: p.T("console.error.title"), Data: msg})
 }
 
 // pathRecord loads with get the record whose id the path names, or renders

@@ -23,7 +23,7 @@ func (h *handlers) loginPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "login.html", View{Title: "Sign in",
-		Form: NewForm(url.Values{}), Data: loginData{Next: c.Query("next"), Token: loginToken(c)}})
+		Form: NewForm(c, url.Values{}), Data: loginData{Next: c.Query("next"), Token: loginToken(c)}})
 }
 
 // login: POST /console/login
@@ -31,7 +31,7 @@ func (h *handlers) login(c *gin.Context) {
 	if !h.readForm(c) {
 		return
 	}
-	form := NewForm(url.Values{"username": {c.PostForm("username")}})
+	form := NewForm(c, url.Values{"username": {c.PostForm("username")}})
 	next := c.PostForm("next")
 	if want, err := c.Cookie(loginCSRFCookie); err != nil || !sameToken(c.PostForm("_csrf"), want) {
 		form.Error = "The sign-in form expired. Please try again."

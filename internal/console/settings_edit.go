@@ -18,7 +18,7 @@ func (h *handlers) settingsPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "settings.html", View{Title: "Settings", Nav: "settings", Form: NewForm(url.Values{
+	h.render(c, http.StatusOK, "settings.html", View{Title: "Settings", Nav: "settings", Form: NewForm(c, url.Values{
 		"name": {sh.Name}, "shipping_fee": {money.Decimal(sh.ShippingFee)}, "free_shipping_threshold": {money.Decimal(sh.FreeShippingThreshold)},
 		"order_timeout_minutes": {strconv.Itoa(sh.OrderTimeoutSeconds / 60)}, "low_stock_threshold": {strconv.FormatInt(sh.LowStockThreshold, 10)},
 		"owner_refund_limit": {money.Decimal(sh.OwnerRefundLimit)},

@@ -13,7 +13,7 @@ import (
 // staffNew: GET /console/staff/new
 func (h *handlers) staffNew(c *gin.Context) {
 	h.render(c, http.StatusOK, "staff_form.html", View{Title: "Add staff", Nav: "staff",
-		Form: NewForm(url.Values{"role": {"staff"}, "active": {"on"}})})
+		Form: NewForm(c, url.Values{"role": {"staff"}, "active": {"on"}})})
 }
 
 type staffEditData struct{ Account staff.Account }
@@ -34,5 +34,5 @@ func (h *handlers) staffEdit(c *gin.Context) {
 	if a.Active {
 		v.Set("active", "on")
 	}
-	h.render(c, http.StatusOK, "staff_edit.html", View{Title: a.Username, Nav: "staff", Form: NewForm(v), Data: staffEditData{a}})
+	h.render(c, http.StatusOK, "staff_edit.html", View{Title: a.Username, Nav: "staff", Form: NewForm(c, v), Data: staffEditData{a}})
 }

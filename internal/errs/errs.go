@@ -29,7 +29,9 @@ const (
 type Error struct {
 	Kind    Kind
 	Code    string         // stable, snake_case: "out_of_stock"
-	Message string         // safe to show
+	Message string         // English text; being replaced by ID (see internal/i18n)
+	ID      string         // the catalog id of the message people read (internal/i18n renders it in their language)
+	Args    map[string]any // values for the message's placeholders beyond Details; never sent
 	Details map[string]any // optional structured context, e.g. the failing sku_id
 	Err     error          // wrapped cause, never shown
 }

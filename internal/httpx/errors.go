@@ -51,7 +51,11 @@ func Fail(c *gin.Context, err error) {
 	if after, ok := e.Details["retry_after"]; ok && e.Kind == errs.KindRateLimited {
 		c.Header("Retry-After", fmt.Sprint(after)) // whole seconds, as details.retry_after says
 	}
-	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: e.Code, Message: e.Message, Details: e.Details}})
+	// The message is in the reader's language, so caches must key on it.
+	p := Printer(c)
+	c.Header("Vary", "Accept-Language")
+	c.Header("Content-Language", string(p.Lang()))
+	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: e.Code, Message: p.Error(e), Details: e.Details}})
 }
 
 // Logger is the request's logger, carrying its request id. It is built on
@@ -71,7 +75,10 @@ func NoRoute(c *gin.Context) {
 
 // NoMethod answers a known path with the wrong method.
 func NoMethod(c *gin.Context) {
+	p := Printer(c)
+	c.Header("Vary", "Accept-Language")
+	c.Header("Content-Language", string(p.Lang()))
 	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{
-		Code: "method_not_allowed", Message: "this route does not accept " + c.Request.Method,
+		Code: "method_not_allowed", Message: p.T("error.method_not_allowed", "method", c.Request.Method),
 	}})
 }

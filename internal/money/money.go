@@ -11,13 +11,25 @@ import (
 	"strings"
 )
 
-// Yuan writes fen as people read money: 2990 → "¥29.90", -150 → "-¥1.50".
+// Yuan writes fen as people read money, thousands grouped as Chinese shops
+// print them: 2990 → "¥29.90", 123450 → "¥1,234.50", -150 → "-¥1.50".
 // Used for the audit log, order history and the console.
 func Yuan(fen int64) string {
+	d := digits(fen)
+	whole := len(d) - 3 // the digits before ".xx"
+	var b strings.Builder
 	if fen < 0 {
-		return "-¥" + digits(fen)
+		b.WriteByte('-')
 	}
-	return "¥" + digits(fen)
+	b.WriteString("¥")
+	for i := 0; i < whole; i++ {
+		if i > 0 && (whole-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(d[i])
+	}
+	b.WriteString(d[whole:])
+	return b.String()
 }
 
 // Decimal writes fen as a plain amount, for form fields and spreadsheets

@@ -106,7 +106,7 @@ func TestDescribeRefundForTheAuditLog(t *testing.T) {
 		{Refund{Amount: 5, OutRefundNo: "RK1-02", Reason: "broken"}, "¥0.05 refund RK1-02: broken"},
 		{Refund{Amount: 100000, OutRefundNo: "RK1-03", Reason: "returned",
 			Restock: database.JSON[[]inventory.Line]{V: []inventory.Line{{SKUID: 1, Quantity: 2}, {SKUID: 2, Quantity: 1}}}},
-			"¥1000.00 refund RK1-03, 3 back on sale: returned"},
+			"¥1,000.00 refund RK1-03, 3 back on sale: returned"},
 	} {
 		if got := describeRefund(tc.r); got != tc.want {
 			t.Errorf("describeRefund = %q, want %q", got, tc.want)

@@ -24,6 +24,9 @@ type Console struct {
 	// From, when set, is sent as X-Forwarded-For: the client's address when
 	// the test trusts 127.0.0.1 as a proxy (WithRateLimits).
 	From string
+	// Lang, when set, is sent as Accept-Language ("en"); without it the
+	// console answers in its default, zh-CN (unless the account chose).
+	Lang string
 }
 
 // Page is a console answer.
@@ -110,6 +113,9 @@ func (c *Console) do(method, path string, body io.Reader, contentType string) Pa
 	}
 	if c.From != "" {
 		req.Header.Set("X-Forwarded-For", c.From)
+	}
+	if c.Lang != "" {
+		req.Header.Set("Accept-Language", c.Lang)
 	}
 	res, err := c.client.Do(req)
 	if err != nil {
