@@ -97,6 +97,7 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"yuan":     p.Money,
 		"when":     p.When,
 		"day":      p.Day,
+		"msg":      p.Msg,
 		"add":      func(a, b int) int { return a + b },
 		"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 		"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },

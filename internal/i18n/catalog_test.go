@@ -71,7 +71,6 @@ func TestPlaceholdersMatch(t *testing.T) {
 }
 
 var placeholder = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)`)
-var action = regexp.MustCompile(`{{[^}]*}}`)
 
 func placeholders(msg string) string {
 	set := map[string]bool{}
@@ -86,31 +85,6 @@ func placeholders(msg string) string {
 	}
 	sort.Strings(names)
 	return "[" + strings.Join(names, " ") + "]"
-}
-
-// Latin words a Chinese message may hold: names, formats and codes that
-// Chinese shop software writes in Latin letters too.
-var latinAllowed = map[string]bool{
-	"SKU": true, "CSV": true, "ID": true, "URL": true, "HTTPS": true, "https": true, "http": true,
-	"PNG": true, "JPEG": true, "JPG": true, "GIF": true, "WebP": true, "KB": true, "MB": true,
-	"Kaidian": true, "API": true, "JSON": true, "openid": true, "OpenID": true, "AppID": true,
-	"APIv3": true, "UTF": true, "Excel": true, "QR": true, "CPU": true, "KAIDIAN": true,
-}
-
-var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*`)
-
-// EnglishIn lists the Latin words of a Chinese text that are not on the
-// allowed list (template actions and environment variable names aside).
-func EnglishIn(s string) []string {
-	s = action.ReplaceAllString(s, " ")
-	s = regexp.MustCompile(`KAIDIAN_[A-Z0-9_]+`).ReplaceAllString(s, " ")
-	var out []string
-	for _, w := range latinWord.FindAllString(s, -1) {
-		if !latinAllowed[w] {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // TestChineseIsChinese: a zh-CN message holds no English beyond the

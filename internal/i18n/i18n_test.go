@@ -64,3 +64,26 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("a missing id prints %q", got)
 	}
 }
+
+func TestMsgRoundTrip(t *testing.T) {
+	m := M("error.method_not_allowed", "method", "PUT")
+	v, err := m.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Msg
+	if err := back.Scan(v); err != nil {
+		t.Fatal(err)
+	}
+	if got := For(En).Msg(back); got != "this route does not accept PUT" {
+		t.Errorf("en = %q", got)
+	}
+	if got := For(ZhCN).Msg(back); got != "该接口不支持 PUT 请求" {
+		t.Errorf("zh = %q", got)
+	}
+	var old Msg
+	old.Scan([]byte("¥29.90 → ¥25.00"))
+	if got := For(ZhCN).Msg(old); got != "¥29.90 → ¥25.00" {
+		t.Errorf("an old plain-text row reads %q", got)
+	}
+}
