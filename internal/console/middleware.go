@@ -11,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -34,11 +36,16 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// loadSession attaches the signed-in session, if any.
+// loadSession attaches the signed-in session, if any, and fixes the
+// request's language to the one its account chose; without a choice (or a
+// session) the browser's Accept-Language decides.
 func (h *handlers) loadSession(c *gin.Context) {
 	if token, err := c.Cookie(sessionCookie); err == nil && token != "" {
 		if s, err := h.d.Staff.Session(c.Request.Context(), token); err == nil {
 			c.Set(sessionKey, s)
+			if l, ok := i18n.Parse(s.Account.Language); ok {
+				httpx.SetLang(c, l)
+			}
 		}
 	}
 	c.Next()

@@ -23,7 +23,7 @@ func (h *handlers) forcePasswordChange(c *gin.Context) {
 		return
 	}
 	switch c.FullPath() {
-	case "/console/password", "/console/logout":
+	case "/console/password", "/console/logout", "/console/language":
 		c.Next()
 		return
 	}

@@ -66,12 +66,19 @@ func signInStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-// safeNext keeps redirects after sign-in inside the console.
+// safeNext keeps redirects (after sign-in, after the language switch)
+// inside the console: a path under /console on this site, never a URL with
+// a scheme or host, a protocol-relative "//…", a backslash that browsers
+// read as a slash, or control characters; anything else goes to the
+// dashboard.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/console") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
-		return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\x00\r\n\t") || (u.Path != "/console" && !strings.HasPrefix(u.Path, "/console/")) ||
+		strings.Contains(u.Path, "..") {
+		return "/console"
 	}
-	return "/console"
+	return next
 }
 
 // logout: POST /console/logout
