@@ -100,6 +100,7 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"day":      p.Day,
 		"msg":      p.Msg,
 		"langs":    func() []i18n.Lang { return i18n.Langs },
+		"actor":    func(actor string) string { return actorName(p, actor) },
 		"add":      func(a, b int) int { return a + b },
 		"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 		"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },

@@ -11,6 +11,7 @@ var latinAllowed = map[string]bool{
 	"Kaidian": true, "API": true, "JSON": true, "openid": true, "OpenID": true, "AppID": true,
 	"APIv3": true, "UTF": true, "Excel": true, "QR": true, "CPU": true, "KAIDIAN": true,
 	"English": true, // the language switch names each language in its own words
+	"EMS":     true, // a carrier's Chinese name (shipping.Carriers)
 }
 
 var (
