@@ -142,7 +142,9 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 	if p := c.Post("/console/orders/"+other+"/shipping/retry", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("retry: %d %s", p.Status, p.Body)
 	}
-	waitFor(t, "the upload retried by hand", func() bool { return c.Get("/console/orders/" + other).Has(zh.Enum("console.upload_status", "uploaded")) })
+	waitFor(t, "the upload retried by hand", func() bool {
+		return c.Get("/console/orders/" + other).Has(zh.Enum("console.upload_status", "uploaded"))
+	})
 	if p := c.Post("/console/orders/"+other+"/shipping/retry", nil); p.Status != http.StatusConflict {
 		t.Fatalf("retrying an uploaded shipment: %d", p.Status)
 	}

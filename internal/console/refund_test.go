@@ -77,7 +77,7 @@ func TestRefundRequestsAreDeclinedOrApproved(t *testing.T) {
 	if p := c.Post("/console/refunds/requests/"+id+"/approve", url.Values{"restock": {"on"}}); p.Status != http.StatusSeeOther || p.Location != "/console/refunds" {
 		t.Fatalf("approve: %d %s", p.Status, p.Body)
 	}
-	if p := c.Get("/console/refunds"); !p.Has("已同意退款申请：退款 R"+no+"-01，金额 ¥29.90") {
+	if p := c.Get("/console/refunds"); !p.Has("已同意退款申请：退款 R" + no + "-01，金额 ¥29.90") {
 		t.Fatalf("no notice of the approved refund: %s", p.Body)
 	}
 	waitFor(t, "the approved refund", func() bool { return orderOf(t, e, no).RefundedAmount == 2990 })
