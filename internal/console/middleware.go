@@ -131,8 +131,9 @@ func (h *handlers) readForm(c *gin.Context) bool {
 	case err == nil:
 		return true
 	case errors.As(err, &mbe):
-		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: "Too large",
-			Data: "What you sent is larger than this server accepts (KAIDIAN_MAX_BODY_BYTES). Send a smaller file, or split it."})
+		p := httpx.Printer(c)
+		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: p.T("console.request.too_large_title"),
+			Data: p.T("console.request.too_large")})
 	default:
 		h.fail(c, errBadForm)
 	}

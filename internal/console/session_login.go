@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -22,7 +23,7 @@ func (h *handlers) loginPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
 		return
 	}
-	h.render(c, http.StatusOK, "login.html", View{Title: "Sign in",
+	h.render(c, http.StatusOK, "login.html", View{Title: httpx.Printer(c).T("console.signin.title"),
 		Form: NewForm(c, url.Values{}), Data: loginData{Next: c.Query("next"), Token: loginToken(c)}})
 }
 
@@ -32,10 +33,11 @@ func (h *handlers) login(c *gin.Context) {
 		return
 	}
 	form := NewForm(c, url.Values{"username": {c.PostForm("username")}})
+	title := httpx.Printer(c).T("console.signin.title")
 	next := c.PostForm("next")
 	if want, err := c.Cookie(loginCSRFCookie); err != nil || !sameToken(c.PostForm("_csrf"), want) {
-		form.Error = "The sign-in form expired. Please try again."
-		h.render(c, http.StatusForbidden, "login.html", View{Title: "Sign in", Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
+		form.Error = httpx.Printer(c).T("console.signin.expired")
+		h.render(c, http.StatusForbidden, "login.html", View{Title: title, Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
 		return
 	}
 	device, _ := c.Cookie(deviceCookie)
@@ -43,7 +45,7 @@ func (h *handlers) login(c *gin.Context) {
 		Password: c.PostForm("password"), IP: c.ClientIP(), UserAgent: c.Request.UserAgent(), Device: device})
 	if err != nil {
 		form.Fail(err)
-		h.render(c, signInStatus(err), "login.html", View{Title: "Sign in", Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
+		h.render(c, signInStatus(err), "login.html", View{Title: title, Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
 		return
 	}
 	c.SetSameSite(http.SameSiteLaxMode)
@@ -90,5 +92,5 @@ func (h *handlers) logout(c *gin.Context) {
 		}
 	}
 	c.SetCookie(sessionCookie, "", -1, "/console", "", secure(c), true)
-	redirect(c, "/console/login", "Signed out.")
+	redirect(c, "/console/login", httpx.Printer(c).T("console.signin.signed_out"))
 }
