@@ -24,19 +24,25 @@ func TestSignInAndOut(t *testing.T) {
 		t.Fatalf("anonymous: %d %s", p.Status, p.Location)
 	}
 	c.Get("/console/login")
+	c.Lang = "en" // the refusal's words are checked where they are made
 	if p := c.Post("/console/login", url.Values{"username": {"lily"}, "password": {"wrong-password"}}); p.Status != http.StatusUnauthorized ||
 		!p.Has("wrong username or password") || !p.Has(`value="lily"`) {
 		t.Fatalf("wrong password: %d %s", p.Status, p.Body)
 	}
+	c.Lang = ""
 	p := c.Post("/console/login", url.Values{"username": {"LILY "}, "password": {"password-lily"}, "next": {"/console/settings"}})
 	if p.Status != http.StatusSeeOther || p.Location != "/console/settings" {
 		t.Fatalf("sign in: %d %s", p.Status, p.Location)
 	}
-	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("lily · staff") || !p.Has("SANDBOX MODE") {
+	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("lily · 店员") || !p.Has(zh.T("console.layout.sandbox")) ||
+		!p.Has("<h1>概览</h1>") || !p.Has(zh.T("console.dashboard.chart_empty")) || !p.Has("<title>概览 · ") {
 		t.Fatalf("dashboard: %d %s", p.Status, p.Body)
 	}
 	if p := c.Post("/console/logout", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("sign out: %d", p.Status)
+	}
+	if p := c.Get("/console/login"); !p.Has("已退出登录。") || !p.Has("<title>登录 · ") {
+		t.Fatalf("sign-in page after signing out: %s", p.Body)
 	}
 	if p := c.Get("/console"); p.Status != http.StatusSeeOther {
 		t.Fatalf("after sign-out: %d", p.Status)
@@ -77,10 +83,12 @@ func TestSettingsKeepInputOnErrorAndAudit(t *testing.T) {
 	c := e.SignIn(t, "boss", staff.RoleOwner)
 	form := url.Values{"name": {"小店"}, "shipping_fee": {"8.5"}, "free_shipping_threshold": {"199"},
 		"order_timeout_minutes": {"0"}, "low_stock_threshold": {"3"}, "owner_refund_limit": {"500"}}
+	c.Lang = "en" // the error's words are checked where they are made
 	p := c.Post("/console/settings", form)
 	if p.Status != http.StatusBadRequest || !p.Has("must be between 1 minute and 7 days") || !p.Has(`value="小店"`) {
 		t.Fatalf("bad timeout: %d %s", p.Status, p.Body)
 	}
+	c.Lang = ""
 	form.Set("order_timeout_minutes", "30")
 	if p := c.Post("/console/settings", form); p.Status != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", p.Status, p.Body)
@@ -89,8 +97,19 @@ func TestSettingsKeepInputOnErrorAndAudit(t *testing.T) {
 	if sh.Name != "小店" || sh.ShippingFee != 850 || sh.FreeShippingThreshold != 19900 || sh.OrderTimeoutSeconds != 1800 || sh.OwnerRefundLimit != 50000 {
 		t.Fatalf("saved %+v", sh)
 	}
-	if p := c.Get("/console/audit?action=settings.update"); !p.Has("shipping_fee 1000 → 850") || !p.Has(c.Account.Actor()) {
+	if p := c.Get("/console/settings"); !p.Has("店铺设置已保存。") || !p.Has(zh.T("console.settings.owner_refund_limit")) || !p.Has(`value="500.00"`) {
+		t.Fatalf("settings after saving: %s", p.Body)
+	}
+	if p := c.Get("/console/audit?action=settings.update"); !p.Has("shipping_fee 1000 → 850") || !p.Has(c.Account.Actor()) ||
+		!p.Has("<td>修改店铺设置</td><td>店铺设置 1</td>") || !p.Has(`<option value="settings.update" selected>修改店铺设置</option>`) {
 		t.Fatalf("audit: %s", p.Body)
+	}
+	c.Lang = "en"
+	if p := c.Get("/console/audit?actor=boss"); !p.Has("<td>Settings changed</td><td>Settings 1</td>") || !p.Has(">boss</a>") {
+		t.Fatalf("audit in English, by username: %s", p.Body)
+	}
+	if p := c.Get("/console/audit?actor=nobody"); p.Has("Settings changed</td>") || !p.Has(en.T("console.audit.none_match")) {
+		t.Fatalf("audit by an unknown username: %s", p.Body)
 	}
 }
 
@@ -102,6 +121,10 @@ func TestOwnersManageStaff(t *testing.T) {
 	}
 	if p := boss.Post("/console/staff", url.Values{"username": {"lily"}, "name": {"Lily"}, "password": {"password-lily"}, "role": {"staff"}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", p.Status, p.Body)
+	}
+	if p := boss.Get("/console/staff"); !p.Has("已添加账号 lily。") || !p.Has("<h1>店员账号</h1>") || !p.Has("<td>Lily</td><td>店员</td><td>正常</td>") ||
+		!p.Has(zh.T("console.staff.never")) {
+		t.Fatalf("staff list: %s", p.Body)
 	}
 	lily := e.Anonymous(t)
 	lily.Get("/console/login")
@@ -194,7 +217,7 @@ func TestOversizedFormIsRefusedClearly(t *testing.T) {
 	f.Write(bytes.Repeat([]byte("sku_code,stock\nA-1,1\n"), 80_000)) // 1.7 MB, over the default 1 MB
 	w.Close()
 	p := c.PostBody("/console/inventory/import", w.FormDataContentType(), &body)
-	if p.Status != http.StatusRequestEntityTooLarge || !p.Has("larger than this server accepts") {
+	if p.Status != http.StatusRequestEntityTooLarge || !p.Has(zh.T("console.request.too_large")) || !p.Has("<h1>内容过大</h1>") {
 		t.Fatalf("oversized import: %d %s", p.Status, p.Body)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/inventory"
-	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -29,7 +28,9 @@ func (h *handlers) orderRefund(c *gin.Context) {
 		h.orderPage(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, orderURL(no), "Refund "+r.OutRefundNo+" of "+money.Yuan(r.Amount)+" started; it is "+r.Status+".")
+	p := httpx.Printer(c)
+	redirect(c, orderURL(no), p.T("console.order.refund_started", "no", r.OutRefundNo, "amount", p.Money(r.Amount),
+		"status", p.Enum("console.refund_status", r.Status)))
 }
 
 // refundInput reads the refund form.

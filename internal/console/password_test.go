@@ -58,9 +58,17 @@ func TestFirstOwnerMustChooseAPassword(t *testing.T) {
 		}
 	}
 	form := c.Get("/console/password")
-	if form.Status != http.StatusOK || !form.Has("generated when the shop was set up") || !form.Has(`name="current_password"`) {
+	if form.Status != http.StatusOK || !form.Has("开店时系统生成") || !form.Has(zh.T("console.password.forced")) || !form.Has(`name="current_password"`) {
 		t.Fatalf("change-password page: %d %s", form.Status, form.Body)
 	}
+	// The language can be chosen before anything else: the owner may not read Chinese.
+	if p := c.Post("/console/language", url.Values{"language": {"en"}, "next": {"/console/password"}}); p.Status != http.StatusSeeOther || p.Location != "/console/password" {
+		t.Fatalf("choosing English before the password: %d %s", p.Status, p.Location)
+	}
+	if p := c.Get("/console/password"); !p.Has(en.T("console.password.forced")) {
+		t.Fatalf("change-password page in English: %s", p.Body)
+	}
+	c.Post("/console/language", url.Values{"language": {"zh-CN"}, "next": {"/console/password"}})
 	// Forms other than the password's do nothing.
 	if p := c.Post("/console/staff", url.Values{"username": {"mallory"}, "name": {"m"}, "password": {"mallory-password"}, "role": {"owner"}}); p.Status != http.StatusSeeOther || p.Location != "/console/password" {
 		t.Fatalf("POST /console/staff before choosing a password: %d %s", p.Status, p.Location)
@@ -82,9 +90,11 @@ func TestFirstOwnerMustChooseAPassword(t *testing.T) {
 		{"confirmation differs", url.Values{"current_password": {generated}, "password": {chosen}, "confirm": {chosen + "x"}}, http.StatusBadRequest, "does not match"},
 		{"same as the generated one", url.Values{"current_password": {generated}, "password": {generated}, "confirm": {generated}}, http.StatusBadRequest, "must differ"},
 	} {
+		c.Lang = "en" // the errors' words are checked where they are made
 		if p := c.Post("/console/password", tc.form); p.Status != tc.status || !p.Has(tc.says) {
 			t.Errorf("%s: %d, want %d saying %q: %.300s", tc.name, p.Status, tc.status, tc.says, p.Body)
 		}
+		c.Lang = ""
 	}
 	if p := c.Get("/console"); p.Location != "/console/password" {
 		t.Fatal("a refused change let the owner in")
@@ -93,7 +103,7 @@ func TestFirstOwnerMustChooseAPassword(t *testing.T) {
 	if p := c.Post("/console/password", url.Values{"current_password": {generated}, "password": {chosen}, "confirm": {chosen}}); p.Status != http.StatusSeeOther || p.Location != "/console" {
 		t.Fatalf("change: %d %s %s", p.Status, p.Location, p.Body)
 	}
-	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("Password changed.") {
+	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("密码已修改。") {
 		t.Fatalf("dashboard after the change: %d %s", p.Status, p.Location)
 	}
 	if p := c.Get("/console/staff"); p.Status != http.StatusOK {
@@ -122,7 +132,7 @@ func TestStaffChangeTheirOwnPassword(t *testing.T) {
 		t.Fatalf("a staff account with its own password is sent elsewhere: %d %s", p.Status, p.Location)
 	}
 	form := c.Get("/console/password")
-	if form.Status != http.StatusOK || form.Has("generated when the shop was set up") {
+	if form.Status != http.StatusOK || form.Has(zh.T("console.password.forced")) || !form.Has("<h1>修改密码</h1>") {
 		t.Fatalf("password page: %d", form.Status)
 	}
 	if p := c.Post("/console/password", url.Values{"current_password": {"password-lily"}, "password": {"lily-new-password"}, "confirm": {"lily-new-password"}}); p.Status != http.StatusSeeOther {

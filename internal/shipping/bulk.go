@@ -30,7 +30,8 @@ type RowError struct {
 const MaxRows = 5000
 
 // ParseCSV reads a bulk shipping file: one order_no,carrier,tracking_no
-// line per order, with or without that header line, as saved by Excel (a
+// line per order, with or without a header line (those names, or the
+// Chinese 订单号,快递公司,运单号), as saved by Excel (a
 // UTF-8 byte-order mark is skipped). Lines that cannot be read are reported
 // with the rows that could.
 func ParseCSV(r io.Reader) ([]Row, []RowError) {
@@ -54,7 +55,7 @@ func ParseCSV(r io.Reader) ([]Row, []RowError) {
 		}
 		if first && len(rec) > 0 {
 			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
-			if strings.EqualFold(strings.TrimSpace(rec[0]), "order_no") {
+			if h := strings.TrimSpace(rec[0]); strings.EqualFold(h, "order_no") || h == "订单号" { // the console shows either header
 				continue
 			}
 		}

@@ -45,6 +45,9 @@ type Account struct {
 	// owner's), so the console lets the account do nothing but choose its
 	// own (ChangePassword) until it has.
 	MustChangePassword bool `gorm:"column:must_change_password"`
+	// Language is the console language the account chose ("zh-CN", "en");
+	// empty: the browser's Accept-Language decides (SetLanguage).
+	Language string `gorm:"column:language"`
 }
 
 // TableName maps Account to its table.
