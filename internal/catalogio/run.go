@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -100,10 +101,10 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		})
 		var re *rowError
 		if errors.As(err, &re) {
-			return s.finish(ctx, j, StatusFailed, map[string]any{"error": fmt.Sprintf(
-				"Line %d (%s): %s. The import stopped there, after %d of %d rows, because the catalog changed while it ran. "+
-					"Import the file again to finish: rows already imported are left as they are.",
-				re.Line, re.Code, re.Message, done, p.summary.Rows)})
+			// The row's problem is what the job page shows, in its reader's
+			// language; the counts say how far the import came.
+			return s.finish(ctx, j, StatusFailed, map[string]any{"done_rows": done,
+				"problems": database.JSON[[]Problem]{V: []Problem{re.Problem}}})
 		}
 		if err != nil {
 			return err
@@ -171,7 +172,9 @@ func (p plan) batches() []batch {
 // the check.
 type rowError struct{ Problem }
 
-func (e *rowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+func (e *rowError) Error() string {
+	return fmt.Sprintf("line %d: %s", e.Line, i18n.For(i18n.En).Msg(e.Message))
+}
 
 // refused turns a domain error about a group of rows into a rowError on
 // the row it names; other errors pass unchanged.

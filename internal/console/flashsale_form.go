@@ -239,8 +239,8 @@ func failFlash(f *Form, rows []flashRow, used []int, err error) *Form {
 		sku, _ := e.Details["sku_id"].(int64)
 		for _, r := range rows {
 			if r.Found != nil && r.Found.SKUID == sku && !r.Blank() {
-				f.Errors[r.Field("units")] = fmt.Sprintf("only %d in stock for this sale", r.Available())
-				f.Error = "Not enough stock for a SKU marked below. Nothing was saved."
+				f.Errors[r.Field("units")] = f.p.T("console.flash_form.only_in_stock", "n", r.Available())
+				f.Error = f.p.T("console.flash_form.not_enough_stock")
 			}
 		}
 	}
@@ -251,7 +251,7 @@ func failFlash(f *Form, rows []flashRow, used []int, err error) *Form {
 func markUnknown(f *Form, rows []flashRow) *Form {
 	for _, r := range rows {
 		if strings.TrimSpace(r.SKU) != "" && r.Found == nil && f.Errors[r.Field("sku")] == "" {
-			f.Errors[r.Field("sku")] = errUnknownSKU
+			f.Errors[r.Field("sku")] = f.p.T("console.flash_form.unknown_sku")
 		}
 	}
 	return f
