@@ -247,10 +247,11 @@ func failFlash(f *Form, rows []flashRow, used []int, err error) *Form {
 	return markUnknown(f, rows)
 }
 
-// markUnknown notes next to each row that its SKU was not found.
+// markUnknown notes next to each row that its SKU was not found (in place
+// of any other error on that input: a code that names nothing is the one to fix).
 func markUnknown(f *Form, rows []flashRow) *Form {
 	for _, r := range rows {
-		if strings.TrimSpace(r.SKU) != "" && r.Found == nil && f.Errors[r.Field("sku")] == "" {
+		if strings.TrimSpace(r.SKU) != "" && r.Found == nil {
 			f.Errors[r.Field("sku")] = f.p.T("console.flash_form.unknown_sku")
 		}
 	}
