@@ -77,7 +77,8 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		!page.Has(`value="零点秒杀"`) || !page.Has(`value="19.90"`) || !page.Has(p.Title) || !page.Has("售价 ¥99.00 · 库存 50") {
 		t.Fatalf("unknown SKU: %d %s", page.Status, page.Body)
 	}
-	if !strings.Contains(after(page.Body, `name="rows[1].sku"`), "no SKU has this code or id") || strings.Contains(after(page.Body, `name="rows[1].price"`), "no SKU has") {
+	if unknown := zhCat.T("console.flash_form.unknown_sku"); !strings.Contains(after(page.Body, `name="rows[1].sku"`), unknown) ||
+		strings.Contains(after(page.Body, `name="rows[1].price"`), unknown) {
 		t.Fatal("the unknown SKU is not marked at its own row")
 	}
 	// Refused by the ledger: more units than the SKU has, said at that row.
@@ -85,7 +86,7 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	if page.Status != http.StatusConflict || !page.Has(zhCat.T("console.flash_form.only_in_stock", "n", 20)) || !page.Has(zhCat.T("console.flash_form.not_enough_stock")) || !page.Has(`value="30"`) {
 		t.Fatalf("too many units: %d %s", page.Status, page.Body)
 	}
-	if !strings.Contains(after(page.Body, `name="rows[1].units"`), "only 20 in stock") {
+	if !strings.Contains(after(page.Body, `name="rows[1].units"`), zhCat.T("console.flash_form.only_in_stock", "n", 20)) {
 		t.Fatal("the stock error is not shown at the row that asked too much")
 	}
 	// Refused by the domain, named by its index among the filled rows: shown at the row as laid out.
@@ -130,7 +131,8 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		t.Fatalf("stock after scheduling: %d, %d", stockOf(t, e, one.ID), stockOf(t, e, two.ID))
 	}
 	page = c.Get(sale)
-	for _, want := range []string{"Scheduled 零点秒杀", "badge upcoming", "Edit", "Cancel the sale", "¥19.90", "¥99.00", "¥9.90", one.Code, "at most 1 unit", "5m 00s to pay"} {
+	for _, want := range []string{zhCat.T("console.flash.scheduled_notice", "title", "零点秒杀"), "badge upcoming", zhCat.T("console.marketing.edit"),
+		zhCat.T("console.flash.cancel"), "¥19.90", "¥99.00", "¥9.90", one.Code, "每人最多 1 件", "下单后 5 分 00 秒内付款"} {
 		if !page.Has(want) {
 			t.Errorf("upcoming sale's page lacks %q", want)
 		}
@@ -177,7 +179,8 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		t.Fatalf("stock after cancelling: %d", stockOf(t, e, one.ID))
 	}
 	page = c.Get(sale)
-	for _, want := range []string{"Cancelled 零点秒杀 加场. All 12 units went back to stock.", "badge ended", "cancelled", "Returned to stock", "did not sell out", "no orders"} {
+	for _, want := range []string{zhCat.T("console.flash.cancelled", "title", "零点秒杀 加场", "n", 12), "badge ended", ">已取消<",
+		zhCat.T("console.flash.returned"), zhCat.T("console.flash.not_sold_out"), zhCat.T("console.flash.no_orders")} {
 		if !page.Has(want) {
 			t.Errorf("cancelled sale's page lacks %q", want)
 		}
@@ -257,8 +260,8 @@ func TestEndALiveFlashSale(t *testing.T) {
 		t.Fatalf("live page: %d %s", page.Status, page.Body)
 	}
 	// Revenue is what paid orders paid: 19.90 and 10.00 shipping.
-	for label, want := range map[string]string{"Units sold (paid)": "1", "Held by unpaid orders": "2", "Left": "2 / 5",
-		"Buyers": "2", "Paid orders": "1 / 2", "Revenue": "¥29.90"} {
+	for label, want := range map[string]string{zhCat.T("console.flash.units_sold"): "1", "待付款订单占用": "2", zhCat.T("console.flash.left"): "2 / 5",
+		zhCat.T("console.flash.buyers"): "2", zhCat.T("console.marketing.paid_orders"): "1 / 2", "销售额": "¥29.90"} {
 		if !page.Has("<span>" + label + "</span><b>" + want + "</b>") {
 			t.Errorf("live page: %s is not %s: %.80s", label, want, after(page.Body, "<span>"+label))
 		}
@@ -294,8 +297,9 @@ func TestEndALiveFlashSale(t *testing.T) {
 		t.Fatalf("stock after ending: %d", n)
 	}
 	page = c.Get(sale)
-	for label, want := range map[string]string{"Units sold (paid)": "1 / 5", "Still held by unpaid orders": "2", "Returned to stock": "2",
-		"Orders": "2", "Paid orders": "1", "Closed unpaid": "0", "Revenue": "¥29.90"} {
+	for label, want := range map[string]string{zhCat.T("console.flash.units_sold"): "1 / 5", zhCat.T("console.flash.still_held"): "2",
+		zhCat.T("console.flash.returned"): "2", zhCat.T("console.flash.orders"): "2", zhCat.T("console.marketing.paid_orders"): "1",
+		zhCat.T("console.flash.closed_unpaid"): "0", zhCat.T("console.marketing.revenue"): "¥29.90"} {
 		if !page.Has("<span>" + label + "</span><b>" + want + "</b>") {
 			t.Errorf("results: %s is not %s: %.80s", label, want, after(page.Body, "<span>"+label))
 		}
