@@ -71,7 +71,7 @@ const teaFile = "\ufeffproduct_title,category,sku_code,spec,price,original_price
 func TestImportThroughTheConsole(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/inventory/import"); p.Status != http.StatusOK || !p.Has(zhCat.T("console.import.none")) || !p.Has("sku_code") {
+	if p := c.Get("/console/inventory/import"); p.Status != http.StatusOK || !p.Has(zhCat.T("console.import.none")) || !p.Has("SKU 编码") {
 		t.Fatalf("import page: %d %s", p.Status, p.Body)
 	}
 	if p := c.Get("/console/inventory/import/template.csv"); p.Status != http.StatusOK ||

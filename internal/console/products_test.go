@@ -51,7 +51,7 @@ func TestProductListFilters(t *testing.T) {
 	}
 	c := e.SignIn(t, "lily", staff.RoleStaff)
 	p := c.Get("/console/products")
-	for _, want := range []string{"纯棉T恤", "羊毛围巾", "快充数据线", "¥59.00 – ¥69.00", "1 个紧张", "已下架", "已上架", "2 个规格", "T恤"} {
+	for _, want := range []string{"纯棉T恤", "羊毛围巾", "快充数据线", "¥59.00 – ¥69.00", "1 个库存紧张", "已下架", "已上架", "2 个规格", "T恤"} {
 		if !p.Has(want) {
 			t.Errorf("list lacks %q", want)
 		}
