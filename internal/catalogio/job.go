@@ -57,14 +57,25 @@ func (j Job) Finished() bool {
 	return j.Status == StatusSucceeded || j.Status == StatusRejected || j.Status == StatusFailed
 }
 
-// Stopped is the problem that stopped a failed import while it wrote (the
-// catalog changed under it); nil for any other job, and for one that
-// failed before its problem was kept this way (see Error).
+// Stopped is the problem that stopped a failed import: the row the catalog
+// refused while it wrote (it changed under the import), or, on no line,
+// the import given up after failing again and again; nil for any other job,
+// and for one that failed before its problem was kept this way (see Error).
 func (j Job) Stopped() *Problem {
 	if j.Status != StatusFailed || len(j.Problems.V) == 0 {
 		return nil
 	}
 	return &j.Problems.V[0]
+}
+
+// Listed are the problems to list line by line: all of them, but for a
+// failed import given up as a whole (its one problem is on no line, and
+// Stopped says it).
+func (j Job) Listed() []Problem {
+	if st := j.Stopped(); st != nil && st.Line == 0 {
+		return nil
+	}
+	return j.Problems.V
 }
 
 // Percent is how far the write has come, 0 to 100.

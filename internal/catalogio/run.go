@@ -54,9 +54,8 @@ func (s *Service) RunImport(ctx context.Context, id int64) error {
 		return err
 	}
 	if j.Attempts > maxAttempts {
-		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"error": fmt.Sprintf(
-			"The import stopped %d times on an error on the server's side, so it was given up. "+
-				"Importing the file again is safe: rows already imported are left as they are.", maxAttempts)}))
+		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"problems": database.JSON[[]Problem]{
+			V: []Problem{problem(0, "import.problem.given_up", "n", maxAttempts)}}}))
 	}
 	err = s.run(ctx, j)
 	switch {

@@ -229,3 +229,41 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Fatalf("HOOD-G-M after the edited file: %+v", k)
 	}
 }
+
+// A finished import's problems read in the reader's language; one stored
+// before problems were translated (plain English) still shows as it was.
+func TestImportProblemsInTheReadersLanguage(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "lily", staff.RoleStaff)
+	now := time.Now().UTC()
+	insert := func(status, problems, errText string) string {
+		var id int64
+		err := e.App.DB.Conn(context.Background()).Raw(`INSERT INTO import_jobs (file_name, content, actor, status, attempts,
+			total_rows, done_rows, problems, error, created_at, started_at, finished_at, updated_at)
+			VALUES ('old.csv', '', 'staff:1:x', ?, 1, 600, 250, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			status, problems, errText, now, now, now, now).Scan(&id).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("/console/inventory/import/%d", id)
+	}
+	stopped := insert("failed", `[{"line":251,"code":"C-0250","column":"price","message":{"id":"import.problem.amount_too_large","args":{"max":"9999999"}}}]`, "")
+	if p := c.Get(stopped); !p.Has(zhCat.T("console.import_job.stopped", "line", 251, "code", "C-0250", "done", 250, "total", 600)) ||
+		!p.Has(`<td class="num">251</td><td>C-0250</td><td>售价：最多 9999999 元。</td>`) {
+		t.Fatalf("stopped import in Chinese: %s", p.Body)
+	}
+	en := *c
+	en.Lang = "en"
+	if p := en.Get(stopped); !p.Has("The import stopped at line 251 (C-0250), after 250 of 600 rows") ||
+		!p.Has(`<td>price: must be at most 9999999 yuan.</td>`) {
+		t.Fatalf("stopped import in English: %s", p.Body)
+	}
+	old := insert("rejected", `[{"line":3,"code":"A-1","message":"price: \"x\" is not an amount in yuan"}]`, "")
+	if p := c.Get(old); !p.Has(`<td class="num">3</td><td>A-1</td><td>price: &#34;x&#34; is not an amount in yuan</td>`) {
+		t.Fatalf("old rejected import: %s", p.Body)
+	}
+	oldFailed := insert("failed", `[]`, "Line 7 (B-2): gone. The import stopped there.")
+	if p := c.Get(oldFailed); !p.Has("Line 7 (B-2): gone. The import stopped there.") {
+		t.Fatalf("old failed import: %s", p.Body)
+	}
+}
