@@ -78,6 +78,10 @@ func TestImportThroughTheConsole(t *testing.T) {
 		!strings.HasPrefix(p.Body, "\ufeff"+strings.Join(catalogio.Header(i18n.ZhCN), ",")+"\n") || !p.Has("颜色:红;尺码:M") {
 		t.Fatalf("template: %d %q", p.Status, p.Body)
 	}
+	if p := c.Get("/console/inventory/import/template.csv?headers=en"); p.Status != http.StatusOK ||
+		!strings.HasPrefix(p.Body, "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n") {
+		t.Fatalf("template with English headers: %d %q", p.Status, p.Body)
+	}
 	done := importFinished(t, c, "茶叶.csv", teaFile)
 	if !done.Has("succeeded") || !done.Has(zhCat.T("console.import_job.succeeded", "n", 3)) || !done.Has("茶叶.csv") {
 		t.Fatalf("finished import: %s", done.Body)
