@@ -2,7 +2,6 @@ package catalogio
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Summary is what an import file changes, as checked against the catalog.
@@ -94,7 +94,7 @@ func (p *plan) dropRepeatedCodes(rows []row) []row {
 	out := rows[:0:0]
 	for _, r := range rows {
 		if line, dup := first[r.Code]; dup {
-			p.fail(r, fmt.Sprintf("repeats the sku_code of line %d", line))
+			p.fail(r, "", i18n.M("import.problem.repeated_code", "line", line))
 			continue
 		}
 		first[r.Code] = r.Line
@@ -103,8 +103,10 @@ func (p *plan) dropRepeatedCodes(rows []row) []row {
 	return out
 }
 
-func (p *plan) fail(r row, msg string) {
-	p.problems = append(p.problems, Problem{Line: r.Line, Code: r.Code, Message: msg})
+// fail reports what is wrong with row r: in column col ("" for the row as
+// a whole), msg.
+func (p *plan) fail(r row, col string, msg i18n.Msg) {
+	p.problems = append(p.problems, Problem{Line: r.Line, Code: r.Code, Column: col, Message: msg})
 }
 
 // addUpdate plans a row for an existing SKU: only the columns the row fills
@@ -146,15 +148,13 @@ func (s *Service) groupNew(ctx context.Context, p *plan, rows []row) error {
 	var titles []string
 	groups := map[string][]row{}
 	for _, r := range rows {
-		var missing []string
-		if r.Title == "" {
-			missing = append(missing, ColTitle)
-		}
-		if r.Price == nil {
-			missing = append(missing, ColPrice)
-		}
-		if len(missing) > 0 {
-			p.fail(r, fmt.Sprintf("no SKU has this code, so it is a new SKU, which needs %s", strings.Join(missing, " and ")))
+		if r.Title == "" || r.Price == nil {
+			if r.Title == "" {
+				p.fail(r, ColTitle, i18n.M("import.problem.new_needs"))
+			}
+			if r.Price == nil {
+				p.fail(r, ColPrice, i18n.M("import.problem.new_needs"))
+			}
 			continue
 		}
 		if _, seen := groups[r.Title]; !seen {
@@ -185,7 +185,7 @@ func (s *Service) groupNew(ctx context.Context, p *plan, rows []row) error {
 			p.planAddition(same[0], groups[title])
 		default:
 			for _, r := range groups[title] {
-				p.fail(r, fmt.Sprintf("%d products are titled %q, so the new SKU cannot be placed: add it on its product's page", len(same), title))
+				p.fail(r, ColTitle, i18n.M("import.problem.ambiguous_title", "n", len(same), "title", title))
 			}
 		}
 	}
@@ -199,7 +199,7 @@ func (p *plan) planProduct(title string, rows []row) {
 	first := rows[0]
 	category := first.Category
 	if category == "" {
-		p.fail(first, fmt.Sprintf("category is required for the new product %q", title))
+		p.fail(first, ColCategory, i18n.M("import.problem.category_required", "title", title))
 		return
 	}
 	ok := true
@@ -209,7 +209,7 @@ func (p *plan) planProduct(title string, rows []row) {
 	for i, r := range rows {
 		pairs, err := parseSpec(r.Spec)
 		if err != nil {
-			p.fail(r, "spec: "+err.Error())
+			p.fail(r, ColSpec, cellMsg(err))
 			ok = false
 			continue
 		}
@@ -218,21 +218,22 @@ func (p *plan) planProduct(title string, rows []row) {
 				names = append(names, pr.Name)
 			}
 		}
-		msg := ""
+		var col string
+		var msg i18n.Msg
 		switch {
 		case r.Category != "" && r.Category != category:
-			msg = fmt.Sprintf("category %q differs from line %d's %q for the same product", r.Category, first.Line, category)
+			col, msg = ColCategory, i18n.M("import.problem.category_differs", "category", r.Category, "line", first.Line, "first", category)
 		case len(rows) > 1 && len(pairs) == 0:
-			msg = "spec is required: the product has several SKUs, each with its own combination (e.g. 颜色:红;尺码:M)"
+			col, msg = ColSpec, i18n.M("import.problem.spec_required")
 		case !sameNames(pairs, names):
-			msg = fmt.Sprintf("spec must name %s, in this order, as line %d does", strings.Join(names, ", "), first.Line)
+			col, msg = ColSpec, i18n.M("import.problem.spec_names", "names", strings.Join(names, ", "), "line", first.Line)
 		}
 		values := valuesOf(pairs)
-		if line, dup := seen[strings.Join(values, "\x00")]; msg == "" && dup {
-			msg = fmt.Sprintf("repeats the spec of line %d", line)
+		if line, dup := seen[strings.Join(values, "\x00")]; msg.IsZero() && dup {
+			col, msg = ColSpec, i18n.M("import.problem.repeated_spec", "line", line)
 		}
-		if msg != "" {
-			p.fail(r, msg)
+		if !msg.IsZero() {
+			p.fail(r, col, msg)
 			ok = false
 			continue
 		}
@@ -266,36 +267,36 @@ func (p *plan) planProduct(title string, rows []row) {
 // must name the product's dimensions; new values extend them.
 func (p *plan) planAddition(pr catalog.Product, rows []row) {
 	dims := pr.SpecDims.V
-	taken := map[string]string{}
+	taken := map[string]i18n.Msg{} // what already has each combination
 	for _, k := range pr.SKUs {
-		taken[strings.Join(k.SpecValues.V, "\x00")] = "SKU " + k.Code
+		taken[strings.Join(k.SpecValues.V, "\x00")] = i18n.M("import.problem.spec_taken_sku", "title", pr.Title, "code", k.Code)
 	}
 	ok := true
 	var skus []catalog.NewSKU
 	for _, r := range rows {
 		pairs, err := parseSpec(r.Spec)
 		if err != nil {
-			p.fail(r, "spec: "+err.Error())
+			p.fail(r, ColSpec, cellMsg(err))
 			ok = false
 			continue
 		}
 		values, named := inOrder(pairs, dims)
 		key := strings.Join(values, "\x00")
-		msg := ""
+		var msg i18n.Msg
 		switch {
 		case len(dims) == 0:
-			msg = fmt.Sprintf("the product %q has a single SKU and no spec dimensions: add them on its product page first", pr.Title)
+			msg = i18n.M("import.problem.single_sku_product", "title", pr.Title)
 		case !named:
-			msg = fmt.Sprintf("spec must name %s, as the product %q does", dimNames(dims), pr.Title)
-		case taken[key] != "":
-			msg = fmt.Sprintf("the product %q already has this spec, as %s", pr.Title, taken[key])
+			msg = i18n.M("import.problem.spec_names_product", "names", dimNames(dims), "title", pr.Title)
+		case !taken[key].IsZero():
+			msg = taken[key]
 		}
-		if msg != "" {
-			p.fail(r, msg)
+		if !msg.IsZero() {
+			p.fail(r, ColSpec, msg)
 			ok = false
 			continue
 		}
-		taken[key] = fmt.Sprintf("line %d", r.Line)
+		taken[key] = i18n.M("import.problem.spec_taken_line", "title", pr.Title, "line", r.Line)
 		skus = append(skus, newSKU(r, values))
 	}
 	if !ok {
@@ -383,15 +384,14 @@ var skuField = regexp.MustCompile(`^skus\[(\d+)\](?:\.(\w+))?$`)
 
 // failGroup reports a catalog check's error on the row it is about (the
 // group's first row when it is about the product as a whole), in the
-// file's column names.
+// file's columns.
 func (p *plan) failGroup(rows []row, err error) {
 	e := errs.As(err)
 	if e.Kind == errs.KindInternal {
-		p.fail(rows[0], "cannot be checked")
+		p.fail(rows[0], "", i18n.M("import.problem.not_checked"))
 		return
 	}
 	field, _ := e.Details["field"].(string)
-	msg := strings.TrimPrefix(e.Message, field+": ")
 	r, col := rows[0], ""
 	if m := skuField.FindStringSubmatch(field); m != nil {
 		if i, _ := strconv.Atoi(m[1]); i < len(rows) {
@@ -402,8 +402,21 @@ func (p *plan) failGroup(rows []row, err error) {
 	} else {
 		col = map[string]string{"title": ColTitle, "spec_dims": ColSpec, "category_id": ColCategory}[field]
 	}
-	if col != "" {
-		msg = col + ": " + msg
+	p.fail(r, col, errorMsg(e, field))
+}
+
+// errorMsg keeps a domain error's message for later: its catalog id and
+// values, or (an error without an id) its text without the field's name.
+func errorMsg(e *errs.Error, field string) i18n.Msg {
+	if e.ID == "" {
+		return i18n.Msg{Text: strings.TrimPrefix(e.Message, field+": ")}
 	}
-	p.fail(r, msg)
+	args := make(map[string]any, len(e.Details)+len(e.Args))
+	for k, v := range e.Details {
+		args[k] = v
+	}
+	for k, v := range e.Args {
+		args[k] = v
+	}
+	return i18n.Msg{ID: e.ID, Args: args}
 }

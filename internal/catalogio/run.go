@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -53,9 +54,8 @@ func (s *Service) RunImport(ctx context.Context, id int64) error {
 		return err
 	}
 	if j.Attempts > maxAttempts {
-		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"error": fmt.Sprintf(
-			"The import stopped %d times on an error on the server's side, so it was given up. "+
-				"Importing the file again is safe: rows already imported are left as they are.", maxAttempts)}))
+		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"problems": database.JSON[[]Problem]{
+			V: []Problem{problem(0, "import.problem.given_up", "n", maxAttempts)}}}))
 	}
 	err = s.run(ctx, j)
 	switch {
@@ -100,10 +100,10 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		})
 		var re *rowError
 		if errors.As(err, &re) {
-			return s.finish(ctx, j, StatusFailed, map[string]any{"error": fmt.Sprintf(
-				"Line %d (%s): %s. The import stopped there, after %d of %d rows, because the catalog changed while it ran. "+
-					"Import the file again to finish: rows already imported are left as they are.",
-				re.Line, re.Code, re.Message, done, p.summary.Rows)})
+			// The row's problem is what the job page shows, in its reader's
+			// language; the counts say how far the import came.
+			return s.finish(ctx, j, StatusFailed, map[string]any{"done_rows": done,
+				"problems": database.JSON[[]Problem]{V: []Problem{re.Problem}}})
 		}
 		if err != nil {
 			return err
@@ -171,7 +171,9 @@ func (p plan) batches() []batch {
 // the check.
 type rowError struct{ Problem }
 
-func (e *rowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+func (e *rowError) Error() string {
+	return fmt.Sprintf("line %d: %s", e.Line, i18n.For(i18n.En).Msg(e.Message))
+}
 
 // refused turns a domain error about a group of rows into a rowError on
 // the row it names; other errors pass unchanged.

@@ -239,19 +239,20 @@ func failFlash(f *Form, rows []flashRow, used []int, err error) *Form {
 		sku, _ := e.Details["sku_id"].(int64)
 		for _, r := range rows {
 			if r.Found != nil && r.Found.SKUID == sku && !r.Blank() {
-				f.Errors[r.Field("units")] = fmt.Sprintf("only %d in stock for this sale", r.Available())
-				f.Error = "Not enough stock for a SKU marked below. Nothing was saved."
+				f.Errors[r.Field("units")] = f.p.T("console.flash_form.only_in_stock", "n", r.Available())
+				f.Error = f.p.T("console.flash_form.not_enough_stock")
 			}
 		}
 	}
 	return markUnknown(f, rows)
 }
 
-// markUnknown notes next to each row that its SKU was not found.
+// markUnknown notes next to each row that its SKU was not found (in place
+// of any other error on that input: a code that names nothing is the one to fix).
 func markUnknown(f *Form, rows []flashRow) *Form {
 	for _, r := range rows {
-		if strings.TrimSpace(r.SKU) != "" && r.Found == nil && f.Errors[r.Field("sku")] == "" {
-			f.Errors[r.Field("sku")] = errUnknownSKU
+		if strings.TrimSpace(r.SKU) != "" && r.Found == nil {
+			f.Errors[r.Field("sku")] = f.p.T("console.flash_form.unknown_sku")
 		}
 	}
 	return f

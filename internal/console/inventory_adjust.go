@@ -53,5 +53,5 @@ func (h *handlers) inventoryAdjust(c *gin.Context) {
 		h.showSKU(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, fmt.Sprintf("/console/inventory/%d", id), fmt.Sprintf("Stock %d → %d.", after-delta, after))
+	redirect(c, fmt.Sprintf("/console/inventory/%d", id), httpx.Printer(c).T("console.inventory.adjusted", "from", after-delta, "to", after))
 }

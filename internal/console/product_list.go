@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -55,7 +56,7 @@ func (h *handlers) productList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "products.html", View{Title: "Products", Nav: "products", Data: productListData{
+	h.render(c, http.StatusOK, "products.html", View{Title: httpx.Printer(c).T("console.products.title"), Nav: "products", Data: productListData{
 		Rows: rows, Next: next, Query: q, Categories: cats, LowStock: sh.LowStockThreshold,
 		Filtered: mq.Q != "" || mq.CategoryID != 0 || mq.Shelf != catalog.ShelfAny || mq.LowStock,
 	}})

@@ -1,13 +1,13 @@
 package console
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // productShelf: POST /console/products/shelf — ids=…&shelf=on|off puts the
@@ -40,9 +40,9 @@ func (h *handlers) productShelf(c *gin.Context) {
 	if len(back) > 0 {
 		to += "?" + back.Encode()
 	}
-	state := "off shelf"
+	id := "console.products.shelved_off"
 	if on {
-		state = "on shelf"
+		id = "console.products.shelved_on"
 	}
-	redirect(c, to, fmt.Sprintf("%d of %d product(s) put %s.", n, len(ids), state))
+	redirect(c, to, httpx.Printer(c).T(id, "n", n, "total", len(ids)))
 }

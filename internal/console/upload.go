@@ -119,7 +119,7 @@ func limitProductForm(n int64) gin.HandlerFunc {
 			return
 		}
 		if r.ContentLength > max(n, maxProductFormBytes) {
-			c.String(http.StatusRequestEntityTooLarge, "This form is too large: a product has at most %d images of at most 2 MB each. Go back and upload fewer or smaller images.", catalog.MaxImages)
+			c.String(http.StatusRequestEntityTooLarge, httpx.Printer(c).T("console.upload.too_large", "n", catalog.MaxImages))
 			c.Abort()
 			return
 		}

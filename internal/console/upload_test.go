@@ -74,7 +74,7 @@ func TestTooLargeProductFormIsRefusedUpFront(t *testing.T) {
 		files[i] = upload{fmt.Sprintf("%d.jpg", i), img}
 	}
 	ct, body := multipartForm(t, url.Values{"_csrf": {c.CSRF()}}, files...)
-	if p := c.PostBody("/console/products/new", ct, body); p.Status != http.StatusRequestEntityTooLarge || !p.Has("This form is too large") {
+	if p := c.PostBody("/console/products/new", ct, body); p.Status != http.StatusRequestEntityTooLarge || !p.Has("表单太大") {
 		t.Fatalf("%d images: %d %s", len(files), p.Status, p.Body)
 	}
 }
