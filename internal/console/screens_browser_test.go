@@ -43,6 +43,10 @@ func TestBrowserScreens(t *testing.T) {
 	for _, pg := range consolePages(t, e, s.Owner) {
 		paths[pg.Route] = pg.Path
 	}
+	// The records with the longest names.
+	paths["/console/orders/:no"] = "/console/orders/" + s.OrderNo
+	paths["/console/products/:id"] = "/console/products/" + itoa(s.Product.ID)
+	paths["/console/inventory/:id"] = "/console/inventory/" + itoa(s.Product.SKUs[1].ID)
 	b := e.Browser(t)
 	b.SignIn(bossName, "password-"+bossName)
 	for _, lang := range i18n.Langs {

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -53,7 +54,6 @@ type shop struct {
 func demoShop(t *testing.T, e *apptest.Env) shop {
 	t.Helper()
 	ctx := context.Background()
-	owner := e.SignIn(t, bossName, staff.RoleOwner)
 	cat := e.Category(t, longZhCategory, nil)
 	p := e.CreateProduct(t, catalog.NewProduct{CategoryID: cat.ID, Title: longZhProduct, MainImage: "/static/demo/mug.svg",
 		SpecDims: []catalog.SpecDim{{Name: "颜色", Values: []string{"雾霾蓝", "燕麦白"}}, {Name: "尺码", Values: []string{"加大码"}}},
@@ -83,13 +83,24 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 		}
 	}
 	e.StaffAccount(t, clerk, staff.RoleStaff)
+	// Signed in after the orders, so the dashboard (computed at sign-in and
+	// kept 30 s) counts them.
+	owner := e.SignIn(t, bossName, staff.RoleOwner)
 	importFinished(t, owner, "库存导入.csv", importFile)
 	if p := owner.Post("/console/inventory/"+itoa(p.SKUs[1].ID)+"/adjust", map[string][]string{"quantity": {"5"}, "reason": {"供应商补货"}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("fixture stock adjustment: %d %s", p.Status, p.Body)
 	}
-	return shop{Owner: owner, OrderNo: no, Product: p, Data: []string{longZhProduct, longEnProduct, longZhCategory,
-		longZhCoupon, longEnCoupon, longZhFlash, longEnFlash, longZhReason, shopper, clerk, bossName, no,
-		"LONG-SKU-CODE-000001", "LONG-SKU-CODE-000002", "LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv"}}
+	who, err := e.App.Customers.Get(ctx, orderOf(t, e, no).ShopperID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []string{longZhProduct, longEnProduct, longZhCategory, longZhCoupon, longEnCoupon, longZhFlash, longEnFlash,
+		longZhReason, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
+		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv"}
+	for _, c := range shipping.Carriers { // WeChat's delivery ids, shown beside the couriers' names
+		data = append(data, c.Code)
+	}
+	return shop{Owner: owner, OrderNo: no, Product: p, Data: data}
 }
 
 // consolePage is one console page to look at: its route and a path that
