@@ -96,7 +96,10 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 	}
 	data := []string{longZhProduct, longEnProduct, longZhCategory, longZhCoupon, longEnCoupon, longZhFlash, longEnFlash,
 		longZhReason, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
-		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv"}
+		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv",
+		"test",  // the fixtures' actor
+		"owner", // the first owner the embedded default generates
+	}
 	for _, c := range shipping.Carriers { // WeChat's delivery ids, shown beside the couriers' names
 		data = append(data, c.Code)
 	}

@@ -16,8 +16,9 @@ import (
 // readable is what a person reads on a page: its visible text and the
 // attributes browsers show or speak (title, placeholder, aria-label, alt),
 // the labels of buttons and the confirmations the console asks
-// (data-confirm). Scripts, styles and the values of fields (the data
-// typed or stored) are not.
+// (data-confirm). Scripts, styles, the values of fields (the data typed
+// or stored) and <code> (a literal a tool reads: a CSV column's name, a
+// command) are not.
 func readable(page string) []string {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
@@ -32,7 +33,7 @@ func readable(page string) []string {
 				out = append(out, s)
 			}
 		case html.ElementNode:
-			if n.Data == "script" || n.Data == "style" {
+			if n.Data == "script" || n.Data == "style" || n.Data == "code" {
 				return
 			}
 			typ := attrOf(n, "type")
