@@ -81,8 +81,8 @@ func dataWords(data []string) map[string]bool {
 	return words
 }
 
-// missingID is how a page shows a message id with no message ("[console.x]").
-var missingID = regexp.MustCompile(`\[[a-z0-9_]+(?:\.[a-z0-9_\[\]]+)+\]`)
+// unknownIDMark is how a page shows a message id with no message ("[console.x]").
+var unknownIDMark = regexp.MustCompile(`\[[a-z0-9_]+(?:\.[a-z0-9_\[\]]+)+\]`)
 
 // TestNoEnglishLeftInTheChineseConsole walks every console page (every GET
 // route, with real records made by the fixtures) as a zh-CN reader and
@@ -157,7 +157,7 @@ func TestNoMissingMessagesOnAnyPage(t *testing.T) {
 				c = anon
 			}
 			for _, text := range readable(c.Get(pg.Path).Body) {
-				if m := missingID.FindString(text); m != "" {
+				if m := unknownIDMark.FindString(text); m != "" {
 					t.Errorf("%s %s shows %s: a message id with no message", lang, pg.Path, m)
 				}
 			}
