@@ -90,10 +90,13 @@ const layoutJS = `(() => {
     }
     if (wide.length >= 5) break;
   }
+  const head = document.querySelector("header.top");
+  const sideTop = side ? side.getBoundingClientRect().top : -1, headBottom = head ? head.getBoundingClientRect().bottom : -1;
   window.scrollTo(0, doc.scrollHeight);
   const box = side && getComputedStyle(side).display !== "none" ? side.getBoundingClientRect() : null;
   return {overflow: doc.scrollWidth - window.innerWidth, wide: wide, long: doc.scrollHeight > window.innerHeight + 50,
-    sideBottom: box ? box.bottom : -1, sideRight: box ? box.right : -1, innerHeight: window.innerHeight};
+    sideBottom: box ? box.bottom : -1, sideRight: box ? box.right : -1, innerHeight: window.innerHeight,
+    sideTop: sideTop, headBottom: headBottom};
 })()`
 
 type layout struct {
@@ -103,6 +106,8 @@ type layout struct {
 	SideBottom  float64  `json:"sideBottom"`
 	SideRight   float64  `json:"sideRight"`
 	InnerHeight float64  `json:"innerHeight"`
+	SideTop     float64  `json:"sideTop"`
+	HeadBottom  float64  `json:"headBottom"`
 }
 
 // checkLayout saves the page's full screenshot as name and fails on a
@@ -124,6 +129,9 @@ func checkLayout(t *testing.T, b *apptest.Browser, name string, phone bool) {
 	if l.SideBottom < 0 {
 		t.Errorf("%s: no side bar on a laptop", name)
 		return
+	}
+	if l.SideTop < l.HeadBottom-1 { // the sandbox banner above the header pushes both down
+		t.Errorf("%s: the side bar starts at %.0f px, under the header that ends at %.0f px", name, l.SideTop, l.HeadBottom)
 	}
 	if l.SideBottom < l.InnerHeight-1 {
 		t.Errorf("%s: scrolled to the bottom, the side bar ends at %.0f px of a %.0f px window", name, l.SideBottom, l.InnerHeight)
