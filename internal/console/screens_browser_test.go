@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/i18n"
 )
@@ -69,6 +71,11 @@ func TestBrowserScreens(t *testing.T) {
 				checkLayout(t, b, name, size.Name == "phone")
 			}
 		}
+		// On a phone the side bar is a menu behind a button: open, every
+		// link fits (the owner's group included).
+		b.Open("/console")
+		b.Run("open the menu", chromedp.Click(`label.nav-toggle-label`, chromedp.ByQuery), chromedp.WaitVisible(`nav.side a[href="/console/settings"]`, chromedp.ByQuery))
+		checkLayout(t, b, fmt.Sprintf("%s-phone-menu", lang), true)
 	}
 }
 
