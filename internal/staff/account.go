@@ -218,7 +218,8 @@ func orKeep(p string) string {
 	return p
 }
 
-// EnsureOwner creates an owner called "owner" with a generated password when
+// EnsureOwner creates an owner called "owner" (named 店主, in the shop's
+// default language, until the owner renames it) with a generated password when
 // the shop has no accounts at all, and returns that password (empty when
 // accounts exist). The first start shows it once; since it was shown, the
 // owner must replace it at the first sign-in.
@@ -228,7 +229,7 @@ func (s *Service) EnsureOwner(ctx context.Context) (username, password string, e
 		return "", "", err
 	}
 	password = GeneratePassword()
-	_, err = s.Create(ctx, "system", NewAccount{Username: "owner", Name: "Owner", Password: password, Role: RoleOwner,
+	_, err = s.Create(ctx, "system", NewAccount{Username: "owner", Name: "店主", Password: password, Role: RoleOwner,
 		MustChangePassword: true})
 	if errs.Is(err, ErrUsernameTaken.Code) {
 		return "", "", nil // another replica made it first
