@@ -137,6 +137,12 @@ func (p *Printer) localize(id string, data map[string]any) string {
 		cfg.PluralCount = n
 	}
 	s, err := p.loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message written without plural forms (Chinese has none) is
+		// its "other" text whatever the count.
+		cfg.PluralCount = nil
+		s, err = p.loc.Localize(cfg)
+	}
 	if err != nil {
 		return "[" + id + "]"
 	}
