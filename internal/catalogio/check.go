@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Summary is what an import file changes, as checked against the catalog.
@@ -391,7 +392,7 @@ func (p *plan) failGroup(rows []row, err error) {
 		return
 	}
 	field, _ := e.Details["field"].(string)
-	msg := strings.TrimPrefix(e.Message, field+": ")
+	msg := i18n.For(i18n.Default).FieldError(e) // Problem keeps text, in the console's default language
 	r, col := rows[0], ""
 	if m := skuField.FindStringSubmatch(field); m != nil {
 		if i, _ := strconv.Atoi(m[1]); i < len(rows) {

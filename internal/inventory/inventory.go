@@ -33,7 +33,7 @@ const (
 )
 
 // ErrOutOfStock is returned when a SKU has fewer units than asked; its details name the SKU.
-var ErrOutOfStock = errs.Conflict("out_of_stock", "not enough stock")
+var ErrOutOfStock = errs.Conflict("out_of_stock", "inventory.out_of_stock")
 
 // Movement is one ledger row.
 type Movement struct {
@@ -185,7 +185,7 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, rea
 		return fmt.Errorf("adjust: kind %q is not a manual movement", kind)
 	}
 	if delta == 0 {
-		return errs.Field("quantity", "must not be zero")
+		return errs.Field("quantity", "inventory.quantity_zero")
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		var after []int64

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -95,7 +96,7 @@ func (s *Service) ShipMany(ctx context.Context, actor string, rows []Row) ([]Shi
 		for _, r := range rows {
 			sh, err := s.ship(ctx, actor, r.Input)
 			if e := errs.As(err); err != nil && e.Kind != errs.KindInternal {
-				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: e.Message}
+				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: problem(e)}
 				return err
 			}
 			if err != nil {
@@ -129,7 +130,7 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 	for i := range rows {
 		r := &rows[i]
 		if err := r.normalize(); err != nil {
-			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: errs.As(err).Message})
+			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: problem(err)})
 			continue
 		}
 		if first, dup := seen[r.OrderNo]; dup {
@@ -163,7 +164,7 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 		case o.Status != order.StatusPaid:
 			msg = fmt.Sprintf("the order is %s; only paid orders can be shipped", o.Status)
 		case refundedInFull(o, max(o.RefundedAmount, inFlight[o.ID])):
-			msg = order.ErrRefundedInFull.Message
+			msg = problem(order.ErrRefundedInFull)
 		}
 		if msg != "" {
 			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: msg})
@@ -172,3 +173,8 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 	sort.SliceStable(bad, func(i, j int) bool { return bad[i].Line < bad[j].Line })
 	return bad, nil
 }
+
+// problem is a domain error's message for a row of the file, in the
+// console's default language: RowError keeps text, not the error (see
+// internal/i18n for messages kept for later readers).
+func problem(err error) string { return i18n.For(i18n.Default).Error(err) }
