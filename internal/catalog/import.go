@@ -203,7 +203,7 @@ type OfferChange struct {
 func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor string) error {
 	for _, c := range changes {
 		if c.Offer.Price < 0 || c.Offer.Price > MaxPrice || c.Offer.OriginalPrice < 0 || c.Offer.OriginalPrice > MaxPrice {
-			return errs.Field("price", "catalog.offer_price", "code", c.SKU.Code, "max", MaxPrice)
+			return errs.Field("price", "catalog.offer_price", "code", c.SKU.Code, "max", money.Yuan(MaxPrice))
 		}
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Limits on what a merchant may enter; they keep the mini program's layout
@@ -155,10 +156,10 @@ func validateSKU(dims []SpecDim, k NewSKU, field string) error {
 		}
 	}
 	if k.Price < 0 || k.Price > MaxPrice {
-		return errs.Field(field+".price", "invalid.price_fen", "max", MaxPrice)
+		return errs.Field(field+".price", "invalid.price", "max", money.Yuan(MaxPrice))
 	}
 	if k.OriginalPrice < 0 || k.OriginalPrice > MaxPrice {
-		return errs.Field(field+".original_price", "invalid.price_fen", "max", MaxPrice)
+		return errs.Field(field+".original_price", "invalid.price", "max", money.Yuan(MaxPrice))
 	}
 	if k.Stock < 0 {
 		return errs.Field(field+".stock", "invalid.not_negative")

@@ -73,19 +73,19 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 
 	// Refused: a code no SKU has; the other rows and fields are kept, the SKU found is shown.
 	page := c.Post("/console/flash-sales", flashForm(start, [3]string{one.Code, "19.90", "10"}, [3]string{"NOPE-1", "9.90", "5"}))
-	if page.Status != http.StatusBadRequest || !page.Has("no SKU has this code or id") || !page.Has(`value="NOPE-1"`) ||
+	if page.Status != http.StatusBadRequest || !page.Has(says("console.sku_unknown")) || !page.Has(`value="NOPE-1"`) ||
 		!page.Has(`value="零点秒杀"`) || !page.Has(`value="19.90"`) || !page.Has(p.Title) || !page.Has("regular ¥99.00 · 50 in stock") {
 		t.Fatalf("unknown SKU: %d %s", page.Status, page.Body)
 	}
-	if !strings.Contains(after(page.Body, `name="rows[1].sku"`), "no SKU has this code or id") || strings.Contains(after(page.Body, `name="rows[1].price"`), "no SKU has") {
+	if !strings.Contains(after(page.Body, `name="rows[1].sku"`), says("console.sku_unknown")) || strings.Contains(after(page.Body, `name="rows[1].price"`), says("console.sku_unknown")) {
 		t.Fatal("the unknown SKU is not marked at its own row")
 	}
 	// Refused by the ledger: more units than the SKU has, said at that row.
 	page = c.Post("/console/flash-sales", flashForm(start, [3]string{one.Code, "19.90", "10"}, [3]string{itoa(two.ID), "9.90", "30"}))
-	if page.Status != http.StatusConflict || !page.Has("only 20 in stock for this sale") || !page.Has("Not enough stock") || !page.Has(`value="30"`) {
+	if page.Status != http.StatusConflict || !page.Has(says("console.flash_units_short", "available", 20)) || !page.Has(says("console.flash_stock_short")) || !page.Has(`value="30"`) {
 		t.Fatalf("too many units: %d %s", page.Status, page.Body)
 	}
-	if !strings.Contains(after(page.Body, `name="rows[1].units"`), "only 20 in stock") {
+	if !strings.Contains(after(page.Body, `name="rows[1].units"`), says("console.flash_units_short", "available", 20)) {
 		t.Fatal("the stock error is not shown at the row that asked too much")
 	}
 	// Refused by the domain, named by its index among the filled rows: shown at the row as laid out.
@@ -97,16 +97,16 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	bad.Set("rows[1].price", "0")
 	bad.Set("rows[1].units", "10")
 	page = c.Post("/console/flash-sales", bad)
-	if page.Status != http.StatusBadRequest || !strings.Contains(after(page.Body, `name="rows[1].price"`), "must be more than zero") {
+	if page.Status != http.StatusBadRequest || !strings.Contains(after(page.Body, `name="rows[1].price"`), "须大于 0") {
 		t.Fatalf("zero price: %d %s", page.Status, page.Body)
 	}
 	bad = flashForm(start, [3]string{one.Code, "19.90", "10"})
 	bad.Set("pay_minutes", "0")
-	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has("must be from 1 to 120 minutes") {
+	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has(says("console.pay_minutes", "max", 120)) {
 		t.Fatalf("no time to pay: %d %s", page.Status, page.Body)
 	}
 	bad = flashForm(start)
-	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has("add at least one SKU") {
+	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has(says("flashsale.items_required")) {
 		t.Fatalf("no SKU: %d %s", page.Status, page.Body)
 	}
 	if stockOf(t, e, one.ID) != 50 || stockOf(t, e, two.ID) != 20 {
@@ -154,7 +154,7 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		t.Fatalf("edit form: %d %s", page.Status, page.Body)
 	}
 	edit := flashForm(start, [3]string{one.Code, "18.80", "55"})
-	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has("only 50 in stock for this sale") {
+	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has(says("console.flash_units_short", "available", 50)) {
 		t.Fatalf("edit asking more than stock plus what the sale holds: %d %s", page.Status, page.Body)
 	}
 	edit = flashForm(start, [3]string{one.Code, "18.80", "12"})
@@ -188,7 +188,7 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {
 		t.Fatalf("edit an ended sale: %d", page.Status)
 	}
-	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has("can only be edited before it starts") || !page.Has(`value="零点秒杀 加场"`) {
+	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has(says("flashsale.started")) || !page.Has(`value="零点秒杀 加场"`) {
 		t.Fatalf("save an ended sale: %d %s", page.Status, page.Body)
 	}
 	if page := c.Post(sale+"/end", nil); page.Status != http.StatusConflict {
@@ -275,7 +275,7 @@ func TestEndALiveFlashSale(t *testing.T) {
 		strings.Count(page.Body, `<td class="nowrap"><a href="/console/orders/`) != 2 {
 		t.Fatalf("orders of the sale: %d %s", page.Status, page.Body)
 	}
-	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has("flash_sale: must be a flash sale") {
+	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has(says("console.flash_sale_id")) {
 		t.Fatalf("bad flash sale filter: %d", page.Status)
 	}
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {

@@ -132,7 +132,7 @@ func TestOrderListFiltersAndExport(t *testing.T) {
 			t.Errorf("%s: no empty message", tc.query)
 		}
 	}
-	for query, msg := range map[string]string{"from=2026-13-01": "must be a date like", "status=lost": "must be one of"} {
+	for query, msg := range map[string]string{"from=2026-13-01": says("console.date"), "status=lost": says("invalid.order_status")} {
 		if p := c.Get("/console/orders?" + query); p.Status != http.StatusBadRequest || !p.Has(msg) {
 			t.Errorf("%s: %d, want 400 with %q", query, p.Status, msg)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Bounds on what a merchant may schedule.
@@ -74,7 +75,7 @@ func (in Input) validate() error {
 		case it.Price <= 0 || it.Price > catalog.MaxPrice:
 			// The catalog's cap keeps price × quantity (and an order's sums)
 			// far inside int64; a flash price is no exception.
-			return errs.Field(field+".price", "flashsale.price", "max", catalog.MaxPrice)
+			return errs.Field(field+".price", "flashsale.price", "max", money.Yuan(catalog.MaxPrice))
 		case it.Units < 1 || it.Units > MaxUnits:
 			return errs.Field(field+".units", "invalid.range", "min", 1, "max", MaxUnits)
 		}
