@@ -18,10 +18,12 @@ import (
 func TestErrorMessagesSpeakTheShoppersLanguage(t *testing.T) {
 	e := apptest.Start(t)
 	sku := e.Product(t, apptest.SKU{Price: 9900, Stock: 100}).SKUs[0].ID
+	scarce := e.Product(t, apptest.SKU{Price: 2990, Stock: 2}).SKUs[0].ID
 	sale := scheduleFlash(t, e, sku, time.Now().UTC().Add(-time.Second), 2, 5)
 	tok, addr := shopperWithAddress(t, e, "late-fan")
 	three := map[string]any{"flash_sale_id": sale.ID, "address_id": addr, "items": []map[string]any{{"sku_id": sku, "quantity": 3}}}
 	noQuantity := map[string]any{"sku_id": sku, "quantity": 0}
+	tooMany := map[string]any{"address_id": addr, "items": []map[string]any{{"sku_id": scarce, "quantity": 3}}}
 
 	type errorBody struct {
 		Error struct {
@@ -58,6 +60,8 @@ func TestErrorMessagesSpeakTheShoppersLanguage(t *testing.T) {
 	}{
 		{"/api/v1/orders", "sold_out", http.StatusConflict, three, map[string]any{"sku_id": float64(sku), "available": float64(2)},
 			"秒杀库存不足，仅剩 2 件", "not enough flash-sale units: only 2 left"},
+		{"/api/v1/orders", "out_of_stock", http.StatusConflict, tooMany, map[string]any{"sku_id": float64(scarce)},
+			"库存不足，仅剩 2 件", "not enough stock: only 2 left"},
 		{"/api/v1/cart/items", "invalid_field", http.StatusBadRequest, noQuantity, map[string]any{"field": "quantity"},
 			"数量：须为 1 到 999 件", "quantity: must be from 1 to 999"},
 	} {

@@ -216,7 +216,7 @@ func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput,
 		case !k.Buyable:
 			return Priced{}, ErrSKUUnavailable.With("sku_id", l.SKUID)
 		case checkStock && k.Stock < int64(l.Quantity):
-			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID)
+			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID).Arg("available", k.Stock) // said, not a detail
 		}
 		priced[i] = Item{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
 			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
