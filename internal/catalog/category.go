@@ -76,7 +76,7 @@ func (s *Service) DeleteCategory(ctx context.Context, id int64) error {
 			return err
 		}
 		if left.Products > 0 || left.Children > 0 {
-			return errs.Conflict(ErrCategoryNotEmpty.Code, "catalog.category_has_items", "products", left.Products, "children", left.Children).With("products", left.Products).With("children", left.Children)
+			return errs.Conflict(ErrCategoryNotEmpty.Code, "catalog.category_has_items").With("products", left.Products).With("children", left.Children)
 		}
 		res := s.db.Conn(ctx).Where("id = ?", id).Delete(&Category{})
 		if res.Error != nil {
