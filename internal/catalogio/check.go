@@ -402,15 +402,12 @@ func (p *plan) failGroup(rows []row, err error) {
 	} else {
 		col = map[string]string{"title": ColTitle, "spec_dims": ColSpec, "category_id": ColCategory}[field]
 	}
-	p.fail(r, col, errorMsg(e, field))
+	p.fail(r, col, errorMsg(e))
 }
 
 // errorMsg keeps a domain error's message for later: its catalog id and
-// values, or (an error without an id) its text without the field's name.
-func errorMsg(e *errs.Error, field string) i18n.Msg {
-	if e.ID == "" {
-		return i18n.Msg{Text: strings.TrimPrefix(e.Message, field+": ")}
-	}
+// values (the field's name is the problem's column).
+func errorMsg(e *errs.Error) i18n.Msg {
 	args := make(map[string]any, len(e.Details)+len(e.Args))
 	for k, v := range e.Details {
 		args[k] = v

@@ -87,7 +87,7 @@ func (j Job) Percent() int {
 }
 
 // ErrImportNotFound is returned for an import id that names none.
-var ErrImportNotFound = errs.NotFound("import_not_found", "this import does not exist")
+var ErrImportNotFound = errs.NotFound("import_not_found", "catalogio.import_not_found")
 
 // Timing of a run: a running job holds its lease, renewed by every batch;
 // a lease that runs out means its process died, and the sweep hands the job

@@ -90,7 +90,7 @@ func sortOrder(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < -1_000_000 || n > 1_000_000 {
-		return 0, errs.Field("sort_order", "must be a whole number, e.g. 0, 10 or -5")
+		return 0, errs.Field("sort_order", "console.sort_order")
 	}
 	return n, nil
 }

@@ -55,13 +55,13 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 	bad := couponForm()
 	bad.Set("threshold_amount", "120")
 	p := c.Post("/console/coupons", bad)
-	if p.Status != http.StatusBadRequest || !p.Has("must not exceed the threshold") || !p.Has(`value="120"`) || !p.Has(`value="新客满100减20"`) {
+	if p.Status != http.StatusBadRequest || !p.Has(says("coupon.amount_over_threshold")) || !p.Has(`value="120"`) || !p.Has(`value="新客满100减20"`) {
 		t.Fatalf("bad amount: %d %s", p.Status, p.Body)
 	}
 	bad = couponForm()
 	bad.Set("scope", "products")
 	bad.Set("scope_ids", "12, x")
-	if p := c.Post("/console/coupons", bad); p.Status != http.StatusBadRequest || !p.Has("&#34;x&#34; is not an id") {
+	if p := c.Post("/console/coupons", bad); p.Status != http.StatusBadRequest || !p.Has("“x”不是 ID") {
 		t.Fatalf("bad ids: %d %s", p.Status, p.Body)
 	}
 
@@ -95,7 +95,7 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 		ids[i] = fmt.Sprint(sh.ID)
 	}
 	p = c.Post(page+"/issue", url.Values{"shopper_ids": {ids[0] + ", 99999"}})
-	if p.Status != http.StatusBadRequest || !p.Has("no shopper with id 99999") || !p.Has(ids[0]+", 99999</textarea>") {
+	if p.Status != http.StatusBadRequest || !p.Has("客户不存在：99999") || !p.Has(ids[0]+", 99999</textarea>") {
 		t.Fatalf("issue to an unknown shopper: %d %s", p.Status, p.Body)
 	}
 	if p := c.Post(page+"/issue", url.Values{"shopper_ids": {strings.Join(ids, "\n")}}); p.Status != http.StatusSeeOther {
@@ -114,10 +114,10 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 	// Held now: the terms are fixed, the error shows at the amount, the quantity may change.
 	edit.Set("threshold_amount", "30")
 	p = c.Post(page, edit)
-	if p.Status != http.StatusConflict || !p.Has("shoppers already hold this coupon") || !p.Has(`value="30"`) {
+	if p.Status != http.StatusConflict || !p.Has(says("coupon.terms_locked")) || !p.Has(`value="30"`) {
 		t.Fatalf("edit a held coupon's terms: %d %s", p.Status, p.Body)
 	}
-	if !strings.Contains(p.Body[strings.Index(p.Body, `name="threshold_amount"`):], "shoppers already hold") {
+	if !strings.Contains(p.Body[strings.Index(p.Body, `name="threshold_amount"`):], says("coupon.terms_locked")) {
 		t.Fatal("the error is not shown next to the amount")
 	}
 	edit.Set("threshold_amount", "25")

@@ -164,7 +164,7 @@ func readFlash(f *Form, rows []flashRow) (in flashsale.Input, used []int, err er
 	}
 	minutes, err := couponInt("pay_minutes", f.Get("pay_minutes"))
 	if err == nil && (minutes < 1 || minutes > maxPayMinutes) {
-		err = errs.Field("pay_minutes", fmt.Sprintf("must be from 1 to %d minutes", maxPayMinutes))
+		err = errs.Field("pay_minutes", "console.pay_minutes", "max", maxPayMinutes)
 	}
 	if err != nil {
 		return in, nil, err
@@ -188,9 +188,9 @@ func (r flashRow) item() (flashsale.ItemInput, error) {
 	var it flashsale.ItemInput
 	switch {
 	case strings.TrimSpace(r.SKU) == "":
-		return it, errs.Field(r.Field("sku"), "type a SKU code or id")
+		return it, errs.Field(r.Field("sku"), "console.sku_required")
 	case r.Found == nil:
-		return it, errs.Field(r.Field("sku"), errUnknownSKU)
+		return it, errs.Field(r.Field("sku"), "console.sku_unknown")
 	}
 	price, err := parseFen(r.Field("price"), r.Price)
 	if err != nil {
@@ -198,12 +198,10 @@ func (r flashRow) item() (flashsale.ItemInput, error) {
 	}
 	units, err := strconv.ParseInt(strings.TrimSpace(r.Units), 10, 64)
 	if err != nil {
-		return it, errs.Field(r.Field("units"), "must be a whole number")
+		return it, errs.Field(r.Field("units"), "invalid.whole_number")
 	}
 	return flashsale.ItemInput{SKUID: r.Found.SKUID, Price: price, Units: units}, nil
 }
-
-const errUnknownSKU = "no SKU has this code or id"
 
 // domainItem matches the domain's names for an item's fields.
 var domainItem = regexp.MustCompile(`^items\[(\d+)\]\.(\w+)$`)

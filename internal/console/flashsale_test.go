@@ -98,16 +98,16 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	bad.Set("rows[1].price", "0")
 	bad.Set("rows[1].units", "10")
 	page = c.Post("/console/flash-sales", bad)
-	if page.Status != http.StatusBadRequest || !strings.Contains(after(page.Body, `name="rows[1].price"`), "must be more than zero") {
+	if page.Status != http.StatusBadRequest || !strings.Contains(after(page.Body, `name="rows[1].price"`), "须大于 0") {
 		t.Fatalf("zero price: %d %s", page.Status, page.Body)
 	}
 	bad = flashForm(start, [3]string{one.Code, "19.90", "10"})
 	bad.Set("pay_minutes", "0")
-	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has("must be from 1 to 120 minutes") {
+	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has(says("console.pay_minutes", "max", 120)) {
 		t.Fatalf("no time to pay: %d %s", page.Status, page.Body)
 	}
 	bad = flashForm(start)
-	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has("add at least one SKU") {
+	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has(says("flashsale.items_required")) {
 		t.Fatalf("no SKU: %d %s", page.Status, page.Body)
 	}
 	if stockOf(t, e, one.ID) != 50 || stockOf(t, e, two.ID) != 20 {
@@ -191,7 +191,7 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {
 		t.Fatalf("edit an ended sale: %d", page.Status)
 	}
-	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has("can only be edited before it starts") || !page.Has(`value="零点秒杀 加场"`) {
+	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has(says("flashsale.started")) || !page.Has(`value="零点秒杀 加场"`) {
 		t.Fatalf("save an ended sale: %d %s", page.Status, page.Body)
 	}
 	if page := c.Post(sale+"/end", nil); page.Status != http.StatusConflict {
@@ -278,7 +278,7 @@ func TestEndALiveFlashSale(t *testing.T) {
 		strings.Count(page.Body, `<td class="nowrap"><a href="/console/orders/`) != 2 {
 		t.Fatalf("orders of the sale: %d %s", page.Status, page.Body)
 	}
-	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has("flash_sale: must be a flash sale") {
+	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has(says("console.flash_sale_id")) {
 		t.Fatalf("bad flash sale filter: %d", page.Status)
 	}
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {

@@ -25,7 +25,7 @@ func readAdjustForm(posted *Form) adjustForm {
 func (f adjustForm) Validate() (int64, error) {
 	delta, err := strconv.ParseInt(strings.TrimSpace(f.Get("quantity")), 10, 64)
 	if err != nil {
-		return 0, errs.Field("quantity", "must be a whole number: 12 adds twelve units, -3 takes three away")
+		return 0, errs.Field("quantity", "console.adjust_quantity")
 	}
 	return delta, nil
 }

@@ -90,10 +90,10 @@ func TestInventoryAdjustment(t *testing.T) {
 	for _, tc := range []struct {
 		quantity, reason, want string
 	}{
-		{"-100", "丢失", "only 12 available, so at most 12 can be taken away"},
-		{"3", " ", "reason is required"},
-		{"three", "count", "must be a whole number"},
-		{"0", "count", "must not be zero"},
+		{"-100", "丢失", says("catalogio.stock_short", "stock", 12)},
+		{"3", " ", says("catalogio.reason_required")},
+		{"three", "count", says("console.adjust_quantity")},
+		{"0", "count", "不能为 0"},
 	} {
 		p := c.Post(path+"/adjust", url.Values{"quantity": {tc.quantity}, "reason": {tc.reason}})
 		want := strings.TrimPrefix(tc.want, "reason ")

@@ -91,7 +91,7 @@ func (h *handlers) requireOwner(c *gin.Context) {
 	c.Next()
 }
 
-var errOwnerOnly = errs.New(errs.KindForbidden, "owner_only", "Only the shop's owners can do this. Ask an owner.")
+var errOwnerOnly = errs.New(errs.KindForbidden, "owner_only", "console.owner_only")
 
 // checkCSRF refuses any state-changing request whose form does not carry
 // the session's token: another site cannot make a signed-in merchant's
@@ -106,7 +106,7 @@ func (h *handlers) checkCSRF(c *gin.Context) {
 	}
 	s, _ := sessionOf(c)
 	if !sameToken(c.PostForm("_csrf"), s.CSRFToken) {
-		h.fail(c, errs.New(errs.KindForbidden, "csrf", "This form has expired or did not come from the console. Go back, reload the page and try again."))
+		h.fail(c, errs.New(errs.KindForbidden, "csrf", "console.csrf"))
 		c.Abort()
 		return
 	}
@@ -141,7 +141,7 @@ func (h *handlers) readForm(c *gin.Context) bool {
 	return false
 }
 
-var errBadForm = errs.Invalid("bad_form", "This form could not be read. Go back, reload the page and try again.")
+var errBadForm = errs.Invalid("bad_form", "console.bad_form")
 
 // postedForm is the submitted form, which checkCSRF has parsed (readForm).
 func postedForm(c *gin.Context) *Form { return NewForm(c, c.Request.PostForm) }

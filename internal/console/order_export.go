@@ -49,7 +49,7 @@ func exportHeader(p *i18n.Printer, forTools bool) []string {
 func (h *handlers) orderExport(c *gin.Context) {
 	q, err := orderFilterForm{NewForm(c, c.Request.URL.Query())}.Validate()
 	if err == nil && (q.From.IsZero() || q.To.IsZero()) {
-		err = errs.Field("from", "choose the first and last day of the orders to export")
+		err = errs.Field("from", "console.export_days")
 	}
 	if err != nil {
 		h.fail(c, err)

@@ -43,7 +43,7 @@ func refundInput(form *Form, orderNo string) (payment.RefundInput, error) {
 			return in, err
 		}
 		if fen == 0 {
-			return in, errs.Field("amount", "must be more than 0, or empty to refund everything left")
+			return in, errs.Field("amount", "console.refund_amount")
 		}
 		in.Amount = fen
 	}
@@ -58,7 +58,7 @@ func refundInput(form *Form, orderNo string) (payment.RefundInput, error) {
 		id, err := strconv.ParseInt(sku, 10, 64)
 		qty, qerr := strconv.ParseInt(strings.TrimSpace(vs[0]), 10, 64)
 		if err != nil || qerr != nil || qty < 0 {
-			return in, errs.Field("restock", "units to put back must be whole numbers, 0 or more")
+			return in, errs.Field("restock", "console.restock_units")
 		}
 		if qty > 0 {
 			in.Restock = append(in.Restock, inventory.Line{SKUID: id, Quantity: qty})

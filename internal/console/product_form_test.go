@@ -181,7 +181,7 @@ func TestEditThatFailsValidationChangesNothing(t *testing.T) {
 	v.Set("skus[1].price", "12.345")
 	v.Set("action", "save")
 	p := c.Post(path, v)
-	if p.Status != http.StatusBadRequest || !p.Has("at most two decimals") || !p.Has(`value="12.345"`) ||
+	if p.Status != http.StatusBadRequest || !p.Has(says("console.yuan")) || !p.Has(`value="12.345"`) ||
 		!p.Has(`value="改名的杯子"`) || !p.Has(`value="99"`) {
 		t.Fatalf("bad price: %d %s", p.Status, p.Body)
 	}
@@ -192,7 +192,7 @@ func TestEditThatFailsValidationChangesNothing(t *testing.T) {
 	v.Set("skus[1].code", other.SKUs[0].Code)
 	v.Set("action", "save")
 	p = c.Post(path, v)
-	if p.Status != http.StatusConflict || !p.Has("a SKU with this code already exists") || !p.Has(`value="99"`) {
+	if p.Status != http.StatusConflict || !p.Has(says("catalog.sku_code_taken")) || !p.Has(`value="99"`) {
 		t.Fatalf("code taken: %d %s", p.Status, p.Body)
 	}
 	got, _ := e.App.Catalog.Product(ctx, prod.ID)

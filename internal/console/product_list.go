@@ -38,7 +38,7 @@ func (h *handlers) productList(c *gin.Context) {
 	}
 	if v := q.Get("category_id"); v != "" {
 		if mq.CategoryID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			h.fail(c, errs.Field("category_id", "is not a category"))
+			h.fail(c, errs.Field("category_id", "console.category_unknown"))
 			return
 		}
 	}

@@ -17,14 +17,14 @@ func (h *handlers) productShelf(c *gin.Context) {
 	for _, v := range c.Request.PostForm["ids"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			h.fail(c, errs.Field("ids", "are not products"))
+			h.fail(c, errs.Field("ids", "console.not_products"))
 			return
 		}
 		ids = append(ids, id)
 	}
 	on := c.PostForm("shelf") == "on"
 	if !on && c.PostForm("shelf") != "off" {
-		h.fail(c, errs.Field("shelf", "must be on or off"))
+		h.fail(c, errs.Field("shelf", "console.shelf"))
 		return
 	}
 	n, err := h.d.Catalog.SetShelf(c.Request.Context(), ids, on, me(c).Actor())

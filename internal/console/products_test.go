@@ -117,7 +117,7 @@ func TestBulkShelfToggle(t *testing.T) {
 	if p := c.Get("/console/audit?action=product.shelf"); !p.Has("商品A: on shelf → off shelf") || !p.Has("商品B: on shelf → off shelf") || p.Has("商品C") {
 		t.Fatalf("audit: %s", p.Body)
 	}
-	if p := c.Post("/console/products/shelf", url.Values{"shelf": {"on"}}); p.Status != http.StatusBadRequest || !p.Has("select at least one product") {
+	if p := c.Post("/console/products/shelf", url.Values{"shelf": {"on"}}); p.Status != http.StatusBadRequest || !p.Has(says("catalog.select_products")) {
 		t.Fatalf("nothing ticked: %d %s", p.Status, p.Body)
 	}
 }

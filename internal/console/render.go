@@ -259,7 +259,7 @@ func parseFen(field, s string) (int64, error) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "¥"))
 	n, err := money.Parse(s)
 	if err != nil || strings.HasPrefix(s, "-") { // prices are never negative, not even "-0"
-		return 0, errs.Field(field, "must be an amount in yuan with at most two decimals, e.g. 29.90")
+		return 0, errs.Field(field, "console.yuan")
 	}
 	return n, nil
 }

@@ -18,7 +18,7 @@ func (s *Service) Create(ctx context.Context, actor string, d Draft) (Coupon, er
 	}
 	now := s.clock.Now()
 	if !d.EndsAt.After(now) {
-		return Coupon{}, errs.Field("ends_at", "must be in the future")
+		return Coupon{}, errs.Field("ends_at", "invalid.future")
 	}
 	c := Coupon{CreatedAt: now, UpdatedAt: now}
 	c.apply(d)
@@ -64,10 +64,10 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 				}
 			}
 		case !d.EndsAt.After(s.clock.Now()):
-			return errs.Field("ends_at", "must be in the future")
+			return errs.Field("ends_at", "invalid.future")
 		}
 		if d.TotalQuantity < before.Claimed {
-			return errs.Field("total_quantity", fmt.Sprintf("cannot be below the %d already claimed", before.Claimed))
+			return errs.Field("total_quantity", "coupon.below_claimed", "claimed", before.Claimed)
 		}
 		if err := s.checkScope(ctx, d); err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
 	case StatusEnded:
 		db = db.Where("stopped_at IS NULL AND ends_at <= ?", now)
 	default:
-		return nil, "", errs.Field("status", "must be upcoming, live, ended or stopped")
+		return nil, "", errs.Field("status", "coupon.status_filter")
 	}
 	if q.Page.After > 0 {
 		db = db.Where("id < ?", q.Page.After)

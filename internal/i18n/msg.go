@@ -16,21 +16,43 @@ type Msg struct {
 	ID   string         `json:"id,omitempty"`
 	Args map[string]any `json:"args,omitempty"`
 	Text string         `json:"text,omitempty"` // only for rows written before catalogs
+	err  error          // ErrMsg's error; not kept in a column
 }
 
 // M builds a Msg from an id and name, value pairs.
 func M(id string, kv ...any) Msg { return Msg{ID: id, Args: pairs(kv)} }
 
-// Msg writes m in p's language.
+// ErrMsg is a Msg that writes err as Printer.Error does (an errs error in
+// the reader's language, its field's label in front), for a message shown
+// later in the same request, such as a file's problem lines. It is not for
+// keeping in a column: only id, args and text are stored.
+func ErrMsg(err error) Msg { return Msg{err: err} }
+
+// Msg writes m in p's language; an argument that is itself a Msg or an
+// error is written in the same language.
 func (p *Printer) Msg(m Msg) string {
+	if m.err != nil {
+		return p.Error(m.err)
+	}
 	if m.ID == "" {
 		return m.Text
 	}
-	return p.Data(m.ID, m.Args)
+	args := make(map[string]any, len(m.Args))
+	for k, v := range m.Args {
+		switch v := v.(type) {
+		case Msg:
+			args[k] = p.Msg(v)
+		case error:
+			args[k] = p.Error(v)
+		default:
+			args[k] = v
+		}
+	}
+	return p.Data(m.ID, args)
 }
 
 // IsZero reports whether m holds nothing.
-func (m Msg) IsZero() bool { return m.ID == "" && m.Text == "" }
+func (m Msg) IsZero() bool { return m.ID == "" && m.Text == "" && m.err == nil }
 
 // Value stores m as JSON text.
 func (m Msg) Value() (driver.Value, error) {

@@ -85,9 +85,9 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
 
 // Errors of accounts.
 var (
-	ErrUsernameTaken = errs.Conflict("username_taken", "this username is already in use")
-	ErrLastOwner     = errs.Rule("last_owner", "the shop needs at least one active owner")
-	ErrNoAccount     = errs.NotFound("account_not_found", "no such account")
+	ErrUsernameTaken = errs.Conflict("username_taken", "staff.username_taken")
+	ErrLastOwner     = errs.Rule("last_owner", "staff.last_owner")
+	ErrNoAccount     = errs.NotFound("account_not_found", "staff.not_found")
 )
 
 // Create adds an account with a hashed password; actor is who did it.
@@ -117,18 +117,18 @@ func (s *Service) Create(ctx context.Context, actor string, in NewAccount) (Acco
 func validate(in NewAccount) error {
 	switch {
 	case !usernamePattern.MatchString(in.Username):
-		return errs.Field("username", "3 to 32 lower-case letters, digits, '.', '_' or '-'")
+		return errs.Field("username", "staff.username_format")
 	case utf8.RuneCountInString(in.Name) > 60:
-		return errs.Field("name", "must be at most 60 characters")
+		return errs.Field("name", "invalid.max_length", "max", 60)
 	case in.Role != RoleOwner && in.Role != RoleStaff:
-		return errs.Field("role", "must be owner or staff")
+		return errs.Field("role", "staff.role")
 	}
 	return checkPassword(in.Password)
 }
 
 func checkPassword(p string) error {
 	if utf8.RuneCountInString(p) < MinPasswordLength || len(p) > 72 { // bcrypt reads 72 bytes
-		return errs.Field("password", "must be 10 to 72 characters")
+		return errs.Field("password", "staff.password_length")
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // ErrUnknownLanguage: the console speaks only the languages i18n knows.
-var ErrUnknownLanguage = errs.Field("language", "must be zh-CN or en")
+var ErrUnknownLanguage = errs.Field("language", "staff.unknown_language")
 
 // SetLanguage records the console language an account chose for itself:
 // one of i18n.Langs, or "" to follow the browser again. The choice is
