@@ -32,6 +32,7 @@ type world struct {
 	coupon *coupon.Service
 	flash  *flashsale.Service
 	cart   *fakeCart
+	meters *metrics.Metrics
 	shop   int64        // a shopper
 	clock  *clock.Clock // every service's, replicas' too; advance moves it
 }
@@ -39,7 +40,7 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, clock: clock.New(), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
+	w := &world{db: db, clock: clock.New(), cart: &fakeCart{lines: map[int64]order.LineInput{}}, meters: metrics.New()}
 	now := time.Now().UTC()
 	w.clock.Set(func() time.Time { return now })
 	w.inv = inventory.New(db, w.clock)
@@ -48,7 +49,7 @@ func newWorld(t testing.TB) *world {
 	w.flash = flashsale.New(db, w.inv, cat, audit.New(db, w.clock), w.clock)
 	w.orders = order.New(order.Deps{
 		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db, w.clock)),
-		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(), Clock: w.clock,
+		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: w.meters, Clock: w.clock,
 	})
 	w.shop = w.shopper(t, "alice")
 	return w
