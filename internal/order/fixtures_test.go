@@ -138,6 +138,16 @@ func (fakeAddresses) ShippingAddress(_ context.Context, _, id int64) (order.Addr
 	return order.Address{Name: "张三", Phone: "13800138000", Province: "广东省", City: "深圳市", District: "南山区", Detail: "科技园 1 号"}, nil
 }
 
+func (f fakeAddresses) ShippingAddresses(ctx context.Context, refs []order.AddressRef) (map[order.AddressRef]order.Address, error) {
+	out := map[order.AddressRef]order.Address{}
+	for _, r := range refs {
+		if a, err := f.ShippingAddress(ctx, r.ShopperID, r.AddressID); err == nil {
+			out[r] = a
+		}
+	}
+	return out, nil
+}
+
 func pageAfter(cursor string, limit int) (page.Request, error) {
 	return page.Parse(cursor, fmt.Sprint(limit))
 }
