@@ -500,3 +500,45 @@ func TestFlashAddressesAreReadByTheBatch(t *testing.T) {
 		t.Fatalf("%d orders, want 2", n)
 	}
 }
+
+// A deep queue is served as one large batch: 300 requests that queued
+// while the lane committed are one transaction, past the old cap of 256.
+func TestFlashDeepQueueIsOneBatch(t *testing.T) {
+	w := newWorld(t)
+	const queued = 300
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 500, 1)
+	ids := make([]int64, queued+1)
+	for i := range ids {
+		ids[i] = w.shopper(t, fmt.Sprint("deep", i))
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var hold sync.Once
+	w.orders.HoldBatches(func() { hold.Do(func() { close(held); <-release }) })
+	var wg sync.WaitGroup
+	var failed sync.Map
+	place := func(id int64) {
+		wg.Go(func() {
+			if _, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), ""); err != nil {
+				failed.Store(id, err)
+			}
+		})
+	}
+	place(ids[0])
+	<-held
+	for _, id := range ids[1:] {
+		place(id)
+	}
+	for w.orders.Queued() < queued {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	failed.Range(func(id, err any) bool { t.Fatalf("shopper %v: %v", id, err); return false })
+	if batches, requests := w.flashBatches(t); batches != 2 || requests != queued+1 {
+		t.Fatalf("%d batches served %v requests, want 2 batches: the held one and the %d queued behind it", batches, requests, queued)
+	}
+	if it := w.item(t, sale.ID); it.Held != queued+1 {
+		t.Fatalf("item %+v: want %d units held", it, queued+1)
+	}
+}
