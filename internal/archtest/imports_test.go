@@ -37,6 +37,7 @@ var (
 	plumbing = []string{
 		"internal/config", "internal/database", "internal/httpx", "internal/errs",
 		"internal/page", "internal/metrics", "internal/jobs", "internal/money", "internal/clock",
+		"internal/i18n",
 	}
 	// outside: code that speaks to WeChat (the clients and the local fake);
 	// it knows WeChat's wire formats, never the shop's rules or tables.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -110,7 +111,8 @@ func TestInventoryAdjustment(t *testing.T) {
 		t.Fatalf("stock %d, ledger sums to %d", stock, sum)
 	}
 	entries, _, _ := e.App.Audit.List(context.Background(), audit.Query{Action: "stock.adjust", SubjectID: fmt.Sprint(k.ID), Page: page.Request{Limit: 10}})
-	if len(entries) != 1 || entries[0].Actor != c.Account.Actor() || !strings.Contains(entries[0].Detail, "stock 5 → 12 (供应商到货)") {
+	if len(entries) != 1 || entries[0].Actor != c.Account.Actor() || !strings.Contains(i18n.For(i18n.En).Msg(entries[0].Detail), "stock 5 → 12 (供应商到货)") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Msg(entries[0].Detail), "库存 5 → 12（供应商到货）") {
 		t.Fatalf("audit: %+v", entries)
 	}
 	if p := c.Post("/console/inventory/999999/adjust", url.Values{"quantity": {"1"}, "reason": {"x"}}); p.Status != http.StatusNotFound {

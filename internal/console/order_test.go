@@ -213,7 +213,7 @@ func TestCancelAnUnpaidOrder(t *testing.T) {
 		t.Fatalf("cancel: %d %s", p.Status, p.Body)
 	}
 	o := orderOf(t, e, no)
-	if o.Status != order.StatusClosed || o.CloseReason != order.ReasonCancelledByMerchant || stockOf(t, e, sku) != 10 {
+	if o.Status != order.StatusClosed || o.CloseReason.ID != order.ReasonCancelledByMerchant.ID || stockOf(t, e, sku) != 10 {
 		t.Fatalf("after cancel: %s %q, stock %d", o.Status, o.CloseReason, stockOf(t, e, sku))
 	}
 	if last := o.History[len(o.History)-1]; last.Actor != c.Account.Actor() {

@@ -4,6 +4,10 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	"strings"
+	"time"
+
+	"github.com/kaidian/kaidian/internal/clock"
 )
 
 // Msg is a message kept for later (an audit entry's detail, an order's
@@ -21,13 +25,78 @@ type Msg struct {
 // M builds a Msg from an id and name, value pairs.
 func M(id string, kv ...any) Msg { return Msg{ID: id, Args: pairs(kv)} }
 
-// Msg writes m in p's language.
+// Text keeps words a person typed (a reason, a note) as a Msg: shown as
+// they are, in every language.
+func Text(s string) Msg { return Msg{Text: s} }
+
+// Msg writes m in p's language. An argument that is itself a Msg is
+// written in p's language too, and a []Msg is written as a list ("标题
+// 已修改；图片已修改"), so a message can name parts that are messages.
 func (p *Printer) Msg(m Msg) string {
 	if m.ID == "" {
 		return m.Text
 	}
-	return p.Data(m.ID, m.Args)
+	if len(m.Args) == 0 {
+		return p.Data(m.ID, nil)
+	}
+	data := make(map[string]any, len(m.Args))
+	for k, v := range m.Args {
+		data[k] = p.arg(v)
+	}
+	return p.Data(m.ID, data)
 }
+
+// arg is a placeholder's value as the message shows it: messages written
+// out, and the numbers of a message read back from JSON as Go numbers.
+func (p *Printer) arg(v any) any {
+	switch x := v.(type) {
+	case Msg:
+		return p.Msg(x)
+	case []Msg:
+		parts := make([]string, len(x))
+		for i, m := range x {
+			parts[i] = p.Msg(m)
+		}
+		return strings.Join(parts, p.T("record.list_separator"))
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+		f, _ := x.Float64()
+		return f
+	case map[string]any: // a Msg read back from JSON
+		if m, ok := msgOf(x); ok {
+			return p.Msg(m)
+		}
+	case []any: // a []Msg read back from JSON
+		ms := make([]Msg, 0, len(x))
+		for _, e := range x {
+			o, _ := e.(map[string]any)
+			m, ok := msgOf(o)
+			if !ok {
+				return v
+			}
+			ms = append(ms, m)
+		}
+		return p.arg(ms)
+	}
+	return v
+}
+
+// msgOf reads a Msg that JSON decoding left as a map.
+func msgOf(o map[string]any) (Msg, bool) {
+	id, _ := o["id"].(string)
+	text, _ := o["text"].(string)
+	if id == "" && text == "" {
+		return Msg{}, false
+	}
+	args, _ := o["args"].(map[string]any)
+	return Msg{ID: id, Args: args, Text: text}, true
+}
+
+// Moment writes t as a message's value: China's time, "2026-12-06 10:07",
+// which readers of either language read alike.
+func Moment(t time.Time) string { return t.In(clock.China).Format("2006-01-02 15:04") }
 
 // IsZero reports whether m holds nothing.
 func (m Msg) IsZero() bool { return m.ID == "" && m.Text == "" }
@@ -57,8 +126,13 @@ func (m *Msg) Scan(src any) error {
 		return errors.New("i18n.Msg: cannot scan a non-text column")
 	}
 	*m = Msg{}
-	if len(s) > 0 && s[0] == '{' && json.Unmarshal([]byte(s), m) == nil && (m.ID != "" || m.Text != "") {
-		return nil
+	if len(s) > 0 && s[0] == '{' {
+		// Numbers stay json.Number: an amount in fen keeps every digit.
+		d := json.NewDecoder(strings.NewReader(s))
+		d.UseNumber()
+		if d.Decode(m) == nil && (m.ID != "" || m.Text != "") {
+			return nil
+		}
 	}
 	*m = Msg{Text: s}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -35,7 +36,8 @@ func lateRefund(t *testing.T, e *apptest.Env, tok, no, prepayID string) (map[str
 	})
 	o := e.Get("/api/v1/orders/"+no, tok).JSON(t)
 	for _, h := range o["history"].([]any) {
-		if r := fmt.Sprint(h.(map[string]any)["reason"]); strings.Contains(r, "refunding in full") {
+		// The shopper reads the history in the app's language, Chinese by default.
+		if r := fmt.Sprint(h.(map[string]any)["reason"]); strings.Contains(r, "将全额退款") {
 			return o, r
 		}
 	}
@@ -67,7 +69,7 @@ func TestLatePaymentWhoseCouponIsUsedElsewhereIsRefunded(t *testing.T) {
 	payAndWait(t, e, tok, second)
 
 	o, note := lateRefund(t, e, tok, first, prepayID)
-	if o["status"] != "closed" || !strings.Contains(note, "coupon is used by another order") {
+	if o["status"] != "closed" || !strings.Contains(note, zh.T("record.order.unfulfillable_coupon_used")) {
 		t.Fatalf("order %v, note %q", o["status"], note)
 	}
 	db := e.App.DB.Conn(context.Background())
@@ -85,9 +87,14 @@ func TestLatePaymentWhoseCouponIsUsedElsewhereIsRefunded(t *testing.T) {
 	if !strings.Contains(reason, "优惠券") {
 		t.Fatalf("refund reason %q", reason)
 	}
-	page := e.SignIn(t, "lily", staff.RoleStaff).Get("/console/orders/" + first)
-	if page.Status != http.StatusOK || !page.Has(reason) || !page.Has("coupon is used by another order") {
+	lily := e.SignIn(t, "lily", staff.RoleStaff)
+	page := lily.Get("/console/orders/" + first)
+	if page.Status != http.StatusOK || !page.Has(reason) || !page.Has("所用优惠券已用于其他订单") {
 		t.Fatalf("the console's order page does not say why it refunded: %d\n%s", page.Status, page.Body)
+	}
+	lily.Lang = "en"
+	if page := lily.Get("/console/orders/" + first); !page.Has("coupon is used by another order") {
+		t.Fatalf("the English order page does not say why it refunded:\n%s", page.Body)
 	}
 }
 
@@ -117,7 +124,7 @@ func TestLateFlashPaymentOverTheLimitIsRefunded(t *testing.T) {
 	payAndWait(t, e, tok, second)
 
 	o, note := lateRefund(t, e, tok, first, prepayID)
-	if o["status"] != "closed" || !strings.Contains(note, "per-shopper limit") {
+	if o["status"] != "closed" || !strings.Contains(note, "秒杀每人限购数量") {
 		t.Fatalf("order %v, note %q", o["status"], note)
 	}
 	db := e.App.DB.Conn(context.Background())
@@ -276,3 +283,6 @@ func TestPaymentCheckJobOutlivesTheClose(t *testing.T) {
 	waitFor(t, "the check to apply the payment", func() bool { s, _ := orderStatus(e, paid); return s == "paid" })
 	checkSoldOnce(t, e, sku, paid)
 }
+
+// zh writes messages as the mini program's shoppers read them by default.
+var zh = i18n.For(i18n.ZhCN)

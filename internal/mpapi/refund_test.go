@@ -276,7 +276,7 @@ func TestPaymentAfterCancelWithoutStockIsRefunded(t *testing.T) {
 	o := e.Get("/api/v1/orders/"+no, tok).JSON(t)
 	history := o["history"].([]any)
 	note := fmt.Sprint(history[len(history)-2].(map[string]any)["reason"])
-	if o["status"] != "closed" || !strings.Contains(note, "refunding in full") {
+	if o["status"] != "closed" || !strings.Contains(note, "将全额退款") || !strings.Contains(note, zh.T("record.order.unfulfillable_sold_out")) {
 		t.Fatalf("order %v; history %v", o["status"], history)
 	}
 	ns := sandboxNotifications(t, e)

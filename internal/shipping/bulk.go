@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -23,7 +23,7 @@ type Row struct {
 type RowError struct {
 	Line    int
 	OrderNo string
-	Message string
+	Message i18n.Msg // in the reader's language
 }
 
 // MaxRows bounds one bulk shipping file.
@@ -46,11 +46,11 @@ func ParseCSV(r io.Reader) ([]Row, []RowError) {
 		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			bad = append(bad, RowError{Line: pe.StartLine, Message: "cannot be read as CSV: " + pe.Err.Error()})
+			bad = append(bad, RowError{Line: pe.StartLine, Message: i18n.M("record.ship.unreadable_csv", "error", pe.Err.Error())})
 			continue
 		}
 		if err != nil {
-			return nil, append(bad, RowError{Line: line, Message: "cannot be read: " + err.Error()})
+			return nil, append(bad, RowError{Line: line, Message: i18n.M("record.ship.unreadable", "error", err.Error())})
 		}
 		if first && len(rec) > 0 {
 			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
@@ -63,16 +63,16 @@ func ParseCSV(r io.Reader) ([]Row, []RowError) {
 		}
 		if len(rec) != 3 {
 			bad = append(bad, RowError{Line: line, OrderNo: strings.TrimSpace(rec[0]),
-				Message: fmt.Sprintf("has %d columns; expected 3: order_no,carrier,tracking_no", len(rec))})
+				Message: i18n.M("record.ship.columns", "n", len(rec))})
 			continue
 		}
 		rows = append(rows, Row{Line: line, Input: Input{OrderNo: rec[0], Carrier: rec[1], TrackingNo: rec[2]}})
 	}
 	switch {
 	case len(rows) == 0 && len(bad) == 0:
-		bad = append(bad, RowError{Message: "the file has no orders in it"})
+		bad = append(bad, RowError{Message: i18n.M("record.ship.empty")})
 	case len(rows)+len(bad) > MaxRows:
-		bad = append(bad, RowError{Message: fmt.Sprintf("the file has more than %d lines; split it", MaxRows)})
+		bad = append(bad, RowError{Message: i18n.M("record.ship.too_long", "max", MaxRows)})
 	}
 	return rows, bad
 }
@@ -95,7 +95,7 @@ func (s *Service) ShipMany(ctx context.Context, actor string, rows []Row) ([]Shi
 		for _, r := range rows {
 			sh, err := s.ship(ctx, actor, r.Input)
 			if e := errs.As(err); err != nil && e.Kind != errs.KindInternal {
-				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: e.Message}
+				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrorMsg(err)}
 				return err
 			}
 			if err != nil {
@@ -129,11 +129,11 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 	for i := range rows {
 		r := &rows[i]
 		if err := r.normalize(); err != nil {
-			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: errs.As(err).Message})
+			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrorMsg(err)})
 			continue
 		}
 		if first, dup := seen[r.OrderNo]; dup {
-			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: fmt.Sprintf("repeats the order of line %d", first)})
+			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.M("record.ship.repeated", "line", first)})
 			continue
 		}
 		seen[r.OrderNo] = r.Line
@@ -156,16 +156,16 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 			continue // already reported
 		}
 		o, ok := orders[r.OrderNo]
-		msg := ""
+		var msg i18n.Msg
 		switch {
 		case !ok:
-			msg = "no order has this number"
+			msg = i18n.M("record.ship.no_order")
 		case o.Status != order.StatusPaid:
-			msg = fmt.Sprintf("the order is %s; only paid orders can be shipped", o.Status)
+			msg = i18n.M("record.ship.not_paid", "status", i18n.M("order.status."+string(o.Status)))
 		case refundedInFull(o, max(o.RefundedAmount, inFlight[o.ID])):
-			msg = order.ErrRefundedInFull.Message
+			msg = i18n.ErrorMsg(order.ErrRefundedInFull)
 		}
-		if msg != "" {
+		if !msg.IsZero() {
 			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: msg})
 		}
 	}

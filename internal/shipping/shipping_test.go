@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -13,17 +14,17 @@ func TestParseCSV(t *testing.T) {
 	for _, tc := range []struct {
 		name, in string
 		rows     []Row
-		bad      []RowError
+		bad      []wantRow
 	}{
 		{name: "header, BOM and CRLF as Excel saves it", in: "\ufefforder_no,carrier,tracking_no\r\nA1,SF,SF1\r\n\r\nA2, 中通快递 ,ZT2\r\n",
 			rows: []Row{{Line: 2, Input: Input{"A1", "SF", "SF1"}}, {Line: 4, Input: Input{"A2", "中通快递 ", "ZT2"}}}},
 		{name: "no header", in: "A1,SF,SF1\n", rows: []Row{{Line: 1, Input: Input{"A1", "SF", "SF1"}}}},
 		{name: "wrong column counts", in: "A1,SF\nA2,SF,SF2,extra\nA3,SF,SF3\n",
 			rows: []Row{{Line: 3, Input: Input{"A3", "SF", "SF3"}}},
-			bad: []RowError{{Line: 1, OrderNo: "A1", Message: "has 2 columns; expected 3: order_no,carrier,tracking_no"},
+			bad: []wantRow{{Line: 1, OrderNo: "A1", Message: "has 2 columns; expected 3: order_no,carrier,tracking_no"},
 				{Line: 2, OrderNo: "A2", Message: "has 4 columns; expected 3: order_no,carrier,tracking_no"}}},
-		{name: "a broken quote", in: "A1,SF,\"SF1\nA2,SF,SF2\n", bad: []RowError{{Line: 1, Message: `cannot be read as CSV: extraneous or missing " in quoted-field`}}},
-		{name: "empty", in: "order_no,carrier,tracking_no\n", bad: []RowError{{Message: "the file has no orders in it"}}},
+		{name: "a broken quote", in: "A1,SF,\"SF1\nA2,SF,SF2\n", bad: []wantRow{{Line: 1, Message: `cannot be read as CSV: extraneous or missing " in quoted-field`}}},
+		{name: "empty", in: "order_no,carrier,tracking_no\n", bad: []wantRow{{Message: "the file has no orders in it"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, bad := ParseCSV(strings.NewReader(tc.in))
@@ -36,8 +37,8 @@ func TestParseCSV(t *testing.T) {
 				}
 			}
 			for i := range bad {
-				if bad[i] != tc.bad[i] {
-					t.Errorf("error %d: %+v, want %+v", i, bad[i], tc.bad[i])
+				if got := (wantRow{bad[i].Line, bad[i].OrderNo, en.Msg(bad[i].Message)}); got != tc.bad[i] {
+					t.Errorf("error %d: %+v, want %+v", i, got, tc.bad[i])
 				}
 			}
 		})
@@ -46,7 +47,8 @@ func TestParseCSV(t *testing.T) {
 	for range MaxRows + 1 {
 		big.WriteString("A,SF,SF1\n")
 	}
-	if _, bad := ParseCSV(strings.NewReader(big.String())); len(bad) != 1 || !strings.Contains(bad[0].Message, "split it") {
+	if _, bad := ParseCSV(strings.NewReader(big.String())); len(bad) != 1 || !strings.Contains(en.Msg(bad[0].Message), "split it") ||
+		zh.Msg(bad[0].Message) != "文件超过 5000 行，请拆分后再上传" {
 		t.Fatalf("a file too long: %+v", bad)
 	}
 }
@@ -108,3 +110,11 @@ func errsField(err error) (string, bool) {
 	f, ok := errs.As(err).Details["field"].(string)
 	return f, ok
 }
+
+// wantRow is a RowError as an English reader reads it.
+type wantRow struct {
+	Line             int
+	OrderNo, Message string
+}
+
+var en, zh = i18n.For(i18n.En), i18n.For(i18n.ZhCN)
