@@ -89,7 +89,7 @@ func TestSettingsKeepInputOnErrorAndAudit(t *testing.T) {
 	if sh.Name != "小店" || sh.ShippingFee != 850 || sh.FreeShippingThreshold != 19900 || sh.OrderTimeoutSeconds != 1800 || sh.OwnerRefundLimit != 50000 {
 		t.Fatalf("saved %+v", sh)
 	}
-	if p := c.Get("/console/audit?action=settings.update"); !p.Has("shipping_fee 1000 → 850") || !p.Has(c.Account.Actor()) {
+	if p := c.Get("/console/audit?action=settings.update"); !p.Has("运费 ¥10.00 → ¥8.50") || !p.Has(c.Account.Actor()) {
 		t.Fatalf("audit: %s", p.Body)
 	}
 }

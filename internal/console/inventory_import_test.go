@@ -90,7 +90,7 @@ func TestImportThroughTheConsole(t *testing.T) {
 	}
 	ks, _ := e.App.Catalog.SKUsByCode(context.Background(), []string{"LJ-50"})
 	sku := c.Get(fmt.Sprintf("/console/inventory/%d", ks["LJ-50"].ID))
-	if !sku.Has("CSV import 茶叶.csv") || !sku.Has(`href="/console/inventory/import/`) || !sku.Has(c.Account.Actor()) {
+	if !sku.Has("CSV 导入 茶叶.csv") || !sku.Has(`href="/console/inventory/import/`) || !sku.Has(c.Account.Actor()) {
 		t.Fatalf("imported SKU's ledger: %s", sku.Body)
 	}
 

@@ -44,7 +44,7 @@ func TestInventoryListFiltersAndLinksToTheLedger(t *testing.T) {
 	// An order's movements link to the order.
 	_, orderNo := e.PaidOrder(t, "alice", low.ID, 1)
 	sku := c.Get(fmt.Sprintf("/console/inventory/%d", low.ID))
-	for _, want := range []string{"initial stock", "reserve", "sell", `href="/console/orders/` + orderNo + `"`, "Reserved by unpaid orders"} {
+	for _, want := range []string{"初始库存", "reserve", "sell", `href="/console/orders/` + orderNo + `"`, "Reserved by unpaid orders"} {
 		if !sku.Has(want) {
 			t.Errorf("SKU page lacks %q", want)
 		}
@@ -70,7 +70,7 @@ func TestInventoryLedgerPages(t *testing.T) {
 	older := first.Body[strings.Index(first.Body, `/console/inventory/`+fmt.Sprint(k.ID)+`?cursor=`):]
 	older = strings.ReplaceAll(older[:strings.Index(older, `"`)], "&amp;", "&")
 	second := c.Get(older)
-	if !second.Has("count 04") || !second.Has("initial stock") || second.Has("count 54") || second.Has("Older →") {
+	if !second.Has("count 04") || !second.Has(i18n.For(i18n.ZhCN).T("record.stock.initial")) || second.Has("count 54") || second.Has("Older →") {
 		t.Fatalf("second page: %s", second.Body)
 	}
 }

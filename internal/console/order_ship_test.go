@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -99,7 +100,7 @@ func TestShippingAnOrderUploadsItToWeChat(t *testing.T) {
 		t.Fatalf("upload_time %q", b.UploadTime)
 	}
 	p := c.Get("/console/orders/" + no)
-	if !p.Has("SF1234567890") || !p.Has("顺丰速运") || !p.Has("shipped by 顺丰速运, tracking SF1234567890") || p.Has("Send to WeChat again") {
+	if !p.Has("SF1234567890") || !p.Has("顺丰速运") || !p.Has("已发货：顺丰速运，运单号 SF1234567890") || p.Has("Send to WeChat again") {
 		t.Fatalf("order page: %s", p.Body)
 	}
 	if p := c.Post("/console/orders/"+no+"/ship", url.Values{"carrier": {"SF"}, "tracking_no": {"SF999999"}}); p.Status != http.StatusConflict {
@@ -168,8 +169,9 @@ func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 	if p.Status != http.StatusBadRequest || !p.Has("Nothing was shipped: 5 of the lines have problems") {
 		t.Fatalf("bad file: %d %s", p.Status, p.Body)
 	}
-	for _, msg := range []string{"no order has this number", "is not a carrier WeChat knows", "repeats the order of line 2",
-		"the order is pending_payment", "has 2 columns"} {
+	// Each line's problem is written in the reader's language (here the default, Chinese).
+	for _, msg := range []string{"订单号不存在", "is not a carrier WeChat knows", "与第 2 行的订单重复",
+		"订单状态为“待付款”", zh.Msg(i18n.M("record.ship.columns", "n", 2))} {
 		if !p.Has(msg) {
 			t.Errorf("the report lacks %q", msg)
 		}
@@ -202,3 +204,6 @@ func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 		})
 	}
 }
+
+// zh writes messages as the console's default reader reads them.
+var zh = i18n.For(i18n.ZhCN)

@@ -183,7 +183,7 @@ func TestOrderPageShowsTheWholeOrder(t *testing.T) {
 	_, openids := shoppers(t, e)
 	p := c.Get("/console/orders/" + no)
 	for _, want := range []string{no, o.Items[0].Title, "¥29.90", "¥59.80", yuanOf(o.PayAmount), o.TransactionID, openids[0],
-		"张三", "13800138000", "科技园 1 号", "pending_payment → ", "paid, transaction", "Mark shipped", "Refund"} {
+		"张三", "13800138000", "科技园 1 号", "pending_payment → ", "已付款，微信支付单号 " + o.TransactionID, "Mark shipped", "Refund"} {
 		if !p.Has(want) {
 			t.Errorf("order page lacks %q", want)
 		}
