@@ -2,7 +2,6 @@ package catalogio
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Summary is what an import file changes, as checked against the catalog.
@@ -94,7 +94,7 @@ func (p *plan) dropRepeatedCodes(rows []row) []row {
 	out := rows[:0:0]
 	for _, r := range rows {
 		if line, dup := first[r.Code]; dup {
-			p.fail(r, fmt.Sprintf("repeats the sku_code of line %d", line))
+			p.fail(r, i18n.M("record.import.repeated_code", "column", ColCode, "line", line))
 			continue
 		}
 		first[r.Code] = r.Line
@@ -103,7 +103,7 @@ func (p *plan) dropRepeatedCodes(rows []row) []row {
 	return out
 }
 
-func (p *plan) fail(r row, msg string) {
+func (p *plan) fail(r row, msg i18n.Msg) {
 	p.problems = append(p.problems, Problem{Line: r.Line, Code: r.Code, Message: msg})
 }
 
@@ -154,7 +154,7 @@ func (s *Service) groupNew(ctx context.Context, p *plan, rows []row) error {
 			missing = append(missing, ColPrice)
 		}
 		if len(missing) > 0 {
-			p.fail(r, fmt.Sprintf("no SKU has this code, so it is a new SKU, which needs %s", strings.Join(missing, " and ")))
+			p.fail(r, i18n.M("record.import.new_sku_needs", "columns", strings.Join(missing, ", ")))
 			continue
 		}
 		if _, seen := groups[r.Title]; !seen {
@@ -185,7 +185,7 @@ func (s *Service) groupNew(ctx context.Context, p *plan, rows []row) error {
 			p.planAddition(same[0], groups[title])
 		default:
 			for _, r := range groups[title] {
-				p.fail(r, fmt.Sprintf("%d products are titled %q, so the new SKU cannot be placed: add it on its product's page", len(same), title))
+				p.fail(r, i18n.M("record.import.title_ambiguous", "n", len(same), "title", title))
 			}
 		}
 	}
@@ -199,7 +199,7 @@ func (p *plan) planProduct(title string, rows []row) {
 	first := rows[0]
 	category := first.Category
 	if category == "" {
-		p.fail(first, fmt.Sprintf("category is required for the new product %q", title))
+		p.fail(first, i18n.M("record.import.category_required", "column", ColCategory, "title", title))
 		return
 	}
 	ok := true
@@ -209,7 +209,7 @@ func (p *plan) planProduct(title string, rows []row) {
 	for i, r := range rows {
 		pairs, err := parseSpec(r.Spec)
 		if err != nil {
-			p.fail(r, "spec: "+err.Error())
+			p.fail(r, cellProblem(ColSpec, problemOf(err)))
 			ok = false
 			continue
 		}
@@ -218,20 +218,20 @@ func (p *plan) planProduct(title string, rows []row) {
 				names = append(names, pr.Name)
 			}
 		}
-		msg := ""
+		var msg i18n.Msg
 		switch {
 		case r.Category != "" && r.Category != category:
-			msg = fmt.Sprintf("category %q differs from line %d's %q for the same product", r.Category, first.Line, category)
+			msg = i18n.M("record.import.category_differs", "category", r.Category, "line", first.Line, "first", category)
 		case len(rows) > 1 && len(pairs) == 0:
-			msg = "spec is required: the product has several SKUs, each with its own combination (e.g. 颜色:红;尺码:M)"
+			msg = i18n.M("record.import.spec_required", "column", ColSpec)
 		case !sameNames(pairs, names):
-			msg = fmt.Sprintf("spec must name %s, in this order, as line %d does", strings.Join(names, ", "), first.Line)
+			msg = i18n.M("record.import.spec_names_line", "column", ColSpec, "names", strings.Join(names, ", "), "line", first.Line)
 		}
 		values := valuesOf(pairs)
-		if line, dup := seen[strings.Join(values, "\x00")]; msg == "" && dup {
-			msg = fmt.Sprintf("repeats the spec of line %d", line)
+		if line, dup := seen[strings.Join(values, "\x00")]; msg.IsZero() && dup {
+			msg = i18n.M("record.import.repeated_spec", "line", line)
 		}
-		if msg != "" {
+		if !msg.IsZero() {
 			p.fail(r, msg)
 			ok = false
 			continue
@@ -266,36 +266,36 @@ func (p *plan) planProduct(title string, rows []row) {
 // must name the product's dimensions; new values extend them.
 func (p *plan) planAddition(pr catalog.Product, rows []row) {
 	dims := pr.SpecDims.V
-	taken := map[string]string{}
+	taken := map[string]i18n.Msg{}
 	for _, k := range pr.SKUs {
-		taken[strings.Join(k.SpecValues.V, "\x00")] = "SKU " + k.Code
+		taken[strings.Join(k.SpecValues.V, "\x00")] = i18n.M("record.import.taken_by_sku", "code", k.Code)
 	}
 	ok := true
 	var skus []catalog.NewSKU
 	for _, r := range rows {
 		pairs, err := parseSpec(r.Spec)
 		if err != nil {
-			p.fail(r, "spec: "+err.Error())
+			p.fail(r, cellProblem(ColSpec, problemOf(err)))
 			ok = false
 			continue
 		}
 		values, named := inOrder(pairs, dims)
 		key := strings.Join(values, "\x00")
-		msg := ""
+		var msg i18n.Msg
 		switch {
 		case len(dims) == 0:
-			msg = fmt.Sprintf("the product %q has a single SKU and no spec dimensions: add them on its product page first", pr.Title)
+			msg = i18n.M("record.import.no_dims", "title", pr.Title)
 		case !named:
-			msg = fmt.Sprintf("spec must name %s, as the product %q does", dimNames(dims), pr.Title)
-		case taken[key] != "":
-			msg = fmt.Sprintf("the product %q already has this spec, as %s", pr.Title, taken[key])
+			msg = i18n.M("record.import.spec_names_product", "column", ColSpec, "names", dimNames(dims), "title", pr.Title)
+		case !taken[key].IsZero():
+			msg = i18n.M("record.import.spec_taken", "title", pr.Title, "by", taken[key])
 		}
-		if msg != "" {
+		if !msg.IsZero() {
 			p.fail(r, msg)
 			ok = false
 			continue
 		}
-		taken[key] = fmt.Sprintf("line %d", r.Line)
+		taken[key] = i18n.M("record.import.taken_by_line", "line", r.Line)
 		skus = append(skus, newSKU(r, values))
 	}
 	if !ok {
@@ -387,11 +387,14 @@ var skuField = regexp.MustCompile(`^skus\[(\d+)\](?:\.(\w+))?$`)
 func (p *plan) failGroup(rows []row, err error) {
 	e := errs.As(err)
 	if e.Kind == errs.KindInternal {
-		p.fail(rows[0], "cannot be checked")
+		p.fail(rows[0], i18n.M("error.internal"))
 		return
 	}
 	field, _ := e.Details["field"].(string)
-	msg := strings.TrimPrefix(e.Message, field+": ")
+	msg := i18n.FieldErrorMsg(err)
+	if e.ID == "" {
+		msg = i18n.Text(strings.TrimPrefix(e.Message, field+": "))
+	}
 	r, col := rows[0], ""
 	if m := skuField.FindStringSubmatch(field); m != nil {
 		if i, _ := strconv.Atoi(m[1]); i < len(rows) {
@@ -403,7 +406,7 @@ func (p *plan) failGroup(rows []row, err error) {
 		col = map[string]string{"title": ColTitle, "spec_dims": ColSpec, "category_id": ColCategory}[field]
 	}
 	if col != "" {
-		msg = col + ": " + msg
+		msg = cellProblem(col, msg)
 	}
 	p.fail(r, msg)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -43,9 +43,25 @@ const (
 // Problem is what is wrong with one line of an import file; Line 0 is
 // about the file as a whole.
 type Problem struct {
-	Line    int    `json:"line"`
-	Code    string `json:"code,omitempty"` // the row's SKU code, when it could be read
-	Message string `json:"message"`
+	Line    int      `json:"line"`
+	Code    string   `json:"code,omitempty"` // the row's SKU code, when it could be read
+	Message i18n.Msg `json:"message"`        // in the reader's language; text in jobs stored before
+}
+
+// cellError is what is wrong with a cell, as a message for the reader.
+type cellError struct{ msg i18n.Msg }
+
+func (e cellError) Error() string { return i18n.For(i18n.En).Msg(e.msg) }
+
+func cellErr(id string, kv ...any) error { return cellError{i18n.M(id, kv...)} }
+
+// problemOf is err as a problem's message.
+func problemOf(err error) i18n.Msg {
+	var ce cellError
+	if errors.As(err, &ce) {
+		return ce.msg
+	}
+	return i18n.Text(err.Error())
 }
 
 // row is one line of an import file as read. A nil value is an empty cell
@@ -69,7 +85,7 @@ type row struct {
 // A NUL byte or a byte sequence neither encoding knows means the file is
 // not text at all (a workbook, UTF-16 "Unicode text").
 func decode(b []byte) (string, error) {
-	notText := errors.New("the file is not CSV text: save it from the spreadsheet as CSV (UTF-8)")
+	notText := cellErr("record.import.not_text")
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	if bytes.IndexByte(b, 0) >= 0 {
 		return "", notText
@@ -103,32 +119,32 @@ func parse(text string) ([]row, []Problem) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			problems = append(problems, Problem{Line: pe.StartLine, Message: "cannot be read as CSV: " + pe.Err.Error()})
+			problems = append(problems, Problem{Line: pe.StartLine, Message: i18n.M("record.ship.unreadable_csv", "error", pe.Err.Error())})
 			continue
 		}
 		if err != nil {
-			return nil, append(problems, Problem{Message: "the file cannot be read: " + err.Error()})
+			return nil, append(problems, Problem{Message: i18n.M("record.import.unreadable", "error", err.Error())})
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
 		if len(rows)+len(problems) >= MaxRows {
-			return nil, []Problem{{Message: fmt.Sprintf("the file has more than %d rows: split it into several files", MaxRows)}}
+			return nil, []Problem{{Message: i18n.M("record.import.too_long", "max", MaxRows)}}
 		}
 		if len(rec) != len(header) {
-			problems = append(problems, Problem{Line: line, Message: fmt.Sprintf("has %d cells; the header has %d", len(rec), len(header))})
+			problems = append(problems, Problem{Line: line, Message: i18n.M("record.import.cells", "n", len(rec), "header", len(header))})
 			continue
 		}
 		rw, msgs := readRow(line, rec, at)
 		if len(msgs) > 0 {
-			problems = append(problems, Problem{Line: line, Code: rw.Code, Message: strings.Join(msgs, "; ")})
+			problems = append(problems, Problem{Line: line, Code: rw.Code, Message: i18n.M("record.import.list", "problems", msgs)})
 			continue
 		}
 		rows = append(rows, rw)
 	}
 	if len(rows) == 0 && len(problems) == 0 {
-		problems = append(problems, Problem{Message: "the file has a header but no rows"})
+		problems = append(problems, Problem{Message: i18n.M("record.import.no_rows")})
 	}
 	return rows, problems
 }
@@ -139,10 +155,10 @@ func readHeader(r *csv.Reader) ([]string, map[string]int, *Problem) {
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return nil, nil, &Problem{Message: "the file is empty"}
+			return nil, nil, &Problem{Message: i18n.M("record.import.empty")}
 		}
 		if err != nil {
-			return nil, nil, &Problem{Line: 1, Message: "the header cannot be read as CSV: " + err.Error()}
+			return nil, nil, &Problem{Line: 1, Message: i18n.M("record.import.header_unreadable", "error", err.Error())}
 		}
 		if blank(rec) {
 			continue
@@ -153,15 +169,15 @@ func readHeader(r *csv.Reader) ([]string, map[string]int, *Problem) {
 			name = strings.ToLower(strings.TrimSpace(name))
 			switch _, dup := at[name]; {
 			case !known(name):
-				return nil, nil, &Problem{Line: line, Message: fmt.Sprintf("the header names an unknown column %q; the columns are %s",
-					name, strings.Join(Columns, ", "))}
+				return nil, nil, &Problem{Line: line, Message: i18n.M("record.import.unknown_column",
+					"name", name, "columns", strings.Join(Columns, ", "))}
 			case dup:
-				return nil, nil, &Problem{Line: line, Message: fmt.Sprintf("the header names %q twice", name)}
+				return nil, nil, &Problem{Line: line, Message: i18n.M("record.import.column_twice", "name", name)}
 			}
 			at[name] = i
 		}
 		if _, ok := at[ColCode]; !ok {
-			return nil, nil, &Problem{Line: line, Message: "the header has no sku_code column: every file needs one, to match rows to SKUs"}
+			return nil, nil, &Problem{Line: line, Message: i18n.M("record.import.no_code_column", "column", ColCode)}
 		}
 		return rec, at, nil
 	}
@@ -186,7 +202,7 @@ func blank(rec []string) bool {
 }
 
 // readRow reads one record's cells, returning every problem with them.
-func readRow(line int, rec []string, at map[string]int) (row, []string) {
+func readRow(line int, rec []string, at map[string]int) (row, []i18n.Msg) {
 	get := func(col string) string {
 		if i, ok := at[col]; ok {
 			return uncell(strings.TrimSpace(rec[i]))
@@ -194,38 +210,43 @@ func readRow(line int, rec []string, at map[string]int) (row, []string) {
 		return ""
 	}
 	rw := row{Line: line, Code: get(ColCode), Title: get(ColTitle), Category: get(ColCategory), Spec: get(ColSpec)}
-	var msgs []string
-	bad := func(col, msg string) { msgs = append(msgs, col+": "+msg) }
+	var msgs []i18n.Msg
+	bad := func(col string, msg i18n.Msg) { msgs = append(msgs, cellProblem(col, msg)) }
 	switch {
 	case rw.Code == "":
-		bad(ColCode, "is required")
+		bad(ColCode, i18n.M("record.import.required"))
 	case len(rw.Code) > catalog.MaxCodeLen || strings.ContainsFunc(rw.Code, isControl):
-		bad(ColCode, fmt.Sprintf("must be at most %d characters, without line breaks", catalog.MaxCodeLen))
+		bad(ColCode, i18n.M("record.import.code_too_long", "max", catalog.MaxCodeLen))
 	}
 	if len([]rune(rw.Title)) > catalog.MaxTitleLen {
-		bad(ColTitle, fmt.Sprintf("must be at most %d characters", catalog.MaxTitleLen))
+		bad(ColTitle, i18n.M("record.import.too_many_characters", "max", catalog.MaxTitleLen))
 	}
 	if len([]rune(rw.Category)) > catalog.MaxCategoryName {
-		bad(ColCategory, fmt.Sprintf("must be at most %d characters", catalog.MaxCategoryName))
+		bad(ColCategory, i18n.M("record.import.too_many_characters", "max", catalog.MaxCategoryName))
 	}
 	var err error
 	if rw.Price, err = yuanCell(get(ColPrice)); err != nil {
-		bad(ColPrice, err.Error())
+		bad(ColPrice, problemOf(err))
 	}
 	if rw.OriginalPrice, err = yuanCell(get(ColOriginalPrice)); err != nil {
-		bad(ColOriginalPrice, err.Error())
+		bad(ColOriginalPrice, problemOf(err))
 	}
 	if _, ok := at[ColOriginalPrice]; ok && rw.OriginalPrice == nil {
 		none := int64(0) // an empty "was" price is no "was" price
 		rw.OriginalPrice = &none
 	}
 	if rw.Stock, err = stockCell(get(ColStock)); err != nil {
-		bad(ColStock, err.Error())
+		bad(ColStock, problemOf(err))
 	}
 	if rw.OnSale, err = onSaleCell(get(ColOnSale)); err != nil {
-		bad(ColOnSale, err.Error())
+		bad(ColOnSale, problemOf(err))
 	}
 	return rw, msgs
+}
+
+// cellProblem is a problem with one column of a row: "price: …".
+func cellProblem(col string, msg i18n.Msg) i18n.Msg {
+	return i18n.M("record.import.cell", "column", col, "problem", msg)
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
@@ -260,10 +281,10 @@ func yuanCell(s string) (*int64, error) {
 	// A minus sign is refused even on zero; more than nine digits of yuan is
 	// refused as malformed rather than reported as over the maximum.
 	if err != nil || strings.HasPrefix(s, "-") || len(whole) > 9 {
-		return nil, fmt.Errorf("%q is not an amount in yuan with at most two decimals, e.g. 59.90", s)
+		return nil, cellErr("record.import.not_yuan", "value", s)
 	}
 	if fen > catalog.MaxPrice {
-		return nil, fmt.Errorf("must be at most %s yuan", money.Short(catalog.MaxPrice))
+		return nil, cellErr("record.import.yuan_too_high", "max", money.Short(catalog.MaxPrice))
 	}
 	return &fen, nil
 }
@@ -275,7 +296,7 @@ func stockCell(s string) (*int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || n > MaxStock {
-		return nil, fmt.Errorf("%q is not a whole number from 0 to %d", s, MaxStock)
+		return nil, cellErr("record.import.not_stock", "value", s, "max", MaxStock)
 	}
 	return &n, nil
 }
@@ -292,7 +313,7 @@ func onSaleCell(s string) (*bool, error) {
 	case "0", "no", "n", "false", "off", "否", "下架":
 		v = false
 	default:
-		return nil, fmt.Errorf("%q is neither 1 (on sale) nor 0 (off sale)", s)
+		return nil, cellErr("record.import.not_on_sale", "value", s)
 	}
 	return &v, nil
 }
@@ -316,16 +337,16 @@ func parseSpec(s string) ([]specPair, error) {
 		name, value, ok := strings.Cut(part, ":")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if !ok || name == "" || value == "" {
-			return nil, fmt.Errorf("%q is not name:value, e.g. 颜色:红;尺码:M", strings.TrimSpace(part))
+			return nil, cellErr("record.import.spec_not_pair", "value", strings.TrimSpace(part))
 		}
 		if seen[name] {
-			return nil, fmt.Errorf("names %q twice", name)
+			return nil, cellErr("record.import.spec_twice", "name", name)
 		}
 		seen[name] = true
 		pairs = append(pairs, specPair{name, value})
 	}
 	if len(pairs) > catalog.MaxSpecDims {
-		return nil, fmt.Errorf("has %d dimensions; a product has at most %d", len(pairs), catalog.MaxSpecDims)
+		return nil, cellErr("record.import.spec_too_many", "n", len(pairs), "max", catalog.MaxSpecDims)
 	}
 	return pairs, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 var teeFile = csvLines(header,
@@ -138,7 +139,7 @@ func TestImportWithABadRowImportsNothingAndReportsEveryBadRow(t *testing.T) {
 	want := map[int]string{
 		3:  "price: \"10.123\" is not an amount in yuan",
 		4:  "repeats the sku_code of line 2",
-		5:  "needs product_title and price",
+		5:  "needs product_title, price",
 		6:  "already has this spec, as SKU TEE-R-M",
 		7:  "spec must name 颜色, 尺码",
 		8:  "has 1 cells; the header has 8",
@@ -147,9 +148,13 @@ func TestImportWithABadRowImportsNothingAndReportsEveryBadRow(t *testing.T) {
 		11: "stock: \"-1\" is not a whole number from 0 to 10000000; on_sale: \"maybe\" is neither",
 		12: "category \"鞋\" differs from line 2's \"服装\"",
 	}
-	got := map[int]string{}
+	got, gotZh := map[int]string{}, map[int]string{}
 	for _, p := range problems {
-		got[p.Line] = p.Message
+		got[p.Line], gotZh[p.Line] = en.Msg(p.Message), i18n.For(i18n.ZhCN).Msg(p.Message)
+	}
+	// The same problems in Chinese, the console's default.
+	if want := "stock：“-1”不是 0 到 10000000 之间的整数；on_sale：“maybe”应为 1（在售）或 0（停售）"; gotZh[11] != want {
+		t.Errorf("line 11 in Chinese: %q, want %q", gotZh[11], want)
 	}
 	for line, msg := range want {
 		if !strings.Contains(got[line], msg) {
@@ -175,7 +180,7 @@ func TestImportFileProblems(t *testing.T) {
 		{"binary", "\xff\xfe\x00\x00\x01", "is not CSV text"},
 	} {
 		_, problems := f.importFile(t, tc.name+".csv", tc.text)
-		if len(problems) != 1 || !strings.Contains(problems[0].Message, tc.want) {
+		if len(problems) != 1 || !strings.Contains(en.Msg(problems[0].Message), tc.want) {
 			t.Errorf("%s: %+v, want %q", tc.name, problems, tc.want)
 		}
 	}
@@ -289,10 +294,14 @@ func TestImportRejectedWhenTheCatalogChangedSinceUpload(t *testing.T) {
 	}
 	job, _ = f.io.Import(ctx, job.ID)
 	if job.Status != catalogio.StatusRejected || len(job.Problems.V) != 1 || job.Problems.V[0].Line != 2 ||
-		!strings.Contains(job.Problems.V[0].Message, "already has this spec, as SKU OTHER") {
+		!strings.Contains(en.Msg(job.Problems.V[0].Message), "already has this spec, as SKU OTHER") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Msg(job.Problems.V[0].Message), "已有这个规格（SKU OTHER）") {
 		t.Fatalf("job %+v", job)
 	}
 	if n := f.count(t, "SELECT COUNT(*) FROM skus WHERE code = 'NEW-9'"); n != 0 {
 		t.Fatal("a rejected import wrote a row")
 	}
 }
+
+// en writes problems as an English reader reads them.
+var en = i18n.For(i18n.En)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Status is where an import stands.
@@ -42,7 +43,7 @@ type Job struct {
 	UpdatedSKUs   int                      `gorm:"column:updated_skus"`
 	UnchangedSKUs int                      `gorm:"column:unchanged_skus"`
 	Problems      database.JSON[[]Problem] `gorm:"column:problems"`
-	Error         string                   `gorm:"column:error"`
+	Error         i18n.Msg                 `gorm:"column:error"` // why it failed, in the reader's language
 	CreatedAt     time.Time                `gorm:"column:created_at"`
 	StartedAt     *time.Time               `gorm:"column:started_at"`
 	FinishedAt    *time.Time               `gorm:"column:finished_at"`
@@ -84,7 +85,7 @@ const (
 func (s *Service) StartImport(ctx context.Context, fileName string, content []byte, actor string) (Job, []Problem, error) {
 	text, err := decode(content)
 	if err != nil {
-		return Job{}, []Problem{{Message: err.Error()}}, nil
+		return Job{}, []Problem{{Message: problemOf(err)}}, nil
 	}
 	p, err := s.check(ctx, text)
 	if err != nil {

@@ -69,7 +69,7 @@ func TestImportIsGivenUpAfterMaxAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	j, _ := s.Import(ctx, job.ID)
-	if j.Status != StatusFailed || j.Error == "" || j.FinishedAt == nil {
+	if j.Status != StatusFailed || j.Error.ID != "record.import.given_up" || j.FinishedAt == nil {
 		t.Fatalf("job %+v", j)
 	}
 	if due, _ := s.DueImports(ctx, 10); len(due) != 0 {

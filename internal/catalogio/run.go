@@ -54,9 +54,7 @@ func (s *Service) RunImport(ctx context.Context, id int64) error {
 		return err
 	}
 	if j.Attempts > maxAttempts {
-		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"error": fmt.Sprintf(
-			"The import stopped %d times on an error on the server's side, so it was given up. "+
-				"Importing the file again is safe: rows already imported are left as they are.", maxAttempts)}))
+		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"error": i18n.M("record.import.given_up", "n", maxAttempts)}))
 	}
 	err = s.run(ctx, j)
 	switch {
@@ -101,10 +99,8 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		})
 		var re *rowError
 		if errors.As(err, &re) {
-			return s.finish(ctx, j, StatusFailed, map[string]any{"error": fmt.Sprintf(
-				"Line %d (%s): %s. The import stopped there, after %d of %d rows, because the catalog changed while it ran. "+
-					"Import the file again to finish: rows already imported are left as they are.",
-				re.Line, re.Code, re.Message, done, p.summary.Rows)})
+			return s.finish(ctx, j, StatusFailed, map[string]any{"error": i18n.M("record.import.stopped",
+				"line", re.Line, "code", re.Code, "problem", re.Message, "done", done, "rows", p.summary.Rows)})
 		}
 		if err != nil {
 			return err
@@ -173,7 +169,9 @@ func (p plan) batches() []batch {
 // the check.
 type rowError struct{ Problem }
 
-func (e *rowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+func (e *rowError) Error() string {
+	return fmt.Sprintf("line %d: %s", e.Line, i18n.For(i18n.En).Msg(e.Message))
+}
 
 // refused turns a domain error about a group of rows into a rowError on
 // the row it names; other errors pass unchanged.

@@ -121,13 +121,25 @@ func TestImportOfABadFileImportsNothing(t *testing.T) {
 	if p.Status != http.StatusBadRequest || !p.Has("Nothing was imported: bad.csv has 3 problem(s)") {
 		t.Fatalf("bad file: %d %s", p.Status, p.Body)
 	}
+	// Each line's problem in the reader's language: Chinese by default.
+	for _, want := range []string{
+		`<td class="num">3</td><td>LJ-100</td><td>price：“12.345”不是以元为单位、最多两位小数的金额`,
+		`<td class="num">4</td><td>GW-1</td><td>新商品“白瓷盖碗”需要填写 category`,
+		`<td class="num">5</td><td>LJ-50</td><td>stock：“-2”不是 0 到 10000000 之间的整数`,
+	} {
+		if !p.Has(want) {
+			t.Errorf("bad file page lacks %s", want)
+		}
+	}
+	c.Lang = "en"
+	p = importCSV(t, c, "bad.csv", bad)
 	for _, want := range []string{
 		`<td class="num">3</td><td>LJ-100</td><td>price: &#34;12.345&#34; is not an amount in yuan`,
 		`<td class="num">4</td><td>GW-1</td><td>category is required for the new product &#34;白瓷盖碗&#34;`,
 		`<td class="num">5</td><td>LJ-50</td><td>stock: &#34;-2&#34; is not a whole number`,
 	} {
 		if !p.Has(want) {
-			t.Errorf("bad file page lacks %s", want)
+			t.Errorf("English bad file page lacks %s", want)
 		}
 	}
 	if countRows(t, e, "skus")+countRows(t, e, "products")+countRows(t, e, "categories")+countRows(t, e, "import_jobs") != 0 {

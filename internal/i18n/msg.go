@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"bytes"
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
@@ -94,6 +95,30 @@ func msgOf(o map[string]any) (Msg, bool) {
 	return Msg{ID: id, Args: args, Text: text}, true
 }
 
+// UnmarshalJSON reads a Msg kept inside other JSON (a list of an import's
+// problems): a message object, or a string kept before messages were
+// translated, which becomes plain Text. Numbers stay json.Number, so an
+// amount in fen keeps every digit.
+func (m *Msg) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*m = Msg{Text: s}
+		return nil
+	}
+	type plain Msg // without this method
+	var p plain
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(&p); err != nil {
+		return err
+	}
+	*m = Msg(p)
+	return nil
+}
+
 // Moment writes t as a message's value: China's time, "2026-12-06 10:07",
 // which readers of either language read alike.
 func Moment(t time.Time) string { return t.In(clock.China).Format("2006-01-02 15:04") }
@@ -126,13 +151,8 @@ func (m *Msg) Scan(src any) error {
 		return errors.New("i18n.Msg: cannot scan a non-text column")
 	}
 	*m = Msg{}
-	if len(s) > 0 && s[0] == '{' {
-		// Numbers stay json.Number: an amount in fen keeps every digit.
-		d := json.NewDecoder(strings.NewReader(s))
-		d.UseNumber()
-		if d.Decode(m) == nil && (m.ID != "" || m.Text != "") {
-			return nil
-		}
+	if len(s) > 0 && s[0] == '{' && m.UnmarshalJSON([]byte(s)) == nil && (m.ID != "" || m.Text != "") {
+		return nil
 	}
 	*m = Msg{Text: s}
 	return nil
