@@ -124,7 +124,7 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 		t.Fatalf("uploads, newest first: %+v", ups)
 	}
 	shipments, _ := e.App.Shipping.ForOrders(context.Background(), []int64{o.ID})
-	if sh := shipments[o.ID]; sh.UploadAttempts != 2 || sh.UploadError != "" || sh.UploadedAt == nil {
+	if sh := shipments[o.ID]; sh.UploadAttempts != 2 || !sh.UploadError.IsZero() || sh.UploadedAt == nil {
 		t.Fatalf("shipment: %+v", sh)
 	}
 
@@ -134,7 +134,7 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 	c.Post("/console/orders/"+other+"/ship", url.Values{"carrier": {"ZTO"}, "tracking_no": {"ZT000222"}})
 	waitFor(t, "the refused upload", func() bool { return c.Get("/console/orders/" + other).Has("WeChat: failed") })
 	p := c.Get("/console/orders/" + other)
-	if !p.Has("47001") || !p.Has("Send to WeChat again now") {
+	if !p.Has("微信拒绝了发货信息：47001 data format error") || !p.Has("Send to WeChat again now") {
 		t.Fatalf("failed upload on the page: %s", p.Body)
 	}
 	if p := c.Post("/console/orders/"+other+"/shipping/retry", nil); p.Status != http.StatusSeeOther {
