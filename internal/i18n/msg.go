@@ -69,6 +69,9 @@ func (p *Printer) arg(v any) any {
 		if m, ok := msgOf(x); ok {
 			return p.Msg(m)
 		}
+		if len(x) == 0 { // an empty Msg
+			return ""
+		}
 	case []any: // a []Msg read back from JSON
 		ms := make([]Msg, 0, len(x))
 		for _, e := range x {

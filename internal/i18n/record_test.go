@@ -93,3 +93,11 @@ func TestMoment(t *testing.T) {
 		t.Errorf("Moment = %q", got)
 	}
 }
+
+// TestEmptyNestedMsg: a message naming an empty one writes nothing for it.
+func TestEmptyNestedMsg(t *testing.T) {
+	m := roundTrip(t, M("record.stock.after_flash_sale", "reason", Msg{}))
+	if got := For(En).Msg(m); got != " after the flash sale ended" {
+		t.Errorf("en = %q", got)
+	}
+}
