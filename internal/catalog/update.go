@@ -234,15 +234,18 @@ type skuChange struct {
 	detail i18n.Msg
 }
 
+// priceChange is the entry of SKU k's price going from one amount to another (fen).
 func priceChange(k SKU, from, to int64) skuChange {
 	return skuChange{"sku.price", i18n.M("record.audit.sku_price", "sku", skuLabel(k), "from", money.Yuan(from), "to", money.Yuan(to))}
 }
 
+// originalPriceChange is the entry of SKU k's original ("was") price changing.
 func originalPriceChange(k SKU, from, to int64) skuChange {
 	return skuChange{"sku.price",
 		i18n.M("record.audit.sku_original_price", "sku", skuLabel(k), "from", money.Yuan(from), "to", money.Yuan(to))}
 }
 
+// saleChange is the entry of SKU k going on sale (on) or off it.
 func saleChange(k SKU, on bool) skuChange {
 	if on {
 		return skuChange{"sku.sale", i18n.M("record.audit.sku_on_sale", "sku", skuLabel(k))}

@@ -51,8 +51,10 @@ type Problem struct {
 // cellError is what is wrong with a cell, as a message for the reader.
 type cellError struct{ msg i18n.Msg }
 
+// Error is the message in English, for logs and wrapped errors.
 func (e cellError) Error() string { return i18n.For(i18n.En).Msg(e.msg) }
 
+// cellErr is a cellError with message id and its values.
 func cellErr(id string, kv ...any) error { return cellError{i18n.M(id, kv...)} }
 
 // problemOf is err as a problem's message.

@@ -203,6 +203,7 @@ func validityOf(c Coupon) i18n.Msg {
 	return i18n.M("record.audit.coupon_valid_until_end")
 }
 
+// yesNo is a yes-or-no term of a coupon, as the reader says it.
 func yesNo(b bool) i18n.Msg {
 	if b {
 		return i18n.M("record.yes")
