@@ -83,7 +83,7 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			return OutcomeDuplicate, "", nil
 		case paid.Unfulfillable:
 			why = paid.Why
-			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: wechatReason(refundReasons[why]), Actor: order.ActorWeChatPay}, nil)
+			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: i18n.M(refundReasons[why]), Actor: order.ActorWeChatPay}, nil)
 			refundID = r.ID
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
 		case paid.Revived:
@@ -128,11 +128,12 @@ var refundReasons = map[string]string{
 	order.UnfulfillableFlashLimit: "record.wechat.refund_flash_limit",
 }
 
-// wechatReason is the refund reason WeChat shows the shopper: always in
-// Chinese, the language shoppers read WeChat in, whatever the language of
-// whoever caused the refund; WeChat Pay takes at most 80 characters
-// (申请退款 API, reason), which a test holds every such message to.
-func wechatReason(id string) string { return i18n.For(i18n.ZhCN).T(id) }
+// wechatText is a refund reason as WeChat shows it to the shopper: always
+// in Chinese, the language shoppers read WeChat in, whatever the language
+// of whoever caused the refund (the console shows the kept message in its
+// reader's language). WeChat Pay takes at most 80 characters (申请退款 API,
+// reason); openRefund checks it, and a test holds Kaidian's own reasons to it.
+func wechatText(reason i18n.Msg) string { return i18n.For(i18n.ZhCN).Msg(reason) }
 
 // record keeps a notification once per notification id together with what
 // applying it did, in one transaction: apply runs only for a notification

@@ -106,8 +106,8 @@ func TestDescribeRefundForTheAuditLog(t *testing.T) {
 		want string
 	}{
 		{Refund{Amount: 1234, OutRefundNo: "RK1-01"}, "¥12.34 refund RK1-01"},
-		{Refund{Amount: 5, OutRefundNo: "RK1-02", Reason: "broken"}, "¥0.05 refund RK1-02: broken"},
-		{Refund{Amount: 100000, OutRefundNo: "RK1-03", Reason: "returned",
+		{Refund{Amount: 5, OutRefundNo: "RK1-02", Reason: i18n.Text("broken")}, "¥0.05 refund RK1-02: broken"},
+		{Refund{Amount: 100000, OutRefundNo: "RK1-03", Reason: i18n.Text("returned"),
 			Restock: database.JSON[[]inventory.Line]{V: []inventory.Line{{SKUID: 1, Quantity: 2}, {SKUID: 2, Quantity: 1}}}},
 			"¥1,000.00 refund RK1-03, 3 back on sale: returned"},
 	} {
@@ -121,16 +121,16 @@ func TestDescribeRefundForTheAuditLog(t *testing.T) {
 // in Chinese, within WeChat's 80 characters.
 func TestRefundReasonsForWeChat(t *testing.T) {
 	for why, id := range refundReasons {
-		r := wechatReason(id)
+		r := wechatText(i18n.M(id))
 		if n := utf8.RuneCountInString(r); n == 0 || n > maxReasonRunes || strings.HasPrefix(r, "[") {
 			t.Errorf("%s: %q (%d characters)", why, r, n)
 		}
 	}
-	if r := wechatReason(refundReasons[order.UnfulfillableSoldOut]); r != "订单已关闭且商品已售罄，款项原路退回" {
+	if r := wechatText(i18n.M(refundReasons[order.UnfulfillableSoldOut])); r != "订单已关闭且商品已售罄，款项原路退回" {
 		t.Errorf("sold out: %q", r)
 	}
 	zh := i18n.For(i18n.ZhCN).Msg(describeRefund(Refund{Amount: 500, OutRefundNo: "RK1-04",
-		Restock: database.JSON[[]inventory.Line]{V: []inventory.Line{{SKUID: 1, Quantity: 2}}}, Reason: "退一件"}))
+		Restock: database.JSON[[]inventory.Line]{V: []inventory.Line{{SKUID: 1, Quantity: 2}}}, Reason: i18n.Text("退一件")}))
 	if zh != "退款 ¥5.00，退款单号 RK1-04，2 件退回库存：退一件" {
 		t.Errorf("in Chinese: %q", zh)
 	}

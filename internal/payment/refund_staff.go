@@ -64,7 +64,7 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by
 		if err != nil {
 			return err
 		}
-		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: req.Reason,
+		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: i18n.Text(req.Reason),
 			RestockAll: restock, Actor: by.Actor}, &req.ID)
 		if err != nil {
 			return err
