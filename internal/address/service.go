@@ -5,7 +5,6 @@ package address
 import (
 	"context"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -53,9 +52,9 @@ type Input struct {
 // Errors of the address book.
 var (
 	// ErrNotFound answers for an unknown address, and for anyone else's.
-	ErrNotFound = errs.NotFound("address_not_found", "no such address")
+	ErrNotFound = errs.NotFound("address_not_found", "address.not_found")
 	// ErrLimit refuses a 21st address.
-	ErrLimit = errs.Rule("address_limit", "at most 20 addresses; delete one first")
+	ErrLimit = errs.Rule("address_limit", "address.limit")
 )
 
 // A mainland mobile number, or a landline with its area code.
@@ -74,11 +73,11 @@ func (in *Input) Validate() error {
 	for _, f := range fields {
 		*f.v = strings.TrimSpace(*f.v)
 		if n := len([]rune(*f.v)); n == 0 || n > f.max {
-			return errs.Field(f.name, "is required, at most "+strconv.Itoa(f.max)+" characters")
+			return errs.Field(f.name, "address.field_length", "max", f.max)
 		}
 	}
 	if !phonePattern.MatchString(in.Phone) {
-		return errs.Field("phone", "must be a mainland mobile number (11 digits) or a landline with area code")
+		return errs.Field("phone", "address.phone")
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/jobs"
 	"github.com/kaidian/kaidian/internal/metrics"
@@ -251,7 +252,8 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
 	if a.Sandbox != nil {
-		a.Log.Warn("WECHAT SANDBOX MODE: no WeChat credentials configured (or KAIDIAN_SANDBOX=on); logins and payments go to the local fake WeChat under /sandbox on this server, where anyone can log in as anyone; no real money moves")
+		a.Log.Warn("WECHAT SANDBOX MODE: no WeChat credentials configured (or KAIDIAN_SANDBOX=on); logins and payments go to the local fake WeChat under /sandbox on this server, where anyone can log in as anyone; no real money moves",
+			"zh", i18n.For(i18n.ZhCN).T("operator.banner.sandbox", "path", "/sandbox"))
 	}
 	if a.Sandbox == nil && len(a.Config.TrustedProxies) == 0 {
 		// Behind a load balancer every client would share the balancer's

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app"
 	"github.com/kaidian/kaidian/internal/config"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 func firstOwnerApp(t *testing.T, logs *bytes.Buffer) *app.App {
@@ -58,8 +59,23 @@ func TestFirstOwnerLoginStaysOutOfTheLogs(t *testing.T) {
 		t.Fatalf("login file mode %v, want 0600", fi.Mode().Perm())
 	}
 	body, _ := os.ReadFile(path)
-	if !strings.Contains(string(body), "password: "+a.FirstOwner.Password) || !strings.Contains(string(body), "username: owner") {
-		t.Fatalf("login file: %q", body)
+	for _, l := range i18n.Langs {
+		p := i18n.For(l)
+		for _, want := range []string{
+			p.T("operator.banner.login", "username", "owner", "password", a.FirstOwner.Password),
+			p.T("operator.banner.delete_file"),
+			p.T("operator.banner.console", "url", "http://127.0.0.1:8080/console"),
+		} {
+			if !strings.Contains(string(body), want) {
+				t.Fatalf("login file lacks %q:\n%s", want, body)
+			}
+		}
+	}
+	if !strings.Contains(string(body), "用户名 owner，密码 "+a.FirstOwner.Password) {
+		t.Fatalf("login file has no Chinese login line:\n%s", body)
+	}
+	if !strings.Contains(logs.String(), "已写入 "+path) {
+		t.Fatalf("the log has no Chinese pointer to the file: %s", logs.String())
 	}
 
 	// A leftover file readable by others is replaced, not reused.
@@ -84,5 +100,45 @@ func TestFirstOwnerLoginOnATerminal(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(a.Config.DataDir, app.FirstOwnerFile)); err == nil {
 		t.Fatal("a login file was written although a terminal showed it")
+	}
+}
+
+// The first start's banner says, in Chinese and then in English, where the
+// console is, the login, that WeChat is the sandbox, and the quick start's
+// two commands.
+func TestFirstStartBannerInBothLanguages(t *testing.T) {
+	var logs, screen bytes.Buffer
+	a := firstOwnerApp(t, &logs)
+	if err := a.AnnounceFirstOwner(&screen, "http://127.0.0.1:8080/console"); err != nil {
+		t.Fatal(err)
+	}
+	out := screen.String()
+	for _, want := range []string{"管理后台：http://127.0.0.1:8080/console", "沙箱模式", "启动店铺：go run ./cmd/kaidian", "运行测试：.ci/test",
+		"Merchant console: http://127.0.0.1:8080/console", "Sandbox mode", "Run the tests: .ci/test"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("banner lacks %q:\n%s", want, out)
+		}
+	}
+	var last int
+	for _, l := range i18n.Langs { // Chinese first
+		p := i18n.For(l)
+		for _, want := range []string{p.T("operator.banner.title"), p.T("operator.banner.login_once"), p.T("operator.banner.sandbox", "path", "/sandbox")} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s banner lacks %q", l, want)
+			}
+		}
+		at := strings.Index(out, p.T("operator.banner.title"))
+		if at < last {
+			t.Errorf("%s banner comes before the one above it:\n%s", l, out)
+		}
+		last = at
+	}
+
+	// With WeChat configured there is no sandbox to warn about.
+	screen.Reset()
+	a.Config.WechatAppID = "wx1"
+	a.AnnounceFirstOwner(&screen, "http://127.0.0.1:8080/console")
+	if strings.Contains(screen.String(), "沙箱") || strings.Contains(screen.String(), "Sandbox") {
+		t.Errorf("banner mentions the sandbox with WeChat configured:\n%s", screen.String())
 	}
 }

@@ -41,7 +41,7 @@ func (a *App) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})
 }
 
-var errMetricsToken = errs.New(errs.KindUnauthenticated, "metrics_token_required", "send KAIDIAN_METRICS_TOKEN as a Bearer token")
+var errMetricsToken = errs.New(errs.KindUnauthenticated, "metrics_token_required", "app.metrics_token_required")
 
 // requireMetricsToken lets through only requests bearing the token. Both
 // sides are hashed first so the comparison takes the same time whatever

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -51,7 +50,7 @@ type LoginResult struct {
 func (l *Login) Login(ctx context.Context, code string) (LoginResult, error) {
 	// Real codes are 32 characters; the cap keeps junk away from WeChat.
 	if code == "" || len(code) > maxCodeLen {
-		return LoginResult{}, errs.Field("code", "must be the code from wx.login(), 1 to 128 characters")
+		return LoginResult{}, errs.Field("code", "auth.code_format")
 	}
 	id, err := l.wechat.Code2Session(ctx, code)
 	if err != nil {
@@ -72,17 +71,17 @@ func (l *Login) Login(ctx context.Context, code string) (LoginResult, error) {
 func wechatFailure(err error) error {
 	var we WeChatError
 	if !errors.As(err, &we) {
-		return errs.Wrap(errs.New(errs.KindUnavailable, "wechat_unavailable", "WeChat could not be reached; try again"), err)
+		return errs.Wrap(errs.New(errs.KindUnavailable, "wechat_unavailable", "auth.wechat_unavailable"), err)
 	}
 	details := map[string]any{"wechat_errcode": we.Code()}
 	switch we.Code() {
 	case 40029, 40163:
-		return &errs.Error{Kind: errs.KindUnauthenticated, Code: "invalid_code", Message: "the login code is invalid, expired or already used; call wx.login() again", Details: details}
+		return &errs.Error{Kind: errs.KindUnauthenticated, Code: "invalid_code", ID: "auth.invalid_code", Details: details}
 	case 45011:
-		return &errs.Error{Kind: errs.KindRateLimited, Code: "rate_limited", Message: "too many logins; wait a minute", Details: details}
+		return &errs.Error{Kind: errs.KindRateLimited, Code: "rate_limited", ID: "auth.rate_limited", Details: details}
 	case 40226:
-		return &errs.Error{Kind: errs.KindForbidden, Code: "login_blocked", Message: "WeChat blocked this login", Details: details}
+		return &errs.Error{Kind: errs.KindForbidden, Code: "login_blocked", ID: "auth.login_blocked", Details: details}
 	}
 	return errs.Wrap(&errs.Error{Kind: errs.KindUnavailable, Code: "wechat_unavailable",
-		Message: "WeChat refused the login (errcode " + strconv.Itoa(we.Code()) + ")", Details: details}, err)
+		ID: "auth.wechat_refused", Details: details}, err)
 }

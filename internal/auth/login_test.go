@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // fakeWeChat answers jscode2session from a table: code → identity or error.
@@ -97,8 +98,10 @@ func TestLoginMapsWeChatFailures(t *testing.T) {
 			if got, _ := e.Details["wechat_errcode"].(int); got != tt.wxCode {
 				t.Errorf("details %v, want wechat_errcode %d", e.Details, tt.wxCode)
 			}
-			if tt.notShown != "" && strings.Contains(e.Message, tt.notShown) {
-				t.Errorf("message shows the cause: %q", e.Message)
+			for _, l := range i18n.Langs {
+				if msg := i18n.For(l).Error(e); tt.notShown != "" && strings.Contains(msg, tt.notShown) {
+					t.Errorf("%s message shows the cause: %q", l, msg)
+				}
 			}
 		})
 	}

@@ -20,7 +20,7 @@ import (
 const issuer = "kaidian"
 
 // ErrUnauthenticated is the answer to a missing, malformed, tampered or expired token.
-var ErrUnauthenticated = errs.New(errs.KindUnauthenticated, "unauthenticated", "log in again: the token is missing, invalid or expired")
+var ErrUnauthenticated = errs.New(errs.KindUnauthenticated, "unauthenticated", "auth.unauthenticated")
 
 // Tokens signs and verifies shopper tokens.
 type Tokens struct {

@@ -13,7 +13,7 @@ import (
 // added_price is the price at the first add; merging keeps it.
 func (s *Service) Add(ctx context.Context, shopperID, skuID int64, qty int) (Item, error) {
 	if skuID <= 0 {
-		return Item{}, errs.Field("sku_id", "must be a positive id")
+		return Item{}, errs.Field("sku_id", "invalid.positive_id")
 	}
 	if err := validQuantity(qty); err != nil {
 		return Item{}, err

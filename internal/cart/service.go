@@ -23,11 +23,11 @@ const (
 
 // Errors of the cart.
 var (
-	ErrNotFound       = errs.NotFound("cart_item_not_found", "no such cart item")
-	ErrUnknownSKU     = errs.Rule("unknown_sku", "the SKU does not exist")
-	ErrSKUUnavailable = errs.Rule("sku_unavailable", "the SKU is not on sale")
-	ErrQuantityLimit  = errs.Rule("quantity_limit", "at most 999 of one SKU in the cart")
-	ErrCartFull       = errs.Rule("cart_full", "the cart holds at most 100 different SKUs")
+	ErrNotFound       = errs.NotFound("cart_item_not_found", "cart.item_not_found")
+	ErrUnknownSKU     = errs.Rule("unknown_sku", "cart.unknown_sku")
+	ErrSKUUnavailable = errs.Rule("sku_unavailable", "cart.sku_unavailable")
+	ErrQuantityLimit  = errs.Rule("quantity_limit", "cart.quantity_limit")
+	ErrCartFull       = errs.Rule("cart_full", "cart.full")
 )
 
 // Item is a stored cart line.
@@ -80,7 +80,7 @@ func New(db *database.DB, cat *catalog.Service, shoppers *customer.Service, clk 
 
 func validQuantity(q int) error {
 	if q < 1 || q > MaxQuantity {
-		return errs.Field("quantity", "must be from 1 to 999")
+		return errs.Field("quantity", "invalid.quantity")
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ const MaxQueryLen = 50
 
 // ErrProductNotFound is returned for a product that does not exist or that
 // shoppers may not see (off shelf); the two are deliberately indistinguishable.
-var ErrProductNotFound = errs.NotFound("product_not_found", "this product does not exist or is no longer sold")
+var ErrProductNotFound = errs.NotFound("product_not_found", "catalog.product_gone")
 
 // CategoryNode is a category with its sub-categories, as the mini program shows them.
 type CategoryNode struct {
@@ -123,7 +123,7 @@ func (s *Service) subtree(ctx context.Context, id int64) ([]int64, error) {
 func searchInput(q *string, pg *page.Request, max int) error {
 	*q = strings.TrimSpace(*q)
 	if len([]rune(*q)) > max {
-		return errs.Field("q", fmt.Sprintf("must be at most %d characters", max))
+		return errs.Field("q", "invalid.max_length", "max", max)
 	}
 	if pg.Limit <= 0 {
 		pg.Limit = page.DefaultLimit

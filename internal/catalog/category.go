@@ -9,11 +9,11 @@ import (
 )
 
 // ErrCategoryNotFound is returned when a category id names no category.
-var ErrCategoryNotFound = errs.NotFound("category_not_found", "this category does not exist")
+var ErrCategoryNotFound = errs.NotFound("category_not_found", "catalog.category_not_found")
 
 // ErrCategoryNotEmpty is returned when deleting a category that still holds
 // products or sub-categories: products must always have a category.
-var ErrCategoryNotEmpty = errs.Conflict("category_not_empty", "this category is not empty")
+var ErrCategoryNotEmpty = errs.Conflict("category_not_empty", "catalog.category_not_empty")
 
 // CreateCategory adds a category, nested under parentID when it is not nil.
 func (s *Service) CreateCategory(ctx context.Context, name string, parentID *int64, sortOrder int) (Category, error) {
@@ -76,9 +76,7 @@ func (s *Service) DeleteCategory(ctx context.Context, id int64) error {
 			return err
 		}
 		if left.Products > 0 || left.Children > 0 {
-			msg := fmt.Sprintf("this category still has %s and %s: move or delete them first",
-				count(left.Products, "product", "products"), count(left.Children, "sub-category", "sub-categories"))
-			return errs.Conflict(ErrCategoryNotEmpty.Code, msg).With("products", left.Products).With("children", left.Children)
+			return errs.Conflict(ErrCategoryNotEmpty.Code, "catalog.category_has_items").With("products", left.Products).With("children", left.Children)
 		}
 		res := s.db.Conn(ctx).Where("id = ?", id).Delete(&Category{})
 		if res.Error != nil {
@@ -112,17 +110,10 @@ func (s *Service) CategoryProductCounts(ctx context.Context) (map[int64]int64, e
 	return out, nil
 }
 
-func count(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 func categoryName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if n := len([]rune(name)); n == 0 || n > MaxCategoryName {
-		return "", errs.Field("name", fmt.Sprintf("must be 1 to %d characters", MaxCategoryName))
+		return "", errs.Field("name", "invalid.length", "max", MaxCategoryName)
 	}
 	return name, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 func TestCategoryRenameReorderDelete(t *testing.T) {
@@ -28,11 +29,13 @@ func TestCategoryRenameReorderDelete(t *testing.T) {
 
 	f.product(t, child.ID, "杯子", 100, 1)
 	err := f.cat.DeleteCategory(f.ctx, a.ID)
-	if !errs.Is(err, "category_not_empty") || !strings.Contains(errs.As(err).Message, "1 sub-category") {
+	if !errs.Is(err, "category_not_empty") || !strings.Contains(i18n.For(i18n.En).Error(err), "1 sub-category") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Error(err), "1 个子分类") {
 		t.Fatalf("delete a parent: %v", err)
 	}
 	err = f.cat.DeleteCategory(f.ctx, child.ID)
-	if !errs.Is(err, "category_not_empty") || !strings.Contains(errs.As(err).Message, "1 product") {
+	if !errs.Is(err, "category_not_empty") || !strings.Contains(i18n.For(i18n.En).Error(err), "1 product and 0 sub-categories") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Error(err), "还有 1 个商品") {
 		t.Fatalf("delete a category with a product: %v", err)
 	}
 	counts, err := f.cat.CategoryProductCounts(f.ctx)

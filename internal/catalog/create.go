@@ -13,7 +13,7 @@ import (
 )
 
 // ErrSKUCodeTaken is returned when a SKU code is already used by another SKU.
-var ErrSKUCodeTaken = errs.Conflict("sku_code_taken", "a SKU with this code already exists")
+var ErrSKUCodeTaken = errs.Conflict("sku_code_taken", "catalog.sku_code_taken")
 
 // NewProduct is a product to create with its SKUs, or, given to
 // UpdateProduct, the whole of a product as it should be after an edit.

@@ -115,14 +115,14 @@ func ExtendDims(dims []SpecDim, skus []NewSKU) []SpecDim {
 // name the new SKU as "skus[i]…", like CreateProduct's.
 func CheckAddSKUs(p Product, skus []NewSKU) error {
 	if len(p.SpecDims.V) == 0 {
-		return errs.Field("skus", fmt.Sprintf("%q has a single SKU and no spec dimensions: add them on its product page first", p.Title))
+		return errs.Field("skus", "catalog.import_no_specs", "title", p.Title)
 	}
 	if len(p.SKUs)+len(skus) > MaxSKUs {
-		return errs.Field("skus", fmt.Sprintf("%q would have %d SKUs: a product has at most %d", p.Title, len(p.SKUs)+len(skus), MaxSKUs))
+		return errs.Field("skus", "catalog.import_too_many_skus", "title", p.Title, "skus", len(p.SKUs)+len(skus), "max", MaxSKUs)
 	}
 	dims := ExtendDims(p.SpecDims.V, skus)
 	if err := ValidateSpecDims(dims); err != nil {
-		return errs.Field("spec_dims", fmt.Sprintf("%q: %s", p.Title, errs.As(err).Message))
+		return errs.Field("spec_dims", "catalog.import_spec_dims", "title", p.Title, "problem", err)
 	}
 	taken := make(map[string]string, len(p.SKUs)+len(skus))
 	for _, k := range p.SKUs {
@@ -134,7 +134,7 @@ func CheckAddSKUs(p Product, skus []NewSKU) error {
 			return err
 		}
 		if code, dup := taken[comboKey(k.SpecValues)]; dup {
-			return errs.Field(field+".spec_values", fmt.Sprintf("%q already has %s as SKU %s", p.Title, SpecText(k.SpecValues), code))
+			return errs.Field(field+".spec_values", "catalog.import_combo_taken", "title", p.Title, "spec", SpecText(k.SpecValues), "code", code)
 		}
 		taken[comboKey(k.SpecValues)] = k.Code
 	}
@@ -205,7 +205,7 @@ type OfferChange struct {
 func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor string) error {
 	for _, c := range changes {
 		if c.Offer.Price < 0 || c.Offer.Price > MaxPrice || c.Offer.OriginalPrice < 0 || c.Offer.OriginalPrice > MaxPrice {
-			return errs.Field("price", fmt.Sprintf("%s: prices must be 0 to %d fen", c.SKU.Code, MaxPrice))
+			return errs.Field("price", "catalog.offer_price", "code", c.SKU.Code, "max", money.Yuan(MaxPrice))
 		}
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {

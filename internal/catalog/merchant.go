@@ -144,7 +144,7 @@ func (s *Service) Product(ctx context.Context, id int64) (Product, error) {
 		return Product{}, fmt.Errorf("product %d: %w", id, err)
 	}
 	if len(ps) == 0 {
-		return Product{}, errs.NotFound("product_not_found", "this product does not exist").With("product_id", id)
+		return Product{}, errs.NotFound("product_not_found", "catalog.product_not_found").With("product_id", id)
 	}
 	p := ps[0]
 	if err := s.db.Conn(ctx).Where("product_id = ?", id).Order("id").Find(&p.SKUs).Error; err != nil {

@@ -18,10 +18,10 @@ const MaxBulk = 500
 // returns how many changed.
 func (s *Service) SetShelf(ctx context.Context, ids []int64, on bool, actor string) (int, error) {
 	if len(ids) == 0 {
-		return 0, errs.Field("ids", "select at least one product")
+		return 0, errs.Field("ids", "catalog.select_products")
 	}
 	if len(ids) > MaxBulk {
-		return 0, errs.Field("ids", fmt.Sprintf("at most %d products at a time", MaxBulk))
+		return 0, errs.Field("ids", "catalog.bulk_limit", "max", MaxBulk)
 	}
 	var changed []struct {
 		ID    int64  `gorm:"column:id"`

@@ -44,7 +44,7 @@ const stockColumns = `k.id AS sku_id, k.product_id, p.title, k.spec_text, k.code
 	k.stock, k.reserved, k.sold, k.on_sale, p.on_shelf`
 
 // ErrSKUNotFound is returned for a SKU id that names none.
-var ErrSKUNotFound = errs.NotFound("sku_not_found", "this SKU does not exist")
+var ErrSKUNotFound = errs.NotFound("sku_not_found", "catalog.sku_not_found")
 
 // StockList returns a page of SKUs with their stock, and the cursor of the
 // next page ("" on the last). It is one query walking the SKUs' primary key

@@ -220,7 +220,7 @@ func (s *Service) adjustFromForm(ctx context.Context, k SKU, delta int64, field,
 		return 0, rerr
 	}
 	if errs.Is(err, inventory.ErrOutOfStock.Code) {
-		return 0, errs.Field(field+".stock", fmt.Sprintf("only %d in stock now, so %d cannot be taken away; reload the page", now, -delta))
+		return 0, errs.Field(field+".stock", "catalog.stock_taken", "stock", now, "take", -delta)
 	}
 	if err != nil {
 		return 0, err

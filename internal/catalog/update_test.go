@@ -209,7 +209,8 @@ func TestUpdateProductStockMovesOnlyByWhatWasTyped(t *testing.T) {
 	// the price typed in the same save is not kept either.
 	shown.SKUs[0].Stock, shown.SKUs[0].StockSeen, shown.SKUs[0].Price = 0, 20, 100
 	_, err = f.cat.UpdateProduct(f.ctx, p.ID, shown, "owner:1")
-	if e := errs.As(err); e.Details["field"] != "skus[0].stock" || !strings.Contains(e.Message, "only 12 in stock now") {
+	if e := errs.As(err); e.Details["field"] != "skus[0].stock" || !strings.Contains(i18n.For(i18n.En).Error(e), "only 12 in stock now") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Error(e), "第 1 个 SKU 的库存：当前库存仅剩 12 件") {
 		t.Fatalf("taking away 20 of 12: %v", err)
 	}
 	after, _ := f.cat.Product(f.ctx, p.ID)

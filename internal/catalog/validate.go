@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Limits on what a merchant may enter; they keep the mini program's layout
@@ -65,16 +66,16 @@ func trimAll(vs []string) []string {
 // cross-product code uniqueness are checked inside the transaction.
 func validate(np NewProduct) error {
 	if n := len([]rune(np.Title)); n == 0 || n > MaxTitleLen {
-		return errs.Field("title", fmt.Sprintf("must be 1 to %d characters", MaxTitleLen))
+		return errs.Field("title", "invalid.length", "max", MaxTitleLen)
 	}
 	if len([]rune(np.Subtitle)) > MaxSubtitleLen {
-		return errs.Field("subtitle", fmt.Sprintf("must be at most %d characters", MaxSubtitleLen))
+		return errs.Field("subtitle", "invalid.max_length", "max", MaxSubtitleLen)
 	}
 	if len([]rune(np.Description)) > MaxDescriptionLen {
-		return errs.Field("description", fmt.Sprintf("must be at most %d characters", MaxDescriptionLen))
+		return errs.Field("description", "invalid.max_length", "max", MaxDescriptionLen)
 	}
 	if np.CategoryID <= 0 {
-		return errs.Field("category_id", "is required")
+		return errs.Field("category_id", "invalid.required")
 	}
 	if err := validateImages(np); err != nil {
 		return err
@@ -83,13 +84,13 @@ func validate(np NewProduct) error {
 		return err
 	}
 	if len(np.SKUs) == 0 {
-		return errs.Field("skus", "at least one SKU is required")
+		return errs.Field("skus", "catalog.skus_required")
 	}
 	if len(np.SKUs) > MaxSKUs {
-		return errs.Field("skus", fmt.Sprintf("at most %d SKUs per product", MaxSKUs))
+		return errs.Field("skus", "catalog.skus_max", "max", MaxSKUs)
 	}
 	if len(np.SpecDims) == 0 && len(np.SKUs) > 1 {
-		return errs.Field("skus", "a product without spec dimensions has exactly one SKU")
+		return errs.Field("skus", "catalog.single_sku")
 	}
 	codes, combos := map[string]bool{}, map[string]bool{}
 	for i, k := range np.SKUs {
@@ -97,12 +98,12 @@ func validate(np NewProduct) error {
 			return err
 		}
 		if codes[k.Code] {
-			return errs.Field(fmt.Sprintf("skus[%d].code", i), "is used by another SKU of this product")
+			return errs.Field(fmt.Sprintf("skus[%d].code", i), "catalog.sku_code_repeated")
 		}
 		codes[k.Code] = true
 		combo := comboKey(k.SpecValues)
 		if combos[combo] {
-			return errs.Field(fmt.Sprintf("skus[%d].spec_values", i), "repeat another SKU's combination")
+			return errs.Field(fmt.Sprintf("skus[%d].spec_values", i), "catalog.spec_combo_repeated")
 		}
 		combos[combo] = true
 	}
@@ -114,57 +115,57 @@ func validate(np NewProduct) error {
 // distinct values, and at most MaxSKUs combinations in all.
 func ValidateSpecDims(dims []SpecDim) error {
 	if len(dims) > MaxSpecDims {
-		return errs.Field("spec_dims", fmt.Sprintf("at most %d dimensions", MaxSpecDims))
+		return errs.Field("spec_dims", "catalog.spec_dims_max", "max", MaxSpecDims)
 	}
 	dimNames := map[string]bool{}
 	combos := 1
 	for i, d := range dims {
 		field := fmt.Sprintf("spec_dims[%d]", i)
 		if d.Name == "" || len([]rune(d.Name)) > MaxSpecValueLen || dimNames[d.Name] {
-			return errs.Field(field+".name", fmt.Sprintf("must be non-empty, distinct, at most %d characters", MaxSpecValueLen))
+			return errs.Field(field+".name", "catalog.spec_name", "max", MaxSpecValueLen)
 		}
 		dimNames[d.Name] = true
 		if len(d.Values) == 0 || len(d.Values) > MaxSpecValues {
-			return errs.Field(field+".values", fmt.Sprintf("must have 1 to %d values", MaxSpecValues))
+			return errs.Field(field+".values", "catalog.spec_values_count", "max", MaxSpecValues)
 		}
 		seen := map[string]bool{}
 		for _, v := range d.Values {
 			if v == "" || len([]rune(v)) > MaxSpecValueLen || seen[v] {
-				return errs.Field(field+".values", fmt.Sprintf("values must be distinct, 1 to %d characters", MaxSpecValueLen))
+				return errs.Field(field+".values", "catalog.spec_values_distinct", "max", MaxSpecValueLen)
 			}
 			seen[v] = true
 		}
 		combos *= len(d.Values)
 	}
 	if combos > MaxSKUs {
-		return errs.Field("spec_dims", fmt.Sprintf("%d combinations: a product has at most %d SKUs", combos, MaxSKUs))
+		return errs.Field("spec_dims", "catalog.spec_combos", "combos", combos, "max", MaxSKUs)
 	}
 	return nil
 }
 
 func validateSKU(dims []SpecDim, k NewSKU, field string) error {
 	if k.Code == "" || len(k.Code) > MaxCodeLen {
-		return errs.Field(field+".code", fmt.Sprintf("must be 1 to %d characters", MaxCodeLen))
+		return errs.Field(field+".code", "invalid.length", "max", MaxCodeLen)
 	}
 	if len(k.SpecValues) != len(dims) {
-		return errs.Field(field+".spec_values", fmt.Sprintf("must have one value per dimension (%d)", len(dims)))
+		return errs.Field(field+".spec_values", "catalog.spec_values_per_dim", "dims", len(dims))
 	}
 	for j, v := range k.SpecValues {
 		if !slices.Contains(dims[j].Values, v) {
-			return errs.Field(field+".spec_values", fmt.Sprintf("%q is not a value of %s", v, dims[j].Name))
+			return errs.Field(field+".spec_values", "catalog.spec_value_unknown", "value", v, "dim", dims[j].Name)
 		}
 	}
 	if k.Price < 0 || k.Price > MaxPrice {
-		return errs.Field(field+".price", fmt.Sprintf("must be 0 to %d fen", MaxPrice))
+		return errs.Field(field+".price", "invalid.price", "max", money.Yuan(MaxPrice))
 	}
 	if k.OriginalPrice < 0 || k.OriginalPrice > MaxPrice {
-		return errs.Field(field+".original_price", fmt.Sprintf("must be 0 to %d fen", MaxPrice))
+		return errs.Field(field+".original_price", "invalid.price", "max", money.Yuan(MaxPrice))
 	}
 	if k.Stock < 0 {
-		return errs.Field(field+".stock", "must not be negative")
+		return errs.Field(field+".stock", "invalid.not_negative")
 	}
 	if k.Image != "" && !imageURL(k.Image) {
-		return errs.Field(field+".image", "must be an image this shop serves (/…) or an https:// address")
+		return errs.Field(field+".image", "catalog.image_address")
 	}
 	return nil
 }
@@ -174,15 +175,15 @@ func validateSKU(dims []SpecDim, k NewSKU, field string) error {
 // (javascript:, data:, plain http) has no business in a shopper's page.
 func validateImages(np NewProduct) error {
 	if len(np.Images) > MaxImages {
-		return errs.Field("images", fmt.Sprintf("at most %d images per product", MaxImages))
+		return errs.Field("images", "catalog.images_max", "max", MaxImages)
 	}
 	for _, u := range np.Images {
 		if !imageURL(u) {
-			return errs.Field("images", "each image must be one this shop serves (/…) or an https:// address")
+			return errs.Field("images", "catalog.images_address")
 		}
 	}
 	if np.MainImage != "" && !imageURL(np.MainImage) {
-		return errs.Field("images", "the main image must be one this shop serves (/…) or an https:// address")
+		return errs.Field("images", "catalog.main_image_address")
 	}
 	return nil
 }

@@ -23,13 +23,13 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, reason, actor 
 	reason = strings.TrimSpace(reason)
 	switch {
 	case delta == 0:
-		return 0, errs.Field("quantity", "must not be zero: type how many units to add (e.g. 12) or take away (e.g. -3)")
+		return 0, errs.Field("quantity", "catalogio.quantity_zero")
 	case delta > MaxStock || delta < -MaxStock:
-		return 0, errs.Field("quantity", fmt.Sprintf("must be between -%d and %d", MaxStock, MaxStock))
+		return 0, errs.Field("quantity", "catalogio.quantity_range", "max", MaxStock)
 	case reason == "":
-		return 0, errs.Field("reason", "is required: say why the stock changes (e.g. delivery from the supplier, damaged)")
+		return 0, errs.Field("reason", "catalogio.reason_required")
 	case len([]rune(reason)) > MaxReasonLen || strings.ContainsFunc(reason, isControl):
-		return 0, errs.Field("reason", fmt.Sprintf("must be one line of at most %d characters", MaxReasonLen))
+		return 0, errs.Field("reason", "catalogio.reason_length", "max", MaxReasonLen)
 	}
 	var after int64
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -43,7 +43,7 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, reason, actor 
 			if err != nil {
 				return err
 			}
-			return errs.Field("quantity", fmt.Sprintf("only %d available, so at most %d can be taken away", now.Stock, now.Stock))
+			return errs.Field("quantity", "catalogio.stock_short", "stock", now.Stock)
 		}
 		if err != nil {
 			return err

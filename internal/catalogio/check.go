@@ -94,7 +94,7 @@ func (p *plan) dropRepeatedCodes(rows []row) []row {
 	out := rows[:0:0]
 	for _, r := range rows {
 		if line, dup := first[r.Code]; dup {
-			p.fail(r, i18n.M("record.import.repeated_code", "column", ColCode, "line", line))
+			p.fail(r, "", i18n.M("import.problem.repeated_code", "line", line))
 			continue
 		}
 		first[r.Code] = r.Line
@@ -103,8 +103,10 @@ func (p *plan) dropRepeatedCodes(rows []row) []row {
 	return out
 }
 
-func (p *plan) fail(r row, msg i18n.Msg) {
-	p.problems = append(p.problems, Problem{Line: r.Line, Code: r.Code, Message: msg})
+// fail reports what is wrong with row r: in column col ("" for the row as
+// a whole), msg.
+func (p *plan) fail(r row, col string, msg i18n.Msg) {
+	p.problems = append(p.problems, Problem{Line: r.Line, Code: r.Code, Column: col, Message: msg})
 }
 
 // addUpdate plans a row for an existing SKU: only the columns the row fills
@@ -146,15 +148,13 @@ func (s *Service) groupNew(ctx context.Context, p *plan, rows []row) error {
 	var titles []string
 	groups := map[string][]row{}
 	for _, r := range rows {
-		var missing []string
-		if r.Title == "" {
-			missing = append(missing, ColTitle)
-		}
-		if r.Price == nil {
-			missing = append(missing, ColPrice)
-		}
-		if len(missing) > 0 {
-			p.fail(r, i18n.M("record.import.new_sku_needs", "columns", strings.Join(missing, ", ")))
+		if r.Title == "" || r.Price == nil {
+			if r.Title == "" {
+				p.fail(r, ColTitle, i18n.M("import.problem.new_needs"))
+			}
+			if r.Price == nil {
+				p.fail(r, ColPrice, i18n.M("import.problem.new_needs"))
+			}
 			continue
 		}
 		if _, seen := groups[r.Title]; !seen {
@@ -185,7 +185,7 @@ func (s *Service) groupNew(ctx context.Context, p *plan, rows []row) error {
 			p.planAddition(same[0], groups[title])
 		default:
 			for _, r := range groups[title] {
-				p.fail(r, i18n.M("record.import.title_ambiguous", "n", len(same), "title", title))
+				p.fail(r, ColTitle, i18n.M("import.problem.ambiguous_title", "n", len(same), "title", title))
 			}
 		}
 	}
@@ -199,7 +199,7 @@ func (p *plan) planProduct(title string, rows []row) {
 	first := rows[0]
 	category := first.Category
 	if category == "" {
-		p.fail(first, i18n.M("record.import.category_required", "column", ColCategory, "title", title))
+		p.fail(first, ColCategory, i18n.M("import.problem.category_required", "title", title))
 		return
 	}
 	ok := true
@@ -209,7 +209,7 @@ func (p *plan) planProduct(title string, rows []row) {
 	for i, r := range rows {
 		pairs, err := parseSpec(r.Spec)
 		if err != nil {
-			p.fail(r, cellProblem(ColSpec, problemOf(err)))
+			p.fail(r, ColSpec, cellMsg(err))
 			ok = false
 			continue
 		}
@@ -218,21 +218,22 @@ func (p *plan) planProduct(title string, rows []row) {
 				names = append(names, pr.Name)
 			}
 		}
+		var col string
 		var msg i18n.Msg
 		switch {
 		case r.Category != "" && r.Category != category:
-			msg = i18n.M("record.import.category_differs", "category", r.Category, "line", first.Line, "first", category)
+			col, msg = ColCategory, i18n.M("import.problem.category_differs", "category", r.Category, "line", first.Line, "first", category)
 		case len(rows) > 1 && len(pairs) == 0:
-			msg = i18n.M("record.import.spec_required", "column", ColSpec)
+			col, msg = ColSpec, i18n.M("import.problem.spec_required")
 		case !sameNames(pairs, names):
-			msg = i18n.M("record.import.spec_names_line", "column", ColSpec, "names", strings.Join(names, ", "), "line", first.Line)
+			col, msg = ColSpec, i18n.M("import.problem.spec_names", "names", strings.Join(names, ", "), "line", first.Line)
 		}
 		values := valuesOf(pairs)
 		if line, dup := seen[strings.Join(values, "\x00")]; msg.IsZero() && dup {
-			msg = i18n.M("record.import.repeated_spec", "line", line)
+			col, msg = ColSpec, i18n.M("import.problem.repeated_spec", "line", line)
 		}
 		if !msg.IsZero() {
-			p.fail(r, msg)
+			p.fail(r, col, msg)
 			ok = false
 			continue
 		}
@@ -266,16 +267,16 @@ func (p *plan) planProduct(title string, rows []row) {
 // must name the product's dimensions; new values extend them.
 func (p *plan) planAddition(pr catalog.Product, rows []row) {
 	dims := pr.SpecDims.V
-	taken := map[string]i18n.Msg{}
+	taken := map[string]i18n.Msg{} // what already has each combination
 	for _, k := range pr.SKUs {
-		taken[strings.Join(k.SpecValues.V, "\x00")] = i18n.M("record.import.taken_by_sku", "code", k.Code)
+		taken[strings.Join(k.SpecValues.V, "\x00")] = i18n.M("import.problem.spec_taken_sku", "title", pr.Title, "code", k.Code)
 	}
 	ok := true
 	var skus []catalog.NewSKU
 	for _, r := range rows {
 		pairs, err := parseSpec(r.Spec)
 		if err != nil {
-			p.fail(r, cellProblem(ColSpec, problemOf(err)))
+			p.fail(r, ColSpec, cellMsg(err))
 			ok = false
 			continue
 		}
@@ -284,18 +285,18 @@ func (p *plan) planAddition(pr catalog.Product, rows []row) {
 		var msg i18n.Msg
 		switch {
 		case len(dims) == 0:
-			msg = i18n.M("record.import.no_dims", "title", pr.Title)
+			msg = i18n.M("import.problem.single_sku_product", "title", pr.Title)
 		case !named:
-			msg = i18n.M("record.import.spec_names_product", "column", ColSpec, "names", dimNames(dims), "title", pr.Title)
+			msg = i18n.M("import.problem.spec_names_product", "names", dimNames(dims), "title", pr.Title)
 		case !taken[key].IsZero():
-			msg = i18n.M("record.import.spec_taken", "title", pr.Title, "by", taken[key])
+			msg = taken[key]
 		}
 		if !msg.IsZero() {
-			p.fail(r, msg)
+			p.fail(r, ColSpec, msg)
 			ok = false
 			continue
 		}
-		taken[key] = i18n.M("record.import.taken_by_line", "line", r.Line)
+		taken[key] = i18n.M("import.problem.spec_taken_line", "title", pr.Title, "line", r.Line)
 		skus = append(skus, newSKU(r, values))
 	}
 	if !ok {
@@ -383,18 +384,14 @@ var skuField = regexp.MustCompile(`^skus\[(\d+)\](?:\.(\w+))?$`)
 
 // failGroup reports a catalog check's error on the row it is about (the
 // group's first row when it is about the product as a whole), in the
-// file's column names.
+// file's columns.
 func (p *plan) failGroup(rows []row, err error) {
 	e := errs.As(err)
 	if e.Kind == errs.KindInternal {
-		p.fail(rows[0], i18n.M("error.internal"))
+		p.fail(rows[0], "", i18n.M("import.problem.not_checked"))
 		return
 	}
 	field, _ := e.Details["field"].(string)
-	msg := i18n.FieldErrorMsg(err)
-	if e.ID == "" {
-		msg = i18n.Text(strings.TrimPrefix(e.Message, field+": "))
-	}
 	r, col := rows[0], ""
 	if m := skuField.FindStringSubmatch(field); m != nil {
 		if i, _ := strconv.Atoi(m[1]); i < len(rows) {
@@ -405,8 +402,5 @@ func (p *plan) failGroup(rows []row, err error) {
 	} else {
 		col = map[string]string{"title": ColTitle, "spec_dims": ColSpec, "category_id": ColCategory}[field]
 	}
-	if col != "" {
-		msg = cellProblem(col, msg)
-	}
-	p.fail(r, msg)
+	p.fail(r, col, i18n.FieldErrorMsg(e)) // the field's name is the problem's column
 }

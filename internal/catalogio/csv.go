@@ -29,9 +29,52 @@ const (
 	ColOnSale        = "on_sale"        // 1 or 0
 )
 
-// Columns are the columns export writes, in order; an import file may have
+// Columns are the columns export writes, in order, by their English
+// names (the header of a file meant for tools); an import file may have
 // any of them in any order, but always sku_code.
 var Columns = []string{ColTitle, ColCategory, ColCode, ColSpec, ColPrice, ColOriginalPrice, ColStock, ColOnSale}
+
+// Header is the header line of a file for a reader of l: the columns'
+// names in Chinese ("SKU 编码") for zh-CN, the English names otherwise.
+func Header(l i18n.Lang) []string {
+	names := make([]string, len(Columns))
+	for i, c := range Columns {
+		names[i] = columnName(l, c)
+	}
+	return names
+}
+
+// columnName is a column's name in a header written for l: the message
+// csv.column.<name> (whose English text is the name itself).
+func columnName(l i18n.Lang, col string) string {
+	if l == i18n.En {
+		return col
+	}
+	return i18n.For(l).Enum("csv.column", col)
+}
+
+// headerNames maps every name a header may give a column, in either
+// language, to the column and the language it is in.
+var headerNames = func() map[string]headerName {
+	m := map[string]headerName{}
+	for _, l := range i18n.Langs {
+		for _, c := range Columns {
+			m[normalName(columnName(l, c))] = headerName{col: c, lang: l}
+		}
+	}
+	return m
+}()
+
+type headerName struct {
+	col  string
+	lang i18n.Lang
+}
+
+// normalName is a header cell as compared: trimmed, lower case, without
+// spaces ("SKU编码", " sku_code " and "SKU 编码" are the same name).
+func normalName(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+}
 
 // Limits of one import file. A file must also fit in one console request
 // (KAIDIAN_MAX_BODY_BYTES, 1 MB by default: about 10,000 rows).
@@ -44,26 +87,20 @@ const (
 // about the file as a whole.
 type Problem struct {
 	Line    int      `json:"line"`
-	Code    string   `json:"code,omitempty"` // the row's SKU code, when it could be read
-	Message i18n.Msg `json:"message"`        // in the reader's language; text in jobs stored before
+	Code    string   `json:"code,omitempty"`   // the row's SKU code, when it could be read
+	Column  string   `json:"column,omitempty"` // the column the problem is in (its English name), if one
+	Message i18n.Msg `json:"message"`          // written in the language of whoever reads it; text in jobs stored before
 }
 
-// cellError is what is wrong with a cell, as a message for the reader.
-type cellError struct{ msg i18n.Msg }
+// problem is a Problem with the message id and its values.
+func problem(line int, id string, kv ...any) Problem {
+	return Problem{Line: line, Message: i18n.M(id, kv...)}
+}
 
-// Error is the message in English, for logs and wrapped errors.
-func (e cellError) Error() string { return i18n.For(i18n.En).Msg(e.msg) }
-
-// cellErr is a cellError with message id and its values.
-func cellErr(id string, kv ...any) error { return cellError{i18n.M(id, kv...)} }
-
-// problemOf is err as a problem's message.
-func problemOf(err error) i18n.Msg {
-	var ce cellError
-	if errors.As(err, &ce) {
-		return ce.msg
-	}
-	return i18n.Text(err.Error())
+// cellProblem is what is wrong with one cell: its column and a message.
+type cellProblem struct {
+	col string
+	msg i18n.Msg
 }
 
 // row is one line of an import file as read. A nil value is an empty cell
@@ -81,13 +118,16 @@ type row struct {
 	OnSale        *bool
 }
 
+// errNotText is a file that is not text at all.
+var errNotText = errors.New("the file is not CSV text")
+
 // decode turns an uploaded file into text: UTF-8 (with or without a
 // byte-order mark) as it is; anything else is read as GB18030, which is what
 // Excel on a Chinese Windows saves "CSV" as.
 // A NUL byte or a byte sequence neither encoding knows means the file is
 // not text at all (a workbook, UTF-16 "Unicode text").
 func decode(b []byte) (string, error) {
-	notText := cellErr("record.import.not_text")
+	notText := errNotText
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	if bytes.IndexByte(b, 0) >= 0 {
 		return "", notText
@@ -108,9 +148,9 @@ func decode(b []byte) (string, error) {
 func parse(text string) ([]row, []Problem) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
-	header, at, problem := readHeader(r)
-	if problem != nil {
-		return nil, []Problem{*problem}
+	header, at, hp := readHeader(r)
+	if hp != nil {
+		return nil, []Problem{*hp}
 	}
 	var rows []row
 	var problems []Problem
@@ -121,77 +161,86 @@ func parse(text string) ([]row, []Problem) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			problems = append(problems, Problem{Line: pe.StartLine, Message: i18n.M("record.ship.unreadable_csv", "error", pe.Err.Error())})
+			problems = append(problems, problem(pe.StartLine, "import.problem.unreadable_row"))
 			continue
 		}
 		if err != nil {
-			return nil, append(problems, Problem{Message: i18n.M("record.import.unreadable", "error", err.Error())})
+			return nil, append(problems, problem(0, "import.problem.unreadable"))
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
 		if len(rows)+len(problems) >= MaxRows {
-			return nil, []Problem{{Message: i18n.M("record.import.too_long", "max", MaxRows)}}
+			return nil, []Problem{problem(0, "import.problem.too_many_rows", "max", strconv.Itoa(MaxRows))}
 		}
 		if len(rec) != len(header) {
-			problems = append(problems, Problem{Line: line, Message: i18n.M("record.import.cells", "n", len(rec), "header", len(header))})
+			problems = append(problems, problem(line, "import.problem.cell_count", "cells", len(rec), "header", len(header)))
 			continue
 		}
-		rw, msgs := readRow(line, rec, at)
-		if len(msgs) > 0 {
-			problems = append(problems, Problem{Line: line, Code: rw.Code, Message: i18n.M("record.import.list", "problems", msgs)})
+		rw, cells := readRow(line, rec, at)
+		if len(cells) > 0 {
+			for _, cp := range cells {
+				problems = append(problems, Problem{Line: line, Code: rw.Code, Column: cp.col, Message: cp.msg})
+			}
 			continue
 		}
 		rows = append(rows, rw)
 	}
 	if len(rows) == 0 && len(problems) == 0 {
-		problems = append(problems, Problem{Message: i18n.M("record.import.no_rows")})
+		problems = append(problems, problem(0, "import.problem.no_rows"))
 	}
 	return rows, problems
 }
 
-// readHeader reads the first line that is not blank: the column names.
-// It returns the names and where each known column is.
+// readHeader reads the first line that is not blank: the column names,
+// all in Chinese or all in English. It returns the names and where each
+// known column is.
 func readHeader(r *csv.Reader) ([]string, map[string]int, *Problem) {
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return nil, nil, &Problem{Message: i18n.M("record.import.empty")}
+			pr := problem(0, "import.problem.empty")
+			return nil, nil, &pr
 		}
 		if err != nil {
-			return nil, nil, &Problem{Line: 1, Message: i18n.M("record.import.header_unreadable", "error", err.Error())}
+			pr := problem(1, "import.problem.header_unreadable")
+			return nil, nil, &pr
 		}
 		if blank(rec) {
 			continue
 		}
 		line, _ := r.FieldPos(0)
 		at := map[string]int{}
+		var lang i18n.Lang // the language of the names so far
+		first := ""        // the first name, to show with one in the other language
 		for i, name := range rec {
-			name = strings.ToLower(strings.TrimSpace(name))
-			switch _, dup := at[name]; {
-			case !known(name):
-				return nil, nil, &Problem{Line: line, Message: i18n.M("record.import.unknown_column",
-					"name", name, "columns", strings.Join(Columns, ", "))}
+			name = strings.TrimSpace(name)
+			hn, known := headerNames[normalName(name)]
+			_, dup := at[hn.col]
+			var pr Problem
+			switch {
+			case !known:
+				pr = problem(line, "import.problem.unknown_column", "name", name)
 			case dup:
-				return nil, nil, &Problem{Line: line, Message: i18n.M("record.import.column_twice", "name", name)}
+				pr = problem(line, "import.problem.duplicate_column", "name", name)
+			case lang != "" && hn.lang != lang:
+				pr = problem(line, "import.problem.mixed_header", "a", first, "b", name)
 			}
-			at[name] = i
+			if !pr.Message.IsZero() {
+				return nil, nil, &pr
+			}
+			if lang == "" {
+				lang, first = hn.lang, name
+			}
+			at[hn.col] = i
 		}
 		if _, ok := at[ColCode]; !ok {
-			return nil, nil, &Problem{Line: line, Message: i18n.M("record.import.no_code_column", "column", ColCode)}
+			pr := problem(line, "import.problem.no_code_column")
+			return nil, nil, &pr
 		}
 		return rec, at, nil
 	}
-}
-
-func known(name string) bool {
-	for _, c := range Columns {
-		if c == name {
-			return true
-		}
-	}
-	return false
 }
 
 func blank(rec []string) bool {
@@ -204,7 +253,7 @@ func blank(rec []string) bool {
 }
 
 // readRow reads one record's cells, returning every problem with them.
-func readRow(line int, rec []string, at map[string]int) (row, []i18n.Msg) {
+func readRow(line int, rec []string, at map[string]int) (row, []cellProblem) {
 	get := func(col string) string {
 		if i, ok := at[col]; ok {
 			return uncell(strings.TrimSpace(rec[i]))
@@ -212,43 +261,54 @@ func readRow(line int, rec []string, at map[string]int) (row, []i18n.Msg) {
 		return ""
 	}
 	rw := row{Line: line, Code: get(ColCode), Title: get(ColTitle), Category: get(ColCategory), Spec: get(ColSpec)}
-	var msgs []i18n.Msg
-	bad := func(col string, msg i18n.Msg) { msgs = append(msgs, cellProblem(col, msg)) }
+	var cells []cellProblem
+	bad := func(col string, msg i18n.Msg) { cells = append(cells, cellProblem{col, msg}) }
 	switch {
 	case rw.Code == "":
-		bad(ColCode, i18n.M("record.import.required"))
+		bad(ColCode, i18n.M("import.problem.required"))
 	case len(rw.Code) > catalog.MaxCodeLen || strings.ContainsFunc(rw.Code, isControl):
-		bad(ColCode, i18n.M("record.import.code_too_long", "max", catalog.MaxCodeLen))
+		bad(ColCode, i18n.M("import.problem.code_too_long", "max", catalog.MaxCodeLen))
 	}
 	if len([]rune(rw.Title)) > catalog.MaxTitleLen {
-		bad(ColTitle, i18n.M("record.import.too_many_characters", "max", catalog.MaxTitleLen))
+		bad(ColTitle, i18n.M("import.problem.too_long", "max", catalog.MaxTitleLen))
 	}
 	if len([]rune(rw.Category)) > catalog.MaxCategoryName {
-		bad(ColCategory, i18n.M("record.import.too_many_characters", "max", catalog.MaxCategoryName))
+		bad(ColCategory, i18n.M("import.problem.too_long", "max", catalog.MaxCategoryName))
 	}
 	var err error
 	if rw.Price, err = yuanCell(get(ColPrice)); err != nil {
-		bad(ColPrice, problemOf(err))
+		bad(ColPrice, cellMsg(err))
 	}
 	if rw.OriginalPrice, err = yuanCell(get(ColOriginalPrice)); err != nil {
-		bad(ColOriginalPrice, problemOf(err))
+		bad(ColOriginalPrice, cellMsg(err))
 	}
 	if _, ok := at[ColOriginalPrice]; ok && rw.OriginalPrice == nil {
 		none := int64(0) // an empty "was" price is no "was" price
 		rw.OriginalPrice = &none
 	}
 	if rw.Stock, err = stockCell(get(ColStock)); err != nil {
-		bad(ColStock, problemOf(err))
+		bad(ColStock, cellMsg(err))
 	}
 	if rw.OnSale, err = onSaleCell(get(ColOnSale)); err != nil {
-		bad(ColOnSale, problemOf(err))
+		bad(ColOnSale, cellMsg(err))
 	}
-	return rw, msgs
+	return rw, cells
 }
 
-// cellProblem is a problem with one column of a row: "price: …".
-func cellProblem(col string, msg i18n.Msg) i18n.Msg {
-	return i18n.M("record.import.cell", "column", col, "problem", msg)
+// cellError is what is wrong with a cell's value, as a message for later.
+type cellError struct{ msg i18n.Msg }
+
+func (e *cellError) Error() string { return e.msg.ID }
+
+func cellErr(id string, kv ...any) error { return &cellError{i18n.M(id, kv...)} }
+
+// cellMsg is the message of a cell's error.
+func cellMsg(err error) i18n.Msg {
+	var ce *cellError
+	if errors.As(err, &ce) {
+		return ce.msg
+	}
+	return i18n.Msg{Text: err.Error()}
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
@@ -283,10 +343,10 @@ func yuanCell(s string) (*int64, error) {
 	// A minus sign is refused even on zero; more than nine digits of yuan is
 	// refused as malformed rather than reported as over the maximum.
 	if err != nil || strings.HasPrefix(s, "-") || len(whole) > 9 {
-		return nil, cellErr("record.import.not_yuan", "value", s)
+		return nil, cellErr("import.problem.bad_amount", "value", s)
 	}
 	if fen > catalog.MaxPrice {
-		return nil, cellErr("record.import.yuan_too_high", "max", money.Short(catalog.MaxPrice))
+		return nil, cellErr("import.problem.amount_too_large", "max", money.Short(catalog.MaxPrice))
 	}
 	return &fen, nil
 }
@@ -298,7 +358,7 @@ func stockCell(s string) (*int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || n > MaxStock {
-		return nil, cellErr("record.import.not_stock", "value", s, "max", MaxStock)
+		return nil, cellErr("import.problem.bad_stock", "value", s, "max", strconv.Itoa(MaxStock))
 	}
 	return &n, nil
 }
@@ -315,7 +375,7 @@ func onSaleCell(s string) (*bool, error) {
 	case "0", "no", "n", "false", "off", "否", "下架":
 		v = false
 	default:
-		return nil, cellErr("record.import.not_on_sale", "value", s)
+		return nil, cellErr("import.problem.bad_on_sale", "value", s)
 	}
 	return &v, nil
 }
@@ -339,16 +399,16 @@ func parseSpec(s string) ([]specPair, error) {
 		name, value, ok := strings.Cut(part, ":")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if !ok || name == "" || value == "" {
-			return nil, cellErr("record.import.spec_not_pair", "value", strings.TrimSpace(part))
+			return nil, cellErr("import.problem.bad_spec_pair", "value", strings.TrimSpace(part))
 		}
 		if seen[name] {
-			return nil, cellErr("record.import.spec_twice", "name", name)
+			return nil, cellErr("import.problem.spec_repeats_name", "name", name)
 		}
 		seen[name] = true
 		pairs = append(pairs, specPair{name, value})
 	}
 	if len(pairs) > catalog.MaxSpecDims {
-		return nil, cellErr("record.import.spec_too_many", "n", len(pairs), "max", catalog.MaxSpecDims)
+		return nil, cellErr("import.problem.spec_too_many", "n", len(pairs), "max", catalog.MaxSpecDims)
 	}
 	return pairs, nil
 }

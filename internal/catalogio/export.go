@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -18,13 +19,14 @@ const exportBatch = 1000
 // (without it, Excel on Chinese Windows shows the Chinese text garbled).
 const bom = "\ufeff"
 
-// Export writes every SKU in the import format (Columns), one row per SKU,
+// Export writes every SKU in the import format, one row per SKU,
 // the SKUs of a product together: a file that imports back as no change.
 // It reads and writes a batch at a time, walking the SKUs by product, so
 // the file is never whole in memory. start is called once, just before the
 // first byte is written, and returns where to write: the caller can still
-// answer with an error page if the first read fails.
-func (s *Service) Export(ctx context.Context, start func() io.Writer) error {
+// answer with an error page if the first read fails. The header names the
+// columns for a reader of l (Header); import reads either language's.
+func (s *Service) Export(ctx context.Context, l i18n.Lang, start func() io.Writer) error {
 	var w *csv.Writer
 	var afterProduct, afterID int64
 	for {
@@ -33,7 +35,7 @@ func (s *Service) Export(ctx context.Context, start func() io.Writer) error {
 			return fmt.Errorf("export: %w", err)
 		}
 		if w == nil {
-			if w, err = header(start()); err != nil {
+			if w, err = header(start(), l); err != nil {
 				return err
 			}
 		}
@@ -64,20 +66,21 @@ func record(r catalog.ExportRow) []string {
 		money.Decimal(r.Price), original, strconv.FormatInt(r.Stock, 10), onSale}
 }
 
-// header starts a file: the byte-order mark and the column names.
-func header(out io.Writer) (*csv.Writer, error) {
+// header starts a file: the byte-order mark and the column names in l.
+func header(out io.Writer, l i18n.Lang) (*csv.Writer, error) {
 	if _, err := io.WriteString(out, bom); err != nil {
 		return nil, err
 	}
 	w := csv.NewWriter(out)
-	w.Write(Columns)
+	w.Write(Header(l))
 	return w, nil
 }
 
 // WriteTemplate writes an example import file: the header and rows for a
-// product in two colours and two sizes, and a product with a single SKU.
-func WriteTemplate(out io.Writer) error {
-	w, err := header(out)
+// product in two colours and two sizes, and a product with a single SKU;
+// the header in l.
+func WriteTemplate(out io.Writer, l i18n.Lang) error {
+	w, err := header(out, l)
 	if err != nil {
 		return err
 	}

@@ -116,3 +116,14 @@ func (f *fixture) ledgerMatchesStock(t testing.TB) {
 func csvLines(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 
 const header = "product_title,category,sku_code,spec,price,original_price,stock,on_sale"
+
+// say is a problem as a reader of l reads it on the import pages: the
+// column's name, then what is wrong.
+func say(l i18n.Lang, p catalogio.Problem) string {
+	pr := i18n.For(l)
+	s := pr.Msg(p.Message)
+	if p.Column != "" {
+		s = pr.Enum("csv.column", p.Column) + pr.T("error.field_separator") + s
+	}
+	return s
+}

@@ -137,32 +137,36 @@ func TestImportWithABadRowImportsNothingAndReportsEveryBadRow(t *testing.T) {
 		"新品,鞋,NEW-8,颜色:黑,10,,5,1",
 	))
 	want := map[int]string{
-		3:  "price: \"10.123\" is not an amount in yuan",
-		4:  "repeats the sku_code of line 2",
-		5:  "needs product_title, price",
+		3:  "price: “10.123” is not an amount in yuan",
+		4:  "Repeats the SKU code of line 2",
+		5:  "product_title: is required for a new SKU (no SKU has this code).; price: is required for a new SKU",
 		6:  "already has this spec, as SKU TEE-R-M",
-		7:  "spec must name 颜色, 尺码",
-		8:  "has 1 cells; the header has 8",
-		9:  "category is required for the new product \"单品\"",
-		10: "spec must name 颜色, in this order, as line 2 does",
-		11: "stock: \"-1\" is not a whole number from 0 to 10000000; on_sale: \"maybe\" is neither",
-		12: "category \"鞋\" differs from line 2's \"服装\"",
+		7:  "spec: must name 颜色, 尺码",
+		8:  "Has 1 cells; the header has 8",
+		9:  "category: is required for the new product “单品”",
+		10: "spec: must name 颜色, in this order, as line 2 does",
+		11: "stock: “-1” is not a whole number from 0 to 10000000.; on_sale: “maybe” is neither",
+		12: "category: “鞋” differs from line 2's “服装”",
 	}
-	got, gotZh := map[int]string{}, map[int]string{}
+	got := map[int]string{}
 	for _, p := range problems {
-		got[p.Line], gotZh[p.Line] = en.Msg(p.Message), i18n.For(i18n.ZhCN).Msg(p.Message)
-	}
-	// The same problems in Chinese, the console's default.
-	if want := "stock：“-1”不是 0 到 10000000 之间的整数；on_sale：“maybe”应为 1（在售）或 0（停售）"; gotZh[11] != want {
-		t.Errorf("line 11 in Chinese: %q, want %q", gotZh[11], want)
+		if got[p.Line] != "" {
+			got[p.Line] += "; "
+		}
+		got[p.Line] += say(i18n.En, p)
 	}
 	for line, msg := range want {
 		if !strings.Contains(got[line], msg) {
 			t.Errorf("line %d: %q, want %q", line, got[line], msg)
 		}
 	}
-	if len(problems) != len(want) {
-		t.Errorf("%d problems, want %d: %+v", len(problems), len(want), problems)
+	if len(got) != len(want) {
+		t.Errorf("problems on %d lines, want %d: %+v", len(got), len(want), problems)
+	}
+	// A merchant reading Chinese reads the same problems in Chinese.
+	zh := say(i18n.ZhCN, problems[0])
+	if !strings.Contains(zh, "售价：“10.123”不是以元为单位") || len(i18n.EnglishIn(zh)) > 0 {
+		t.Errorf("line 3 in Chinese: %q", zh)
 	}
 	after := f.count(t, "SELECT (SELECT COUNT(*) FROM skus) + (SELECT COUNT(*) FROM products) + (SELECT COUNT(*) FROM inventory_movements) + (SELECT COUNT(*) FROM categories)")
 	if after != before || f.count(t, "SELECT COUNT(*) FROM import_jobs WHERE file_name = 'bad.csv'") != 0 {
@@ -173,14 +177,17 @@ func TestImportWithABadRowImportsNothingAndReportsEveryBadRow(t *testing.T) {
 func TestImportFileProblems(t *testing.T) {
 	f := newFixture(t)
 	for _, tc := range []struct{ name, text, want string }{
-		{"empty", "", "the file is empty"},
+		{"empty", "", "The file is empty"},
 		{"no code column", "product_title,price\n上衣,10\n", "no sku_code column"},
-		{"unknown column", "sku_code,colour\nA,red\n", `unknown column "colour"`},
+		{"no code column in Chinese", "商品名称,售价\n上衣,10\n", "no sku_code column"},
+		{"unknown column", "sku_code,colour\nA,red\n", "unknown column “colour”"},
+		{"mixed languages", "SKU 编码,stock\nA,1\n", "mixes Chinese and English column names (“SKU 编码” and “stock”)"},
+		{"named twice", "SKU 编码,库存,库存\nA,1,2\n", "names “库存” twice"},
 		{"header only", "sku_code,stock\n", "has a header but no rows"},
 		{"binary", "\xff\xfe\x00\x00\x01", "is not CSV text"},
 	} {
 		_, problems := f.importFile(t, tc.name+".csv", tc.text)
-		if len(problems) != 1 || !strings.Contains(en.Msg(problems[0].Message), tc.want) {
+		if len(problems) != 1 || !strings.Contains(say(i18n.En, problems[0]), tc.want) {
 			t.Errorf("%s: %+v, want %q", tc.name, problems, tc.want)
 		}
 	}
@@ -294,8 +301,8 @@ func TestImportRejectedWhenTheCatalogChangedSinceUpload(t *testing.T) {
 	}
 	job, _ = f.io.Import(ctx, job.ID)
 	if job.Status != catalogio.StatusRejected || len(job.Problems.V) != 1 || job.Problems.V[0].Line != 2 ||
-		!strings.Contains(en.Msg(job.Problems.V[0].Message), "already has this spec, as SKU OTHER") ||
-		!strings.Contains(i18n.For(i18n.ZhCN).Msg(job.Problems.V[0].Message), "已有这个规格（SKU OTHER）") {
+		!strings.Contains(say(i18n.En, job.Problems.V[0]), "already has this spec, as SKU OTHER") ||
+		say(i18n.ZhCN, job.Problems.V[0]) != "规格：商品“纯棉T恤”已有这个规格（SKU OTHER）。" {
 		t.Fatalf("job %+v", job)
 	}
 	if n := f.count(t, "SELECT COUNT(*) FROM skus WHERE code = 'NEW-9'"); n != 0 {

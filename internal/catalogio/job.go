@@ -10,7 +10,6 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
-	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Status is where an import stands.
@@ -43,7 +42,7 @@ type Job struct {
 	UpdatedSKUs   int                      `gorm:"column:updated_skus"`
 	UnchangedSKUs int                      `gorm:"column:unchanged_skus"`
 	Problems      database.JSON[[]Problem] `gorm:"column:problems"`
-	Error         i18n.Msg                 `gorm:"column:error"` // why it failed, in the reader's language
+	Error         string                   `gorm:"column:error"` // why an import failed, in English; only jobs from before Stopped
 	CreatedAt     time.Time                `gorm:"column:created_at"`
 	StartedAt     *time.Time               `gorm:"column:started_at"`
 	FinishedAt    *time.Time               `gorm:"column:finished_at"`
@@ -58,6 +57,27 @@ func (j Job) Finished() bool {
 	return j.Status == StatusSucceeded || j.Status == StatusRejected || j.Status == StatusFailed
 }
 
+// Stopped is the problem that stopped a failed import: the row the catalog
+// refused while it wrote (it changed under the import), or, on no line,
+// the import given up after failing again and again; nil for any other job,
+// and for one that failed before its problem was kept this way (see Error).
+func (j Job) Stopped() *Problem {
+	if j.Status != StatusFailed || len(j.Problems.V) == 0 {
+		return nil
+	}
+	return &j.Problems.V[0]
+}
+
+// Listed are the problems to list line by line: all of them, but for a
+// failed import given up as a whole (its one problem is on no line, and
+// Stopped says it).
+func (j Job) Listed() []Problem {
+	if st := j.Stopped(); st != nil && st.Line == 0 {
+		return nil
+	}
+	return j.Problems.V
+}
+
 // Percent is how far the write has come, 0 to 100.
 func (j Job) Percent() int {
 	if j.TotalRows == 0 {
@@ -67,7 +87,7 @@ func (j Job) Percent() int {
 }
 
 // ErrImportNotFound is returned for an import id that names none.
-var ErrImportNotFound = errs.NotFound("import_not_found", "this import does not exist")
+var ErrImportNotFound = errs.NotFound("import_not_found", "catalogio.import_not_found")
 
 // Timing of a run: a running job holds its lease, renewed by every batch;
 // a lease that runs out means its process died, and the sweep hands the job
@@ -85,7 +105,7 @@ const (
 func (s *Service) StartImport(ctx context.Context, fileName string, content []byte, actor string) (Job, []Problem, error) {
 	text, err := decode(content)
 	if err != nil {
-		return Job{}, []Problem{{Message: problemOf(err)}}, nil
+		return Job{}, []Problem{problem(0, "import.problem.not_text")}, nil
 	}
 	p, err := s.check(ctx, text)
 	if err != nil {

@@ -3,6 +3,7 @@ package catalogio
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -69,8 +71,12 @@ func TestImportIsGivenUpAfterMaxAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	j, _ := s.Import(ctx, job.ID)
-	if j.Status != StatusFailed || j.Error.ID != "record.import.given_up" || j.FinishedAt == nil {
+	st := j.Stopped()
+	if j.Status != StatusFailed || st == nil || st.Line != 0 || j.Listed() != nil || j.FinishedAt == nil {
 		t.Fatalf("job %+v", j)
+	}
+	if msg := i18n.For(i18n.ZhCN).Msg(st.Message); !strings.Contains(msg, "已重试 5 次") || len(i18n.EnglishIn(msg)) > 0 {
+		t.Errorf("given up, in Chinese: %q", msg)
 	}
 	if due, _ := s.DueImports(ctx, 10); len(due) != 0 {
 		t.Fatalf("a given-up import is still due: %v", due)

@@ -54,7 +54,8 @@ func (s *Service) RunImport(ctx context.Context, id int64) error {
 		return err
 	}
 	if j.Attempts > maxAttempts {
-		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"error": i18n.M("record.import.given_up", "n", maxAttempts)}))
+		return ignoreLost(s.finish(ctx, j, StatusFailed, map[string]any{"problems": database.JSON[[]Problem]{
+			V: []Problem{problem(0, "import.problem.given_up", "n", maxAttempts)}}}))
 	}
 	err = s.run(ctx, j)
 	switch {
@@ -99,8 +100,10 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		})
 		var re *rowError
 		if errors.As(err, &re) {
-			return s.finish(ctx, j, StatusFailed, map[string]any{"error": i18n.M("record.import.stopped",
-				"line", re.Line, "code", re.Code, "problem", re.Message, "done", done, "rows", p.summary.Rows)})
+			// The row's problem is what the job page shows, in its reader's
+			// language; the counts say how far the import came.
+			return s.finish(ctx, j, StatusFailed, map[string]any{"done_rows": done,
+				"problems": database.JSON[[]Problem]{V: []Problem{re.Problem}}})
 		}
 		if err != nil {
 			return err

@@ -22,6 +22,9 @@ type Config struct {
 	DatabaseURL string // KAIDIAN_DATABASE_URL; empty means SQLite under DataDir
 	PublicURL   string // KAIDIAN_PUBLIC_URL; empty means derived from the listen address
 	LogLevel    string // KAIDIAN_LOG_LEVEL
+	// LogFormat is KAIDIAN_LOG_FORMAT: LogText, LogJSON, or LogAuto (text
+	// on an interactive terminal, JSON for a log collector).
+	LogFormat string
 
 	// Demo seeds the demo shop when the catalog is empty. Defaults to on for
 	// the embedded SQLite database and off for PostgreSQL.
@@ -150,6 +153,7 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 		DatabaseURL:        p.str("KAIDIAN_DATABASE_URL", ""),
 		PublicURL:          strings.TrimRight(p.str("KAIDIAN_PUBLIC_URL", ""), "/"),
 		LogLevel:           p.str("KAIDIAN_LOG_LEVEL", "info"),
+		LogFormat:          strings.ToLower(p.str("KAIDIAN_LOG_FORMAT", LogAuto)),
 		JWTSecret:          p.str("KAIDIAN_JWT_SECRET", ""),
 		JWTTTL:             p.duration("KAIDIAN_JWT_TTL", 2*time.Hour),
 		WechatAppID:        p.str("KAIDIAN_WECHAT_APPID", ""),
@@ -205,6 +209,9 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 	case c.PayPlatformCerts == PlatformCertsOff && !publicKey:
 		p.fail("KAIDIAN_WECHATPAY_PLATFORM_CERTS", "can be off only with a WeChat Pay public key (KAIDIAN_WECHATPAY_PUBLIC_KEY_ID and _FILE): nothing would verify WeChat Pay")
 	}
+	if c.LogFormat != LogAuto && c.LogFormat != LogText && c.LogFormat != LogJSON {
+		p.fail("KAIDIAN_LOG_FORMAT", "must be auto, text or json")
+	}
 	if c.SandboxDuplicateForm != SandboxDuplicateDocumented && c.SandboxDuplicateForm != SandboxDuplicateLive {
 		p.fail("KAIDIAN_SANDBOX_DUPLICATE_FORM", "must be documented or live")
 	}
@@ -216,6 +223,13 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 	}
 	return c, p.err
 }
+
+// The log formats of KAIDIAN_LOG_FORMAT.
+const (
+	LogAuto = "auto" // text on an interactive terminal, else JSON
+	LogText = "text" // one readable line per record (slog's text form)
+	LogJSON = "json" // one JSON object per line, for collectors
+)
 
 // DefaultMetricsAddr is where /metrics is served unless KAIDIAN_METRICS_ADDR says otherwise.
 const DefaultMetricsAddr = "127.0.0.1:9090"

@@ -13,7 +13,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.DataDir != "./data" || !c.SQLite() || !c.Sandbox() || !c.Demo ||
-		c.JWTTTL != 2*time.Hour || c.ExpirySweep != 5*time.Second || c.PayPollAfter != 10*time.Second || c.MaxBodyBytes != 1<<20 {
+		c.JWTTTL != 2*time.Hour || c.ExpirySweep != 5*time.Second || c.PayPollAfter != 10*time.Second || c.MaxBodyBytes != 1<<20 || c.LogFormat != LogAuto {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -98,9 +98,19 @@ func TestMalformedValuesAreRefused(t *testing.T) {
 		"KAIDIAN_JWT_SECRET":          "short",
 		"KAIDIAN_SANDBOX_RETRY_SCALE": "-1",
 		"KAIDIAN_SANDBOX_PAY_MODE":    "certificates",
+		"KAIDIAN_LOG_FORMAT":          "yaml",
 	} {
 		if _, err := parse(env(map[string]string{name: value})); err == nil {
 			t.Errorf("%s=%q accepted", name, value)
+		}
+	}
+}
+
+func TestLogFormat(t *testing.T) {
+	for value, want := range map[string]string{"": LogAuto, "auto": LogAuto, "text": LogText, "JSON": LogJSON} {
+		c, err := parse(env(map[string]string{"KAIDIAN_LOG_FORMAT": value}))
+		if err != nil || c.LogFormat != want {
+			t.Errorf("KAIDIAN_LOG_FORMAT=%q: %q, %v; want %q", value, c.LogFormat, err, want)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func TestEveryConsoleGroupCapsBodies(t *testing.T) {
 	for _, path := range []string{"/console/settings", "/console/products/new", "/console/products/1",
 		"/console/orders/ship-csv", "/console/inventory/import", "/console/categories"} {
 		p := c.Post(path, url.Values{"pad": {pad}})
-		if p.Status != http.StatusRequestEntityTooLarge || !p.Has("larger than this server accepts") {
+		if p.Status != http.StatusRequestEntityTooLarge || !p.Has("提交的内容超过了服务器允许的大小") {
 			t.Errorf("%s with 3 MB: %d", path, p.Status)
 		}
 	}
@@ -34,7 +34,7 @@ func TestEveryConsoleGroupCapsBodies(t *testing.T) {
 
 	ct, body := multipartForm(t, url.Values{"_csrf": {c.CSRF()}, "title": {"x"}},
 		upload{"huge.png", append(pngImage(t), bytes.Repeat([]byte{0}, 3<<20)...)})
-	if p := c.PostBody("/console/products/new", ct, body); p.Status != http.StatusBadRequest || !p.Has("images must be at most 2 MB") {
+	if p := c.PostBody("/console/products/new", ct, body); p.Status != http.StatusBadRequest || !p.Has("图片最大 2 MB") {
 		t.Errorf("product form with a 3 MB image: %d %s", p.Status, p.Body)
 	}
 }
@@ -48,7 +48,7 @@ func TestUnreadableFormGetsTheBadRequestPage(t *testing.T) {
 	c.Get("/console/categories")
 	body := "_csrf=" + url.QueryEscape(c.CSRF()) + "&name=%E6%9C%8D%E9%A5%B0&parent_id=%zz"
 	if p := c.PostBody("/console/categories", "application/x-www-form-urlencoded", strings.NewReader(body)); p.Status != http.StatusBadRequest ||
-		!p.Has("This form could not be read") {
+		!p.Has(says("console.bad_form")) {
 		t.Fatalf("bad escape: %d %s", p.Status, p.Body)
 	}
 	if tree, err := e.App.Catalog.Categories(context.Background()); err != nil || len(tree) != 0 {

@@ -17,7 +17,7 @@ func TestCategoriesPage(t *testing.T) {
 	ctx := context.Background()
 	c.Get("/console/categories")
 	if p := c.Post("/console/categories", url.Values{"name": {" "}, "sort_order": {"3"}}); p.Status != http.StatusBadRequest ||
-		!p.Has("must be 1 to 30 characters") || !p.Has(`value="3"`) {
+		!p.Has("须为 1 到 30 个字") || !p.Has(`value="3"`) {
 		t.Fatalf("blank name: %d %s", p.Status, p.Body)
 	}
 	if p := c.Post("/console/categories", url.Values{"name": {"服饰"}, "sort_order": {"2"}}); p.Status != http.StatusSeeOther {
@@ -44,7 +44,7 @@ func TestCategoriesPage(t *testing.T) {
 	if p := c.Post(fmt.Sprintf("/console/categories/%d", clothes), url.Values{"name": {"服装"}, "sort_order": {"0"}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("rename: %d %s", p.Status, p.Body)
 	}
-	if p := c.Post(fmt.Sprintf("/console/categories/%d", clothes), url.Values{"name": {"服装"}, "sort_order": {"first"}}); p.Status != http.StatusBadRequest || !p.Has("must be a whole number") {
+	if p := c.Post(fmt.Sprintf("/console/categories/%d", clothes), url.Values{"name": {"服装"}, "sort_order": {"first"}}); p.Status != http.StatusBadRequest || !p.Has(says("console.sort_order")) {
 		t.Fatalf("bad order: %d %s", p.Status, p.Body)
 	}
 	tree, _ = e.App.Catalog.Categories(ctx)
@@ -55,7 +55,7 @@ func TestCategoriesPage(t *testing.T) {
 	// Deleting a category that is not empty says why, and keeps it.
 	tee := tree[0].Children[0].ID
 	e.ProductIn(t, tee, "纯棉T恤")
-	for id, want := range map[int64]string{clothes: "still has 0 products and 1 sub-category", tee: "still has 1 product and 0 sub-categories"} {
+	for id, want := range map[int64]string{clothes: "还有 0 个商品、1 个子分类", tee: says("catalog.category_has_items", "products", 1, "children", 0)} {
 		p := c.Post(fmt.Sprintf("/console/categories/%d/delete", id), nil)
 		if p.Status != http.StatusConflict || !p.Has(want) {
 			t.Errorf("delete %d: %d, want %q in %s", id, p.Status, want, p.Body)

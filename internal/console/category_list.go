@@ -5,6 +5,8 @@ import (
 	"net/url"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 type categoriesData struct {
@@ -36,6 +38,6 @@ func (h *handlers) showCategories(c *gin.Context, status int, form *Form) {
 	for i, r := range rows {
 		opts[i] = categoryOption{ID: r.ID, Label: r.Indent + r.Name}
 	}
-	h.render(c, status, "categories.html", View{Title: "Categories", Nav: "categories", Form: form,
+	h.render(c, status, "categories.html", View{Title: httpx.Printer(c).T("console.categories.title"), Nav: "categories", Form: form,
 		Data: categoriesData{Rows: rows, Options: opts}})
 }

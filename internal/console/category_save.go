@@ -30,7 +30,7 @@ func (h *handlers) categoryCreate(c *gin.Context) {
 		h.showCategories(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, "/console/categories", "Added "+strings.TrimSpace(form.Get("name"))+".")
+	redirect(c, "/console/categories", httpx.Printer(c).T("console.categories.added", "name", strings.TrimSpace(form.Get("name"))))
 }
 
 // categoryUpdate: POST /console/categories/:id — name and sort_order.
@@ -48,7 +48,7 @@ func (h *handlers) categoryUpdate(c *gin.Context) {
 		h.categoryRowFailed(c, id, err)
 		return
 	}
-	redirect(c, "/console/categories", "Saved "+strings.TrimSpace(c.PostForm("name"))+".")
+	redirect(c, "/console/categories", httpx.Printer(c).T("console.categories.saved", "name", strings.TrimSpace(c.PostForm("name"))))
 }
 
 // categoryDelete: POST /console/categories/:id/delete — only an empty category.
@@ -62,21 +62,23 @@ func (h *handlers) categoryDelete(c *gin.Context) {
 		h.categoryRowFailed(c, id, err)
 		return
 	}
-	redirect(c, "/console/categories", "Category deleted.")
+	redirect(c, "/console/categories", httpx.Printer(c).T("console.categories.deleted"))
 }
 
 // categoryRowFailed shows the tree again with a row action's error on top.
 func (h *handlers) categoryRowFailed(c *gin.Context, id int64, err error) {
+	p := httpx.Printer(c)
 	form := NewForm(c, url.Values{"sort_order": {"0"}})
 	form.Fail(err)
+	sep := p.T("error.field_separator")
 	if msg, ok := form.Errors["name"]; ok { // a row's field, not the add form's
 		delete(form.Errors, "name")
-		form.Error = "Name: " + msg
+		form.Error = p.T("console.categories.name") + sep + msg
 	} else if msg, ok := form.Errors["sort_order"]; ok {
 		delete(form.Errors, "sort_order")
-		form.Error = "Order: " + msg
+		form.Error = p.T("console.categories.order") + sep + msg
 	}
-	form.Error = "Category #" + strconv.FormatInt(id, 10) + ": " + form.Error
+	form.Error = p.T("console.categories.row_failed", "id", id, "error", form.Error)
 	h.showCategories(c, httpx.Status(err), form)
 }
 
@@ -88,7 +90,7 @@ func sortOrder(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < -1_000_000 || n > 1_000_000 {
-		return 0, errs.Field("sort_order", "must be a whole number, e.g. 0, 10 or -5")
+		return 0, errs.Field("sort_order", "console.sort_order")
 	}
 	return n, nil
 }

@@ -25,18 +25,22 @@ func TestSignInAndOut(t *testing.T) {
 	}
 	c.Get("/console/login")
 	if p := c.Post("/console/login", url.Values{"username": {"lily"}, "password": {"wrong-password"}}); p.Status != http.StatusUnauthorized ||
-		!p.Has("wrong username or password") || !p.Has(`value="lily"`) {
+		!p.Has("用户名或密码错误") || !p.Has(`value="lily"`) {
 		t.Fatalf("wrong password: %d %s", p.Status, p.Body)
 	}
 	p := c.Post("/console/login", url.Values{"username": {"LILY "}, "password": {"password-lily"}, "next": {"/console/settings"}})
 	if p.Status != http.StatusSeeOther || p.Location != "/console/settings" {
 		t.Fatalf("sign in: %d %s", p.Status, p.Location)
 	}
-	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("lily · staff") || !p.Has("SANDBOX MODE") {
+	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("lily · 店员") || !p.Has(zh.T("console.layout.sandbox")) ||
+		!p.Has("<h1>概览</h1>") || !p.Has(zh.T("console.dashboard.chart_empty")) || !p.Has("<title>概览 · ") {
 		t.Fatalf("dashboard: %d %s", p.Status, p.Body)
 	}
 	if p := c.Post("/console/logout", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("sign out: %d", p.Status)
+	}
+	if p := c.Get("/console/login"); !p.Has("已退出登录。") || !p.Has("<title>登录 · ") {
+		t.Fatalf("sign-in page after signing out: %s", p.Body)
 	}
 	if p := c.Get("/console"); p.Status != http.StatusSeeOther {
 		t.Fatalf("after sign-out: %d", p.Status)
@@ -55,7 +59,7 @@ func TestSignInIsThrottledAndNeedsItsFormToken(t *testing.T) {
 		c.Post("/console/login", url.Values{"username": {"lily"}, "password": {"guess-guess-guess"}})
 	}
 	p := c.Post("/console/login", url.Values{"username": {"lily"}, "password": {"password-lily"}})
-	if p.Status != http.StatusTooManyRequests || !p.Has("too many failed sign-ins") {
+	if p.Status != http.StatusTooManyRequests || !p.Has(says("staff.too_many_attempts")) {
 		t.Fatalf("after %d failures the right password: %d", staff.ThrottleUser, p.Status)
 	}
 }
@@ -78,7 +82,7 @@ func TestSettingsKeepInputOnErrorAndAudit(t *testing.T) {
 	form := url.Values{"name": {"小店"}, "shipping_fee": {"8.5"}, "free_shipping_threshold": {"199"},
 		"order_timeout_minutes": {"0"}, "low_stock_threshold": {"3"}, "owner_refund_limit": {"500"}}
 	p := c.Post("/console/settings", form)
-	if p.Status != http.StatusBadRequest || !p.Has("must be between 1 minute and 7 days") || !p.Has(`value="小店"`) {
+	if p.Status != http.StatusBadRequest || !p.Has(says("setting.order_timeout")) || !p.Has(`value="小店"`) {
 		t.Fatalf("bad timeout: %d %s", p.Status, p.Body)
 	}
 	form.Set("order_timeout_minutes", "30")
@@ -89,8 +93,19 @@ func TestSettingsKeepInputOnErrorAndAudit(t *testing.T) {
 	if sh.Name != "小店" || sh.ShippingFee != 850 || sh.FreeShippingThreshold != 19900 || sh.OrderTimeoutSeconds != 1800 || sh.OwnerRefundLimit != 50000 {
 		t.Fatalf("saved %+v", sh)
 	}
-	if p := c.Get("/console/audit?action=settings.update"); !p.Has("运费 ¥10.00 → ¥8.50") || !p.Has(c.Account.Actor()) {
+	if p := c.Get("/console/settings"); !p.Has("店铺设置已保存。") || !p.Has(zh.T("console.settings.owner_refund_limit")) || !p.Has(`value="500.00"`) {
+		t.Fatalf("settings after saving: %s", p.Body)
+	}
+	if p := c.Get("/console/audit?action=settings.update"); !p.Has("运费 ¥10.00 → ¥8.50") || !p.Has(c.Account.Actor()) ||
+		!p.Has("<td>修改店铺设置</td><td>店铺设置 1</td>") || !p.Has(`<option value="settings.update" selected>修改店铺设置</option>`) {
 		t.Fatalf("audit: %s", p.Body)
+	}
+	c.Lang = "en"
+	if p := c.Get("/console/audit?actor=boss"); !p.Has("<td>Settings changed</td><td>Settings 1</td>") || !p.Has(">boss</a>") {
+		t.Fatalf("audit in English, by username: %s", p.Body)
+	}
+	if p := c.Get("/console/audit?actor=nobody"); p.Has("Settings changed</td>") || !p.Has(en.T("console.audit.none_match")) {
+		t.Fatalf("audit by an unknown username: %s", p.Body)
 	}
 }
 
@@ -102,6 +117,10 @@ func TestOwnersManageStaff(t *testing.T) {
 	}
 	if p := boss.Post("/console/staff", url.Values{"username": {"lily"}, "name": {"Lily"}, "password": {"password-lily"}, "role": {"staff"}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", p.Status, p.Body)
+	}
+	if p := boss.Get("/console/staff"); !p.Has("已添加账号 lily。") || !p.Has("<h1>店员账号</h1>") || !p.Has("<td>Lily</td><td>店员</td><td>正常</td>") ||
+		!p.Has(zh.T("console.staff.never")) {
+		t.Fatalf("staff list: %s", p.Body)
 	}
 	lily := e.Anonymous(t)
 	lily.Get("/console/login")
@@ -129,7 +148,7 @@ func TestOwnersManageStaff(t *testing.T) {
 			}
 		}
 	}
-	if p := boss.Post("/console/staff/"+itoa(boss.Account.ID), url.Values{"name": {"Boss"}, "role": {"staff"}, "active": {"on"}}); !p.Has("at least one active owner") {
+	if p := boss.Post("/console/staff/"+itoa(boss.Account.ID), url.Values{"name": {"Boss"}, "role": {"staff"}, "active": {"on"}}); !p.Has(says("staff.last_owner")) {
 		t.Fatalf("demoting the last owner: %d %s", p.Status, p.Body)
 	}
 }
@@ -194,7 +213,7 @@ func TestOversizedFormIsRefusedClearly(t *testing.T) {
 	f.Write(bytes.Repeat([]byte("sku_code,stock\nA-1,1\n"), 80_000)) // 1.7 MB, over the default 1 MB
 	w.Close()
 	p := c.PostBody("/console/inventory/import", w.FormDataContentType(), &body)
-	if p.Status != http.StatusRequestEntityTooLarge || !p.Has("larger than this server accepts") {
+	if p.Status != http.StatusRequestEntityTooLarge || !p.Has(zh.T("console.request.too_large")) || !p.Has("<h1>内容过大</h1>") {
 		t.Fatalf("oversized import: %d %s", p.Status, p.Body)
 	}
 }

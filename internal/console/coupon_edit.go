@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // couponFormData is what the create and edit form needs besides the values.
@@ -18,7 +19,7 @@ type couponFormData struct {
 
 // couponNew: GET /console/coupons/new
 func (h *handlers) couponNew(c *gin.Context) {
-	h.render(c, http.StatusOK, "coupon_form.html", View{Title: "New coupon", Nav: "coupons",
+	h.render(c, http.StatusOK, "coupon_form.html", View{Title: httpx.Printer(c).T("console.coupon_form.new_title"), Nav: "coupons",
 		Form: NewForm(c, newCouponValues(time.Now())), Data: couponFormData{}})
 }
 
@@ -28,7 +29,7 @@ func (h *handlers) couponEdit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h.render(c, http.StatusOK, "coupon_form.html", View{Title: "Edit " + cp.Name, Nav: "coupons",
+	h.render(c, http.StatusOK, "coupon_form.html", View{Title: httpx.Printer(c).T("console.coupon_form.edit_title", "name", cp.Name), Nav: "coupons",
 		Form: NewForm(c, couponValues(cp)), Data: couponFormData{Coupon: &cp, Locked: cp.Claimed > 0}})
 }
 

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -46,7 +45,7 @@ func readCoupon(f *Form) (coupon.Draft, error) {
 			d.MinAmount, err = couponFen("percent_min", f.Get("percent_min"))
 		}
 	default:
-		err = errs.Field("kind", "choose what the coupon takes off")
+		err = errs.Field("kind", "console.coupon_kind")
 	}
 	if err != nil {
 		return d, err
@@ -67,7 +66,7 @@ func readCoupon(f *Form) (coupon.Draft, error) {
 			return d, err
 		}
 		if d.ValidDays == 0 {
-			return d, errs.Field("valid_days", "must be at least 1 day")
+			return d, errs.Field("valid_days", "console.valid_days")
 		}
 	}
 	if d.TotalQuantity, err = couponCount("total_quantity", f.Get("total_quantity")); err != nil {
@@ -137,7 +136,7 @@ func couponTime(field, s string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation(couponTimeLayout, s, clock.China)
 	if err != nil {
-		return time.Time{}, errs.Field(field, "must be a date and time, e.g. 2026-06-18T10:00")
+		return time.Time{}, errs.Field(field, "console.datetime")
 	}
 	return t.UTC(), nil
 }
@@ -153,7 +152,7 @@ func couponFen(field, s string) (int64, error) {
 func couponInt(field, s string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
-		return 0, errs.Field(field, "must be a whole number")
+		return 0, errs.Field(field, "invalid.whole_number")
 	}
 	return n, nil
 }
@@ -161,7 +160,7 @@ func couponInt(field, s string) (int, error) {
 func couponCount(field, s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
-		return 0, errs.Field(field, "must be a whole number")
+		return 0, errs.Field(field, "invalid.whole_number")
 	}
 	return n, nil
 }
@@ -173,7 +172,7 @@ func couponIDs(field, s string) ([]int64, error) {
 	for _, p := range parts {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil {
-			return nil, errs.Field(field, fmt.Sprintf("%q is not an id; type numbers separated by commas", p))
+			return nil, errs.Field(field, "console.id_list", "value", p)
 		}
 		ids = append(ids, id)
 	}

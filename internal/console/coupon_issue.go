@@ -1,8 +1,6 @@
 package console
 
 import (
-	"fmt"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/httpx"
@@ -25,5 +23,5 @@ func (h *handlers) couponIssue(c *gin.Context) {
 		h.couponPage(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, couponURL(id), fmt.Sprintf("Issued to %d shoppers.", n))
+	redirect(c, couponURL(id), httpx.Printer(c).T("console.coupon.issued", "count", n))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/report"
 )
@@ -15,6 +16,7 @@ import (
 type couponRow struct {
 	coupon.Coupon
 	Status coupon.Status
+	Value  string // what it takes off, in the reader's language
 	Stats  report.CouponStats
 }
 
@@ -44,11 +46,11 @@ func (h *handlers) couponList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	now := time.Now()
+	now, p := time.Now(), httpx.Printer(c)
 	rows := make([]couponRow, len(cs))
 	for i, cp := range cs {
-		rows[i] = couponRow{Coupon: cp, Status: cp.StatusAt(now), Stats: stats[cp.ID]}
+		rows[i] = couponRow{Coupon: cp, Status: cp.StatusAt(now), Value: p.Msg(cp.Value()), Stats: stats[cp.ID]}
 	}
-	h.render(c, http.StatusOK, "coupons.html", View{Title: "Coupons", Nav: "coupons",
+	h.render(c, http.StatusOK, "coupons.html", View{Title: p.T("console.coupons.title"), Nav: "coupons",
 		Data: couponListData{Rows: rows, Next: next, Query: c.Request.URL.Query(), Statuses: coupon.Statuses}})
 }

@@ -16,11 +16,11 @@ func (h *handlers) couponCreate(c *gin.Context) {
 		cp, err = h.d.Coupons.Create(c.Request.Context(), me(c).Actor(), d)
 	}
 	if err != nil {
-		h.render(c, httpx.Status(err), "coupon_form.html", View{Title: "New coupon", Nav: "coupons",
+		h.render(c, httpx.Status(err), "coupon_form.html", View{Title: httpx.Printer(c).T("console.coupon_form.new_title"), Nav: "coupons",
 			Form: failCoupon(form, err), Data: couponFormData{}})
 		return
 	}
-	redirect(c, couponURL(cp.ID), "Created "+cp.Name+".")
+	redirect(c, couponURL(cp.ID), httpx.Printer(c).T("console.coupon.created", "name", cp.Name))
 }
 
 // couponUpdate: POST /console/coupons/{id}
@@ -35,9 +35,9 @@ func (h *handlers) couponUpdate(c *gin.Context) {
 		_, err = h.d.Coupons.Update(c.Request.Context(), me(c).Actor(), cp.ID, d)
 	}
 	if err != nil {
-		h.render(c, httpx.Status(err), "coupon_form.html", View{Title: "Edit " + cp.Name, Nav: "coupons",
+		h.render(c, httpx.Status(err), "coupon_form.html", View{Title: httpx.Printer(c).T("console.coupon_form.edit_title", "name", cp.Name), Nav: "coupons",
 			Form: failCoupon(form, err), Data: couponFormData{Coupon: &cp, Locked: cp.Claimed > 0}})
 		return
 	}
-	redirect(c, couponURL(cp.ID), "Saved "+d.Name+".")
+	redirect(c, couponURL(cp.ID), httpx.Printer(c).T("console.coupon.saved", "name", d.Name))
 }

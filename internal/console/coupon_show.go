@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/report"
 )
@@ -15,6 +16,7 @@ import (
 type couponPageData struct {
 	Coupon     coupon.Coupon
 	Status     coupon.Status
+	Value      string // what it takes off, in the reader's language
 	Stats      report.CouponStats
 	ScopeNames []string
 	Holders    []coupon.Held
@@ -36,7 +38,8 @@ func (h *handlers) couponPage(c *gin.Context, status int, form *Form) {
 		return
 	}
 	ctx := c.Request.Context()
-	data := couponPageData{Coupon: cp, Status: cp.StatusAt(time.Now()), Query: c.Request.URL.Query()}
+	data := couponPageData{Coupon: cp, Status: cp.StatusAt(time.Now()), Value: httpx.Printer(c).Msg(cp.Value()),
+		Query: c.Request.URL.Query()}
 	pg, err := page.Parse(c.Query("cursor"), "50")
 	if err == nil {
 		data.Holders, data.Next, err = h.d.Coupons.Holders(ctx, cp.ID, pg)

@@ -18,5 +18,5 @@ func (h *handlers) couponStop(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	redirect(c, couponURL(id), "Stopped "+cp.Name+". Shoppers can no longer claim it; coupons already held stay valid.")
+	redirect(c, couponURL(id), httpx.Printer(c).T("console.coupon.stopped", "name", cp.Name))
 }

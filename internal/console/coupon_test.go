@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -27,10 +28,11 @@ func couponForm() url.Values {
 func TestCouponPagesWithNoCoupons(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/coupons"); p.Status != http.StatusOK || !p.Has("No coupons yet") {
+	zh := i18n.For(i18n.ZhCN)
+	if p := c.Get("/console/coupons"); p.Status != http.StatusOK || !p.Has(zh.T("console.coupons.none")) || !p.Has("还没有优惠券") {
 		t.Fatalf("empty list: %d %s", p.Status, p.Body)
 	}
-	if p := c.Get("/console/coupons?status=live"); !p.Has("No live coupons") {
+	if p := c.Get("/console/coupons?status=live"); !p.Has("没有“进行中”的优惠券。") {
 		t.Fatalf("empty filtered list: %s", p.Body)
 	}
 	if p := c.Get("/console/coupons?status=lost"); p.Status != http.StatusBadRequest {
@@ -47,18 +49,19 @@ func TestCouponPagesWithNoCoupons(t *testing.T) {
 func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
+	zh := i18n.For(i18n.ZhCN)
 
 	// A refused form keeps what was typed and says what is wrong where.
 	bad := couponForm()
 	bad.Set("threshold_amount", "120")
 	p := c.Post("/console/coupons", bad)
-	if p.Status != http.StatusBadRequest || !p.Has("must not exceed the threshold") || !p.Has(`value="120"`) || !p.Has(`value="新客满100减20"`) {
+	if p.Status != http.StatusBadRequest || !p.Has(says("coupon.amount_over_threshold")) || !p.Has(`value="120"`) || !p.Has(`value="新客满100减20"`) {
 		t.Fatalf("bad amount: %d %s", p.Status, p.Body)
 	}
 	bad = couponForm()
 	bad.Set("scope", "products")
 	bad.Set("scope_ids", "12, x")
-	if p := c.Post("/console/coupons", bad); p.Status != http.StatusBadRequest || !p.Has("&#34;x&#34; is not an id") {
+	if p := c.Post("/console/coupons", bad); p.Status != http.StatusBadRequest || !p.Has("“x”不是 ID") {
 		t.Fatalf("bad ids: %d %s", p.Status, p.Body)
 	}
 
@@ -67,10 +70,10 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 		t.Fatalf("create: %d %s", p.Status, p.Body)
 	}
 	page := p.Location
-	if p := c.Get(page); !p.Has("满100减20") || !p.Has("0 / 100") || !p.Has(`badge live`) || !p.Has("Issue to shoppers") {
+	if p := c.Get(page); !p.Has("满100减20") || !p.Has("0 / 100") || !p.Has(`badge live">进行中`) || !p.Has(zh.T("console.coupon.issue_heading")) {
 		t.Fatalf("coupon page: %s", p.Body)
 	}
-	if p := c.Get("/console/coupons"); !p.Has("新客满100减20") || !p.Has("Whole shop") {
+	if p := c.Get("/console/coupons"); !p.Has("新客满100减20") || !p.Has("全店通用") {
 		t.Fatalf("list: %s", p.Body)
 	}
 	if p := c.Get(page + "/edit"); !p.Has(`value="100.00"`) || !p.Has(`value="20.00"`) {
@@ -92,23 +95,29 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 		ids[i] = fmt.Sprint(sh.ID)
 	}
 	p = c.Post(page+"/issue", url.Values{"shopper_ids": {ids[0] + ", 99999"}})
-	if p.Status != http.StatusBadRequest || !p.Has("no shopper with id 99999") || !p.Has(ids[0]+", 99999</textarea>") {
+	if p.Status != http.StatusBadRequest || !p.Has("客户不存在：99999") || !p.Has(ids[0]+", 99999</textarea>") {
 		t.Fatalf("issue to an unknown shopper: %d %s", p.Status, p.Body)
 	}
 	if p := c.Post(page+"/issue", url.Values{"shopper_ids": {strings.Join(ids, "\n")}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("issue: %d %s", p.Status, p.Body)
 	}
-	if p := c.Get(page); !p.Has("2 / 100") || !p.Has("#"+ids[1]) || !p.Has("issued by "+c.Account.Actor()) {
+	if p := c.Get(page); !p.Has("2 / 100") || !p.Has("#"+ids[1]) || !p.Has(zh.T("console.coupon.issued_by", "actor", c.Account.Actor())) {
+		t.Fatalf("page after issuing: %s", p.Body)
+	}
+	// The same page in English writes the value the English way.
+	en := *c
+	en.Lang = "en"
+	if p := en.Get(page); !p.Has("¥25 off ¥100") || !p.Has("Issue to shoppers") || !p.Has("issued by "+c.Account.Actor()) {
 		t.Fatalf("page after issuing: %s", p.Body)
 	}
 
 	// Held now: the terms are fixed, the error shows at the amount, the quantity may change.
 	edit.Set("threshold_amount", "30")
 	p = c.Post(page, edit)
-	if p.Status != http.StatusConflict || !p.Has("shoppers already hold this coupon") || !p.Has(`value="30"`) {
+	if p.Status != http.StatusConflict || !p.Has(says("coupon.terms_locked")) || !p.Has(`value="30"`) {
 		t.Fatalf("edit a held coupon's terms: %d %s", p.Status, p.Body)
 	}
-	if !strings.Contains(p.Body[strings.Index(p.Body, `name="threshold_amount"`):], "shoppers already hold") {
+	if !strings.Contains(p.Body[strings.Index(p.Body, `name="threshold_amount"`):], says("coupon.terms_locked")) {
 		t.Fatal("the error is not shown next to the amount")
 	}
 	edit.Set("threshold_amount", "25")
@@ -120,7 +129,7 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 	if p := c.Post(page+"/stop", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("stop: %d %s", p.Status, p.Body)
 	}
-	if p := c.Get(page); !p.Has("badge stopped") || p.Has("Issue to shoppers") {
+	if p := c.Get(page); !p.Has("badge stopped") || p.Has(zh.T("console.coupon.issue_heading")) {
 		t.Fatalf("stopped page: %s", p.Body)
 	}
 	if p := c.Get("/console/coupons?status=stopped"); !p.Has("新客满100减20") {

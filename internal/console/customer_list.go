@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/report"
 )
@@ -28,6 +29,6 @@ func (h *handlers) customerList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "customers.html", View{Title: "Customers", Nav: "customers",
+	h.render(c, http.StatusOK, "customers.html", View{Title: httpx.Printer(c).T("console.customers.title"), Nav: "customers",
 		Data: customersData{Rows: rows, Next: next, Query: c.Request.URL.Query()}})
 }

@@ -45,6 +45,6 @@ func (h *handlers) customerShow(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "customer.html", View{Title: "Customer " + row.OpenID, Nav: "customers",
+	h.render(c, http.StatusOK, "customer.html", View{Title: httpx.Printer(c).T("console.customer.title", "n", row.ID), Nav: "customers",
 		Data: customerData{Customer: row, Orders: orders, Next: next, Query: c.Request.URL.Query()}})
 }

@@ -12,7 +12,7 @@ import (
 func TestCustomersShowWhatEachShopperBought(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/customers"); p.Status != http.StatusOK || !p.Has("No shoppers yet") {
+	if p := c.Get("/console/customers"); p.Status != http.StatusOK || !p.Has("暂无客户") || !p.Has(zh.T("console.customers.none_yet")) {
 		t.Fatalf("empty list: %d %s", p.Status, p.Body)
 	}
 	sku := e.Product(t, apptest.SKU{Price: 5000, Stock: 10}).SKUs[0].ID
@@ -27,11 +27,12 @@ func TestCustomersShowWhatEachShopperBought(t *testing.T) {
 	if p.Status != http.StatusOK || !p.Has(aliceID) || !p.Has(bobID) || !p.Has("¥160.00") {
 		t.Fatalf("list: %s", p.Body)
 	}
-	if p := c.Get("/console/customers?q=" + bobID); p.Has(aliceID) || !p.Has(bobID) {
+	if p := c.Get("/console/customers?q=" + bobID); p.Has(aliceID) || !p.Has(bobID) || !p.Has(`placeholder="客户 ID、openid 或昵称"`) {
 		t.Fatalf("search: %s", p.Body)
 	}
 	page := c.Get("/console/customers/1")
-	if page.Status != http.StatusOK || !page.Has(first) || !page.Has(second) || !page.Has("¥160.00") {
+	if page.Status != http.StatusOK || !page.Has(first) || !page.Has(second) || !page.Has("¥160.00") || !page.Has("<h1>客户 #1") ||
+		!page.Has(zh.Enum("order.status", "paid")) {
 		t.Fatalf("alice's page: %d %s", page.Status, page.Body)
 	}
 	if p := c.Get("/console/customers/999999"); p.Status != http.StatusNotFound {

@@ -6,7 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/kaidian/kaidian/internal/money"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/report"
 )
 
@@ -28,8 +29,9 @@ func (h *handlers) dashboard(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "dashboard.html", View{Title: "Dashboard", Nav: "dashboard",
-		Data: dashboardData{Dashboard: d, Chart: salesChart(d.Daily), LowStock: sh.LowStockThreshold}})
+	p := httpx.Printer(c)
+	h.render(c, http.StatusOK, "dashboard.html", View{Title: p.T("console.dashboard.title"), Nav: "dashboard",
+		Data: dashboardData{Dashboard: d, Chart: salesChart(p, d.Daily), LowStock: sh.LowStockThreshold}})
 }
 
 // chart is a bar chart laid out on the server, drawn as SVG by the template.
@@ -42,11 +44,12 @@ type chart struct {
 type bar struct {
 	X, Y, W, H int
 	Label      string // shown under every fifth bar
-	Title      string // the tooltip: date and revenue
+	Title      string // the tooltip: day, revenue and orders, in the reader's language
 }
 
-// salesChart lays out one bar per day, scaled to the best day.
-func salesChart(days []report.Day) chart {
+// salesChart lays out one bar per day, scaled to the best day; p writes
+// the tooltips.
+func salesChart(p *i18n.Printer, days []report.Day) chart {
 	const width, height, bottom = 600, 180, 20
 	ch := chart{Width: width, Height: height}
 	for _, d := range days {
@@ -62,7 +65,7 @@ func salesChart(days []report.Day) chart {
 			h = int(d.Revenue * int64(height-bottom-4) / ch.Max)
 		}
 		b := bar{X: i*step + 1, Y: height - bottom - h, W: step - 2, H: h,
-			Title: d.Date.Format("01-02") + " " + money.Yuan(d.Revenue) + " · " + itoa(d.Orders) + " orders"}
+			Title: p.T("console.dashboard.bar", "day", p.Day(d.Date), "amount", p.Money(d.Revenue), "count", d.Orders)}
 		if i%5 == 4 || i == len(days)-1 {
 			b.Label = d.Date.Format("01-02")
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -25,6 +26,7 @@ func TestBrowserFlashSale(t *testing.T) {
 	e.StaffAccount(t, "boss", staff.RoleOwner)
 	acceptDialogs(b)
 	b.SignIn("boss", "password-boss")
+	w := pageLanguage(b) // the words of the language the browser asked for
 
 	start := time.Now().In(clock.China).Add(3 * time.Hour)
 	b.Open("/console/flash-sales/new")
@@ -36,13 +38,14 @@ func TestBrowserFlashSale(t *testing.T) {
 		chromedp.SetValue(`input[name=pay_minutes]`, "10", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="rows[0].sku"]`, sku.Code, chromedp.ByQuery))
 	b.Submit("look the SKU up", `button[name=more]`)
-	b.MustSee(p.Title, "regular ¥99.00 · 50 in stock")
+	b.MustSee(p.Title, w.T("console.flash_form.regular", "price", "¥99.00")+" · "+w.T("console.flash_form.in_stock", "n", 50))
 	b.Run("price the SKU",
 		chromedp.SendKeys(`input[name="rows[0].price"]`, "19.90", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="rows[0].units"]`, "20", chromedp.ByQuery))
 	b.Screenshot("flash-sale-form")
 	b.Submit("schedule it", `main form .actions button:not([name])`)
-	b.MustSee("Scheduled Midnight mugs", "upcoming", "¥19.90", "at most 2 units")
+	b.MustSee(w.T("console.flash.scheduled_notice", "title", "Midnight mugs"), w.Enum("flash_sale.phase", "upcoming"), "¥19.90",
+		w.T("console.flash.per_shopper", "count", 2))
 	b.Screenshot("flash-sale-upcoming")
 	b.Open("/console/flash-sales?phase=upcoming")
 	b.MustSee("Midnight mugs", p.Title)
@@ -56,12 +59,26 @@ func TestBrowserFlashSale(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Open(flashURL(live.ID))
-	b.MustSee("Happening now", "live", "Held by unpaid orders", "10 / 10")
+	b.MustSee("Happening now", w.Enum("flash_sale.phase", "live"), w.T("console.flash.held_long"), "10 / 10")
 	b.Screenshot("flash-sale-live")
 	b.Submit("end it now", `form[action$="/end"] button[type=submit]`)
-	b.MustSee("Ended Happening now", "Returned to stock", "did not sell out")
+	b.MustSee(w.T("console.flash.ended", "title", "Happening now", "n", 10), w.T("console.flash.returned"), w.T("console.flash.not_sold_out"))
 	b.Screenshot("flash-sale-ended")
 	b.Open("/console/inventory/" + itoa(sku.ID))
-	b.MustSee("flash sale allotment", "back from flash sale", "flash sale #")
+	b.MustSee(w.Enum("stock.movement", "allot"), w.Enum("stock.movement", "return"), w.T("console.inventory.ref_flash_sale", "ref", live.ID))
 	b.Screenshot("flash-sale-ledger")
+}
+
+// pageLanguage is the printer of the language the open page is written in
+// (its <html lang>), so a browser test reads the words its browser asked for.
+func pageLanguage(b *apptest.Browser) *i18n.Printer {
+	var lang string
+	b.Run("read the page's language", chromedp.Evaluate(`document.documentElement.lang`, &lang))
+	l, ok := i18n.Parse(lang)
+	if !ok {
+		b.Open("/console") // not a console page yet
+		b.Run("read the page's language", chromedp.Evaluate(`document.documentElement.lang`, &lang))
+		l, _ = i18n.Parse(lang)
+	}
+	return i18n.For(l)
 }

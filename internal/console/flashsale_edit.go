@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // flashFormData is what the schedule and edit form needs besides the values.
@@ -45,9 +46,10 @@ func (h *handlers) flashEdit(c *gin.Context) {
 }
 
 func (h *handlers) flashForm(c *gin.Context, status int, sale *flashsale.Sale, form *Form, rows []flashRow) {
-	title := "New flash sale"
+	p := httpx.Printer(c)
+	title := p.T("console.flash_form.new_title")
 	if sale != nil {
-		title = "Edit " + sale.Title
+		title = p.T("console.flash_form.edit_title", "title", sale.Title)
 	}
 	h.render(c, status, "flash_sale_form.html", View{Title: title, Nav: "flash-sales", Form: form,
 		Data: flashFormData{Sale: sale, Rows: rows, MaxItems: flashsale.MaxItems}})

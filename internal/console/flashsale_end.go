@@ -1,11 +1,10 @@
 package console
 
 import (
-	"fmt"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // flashEnd: POST /console/flash-sales/{id}/end — cancels an upcoming sale or
@@ -26,9 +25,10 @@ func (h *handlers) flashEnd(c *gin.Context) {
 		return
 	}
 	back := returned(ended) - returned(sale)
-	msg := fmt.Sprintf("Ended %s. %d unsold units went back to stock; units held by unpaid orders go back if those orders close.", sale.Title, back)
+	p := httpx.Printer(c)
+	msg := p.T("console.flash.ended", "title", sale.Title, "n", back)
 	if before == flashsale.PhaseUpcoming {
-		msg = fmt.Sprintf("Cancelled %s. All %d units went back to stock.", sale.Title, back)
+		msg = p.T("console.flash.cancelled", "title", sale.Title, "n", back)
 	}
 	redirect(c, flashURL(sale.ID), msg)
 }

@@ -164,7 +164,7 @@ func readFlash(f *Form, rows []flashRow) (in flashsale.Input, used []int, err er
 	}
 	minutes, err := couponInt("pay_minutes", f.Get("pay_minutes"))
 	if err == nil && (minutes < 1 || minutes > maxPayMinutes) {
-		err = errs.Field("pay_minutes", fmt.Sprintf("must be from 1 to %d minutes", maxPayMinutes))
+		err = errs.Field("pay_minutes", "console.pay_minutes", "max", maxPayMinutes)
 	}
 	if err != nil {
 		return in, nil, err
@@ -188,9 +188,9 @@ func (r flashRow) item() (flashsale.ItemInput, error) {
 	var it flashsale.ItemInput
 	switch {
 	case strings.TrimSpace(r.SKU) == "":
-		return it, errs.Field(r.Field("sku"), "type a SKU code or id")
+		return it, errs.Field(r.Field("sku"), "console.sku_required")
 	case r.Found == nil:
-		return it, errs.Field(r.Field("sku"), errUnknownSKU)
+		return it, errs.Field(r.Field("sku"), "console.sku_unknown")
 	}
 	price, err := parseFen(r.Field("price"), r.Price)
 	if err != nil {
@@ -198,12 +198,10 @@ func (r flashRow) item() (flashsale.ItemInput, error) {
 	}
 	units, err := strconv.ParseInt(strings.TrimSpace(r.Units), 10, 64)
 	if err != nil {
-		return it, errs.Field(r.Field("units"), "must be a whole number")
+		return it, errs.Field(r.Field("units"), "invalid.whole_number")
 	}
 	return flashsale.ItemInput{SKUID: r.Found.SKUID, Price: price, Units: units}, nil
 }
-
-const errUnknownSKU = "no SKU has this code or id"
 
 // domainItem matches the domain's names for an item's fields.
 var domainItem = regexp.MustCompile(`^items\[(\d+)\]\.(\w+)$`)
@@ -239,19 +237,20 @@ func failFlash(f *Form, rows []flashRow, used []int, err error) *Form {
 		sku, _ := e.Details["sku_id"].(int64)
 		for _, r := range rows {
 			if r.Found != nil && r.Found.SKUID == sku && !r.Blank() {
-				f.Errors[r.Field("units")] = fmt.Sprintf("only %d in stock for this sale", r.Available())
-				f.Error = "Not enough stock for a SKU marked below. Nothing was saved."
+				f.Errors[r.Field("units")] = f.p.T("console.flash_form.only_in_stock", "n", r.Available())
+				f.Error = f.p.T("console.flash_form.not_enough_stock")
 			}
 		}
 	}
 	return markUnknown(f, rows)
 }
 
-// markUnknown notes next to each row that its SKU was not found.
+// markUnknown notes next to each row that its SKU was not found (in place
+// of any other error on that input: a code that names nothing is the one to fix).
 func markUnknown(f *Form, rows []flashRow) *Form {
 	for _, r := range rows {
-		if strings.TrimSpace(r.SKU) != "" && r.Found == nil && f.Errors[r.Field("sku")] == "" {
-			f.Errors[r.Field("sku")] = errUnknownSKU
+		if strings.TrimSpace(r.SKU) != "" && r.Found == nil {
+			f.Errors[r.Field("sku")] = f.p.T("console.flash_form.unknown_sku")
 		}
 	}
 	return f

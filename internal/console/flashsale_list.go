@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -76,6 +77,6 @@ func (h *handlers) flashList(c *gin.Context) {
 			rows[i].SKUs = append(rows[i].SKUs, name)
 		}
 	}
-	h.render(c, http.StatusOK, "flash_sales.html", View{Title: "Flash sales", Nav: "flash-sales",
+	h.render(c, http.StatusOK, "flash_sales.html", View{Title: httpx.Printer(c).T("console.flash_sales.title"), Nav: "flash-sales",
 		Data: flashListData{Rows: rows, Phase: string(phase), Phases: flashPhases, Next: next, Query: c.Request.URL.Query()}})
 }

@@ -46,9 +46,10 @@ func (h *handlers) flashSave(c *gin.Context, sale *flashsale.Sale) {
 		h.flashForm(c, httpx.Status(err), sale, failFlash(form, rows, used, err), padRows(rows, 1, false))
 		return
 	}
-	msg := "Scheduled " + saved.Title + "; its units are set aside from stock."
+	p := httpx.Printer(c)
+	msg := p.T("console.flash.scheduled_notice", "title", saved.Title)
 	if sale != nil {
-		msg = "Saved " + saved.Title + "."
+		msg = p.T("console.flash.saved", "title", saved.Title)
 	}
 	redirect(c, flashURL(saved.ID), msg)
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/report"
 )
 
@@ -52,14 +54,15 @@ func (h *handlers) flashShow(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	p := httpx.Printer(c)
 	data := flashPageData{Sale: sale, Stats: st, Status: flashStatus(st.Phase, st.Available),
-		PayWindow: flashDuration(sale.PayWindow()), Taken: percent(st.Sold+st.Held, st.Allotted),
+		PayWindow: flashDuration(p, sale.PayWindow()), Taken: percent(st.Sold+st.Held, st.Allotted),
 		Cancelled: sale.EndedAt != nil && !sale.EndedAt.After(sale.StartsAt)}
 	for i, it := range sale.Items {
 		data.Items = append(data.Items, flashItemRow{Item: it, SKU: rows[i].Found})
 	}
 	if st.FirstSoldOutAt != nil {
-		data.SellOut = flashDuration(st.TimeToSellOut)
+		data.SellOut = flashDuration(p, st.TimeToSellOut)
 	}
 	if st.Phase == flashsale.PhaseLive {
 		data.Refresh = flashRefreshMS
@@ -76,15 +79,16 @@ func flashStatus(p flashsale.Phase, available int64) string {
 	return string(p)
 }
 
-// flashDuration reads a span the way a merchant says it: 850ms, 4.2s, 3m 05s, 2h 10m.
-func flashDuration(d time.Duration) string {
+// flashDuration reads a span the way a merchant says it: 850 毫秒, 4.2 秒,
+// 3 分 05 秒, 2 小时 10 分 (850ms, 4.2s, 3m 05s, 2h 10m in English).
+func flashDuration(p *i18n.Printer, d time.Duration) string {
 	switch {
 	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
+		return p.T("console.flash.duration_ms", "n", d.Milliseconds())
 	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
+		return p.T("console.flash.duration_s", "n", fmt.Sprintf("%.1f", d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+		return p.T("console.flash.duration_m", "m", int(d.Minutes()), "s", fmt.Sprintf("%02d", int(d.Seconds())%60))
 	}
-	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	return p.T("console.flash.duration_h", "h", int(d.Hours()), "m", fmt.Sprintf("%02d", int(d.Minutes())%60))
 }

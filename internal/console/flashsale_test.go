@@ -33,11 +33,11 @@ func TestFlashSalePagesWithNoSales(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
 	p := c.Get("/console/flash-sales")
-	if p.Status != http.StatusOK || !p.Has("No flash sales yet") || !p.Has(`href="/console/flash-sales" class="on"`) {
+	if p.Status != http.StatusOK || !p.Has(zhCat.T("console.flash_sales.none")) || !p.Has("还没有秒杀") || !p.Has(`href="/console/flash-sales" class="on"`) {
 		t.Fatalf("empty list: %d %s", p.Status, p.Body)
 	}
 	for _, phase := range []string{"upcoming", "live", "ended"} {
-		if p := c.Get("/console/flash-sales?phase=" + phase); p.Status != http.StatusOK || !p.Has("No "+phase+" flash sales") {
+		if p := c.Get("/console/flash-sales?phase=" + phase); p.Status != http.StatusOK || !p.Has(zhCat.T("console.flash_sales.none_in", "phase", zhCat.Enum("flash_sale.phase", phase))) {
 			t.Fatalf("empty %s tab: %d %s", phase, p.Status, p.Body)
 		}
 	}
@@ -48,7 +48,7 @@ func TestFlashSalePagesWithNoSales(t *testing.T) {
 	if p.Status != http.StatusOK || !p.Has(`name="rows[2].sku"`) || p.Has(`name="rows[3].sku"`) || !p.Has(`name="pay_minutes" inputmode="numeric" required value="5"`) {
 		t.Fatalf("new form: %d %s", p.Status, p.Body)
 	}
-	if !p.Has(`<a href="/console/flash-sales" class="on">Flash sales</a>`) {
+	if !p.Has(`<a href="/console/flash-sales" class="on">秒杀</a>`) {
 		t.Fatal("the navigation does not show Flash sales as the current page")
 	}
 	for _, path := range []string{"/console/flash-sales/424242", "/console/flash-sales/424242/edit"} {
@@ -73,19 +73,20 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 
 	// Refused: a code no SKU has; the other rows and fields are kept, the SKU found is shown.
 	page := c.Post("/console/flash-sales", flashForm(start, [3]string{one.Code, "19.90", "10"}, [3]string{"NOPE-1", "9.90", "5"}))
-	if page.Status != http.StatusBadRequest || !page.Has("no SKU has this code or id") || !page.Has(`value="NOPE-1"`) ||
-		!page.Has(`value="零点秒杀"`) || !page.Has(`value="19.90"`) || !page.Has(p.Title) || !page.Has("regular ¥99.00 · 50 in stock") {
+	if page.Status != http.StatusBadRequest || !page.Has("没有 SKU 使用这个编码或 ID") || !page.Has(`value="NOPE-1"`) ||
+		!page.Has(`value="零点秒杀"`) || !page.Has(`value="19.90"`) || !page.Has(p.Title) || !page.Has("售价 ¥99.00 · 库存 50") {
 		t.Fatalf("unknown SKU: %d %s", page.Status, page.Body)
 	}
-	if !strings.Contains(after(page.Body, `name="rows[1].sku"`), "no SKU has this code or id") || strings.Contains(after(page.Body, `name="rows[1].price"`), "no SKU has") {
+	if unknown := zhCat.T("console.flash_form.unknown_sku"); !strings.Contains(after(page.Body, `name="rows[1].sku"`), unknown) ||
+		strings.Contains(after(page.Body, `name="rows[1].price"`), unknown) {
 		t.Fatal("the unknown SKU is not marked at its own row")
 	}
 	// Refused by the ledger: more units than the SKU has, said at that row.
 	page = c.Post("/console/flash-sales", flashForm(start, [3]string{one.Code, "19.90", "10"}, [3]string{itoa(two.ID), "9.90", "30"}))
-	if page.Status != http.StatusConflict || !page.Has("only 20 in stock for this sale") || !page.Has("Not enough stock") || !page.Has(`value="30"`) {
+	if page.Status != http.StatusConflict || !page.Has(zhCat.T("console.flash_form.only_in_stock", "n", 20)) || !page.Has(zhCat.T("console.flash_form.not_enough_stock")) || !page.Has(`value="30"`) {
 		t.Fatalf("too many units: %d %s", page.Status, page.Body)
 	}
-	if !strings.Contains(after(page.Body, `name="rows[1].units"`), "only 20 in stock") {
+	if !strings.Contains(after(page.Body, `name="rows[1].units"`), zhCat.T("console.flash_form.only_in_stock", "n", 20)) {
 		t.Fatal("the stock error is not shown at the row that asked too much")
 	}
 	// Refused by the domain, named by its index among the filled rows: shown at the row as laid out.
@@ -97,16 +98,16 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	bad.Set("rows[1].price", "0")
 	bad.Set("rows[1].units", "10")
 	page = c.Post("/console/flash-sales", bad)
-	if page.Status != http.StatusBadRequest || !strings.Contains(after(page.Body, `name="rows[1].price"`), "must be more than zero") {
+	if page.Status != http.StatusBadRequest || !strings.Contains(after(page.Body, `name="rows[1].price"`), "须大于 0") {
 		t.Fatalf("zero price: %d %s", page.Status, page.Body)
 	}
 	bad = flashForm(start, [3]string{one.Code, "19.90", "10"})
 	bad.Set("pay_minutes", "0")
-	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has("must be from 1 to 120 minutes") {
+	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has(says("console.pay_minutes", "max", 120)) {
 		t.Fatalf("no time to pay: %d %s", page.Status, page.Body)
 	}
 	bad = flashForm(start)
-	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has("add at least one SKU") {
+	if page := c.Post("/console/flash-sales", bad); page.Status != http.StatusBadRequest || !page.Has(says("flashsale.items_required")) {
 		t.Fatalf("no SKU: %d %s", page.Status, page.Body)
 	}
 	if stockOf(t, e, one.ID) != 50 || stockOf(t, e, two.ID) != 20 {
@@ -117,7 +118,7 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	look := flashForm(start, [3]string{"#" + itoa(two.ID), "9.90", "5"})
 	look.Set("more", "1")
 	page = c.Post("/console/flash-sales", look)
-	if page.Status != http.StatusOK || !page.Has("regular ¥59.00 · 20 in stock") || !page.Has(`name="rows[3].sku"`) || page.Has(`name="rows[4].sku"`) {
+	if page.Status != http.StatusOK || !page.Has(zhCat.T("console.flash_form.regular", "price", "¥59.00")+" · "+zhCat.T("console.flash_form.in_stock", "n", 20)) || !page.Has(`name="rows[3].sku"`) || page.Has(`name="rows[4].sku"`) {
 		t.Fatalf("look up: %d %s", page.Status, page.Body)
 	}
 
@@ -130,7 +131,8 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		t.Fatalf("stock after scheduling: %d, %d", stockOf(t, e, one.ID), stockOf(t, e, two.ID))
 	}
 	page = c.Get(sale)
-	for _, want := range []string{"Scheduled 零点秒杀", "badge upcoming", "Edit", "Cancel the sale", "¥19.90", "¥99.00", "¥9.90", one.Code, "at most 1 unit", "5m 00s to pay"} {
+	for _, want := range []string{zhCat.T("console.flash.scheduled_notice", "title", "零点秒杀"), "badge upcoming", zhCat.T("console.marketing.edit"),
+		zhCat.T("console.flash.cancel"), "¥19.90", "¥99.00", "¥9.90", one.Code, "每人最多 1 件", "下单后 5 分 00 秒内付款"} {
 		if !page.Has(want) {
 			t.Errorf("upcoming sale's page lacks %q", want)
 		}
@@ -144,17 +146,17 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 	if page := c.Get("/console/flash-sales?phase=live"); page.Has("零点秒杀") {
 		t.Fatal("an upcoming sale is listed as live")
 	}
-	if page := c.Get("/console/inventory/" + itoa(one.ID)); !page.Has("flash sale allotment") || !page.Has(`href="`+sale+`">flash sale #`) || !page.Has("-10") {
+	if page := c.Get("/console/inventory/" + itoa(one.ID)); !page.Has(zhCat.Enum("stock.movement", "allot")) || !page.Has(`href="`+sale+`">秒杀 #`) || !page.Has("-10") {
 		t.Fatalf("ledger after scheduling: %s", page.Body)
 	}
 
 	// Edit before the start: the form shows the sale (SKUs by code), changes move the difference.
 	page = c.Get(sale + "/edit")
-	if page.Status != http.StatusOK || !page.Has(`value="`+two.Code+`"`) || !page.Has(`value="19.90"`) || !page.Has("(+10 set aside for this sale)") {
+	if page.Status != http.StatusOK || !page.Has(`value="`+two.Code+`"`) || !page.Has(`value="19.90"`) || !page.Has(zhCat.T("console.flash_form.set_aside", "n", 10)) {
 		t.Fatalf("edit form: %d %s", page.Status, page.Body)
 	}
 	edit := flashForm(start, [3]string{one.Code, "18.80", "55"})
-	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has("only 50 in stock for this sale") {
+	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has(zhCat.T("console.flash_form.only_in_stock", "n", 50)) {
 		t.Fatalf("edit asking more than stock plus what the sale holds: %d %s", page.Status, page.Body)
 	}
 	edit = flashForm(start, [3]string{one.Code, "18.80", "12"})
@@ -177,18 +179,19 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		t.Fatalf("stock after cancelling: %d", stockOf(t, e, one.ID))
 	}
 	page = c.Get(sale)
-	for _, want := range []string{"Cancelled 零点秒杀 加场. All 12 units went back to stock.", "badge ended", "cancelled", "Returned to stock", "did not sell out", "no orders"} {
+	for _, want := range []string{zhCat.T("console.flash.cancelled", "title", "零点秒杀 加场", "n", 12), "badge ended", ">已取消<",
+		zhCat.T("console.flash.returned"), zhCat.T("console.flash.not_sold_out"), zhCat.T("console.flash.no_orders")} {
 		if !page.Has(want) {
 			t.Errorf("cancelled sale's page lacks %q", want)
 		}
 	}
-	if page.Has("Cancel the sale") || page.Has("End now") || page.Has("/edit") {
+	if page.Has(zhCat.T("console.flash.cancel")) || page.Has(zhCat.T("console.flash.end")) || page.Has("/edit") {
 		t.Error("a cancelled sale still offers to be edited or ended")
 	}
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {
 		t.Fatalf("edit an ended sale: %d", page.Status)
 	}
-	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has("can only be edited before it starts") || !page.Has(`value="零点秒杀 加场"`) {
+	if page := c.Post(sale, edit); page.Status != http.StatusConflict || !page.Has(says("flashsale.started")) || !page.Has(`value="零点秒杀 加场"`) {
 		t.Fatalf("save an ended sale: %d %s", page.Status, page.Body)
 	}
 	if page := c.Post(sale+"/end", nil); page.Status != http.StatusConflict {
@@ -208,7 +211,7 @@ func TestScheduleEditAndCancelAFlashSale(t *testing.T) {
 		!page.Has(`href="/console/flash-sales?phase=ended" class="on"`) {
 		t.Fatalf("the former tab name: %d %s", page.Status, page.Body)
 	}
-	if page := c.Get("/console/inventory/" + itoa(one.ID)); !page.Has("back from flash sale") || !page.Has("+12") {
+	if page := c.Get("/console/inventory/" + itoa(one.ID)); !page.Has("秒杀退回") || !page.Has("+12") {
 		t.Fatalf("ledger after cancelling: %s", page.Body)
 	}
 
@@ -253,12 +256,12 @@ func TestEndALiveFlashSale(t *testing.T) {
 	waitFor(t, "alice's order to be paid", func() bool { return orderOf(t, e, no).PaidAt != nil })
 
 	page = c.Get(sale)
-	if page.Status != http.StatusOK || !page.Has(`data-refresh="3000"`) || !page.Has("badge live") || !page.Has("End now") || page.Has("/edit") {
+	if page.Status != http.StatusOK || !page.Has(`data-refresh="3000"`) || !page.Has("badge live") || !page.Has("立即结束") || page.Has("/edit") {
 		t.Fatalf("live page: %d %s", page.Status, page.Body)
 	}
 	// Revenue is what paid orders paid: 19.90 and 10.00 shipping.
-	for label, want := range map[string]string{"Units sold (paid)": "1", "Held by unpaid orders": "2", "Left": "2 / 5",
-		"Buyers": "2", "Paid orders": "1 / 2", "Revenue": "¥29.90"} {
+	for label, want := range map[string]string{zhCat.T("console.flash.units_sold"): "1", "待付款订单占用": "2", zhCat.T("console.flash.left"): "2 / 5",
+		zhCat.T("console.flash.buyers"): "2", zhCat.T("console.marketing.paid_orders"): "1 / 2", "销售额": "¥29.90"} {
 		if !page.Has("<span>" + label + "</span><b>" + want + "</b>") {
 			t.Errorf("live page: %s is not %s: %.80s", label, want, after(page.Body, "<span>"+label))
 		}
@@ -275,7 +278,7 @@ func TestEndALiveFlashSale(t *testing.T) {
 		strings.Count(page.Body, `<td class="nowrap"><a href="/console/orders/`) != 2 {
 		t.Fatalf("orders of the sale: %d %s", page.Status, page.Body)
 	}
-	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has("flash_sale: must be a flash sale") {
+	if page := c.Get("/console/orders?flash_sale=abc"); page.Status != http.StatusBadRequest || !page.Has(says("console.flash_sale_id")) {
 		t.Fatalf("bad flash sale filter: %d", page.Status)
 	}
 	if page := c.Get(sale + "/edit"); page.Status != http.StatusConflict {
@@ -294,16 +297,17 @@ func TestEndALiveFlashSale(t *testing.T) {
 		t.Fatalf("stock after ending: %d", n)
 	}
 	page = c.Get(sale)
-	for label, want := range map[string]string{"Units sold (paid)": "1 / 5", "Still held by unpaid orders": "2", "Returned to stock": "2",
-		"Orders": "2", "Paid orders": "1", "Closed unpaid": "0", "Revenue": "¥29.90"} {
+	for label, want := range map[string]string{zhCat.T("console.flash.units_sold"): "1 / 5", zhCat.T("console.flash.still_held"): "2",
+		zhCat.T("console.flash.returned"): "2", zhCat.T("console.flash.orders"): "2", zhCat.T("console.marketing.paid_orders"): "1",
+		zhCat.T("console.flash.closed_unpaid"): "0", zhCat.T("console.marketing.revenue"): "¥29.90"} {
 		if !page.Has("<span>" + label + "</span><b>" + want + "</b>") {
 			t.Errorf("results: %s is not %s: %.80s", label, want, after(page.Body, "<span>"+label))
 		}
 	}
-	if !page.Has("Ended 零点秒杀. 2 unsold units went back to stock") || !page.Has("badge ended") || page.Has("data-refresh") || page.Has("End now") {
+	if !page.Has(zhCat.T("console.flash.ended", "title", "零点秒杀", "n", 2)) || !page.Has("badge ended") || page.Has("data-refresh") || page.Has(zhCat.T("console.flash.end")) {
 		t.Fatalf("ended page: %s", page.Body)
 	}
-	if page := c.Get("/console/inventory/" + itoa(sku.ID)); !page.Has("back from flash sale") || !page.Has("+2") {
+	if page := c.Get("/console/inventory/" + itoa(sku.ID)); !page.Has(zhCat.Enum("stock.movement", "return")) || !page.Has("+2") {
 		t.Fatalf("ledger after ending: %s", page.Body)
 	}
 	got, err := e.App.Flash.Get(context.Background(), id)
@@ -330,10 +334,10 @@ func TestFlashSaleSoldOut(t *testing.T) {
 	if r.Status != http.StatusCreated {
 		t.Fatalf("buy the only unit: %d %s", r.Status, r.Body)
 	}
-	if page := c.Get("/console/flash-sales"); !page.Has("badge sold_out") || !page.Has(">sold out<") {
+	if page := c.Get("/console/flash-sales"); !page.Has("badge sold_out") || !page.Has(">已抢光<") {
 		t.Fatalf("list of a sold-out sale: %s", page.Body)
 	}
-	if page := c.Get(flashURL(s.ID)); !page.Has("badge sold_out") || !page.Has("Sold out after") {
+	if page := c.Get(flashURL(s.ID)); !page.Has("badge sold_out") || !page.Has(zhCat.T("console.flash.sold_out_after")) {
 		t.Fatalf("page of a sold-out sale: %s", page.Body)
 	}
 }

@@ -25,7 +25,7 @@ func readAdjustForm(posted *Form) adjustForm {
 func (f adjustForm) Validate() (int64, error) {
 	delta, err := strconv.ParseInt(strings.TrimSpace(f.Get("quantity")), 10, 64)
 	if err != nil {
-		return 0, errs.Field("quantity", "must be a whole number: 12 adds twelve units, -3 takes three away")
+		return 0, errs.Field("quantity", "console.adjust_quantity")
 	}
 	return delta, nil
 }
@@ -53,5 +53,5 @@ func (h *handlers) inventoryAdjust(c *gin.Context) {
 		h.showSKU(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, fmt.Sprintf("/console/inventory/%d", id), fmt.Sprintf("Stock %d → %d.", after-delta, after))
+	redirect(c, fmt.Sprintf("/console/inventory/%d", id), httpx.Printer(c).T("console.inventory.adjusted", "from", after-delta, "to", after))
 }

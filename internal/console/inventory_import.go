@@ -30,7 +30,7 @@ func (h *handlers) showImportPage(c *gin.Context, status int, form *Form, proble
 		h.fail(c, err)
 		return
 	}
-	h.render(c, status, "import.html", View{Title: "Import products and stock", Nav: "inventory", Form: form,
+	h.render(c, status, "import.html", View{Title: httpx.Printer(c).T("console.import.title"), Nav: "inventory", Form: form,
 		Data: importPageData{Problems: problems, Recent: recent, MaxRows: catalogio.MaxRows}})
 }
 
@@ -41,7 +41,7 @@ func (h *handlers) importUpload(c *gin.Context) {
 	form := NewForm(c, url.Values{})
 	fh, err := c.FormFile("file")
 	if err != nil {
-		form.Errors["file"] = "Choose the CSV file to import."
+		form.Errors["file"] = httpx.Printer(c).T("console.import.choose_file")
 		h.showImportPage(c, http.StatusBadRequest, form, nil)
 		return
 	}
@@ -62,12 +62,11 @@ func (h *handlers) importUpload(c *gin.Context) {
 		return
 	}
 	if len(problems) > 0 {
-		form.Error = fmt.Sprintf("Nothing was imported: %s has %d problem(s), listed below. Fix them and upload the file again.",
-			fh.Filename, len(problems))
+		form.Error = httpx.Printer(c).T("console.import.nothing_imported", "file", fh.Filename, "count", len(problems))
 		h.showImportPage(c, http.StatusBadRequest, form, problems)
 		return
 	}
-	redirect(c, fmt.Sprintf("/console/inventory/import/%d", job.ID), fmt.Sprintf("%s was checked: every row is good. Importing it now.", job.FileName))
+	redirect(c, fmt.Sprintf("/console/inventory/import/%d", job.ID), httpx.Printer(c).T("console.import.checked", "file", job.FileName))
 }
 
 // importShow: GET /console/inventory/import/:id — an import's progress
@@ -83,15 +82,15 @@ func (h *handlers) importShow(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "import_job.html", View{Title: "Import " + job.FileName, Nav: "inventory", Data: job})
+	h.render(c, http.StatusOK, "import_job.html", View{Title: httpx.Printer(c).T("console.import_job.title", "file", job.FileName), Nav: "inventory", Data: job})
 }
 
 // importTemplate: GET /console/inventory/import/template.csv — an example
-// file with every column.
+// file with every column (?headers=en: English column names).
 func (h *handlers) importTemplate(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="kaidian-import-template.csv"`)
-	if err := catalogio.WriteTemplate(c.Writer); err != nil {
+	if err := catalogio.WriteTemplate(c.Writer, csvHeaders(c)); err != nil {
 		httpx.Logger(c).Error("console: import template", "error", err.Error())
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -70,15 +71,19 @@ const teaFile = "\ufeffproduct_title,category,sku_code,spec,price,original_price
 func TestImportThroughTheConsole(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/inventory/import"); p.Status != http.StatusOK || !p.Has("No imports yet") || !p.Has("sku_code") {
+	if p := c.Get("/console/inventory/import"); p.Status != http.StatusOK || !p.Has(zhCat.T("console.import.none")) || !p.Has("SKU 编码") {
 		t.Fatalf("import page: %d %s", p.Status, p.Body)
 	}
 	if p := c.Get("/console/inventory/import/template.csv"); p.Status != http.StatusOK ||
-		!strings.HasPrefix(p.Body, "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n") || !p.Has("颜色:红;尺码:M") {
+		!strings.HasPrefix(p.Body, "\ufeff"+strings.Join(catalogio.Header(i18n.ZhCN), ",")+"\n") || !p.Has("颜色:红;尺码:M") {
 		t.Fatalf("template: %d %q", p.Status, p.Body)
 	}
+	if p := c.Get("/console/inventory/import/template.csv?headers=en"); p.Status != http.StatusOK ||
+		!strings.HasPrefix(p.Body, "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n") {
+		t.Fatalf("template with English headers: %d %q", p.Status, p.Body)
+	}
 	done := importFinished(t, c, "茶叶.csv", teaFile)
-	if !done.Has("succeeded") || !done.Has("Imported all 3 rows") || !done.Has("茶叶.csv") {
+	if !done.Has("succeeded") || !done.Has(zhCat.T("console.import_job.succeeded", "n", 3)) || !done.Has("茶叶.csv") {
 		t.Fatalf("finished import: %s", done.Body)
 	}
 	list := c.Get("/console/inventory?q=LJ")
@@ -97,7 +102,7 @@ func TestImportThroughTheConsole(t *testing.T) {
 	// The same file again: every SKU unchanged, nothing written.
 	movements := countRows(t, e, "inventory_movements")
 	again := importFinished(t, c, "茶叶.csv", teaFile)
-	if !again.Has("succeeded") || !strings.Contains(again.Body, "SKUs unchanged</span><b>3</b>") {
+	if !again.Has("succeeded") || !strings.Contains(again.Body, zhCat.T("console.import_job.unchanged")+"</span><b>3</b>") {
 		t.Fatalf("re-import: %s", again.Body)
 	}
 	if countRows(t, e, "inventory_movements") != movements || countRows(t, e, "skus") != 3 {
@@ -118,7 +123,7 @@ func TestImportOfABadFileImportsNothing(t *testing.T) {
 		"白瓷盖碗,,GW-1,,45,3\n" +
 		"龙井绿茶,茶叶,LJ-50,规格:250g,68.00,-2\n"
 	p := importCSV(t, c, "bad.csv", bad)
-	if p.Status != http.StatusBadRequest || !p.Has("Nothing was imported: bad.csv has 3 problem(s)") {
+	if p.Status != http.StatusBadRequest || !p.Has(zhCat.T("console.import.nothing_imported", "file", "bad.csv", "count", 3)) {
 		t.Fatalf("bad file: %d %s", p.Status, p.Body)
 	}
 	// Each line's problem in the reader's language: Chinese by default.
@@ -134,9 +139,9 @@ func TestImportOfABadFileImportsNothing(t *testing.T) {
 	c.Lang = "en"
 	p = importCSV(t, c, "bad.csv", bad)
 	for _, want := range []string{
-		`<td class="num">3</td><td>LJ-100</td><td>price: &#34;12.345&#34; is not an amount in yuan`,
-		`<td class="num">4</td><td>GW-1</td><td>category is required for the new product &#34;白瓷盖碗&#34;`,
-		`<td class="num">5</td><td>LJ-50</td><td>stock: &#34;-2&#34; is not a whole number`,
+		`<td class="num">3</td><td>LJ-100</td><td>售价：“12.345”不是以元为单位`,
+		`<td class="num">4</td><td>GW-1</td><td>分类：新商品“白瓷盖碗”必须填写。`,
+		`<td class="num">5</td><td>LJ-50</td><td>库存：“-2”不是 0 到 10000000 之间的整数。`,
 	} {
 		if !p.Has(want) {
 			t.Errorf("English bad file page lacks %s", want)
@@ -145,7 +150,7 @@ func TestImportOfABadFileImportsNothing(t *testing.T) {
 	if countRows(t, e, "skus")+countRows(t, e, "products")+countRows(t, e, "categories")+countRows(t, e, "import_jobs") != 0 {
 		t.Fatal("a bad file imported something")
 	}
-	if p := c.PostBody("/console/inventory/import", "multipart/form-data; boundary=x", strings.NewReader("--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n"+c.CSRF()+"\r\n--x--\r\n")); p.Status != http.StatusBadRequest || !p.Has("Choose the CSV file") {
+	if p := c.PostBody("/console/inventory/import", "multipart/form-data; boundary=x", strings.NewReader("--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n"+c.CSRF()+"\r\n--x--\r\n")); p.Status != http.StatusBadRequest || !p.Has(zhCat.T("console.import.choose_file")) {
 		t.Fatalf("no file: %d %s", p.Status, p.Body)
 	}
 }
@@ -164,7 +169,7 @@ func TestImportPageShowsProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := c.Get(fmt.Sprintf("/console/inventory/import/%d", id))
-	if !p.Has(`data-refresh="1000"`) || !p.Has(`<progress value="750" max="3000">25%</progress>`) || !p.Has("750 of 3000 rows written") {
+	if !p.Has(`data-refresh="1000"`) || !p.Has(`<progress value="750" max="3000">25%</progress>`) || !p.Has(zhCat.T("console.import_job.progress", "done", 750, "total", 3000)) {
 		t.Fatalf("running import: %s", p.Body)
 	}
 	if p := c.Get("/console/inventory/import/999999"); p.Status != http.StatusNotFound {
@@ -175,7 +180,7 @@ func TestImportPageShowsProgress(t *testing.T) {
 func TestExportRoundTrip(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/inventory/export.csv"); p.Status != http.StatusOK || p.Body != "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n" {
+	if p := c.Get("/console/inventory/export.csv"); p.Status != http.StatusOK || p.Body != "\ufeff"+strings.Join(catalogio.Header(i18n.ZhCN), ",")+"\n" {
 		t.Fatalf("empty export: %d %q", p.Status, p.Body)
 	}
 	cat := e.Category(t, "服装", nil)
@@ -196,7 +201,7 @@ func TestExportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(records) != 1+6 || strings.Join(records[0], ",") != strings.Join(catalogio.Columns, ",") {
+	if len(records) != 1+6 || strings.Join(records[0], ",") != "商品名称,分类,SKU 编码,规格,售价,原价,库存,在售" {
 		t.Fatalf("export has %d lines: %v", len(records), records)
 	}
 	want := []string{`'=HYPERLINK("x") 卫衣`, "服装", "HOOD-G-M", "颜色:灰;尺码:M", "199.00", "259.00", "8", "1"}
@@ -210,21 +215,71 @@ func TestExportRoundTrip(t *testing.T) {
 	// The export imports back as no change at all.
 	movements, audits := countRows(t, e, "inventory_movements"), countRows(t, e, "audit_log")
 	done := importFinished(t, c, "export.csv", p.Body)
-	if !done.Has("succeeded") || !strings.Contains(done.Body, "SKUs unchanged</span><b>6</b>") {
+	if !done.Has("succeeded") || !strings.Contains(done.Body, zhCat.T("console.import_job.unchanged")+"</span><b>6</b>") {
 		t.Fatalf("round trip: %s", done.Body)
 	}
 	if countRows(t, e, "inventory_movements") != movements || countRows(t, e, "audit_log") != audits+1 {
 		t.Fatal("importing the export changed something")
 	}
 
+	// The export for tools has the English column names, and imports back as no change too.
+	en := c.Get("/console/inventory/export.csv?headers=en")
+	if en.Status != http.StatusOK || !strings.HasPrefix(en.Body, "\ufeff"+strings.Join(catalogio.Columns, ",")+"\n") ||
+		strings.SplitN(en.Body, "\n", 2)[1] != strings.SplitN(p.Body, "\n", 2)[1] {
+		t.Fatalf("export with English headers: %d %q", en.Status, en.Body)
+	}
+	done = importFinished(t, c, "export-en.csv", en.Body)
+	if !done.Has("succeeded") || !strings.Contains(done.Body, zhCat.T("console.import_job.unchanged")+"</span><b>6</b>") ||
+		countRows(t, e, "inventory_movements") != movements {
+		t.Fatalf("round trip with English headers: %s", done.Body)
+	}
+
 	// Edited in a spreadsheet: one stock and one price changed.
 	edited := strings.Replace(p.Body, "HOOD-G-M,颜色:灰;尺码:M,199.00,259.00,8,1", "HOOD-G-M,颜色:灰;尺码:M,179.00,259.00,20,1", 1)
 	done = importFinished(t, c, "edited.csv", edited)
-	if !strings.Contains(done.Body, "SKUs updated</span><b>1</b>") {
+	if !strings.Contains(done.Body, zhCat.T("console.import_job.updated")+"</span><b>1</b>") {
 		t.Fatalf("edited: %s", done.Body)
 	}
 	ks, _ := e.App.Catalog.SKUsByCode(context.Background(), []string{"HOOD-G-M"})
 	if k := ks["HOOD-G-M"]; k.Stock != 20 || k.Price != 17900 {
 		t.Fatalf("HOOD-G-M after the edited file: %+v", k)
+	}
+}
+
+// A finished import's problems read in the reader's language; one stored
+// before problems were translated (plain English) still shows as it was.
+func TestImportProblemsInTheReadersLanguage(t *testing.T) {
+	e := apptest.Start(t)
+	c := e.SignIn(t, "lily", staff.RoleStaff)
+	now := time.Now().UTC()
+	insert := func(status, problems, errText string) string {
+		var id int64
+		err := e.App.DB.Conn(context.Background()).Raw(`INSERT INTO import_jobs (file_name, content, actor, status, attempts,
+			total_rows, done_rows, problems, error, created_at, started_at, finished_at, updated_at)
+			VALUES ('old.csv', '', 'staff:1:x', ?, 1, 600, 250, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			status, problems, errText, now, now, now, now).Scan(&id).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("/console/inventory/import/%d", id)
+	}
+	stopped := insert("failed", `[{"line":251,"code":"C-0250","column":"price","message":{"id":"import.problem.amount_too_large","args":{"max":"9999999"}}}]`, "")
+	if p := c.Get(stopped); !p.Has(zhCat.T("console.import_job.stopped", "line", 251, "code", "C-0250", "done", 250, "total", 600)) ||
+		!p.Has(`<td class="num">251</td><td>C-0250</td><td>售价：最多 9999999 元。</td>`) {
+		t.Fatalf("stopped import in Chinese: %s", p.Body)
+	}
+	en := *c
+	en.Lang = "en"
+	if p := en.Get(stopped); !p.Has("The import stopped at line 251 (C-0250), after 250 of 600 rows") ||
+		!p.Has(`<td>price: must be at most 9999999 yuan.</td>`) {
+		t.Fatalf("stopped import in English: %s", p.Body)
+	}
+	old := insert("rejected", `[{"line":3,"code":"A-1","message":"price: \"x\" is not an amount in yuan"}]`, "")
+	if p := c.Get(old); !p.Has(`<td class="num">3</td><td>A-1</td><td>price: &#34;x&#34; is not an amount in yuan</td>`) {
+		t.Fatalf("old rejected import: %s", p.Body)
+	}
+	oldFailed := insert("failed", `[]`, "Line 7 (B-2): gone. The import stopped there.")
+	if p := c.Get(oldFailed); !p.Has("Line 7 (B-2): gone. The import stopped there.") {
+		t.Fatalf("old failed import: %s", p.Body)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -39,6 +40,6 @@ func (h *handlers) inventoryList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "inventory.html", View{Title: "Inventory", Nav: "inventory", Data: inventoryListData{
+	h.render(c, http.StatusOK, "inventory.html", View{Title: httpx.Printer(c).T("console.inventory.title"), Nav: "inventory", Data: inventoryListData{
 		Rows: rows, Next: next, Query: q, LowStock: sh.LowStockThreshold, Filtered: sq.Q != "" || sq.LowStock}})
 }

@@ -54,6 +54,6 @@ func (h *handlers) showSKU(c *gin.Context, status int, form *Form) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, status, "inventory_sku.html", View{Title: "Stock of " + k.Code, Nav: "inventory", Form: form,
+	h.render(c, status, "inventory_sku.html", View{Title: httpx.Printer(c).T("console.inventory.sku_title", "code", k.Code), Nav: "inventory", Form: form,
 		Data: inventorySKUData{SKU: k, Ledger: ms, Next: next, Query: q, LowStock: sh.LowStockThreshold}})
 }

@@ -18,7 +18,7 @@ import (
 func TestInventoryListFiltersAndLinksToTheLedger(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/inventory"); p.Status != http.StatusOK || !p.Has("No SKUs yet") {
+	if p := c.Get("/console/inventory"); p.Status != http.StatusOK || !p.Has(zhCat.T("console.inventory.none")) {
 		t.Fatalf("empty inventory: %d %s", p.Status, p.Body)
 	}
 	p := e.Product(t, apptest.SKU{Price: 2990, Stock: 3}, apptest.SKU{Price: 1990, Stock: 50})
@@ -37,14 +37,14 @@ func TestInventoryListFiltersAndLinksToTheLedger(t *testing.T) {
 	if p := c.Get("/console/inventory?q=" + url.QueryEscape("测试商品")); !p.Has(low.Code) || !p.Has(plenty.Code) {
 		t.Fatalf("search by title: %s", p.Body)
 	}
-	if p := c.Get("/console/inventory?q=nothing-like-it"); !p.Has("No SKU matches") {
+	if p := c.Get("/console/inventory?q=nothing-like-it"); !p.Has("没有符合条件的 SKU。") {
 		t.Fatalf("no match: %s", p.Body)
 	}
 
 	// An order's movements link to the order.
 	_, orderNo := e.PaidOrder(t, "alice", low.ID, 1)
 	sku := c.Get(fmt.Sprintf("/console/inventory/%d", low.ID))
-	for _, want := range []string{"初始库存", "reserve", "sell", `href="/console/orders/` + orderNo + `"`, "Reserved by unpaid orders"} {
+	for _, want := range []string{"初始库存", "下单占用", zhCat.Enum("stock.movement", "sell"), `href="/console/orders/` + orderNo + `"`, zhCat.T("console.inventory.reserved_long")} {
 		if !sku.Has(want) {
 			t.Errorf("SKU page lacks %q", want)
 		}
@@ -64,13 +64,13 @@ func TestInventoryLedgerPages(t *testing.T) {
 		}
 	}
 	first := c.Get(fmt.Sprintf("/console/inventory/%d", k.ID))
-	if !first.Has("count 54") || first.Has("count 04") || !first.Has("Older →") {
+	if !first.Has("count 54") || first.Has("count 04") || !first.Has(zhCat.T("console.catalog.older")) {
 		t.Fatalf("first page: %s", first.Body)
 	}
 	older := first.Body[strings.Index(first.Body, `/console/inventory/`+fmt.Sprint(k.ID)+`?cursor=`):]
 	older = strings.ReplaceAll(older[:strings.Index(older, `"`)], "&amp;", "&")
 	second := c.Get(older)
-	if !second.Has("count 04") || !second.Has(i18n.For(i18n.ZhCN).T("record.stock.initial")) || second.Has("count 54") || second.Has("Older →") {
+	if !second.Has("count 04") || !second.Has(zhCat.T("record.stock.initial")) || second.Has("count 54") || second.Has(zhCat.T("console.catalog.older")) {
 		t.Fatalf("second page: %s", second.Body)
 	}
 }
@@ -85,16 +85,16 @@ func TestInventoryAdjustment(t *testing.T) {
 	if p.Status != http.StatusSeeOther || p.Location != path {
 		t.Fatalf("adjust: %d %s %s", p.Status, p.Location, p.Body)
 	}
-	if p := c.Get(path); !p.Has("Stock 5 → 12.") || !p.Has("供应商到货") || !p.Has(c.Account.Actor()) || !p.Has("+7") {
+	if p := c.Get(path); !p.Has("库存 5 → 12。") || !p.Has("供应商到货") || !p.Has(c.Account.Actor()) || !p.Has("+7") {
 		t.Fatalf("after adjusting: %s", p.Body)
 	}
 	for _, tc := range []struct {
 		quantity, reason, want string
 	}{
-		{"-100", "丢失", "only 12 available, so at most 12 can be taken away"},
-		{"3", " ", "reason is required"},
-		{"three", "count", "must be a whole number"},
-		{"0", "count", "must not be zero"},
+		{"-100", "丢失", says("catalogio.stock_short", "stock", 12)},
+		{"3", " ", says("catalogio.reason_required")},
+		{"three", "count", says("console.adjust_quantity")},
+		{"0", "count", "不能为 0"},
 	} {
 		p := c.Post(path+"/adjust", url.Values{"quantity": {tc.quantity}, "reason": {tc.reason}})
 		want := strings.TrimPrefix(tc.want, "reason ")

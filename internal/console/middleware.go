@@ -11,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -34,11 +36,16 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// loadSession attaches the signed-in session, if any.
+// loadSession attaches the signed-in session, if any, and fixes the
+// request's language to the one its account chose; without a choice (or a
+// session) the browser's Accept-Language decides.
 func (h *handlers) loadSession(c *gin.Context) {
 	if token, err := c.Cookie(sessionCookie); err == nil && token != "" {
 		if s, err := h.d.Staff.Session(c.Request.Context(), token); err == nil {
 			c.Set(sessionKey, s)
+			if l, ok := i18n.Parse(s.Account.Language); ok {
+				httpx.SetLang(c, l)
+			}
 		}
 	}
 	c.Next()
@@ -84,7 +91,7 @@ func (h *handlers) requireOwner(c *gin.Context) {
 	c.Next()
 }
 
-var errOwnerOnly = errs.New(errs.KindForbidden, "owner_only", "Only the shop's owners can do this. Ask an owner.")
+var errOwnerOnly = errs.New(errs.KindForbidden, "owner_only", "console.owner_only")
 
 // checkCSRF refuses any state-changing request whose form does not carry
 // the session's token: another site cannot make a signed-in merchant's
@@ -99,7 +106,7 @@ func (h *handlers) checkCSRF(c *gin.Context) {
 	}
 	s, _ := sessionOf(c)
 	if !sameToken(c.PostForm("_csrf"), s.CSRFToken) {
-		h.fail(c, errs.New(errs.KindForbidden, "csrf", "This form has expired or did not come from the console. Go back, reload the page and try again."))
+		h.fail(c, errs.New(errs.KindForbidden, "csrf", "console.csrf"))
 		c.Abort()
 		return
 	}
@@ -124,8 +131,9 @@ func (h *handlers) readForm(c *gin.Context) bool {
 	case err == nil:
 		return true
 	case errors.As(err, &mbe):
-		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: "Too large",
-			Data: "What you sent is larger than this server accepts (KAIDIAN_MAX_BODY_BYTES). Send a smaller file, or split it."})
+		p := httpx.Printer(c)
+		h.render(c, http.StatusRequestEntityTooLarge, "error.html", View{Title: p.T("console.request.too_large_title"),
+			Data: p.T("console.request.too_large")})
 	default:
 		h.fail(c, errBadForm)
 	}
@@ -133,7 +141,7 @@ func (h *handlers) readForm(c *gin.Context) bool {
 	return false
 }
 
-var errBadForm = errs.Invalid("bad_form", "This form could not be read. Go back, reload the page and try again.")
+var errBadForm = errs.Invalid("bad_form", "console.bad_form")
 
 // postedForm is the submitted form, which checkCSRF has parsed (readForm).
 func postedForm(c *gin.Context) *Form { return NewForm(c, c.Request.PostForm) }

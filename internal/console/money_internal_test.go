@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/i18n"
 )
 
@@ -34,7 +35,7 @@ func TestParseFen(t *testing.T) {
 	} {
 		got, err := parseFen("price", tc.in)
 		if tc.want < 0 {
-			if err == nil || !strings.Contains(err.Error(), "price: must be an amount in yuan") {
+			if e := errs.As(err); err == nil || e.ID != "console.yuan" || e.Details["field"] != "price" {
 				t.Errorf("parseFen(%q) = %d, %v; want the field error", tc.in, got, err)
 			}
 			continue

@@ -15,5 +15,5 @@ func (h *handlers) orderCancel(c *gin.Context) {
 		h.orderPage(c, httpx.Status(err), NewForm(c, url.Values{}).Fail(err))
 		return
 	}
-	redirect(c, orderURL(no), "Order cancelled; its stock is back on sale.")
+	redirect(c, orderURL(no), httpx.Printer(c).T("console.order.cancelled"))
 }

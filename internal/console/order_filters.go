@@ -46,7 +46,7 @@ func (f orderFilterForm) Validate() (order.AdminQuery, error) {
 	var err error
 	if raw := strings.TrimSpace(v.Get("flash_sale")); raw != "" {
 		if q.FlashSale, err = strconv.ParseInt(raw, 10, 64); err != nil || q.FlashSale <= 0 {
-			return q, errs.Field("flash_sale", "must be a flash sale's id")
+			return q, errs.Field("flash_sale", "console.flash_sale_id")
 		}
 	}
 	if q.From, err = shopDay("from", v.Get("from")); err != nil {
@@ -70,7 +70,7 @@ func shopDay(field, s string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, clock.China)
 	if err != nil {
-		return time.Time{}, errs.Field(field, "must be a date like 2026-01-31")
+		return time.Time{}, errs.Field(field, "console.date")
 	}
 	return t, nil
 }

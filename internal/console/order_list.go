@@ -36,14 +36,15 @@ func (h *handlers) orderList(c *gin.Context) {
 	if err == nil {
 		data.Shipments, err = h.d.Shipping.ForOrders(c.Request.Context(), orderIDs(data.Orders))
 	}
+	title := httpx.Printer(c).T("console.orders.title")
 	switch {
 	case err != nil && isFieldError(err):
 		data.Orders, data.Next = nil, ""
-		h.render(c, httpx.Status(err), "orders.html", View{Title: "Orders", Nav: "orders", Form: form.Fail(err), Data: data})
+		h.render(c, httpx.Status(err), "orders.html", View{Title: title, Nav: "orders", Form: form.Fail(err), Data: data})
 	case err != nil:
 		h.fail(c, err)
 	default:
-		h.render(c, http.StatusOK, "orders.html", View{Title: "Orders", Nav: "orders", Form: form.Form, Data: data})
+		h.render(c, http.StatusOK, "orders.html", View{Title: title, Nav: "orders", Form: form.Form, Data: data})
 	}
 }
 

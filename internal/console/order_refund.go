@@ -12,7 +12,6 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
-	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -30,7 +29,9 @@ func (h *handlers) orderRefund(c *gin.Context) {
 		h.orderPage(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, orderURL(no), "Refund "+r.OutRefundNo+" of "+money.Yuan(r.Amount)+" started; it is "+r.Status+".")
+	p := httpx.Printer(c)
+	redirect(c, orderURL(no), p.T("console.order.refund_started", "no", r.OutRefundNo, "amount", p.Money(r.Amount),
+		"status", p.Enum("console.refund_status", r.Status)))
 }
 
 // refundInput reads the refund form.
@@ -43,7 +44,7 @@ func refundInput(form *Form, orderNo string) (payment.RefundInput, error) {
 			return in, err
 		}
 		if fen == 0 {
-			return in, errs.Field("amount", "must be more than 0, or empty to refund everything left")
+			return in, errs.Field("amount", "console.refund_amount")
 		}
 		in.Amount = fen
 	}
@@ -58,7 +59,7 @@ func refundInput(form *Form, orderNo string) (payment.RefundInput, error) {
 		id, err := strconv.ParseInt(sku, 10, 64)
 		qty, qerr := strconv.ParseInt(strings.TrimSpace(vs[0]), 10, 64)
 		if err != nil || qerr != nil || qty < 0 {
-			return in, errs.Field("restock", "units to put back must be whole numbers, 0 or more")
+			return in, errs.Field("restock", "console.restock_units")
 		}
 		if qty > 0 {
 			in.Restock = append(in.Restock, inventory.Line{SKUID: id, Quantity: qty})

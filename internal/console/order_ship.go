@@ -19,7 +19,7 @@ func (h *handlers) orderShip(c *gin.Context) {
 		h.orderPage(c, httpx.Status(err), form.Fail(err))
 		return
 	}
-	redirect(c, orderURL(no), "Shipped. The shipping information is on its way to WeChat.")
+	redirect(c, orderURL(no), httpx.Printer(c).T("console.order.shipped"))
 }
 
 // orderRetryUpload: POST /console/orders/{no}/shipping/retry sends the
@@ -35,7 +35,7 @@ func (h *handlers) orderRetryUpload(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	redirect(c, orderURL(no), "Sending the shipping information to WeChat again.")
+	redirect(c, orderURL(no), httpx.Printer(c).T("console.order.upload_retry_started"))
 }
 
 func orderURL(no string) string { return "/console/orders/" + url.PathEscape(no) }

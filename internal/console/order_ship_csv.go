@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/shipping"
 )
 
@@ -21,7 +21,7 @@ type shipCSVData struct {
 
 // orderShipCSVPage: GET /console/orders/ship-csv — the bulk shipping form.
 func (h *handlers) orderShipCSVPage(c *gin.Context) {
-	h.render(c, http.StatusOK, "order_ship_csv.html", View{Title: "Ship orders from a file", Nav: "orders",
+	h.render(c, http.StatusOK, "order_ship_csv.html", View{Title: httpx.Printer(c).T("console.ship_csv.title"), Nav: "orders",
 		Form: NewForm(c, url.Values{}), Data: shipCSVData{Carriers: shipping.Carriers, MaxRows: shipping.MaxRows}})
 }
 
@@ -56,10 +56,11 @@ func (h *handlers) orderShipCSV(c *gin.Context) {
 		return
 	}
 	if len(bad) > 0 {
-		form.Error = fmt.Sprintf("Nothing was shipped: %d of the lines have problems. Fix them and send the file again.", len(bad))
-		h.render(c, http.StatusBadRequest, "order_ship_csv.html", View{Title: "Ship orders from a file", Nav: "orders",
+		p := httpx.Printer(c)
+		form.Error = p.T("console.ship_csv.problems", "count", len(bad))
+		h.render(c, http.StatusBadRequest, "order_ship_csv.html", View{Title: p.T("console.ship_csv.title"), Nav: "orders",
 			Form: form, Data: shipCSVData{Rows: bad, Carriers: shipping.Carriers, MaxRows: shipping.MaxRows}})
 		return
 	}
-	redirect(c, "/console/orders?status=shipped", fmt.Sprintf("Shipped %d orders. Their shipping information is on its way to WeChat.", len(shipped)))
+	redirect(c, "/console/orders?status=shipped", httpx.Printer(c).T("console.ship_csv.shipped", "count", len(shipped)))
 }

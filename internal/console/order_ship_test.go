@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
-	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -55,7 +54,7 @@ func TestShippingAnOrderUploadsItToWeChat(t *testing.T) {
 	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 10}).SKUs[0].ID
 	tok, no := e.PaidOrder(t, "alice", sku, 1)
 	if p := c.Post("/console/orders/"+no+"/ship", url.Values{"carrier": {"顺丰速运"}, "tracking_no": {"SF 1"}}); p.Status != http.StatusBadRequest ||
-		!p.Has("must be 4 to 128 letters") || !p.Has(`value="顺丰速运"`) {
+		!p.Has(says("shipping.tracking_no")) || !p.Has(`value="顺丰速运"`) {
 		t.Fatalf("bad tracking number: %d %s", p.Status, p.Body)
 	}
 	if got := orderOf(t, e, no).Status; got != order.StatusPaid {
@@ -83,7 +82,7 @@ func TestShippingAnOrderUploadsItToWeChat(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	waitFor(t, "the upload", func() bool { return c.Get("/console/orders/" + no).Has("WeChat: uploaded") })
+	waitFor(t, "the upload", func() bool { return c.Get("/console/orders/" + no).Has(zh.Enum("console.upload_status", "uploaded")) })
 	ups := shippingUploads(t, e, o.TransactionID)
 	_, openids := shoppers(t, e)
 	if len(ups) != 1 || ups[0].ErrCode != 0 {
@@ -100,7 +99,8 @@ func TestShippingAnOrderUploadsItToWeChat(t *testing.T) {
 		t.Fatalf("upload_time %q", b.UploadTime)
 	}
 	p := c.Get("/console/orders/" + no)
-	if !p.Has("SF1234567890") || !p.Has("顺丰速运") || !p.Has("已发货：顺丰速运，运单号 SF1234567890") || p.Has("Send to WeChat again") {
+	if !p.Has("SF1234567890") || !p.Has("顺丰速运") || !p.Has("已发货：顺丰速运，运单号 SF1234567890") || p.Has(zh.T("console.order.upload_retry")) ||
+		!p.Has("已同步微信") {
 		t.Fatalf("order page: %s", p.Body)
 	}
 	if p := c.Post("/console/orders/"+no+"/ship", url.Values{"carrier": {"SF"}, "tracking_no": {"SF999999"}}); p.Status != http.StatusConflict {
@@ -118,7 +118,7 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 	}
 	c.Post("/console/orders/"+no+"/ship", url.Values{"carrier": {"ZTO"}, "tracking_no": {"ZT000111"}})
 	o := orderOf(t, e, no)
-	waitFor(t, "the retried upload", func() bool { return c.Get("/console/orders/" + no).Has("WeChat: uploaded") })
+	waitFor(t, "the retried upload", func() bool { return c.Get("/console/orders/" + no).Has(zh.Enum("console.upload_status", "uploaded")) })
 	ups := shippingUploads(t, e, o.TransactionID)
 	if len(ups) != 2 || ups[1].ErrCode != -1 || ups[0].ErrCode != 0 {
 		t.Fatalf("uploads, newest first: %+v", ups)
@@ -132,15 +132,17 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 	_, other := e.PaidOrder(t, "bob", sku, 1)
 	e.Post("/sandbox/wx/shipping/fail", "", map[string]any{"count": 1, "errcode": 47001, "errmsg": "data format error"})
 	c.Post("/console/orders/"+other+"/ship", url.Values{"carrier": {"ZTO"}, "tracking_no": {"ZT000222"}})
-	waitFor(t, "the refused upload", func() bool { return c.Get("/console/orders/" + other).Has("WeChat: failed") })
+	waitFor(t, "the refused upload", func() bool { return c.Get("/console/orders/" + other).Has("同步微信失败") })
 	p := c.Get("/console/orders/" + other)
-	if !p.Has("微信拒绝了发货信息：47001 data format error") || !p.Has("Send to WeChat again now") {
+	if !p.Has("微信拒绝了发货信息：47001 data format error") || !p.Has("立即重新同步到微信") {
 		t.Fatalf("failed upload on the page: %s", p.Body)
 	}
 	if p := c.Post("/console/orders/"+other+"/shipping/retry", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("retry: %d %s", p.Status, p.Body)
 	}
-	waitFor(t, "the upload retried by hand", func() bool { return c.Get("/console/orders/" + other).Has("WeChat: uploaded") })
+	waitFor(t, "the upload retried by hand", func() bool {
+		return c.Get("/console/orders/" + other).Has(zh.Enum("console.upload_status", "uploaded"))
+	})
 	if p := c.Post("/console/orders/"+other+"/shipping/retry", nil); p.Status != http.StatusConflict {
 		t.Fatalf("retrying an uploaded shipment: %d", p.Status)
 	}
@@ -149,7 +151,7 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 	e := apptest.Start(t, quick)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/orders/ship-csv"); p.Status != http.StatusOK || !p.Has("order_no,carrier,tracking_no") {
+	if p := c.Get("/console/orders/ship-csv"); p.Status != http.StatusOK || !p.Has("订单号,快递公司,运单号") || !p.Has(zh.T("console.ship_csv.title")) {
 		t.Fatalf("bulk page: %d", p.Status)
 	}
 	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 20}).SKUs[0].ID
@@ -166,12 +168,12 @@ func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 		unpaid + ",ZTO,ZT00000005\n" + // 6: not paid
 		d + ",SF\n" // 7: a column short
 	p := c.Post("/console/orders/ship-csv", url.Values{"csv": {bad}})
-	if p.Status != http.StatusBadRequest || !p.Has("Nothing was shipped: 5 of the lines have problems") {
+	if p.Status != http.StatusBadRequest || !p.Has("未发货：有 5 行存在问题") || !p.Has(zh.T("console.ship_csv.problems", "count", 5)) {
 		t.Fatalf("bad file: %d %s", p.Status, p.Body)
 	}
 	// Each line's problem is written in the reader's language (here the default, Chinese).
-	for _, msg := range []string{"订单号不存在", "is not a carrier WeChat knows", "与第 2 行的订单重复",
-		"订单状态为“待付款”", zh.Msg(i18n.M("record.ship.columns", "n", 2))} {
+	for _, msg := range []string{says("order.no_such_number"), says("shipping.carrier_unknown"), "与第 2 行的订单重复",
+		says("shipping.not_paid", "status", says("order.status.pending_payment")), says("shipping.columns", "columns", 2)} {
 		if !p.Has(msg) {
 			t.Errorf("the report lacks %q", msg)
 		}
@@ -193,6 +195,9 @@ func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 	if p := c.PostBody("/console/orders/ship-csv", mw.FormDataContentType(), &body); p.Status != http.StatusSeeOther {
 		t.Fatalf("good file: %d %s", p.Status, p.Body)
 	}
+	if p := c.Get("/console/orders?status=shipped"); !p.Has("已发货 3 个订单") {
+		t.Fatalf("no notice of the orders shipped: %s", p.Body)
+	}
 	for no, carrier := range map[string]string{a: "SF", b: "ZTO", d: "YTO"} {
 		o := orderOf(t, e, no)
 		if o.Status != order.StatusShipped {
@@ -204,6 +209,3 @@ func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 		})
 	}
 }
-
-// zh writes messages as the console's default reader reads them.
-var zh = i18n.For(i18n.ZhCN)

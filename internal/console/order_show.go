@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -40,7 +41,7 @@ func (h *handlers) orderPage(c *gin.Context, status int, form *Form) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, status, "order.html", View{Title: "Order " + d.Order.OrderNo, Nav: "orders", Form: form, Data: d})
+	h.render(c, status, "order.html", View{Title: httpx.Printer(c).T("console.order.title", "no", d.Order.OrderNo), Nav: "orders", Form: form, Data: d})
 }
 
 func (h *handlers) orderData(c *gin.Context, no string) (orderPageData, error) {

@@ -85,7 +85,7 @@ func shopDay(d time.Time) string { return d.In(clock.China).Format("2006-01-02")
 func TestOrderListFiltersAndExport(t *testing.T) {
 	e := apptest.Start(t)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/orders"); p.Status != http.StatusOK || !p.Has("No orders yet") {
+	if p := c.Get("/console/orders"); p.Status != http.StatusOK || !p.Has("暂无订单") || !p.Has(zh.T("console.orders.none_yet")) {
 		t.Fatalf("empty list: %d %s", p.Status, p.Body)
 	}
 	cat := e.Category(t, "杯具", nil)
@@ -128,19 +128,22 @@ func TestOrderListFiltersAndExport(t *testing.T) {
 				t.Errorf("%s: shows %s = %v, want %v", tc.query, no, p.Has(no), want)
 			}
 		}
-		if tc.wantNone && !p.Has("No order matches these filters") {
+		if tc.wantNone && !p.Has(zh.T("console.orders.none_match")) {
 			t.Errorf("%s: no empty message", tc.query)
 		}
 	}
-	for query, msg := range map[string]string{"from=2026-13-01": "must be a date like", "status=lost": "must be one of"} {
+	for query, msg := range map[string]string{"from=2026-13-01": says("console.date"), "status=lost": says("invalid.order_status")} {
 		if p := c.Get("/console/orders?" + query); p.Status != http.StatusBadRequest || !p.Has(msg) {
 			t.Errorf("%s: %d, want 400 with %q", query, p.Status, msg)
 		}
 	}
+	if p := c.Get("/console/orders?from=2026-13-01"); !p.Has("开始日期：") {
+		t.Errorf("a wrong date's error is not under the filter's Chinese name: %s", p.Body)
+	}
 
 	// Pages of two follow each other newest first through the "Older" link.
 	first := c.Get("/console/orders?limit=2")
-	if !first.Has(unpaid) || !first.Has(paidTee) || first.Has(paidMug) || !first.Has("Older →") {
+	if !first.Has(unpaid) || !first.Has(paidTee) || first.Has(paidMug) || !first.Has("更早 →") {
 		t.Fatalf("first page: %s", first.Body)
 	}
 	next := first.Body[strings.Index(first.Body, `class="pager"><a href="`)+len(`class="pager"><a href="`):]
@@ -152,23 +155,38 @@ func TestOrderListFiltersAndExport(t *testing.T) {
 	first = c.Get("/console/orders?limit=2&from=" + today + "&to=" + today)
 	next = first.Body[strings.Index(first.Body, `class="pager"><a href="`)+len(`class="pager"><a href="`):]
 	next = strings.ReplaceAll(next[:strings.Index(next, `"`)], "&amp;", "&")
-	if p := c.Get("/console/orders" + next); !first.Has(unpaid) || !first.Has(paidTee) || !p.Has(paidMug) || p.Has(paidTee) || p.Has("Older →") {
+	if p := c.Get("/console/orders" + next); !first.Has(unpaid) || !first.Has(paidTee) || !p.Has(paidMug) || p.Has(paidTee) || p.Has(zh.T("console.orders.older")) {
 		t.Fatalf("pages of a day (%s): %s", next, p.Body)
 	}
 
-	// Export: a UTF-8 BOM, a header, every order of the range, oldest first.
+	// Export: a UTF-8 BOM, a header, every order of the range, oldest first;
+	// the header and statuses in the reader's language unless the export is
+	// for tools (headers=en); amounts plain decimals, times China's.
 	if p := c.Get("/console/orders/export.csv"); p.Status != http.StatusBadRequest {
 		t.Fatalf("export without dates: %d", p.Status)
 	}
-	p := c.Get("/console/orders/export.csv?from=" + today + "&to=" + today)
-	if p.Status != http.StatusOK || !strings.HasPrefix(p.Body, "\ufefforder_no,placed_at,status,") {
-		t.Fatalf("export: %d %.200s", p.Status, p.Body)
+	if p := c.Get("/console/orders?from=" + today + "&to=" + today); !p.Has("导出 CSV（英文表头，供系统导入）") || !p.Has("headers=en") {
+		t.Fatalf("no export for tools offered: %s", p.Body)
 	}
-	lines := strings.Split(strings.TrimSpace(p.Body), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[1], paidMug+",") || !strings.HasPrefix(lines[3], unpaid+",") ||
-		!strings.Contains(lines[1], "Blue Mug ×1") || !strings.Contains(lines[2], ",118.00,") {
-		t.Fatalf("export rows:\n%s", p.Body)
+	placed := time.Now().In(clock.China).Format("2006-01-02 ")
+	for _, tc := range []struct{ name, lang, query, header, paid, unpaid string }{
+		{"zh-CN", "", "", "\ufeff订单号,下单时间,订单状态,客户 ID,收货人,", ",待发货,", ",待付款,"},
+		{"en", "en", "", "\ufeffOrder number,Placed at,Status,Shopper ID,", `,"` + en.Enum("order.status", "paid") + `",`, "," + en.Enum("order.status", "pending_payment") + ","},
+		{"for tools", "", "&headers=en", "\ufefforder_no,placed_at,status,shopper_id,", ",paid,", ",pending_payment,"},
+	} {
+		c.Lang = tc.lang
+		p := c.Get("/console/orders/export.csv?from=" + today + "&to=" + today + tc.query)
+		if p.Status != http.StatusOK || !strings.HasPrefix(p.Body, tc.header) {
+			t.Fatalf("%s export: %d %.200s", tc.name, p.Status, p.Body)
+		}
+		lines := strings.Split(strings.TrimSpace(p.Body), "\n")
+		if len(lines) != 4 || !strings.HasPrefix(lines[1], paidMug+","+placed) || !strings.HasPrefix(lines[3], unpaid+",") ||
+			!strings.Contains(lines[1], "Blue Mug ×1") || !strings.Contains(lines[2], ",118.00,") ||
+			!strings.Contains(lines[1], tc.paid) || !strings.Contains(lines[3], tc.unpaid) {
+			t.Fatalf("%s export rows:\n%s", tc.name, p.Body)
+		}
 	}
+	c.Lang = ""
 	if p := c.Get("/console/orders/export.csv?from=" + yesterday + "&to=" + yesterday); strings.Count(p.Body, "\n") != 1 {
 		t.Fatalf("export of a day without orders: %q", p.Body)
 	}
@@ -183,12 +201,12 @@ func TestOrderPageShowsTheWholeOrder(t *testing.T) {
 	_, openids := shoppers(t, e)
 	p := c.Get("/console/orders/" + no)
 	for _, want := range []string{no, o.Items[0].Title, "¥29.90", "¥59.80", yuanOf(o.PayAmount), o.TransactionID, openids[0],
-		"张三", "13800138000", "科技园 1 号", "pending_payment → ", "已付款，微信支付单号 " + o.TransactionID, "Mark shipped", "Refund"} {
+		"张三", "13800138000", "科技园 1 号", "待付款 → ", "已付款，微信支付单号 " + o.TransactionID, zh.T("console.order.ship"), "确认发货", "发起退款"} {
 		if !p.Has(want) {
 			t.Errorf("order page lacks %q", want)
 		}
 	}
-	if p.Has("Cancel order") {
+	if p.Has(zh.T("console.order.cancel")) {
 		t.Error("a paid order offers to cancel")
 	}
 	if p := c.Get("/console/orders/404404404"); p.Status != http.StatusNotFound {
@@ -206,7 +224,7 @@ func TestCancelAnUnpaidOrder(t *testing.T) {
 	if n := stockOf(t, e, sku); n != 7 {
 		t.Fatalf("stock after ordering: %d", n)
 	}
-	if p := c.Get("/console/orders/" + no); !p.Has("Cancel order") || p.Has("Mark shipped") {
+	if p := c.Get("/console/orders/" + no); !p.Has("取消订单") || p.Has(zh.T("console.order.ship")) {
 		t.Fatalf("unpaid order page: %s", p.Body)
 	}
 	if p := c.Post("/console/orders/"+no+"/cancel", nil); p.Status != http.StatusSeeOther {

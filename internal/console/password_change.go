@@ -23,7 +23,7 @@ func (h *handlers) forcePasswordChange(c *gin.Context) {
 		return
 	}
 	switch c.FullPath() {
-	case "/console/password", "/console/logout":
+	case "/console/password", "/console/logout", "/console/language":
 		c.Next()
 		return
 	}
@@ -33,7 +33,7 @@ func (h *handlers) forcePasswordChange(c *gin.Context) {
 
 // passwordPage: GET /console/password
 func (h *handlers) passwordPage(c *gin.Context) {
-	h.render(c, http.StatusOK, "password.html", View{Title: "Change password", Form: NewForm(c, url.Values{}),
+	h.render(c, http.StatusOK, "password.html", View{Title: httpx.Printer(c).T("console.password.title"), Form: NewForm(c, url.Values{}),
 		Data: passwordData{Forced: me(c).MustChangePassword}})
 }
 
@@ -43,14 +43,14 @@ func (h *handlers) passwordSave(c *gin.Context) {
 	err := h.d.Staff.ChangePassword(c.Request.Context(), sess, c.PostForm("current_password"), c.PostForm("password"), c.PostForm("confirm"))
 	if errs.Is(err, staff.ErrPasswordChanged.Code) {
 		c.SetCookie(sessionCookie, "", -1, "/console", "", secure(c), true)
-		redirect(c, "/console/login", "Your password was changed meanwhile. Sign in again.")
+		redirect(c, "/console/login", httpx.Printer(c).T("console.password.changed_meanwhile"))
 		return
 	}
 	if err != nil {
-		h.render(c, httpx.Status(err), "password.html", View{Title: "Change password", Form: NewForm(c, url.Values{}).Fail(err),
+		h.render(c, httpx.Status(err), "password.html", View{Title: httpx.Printer(c).T("console.password.title"), Form: NewForm(c, url.Values{}).Fail(err),
 			Data: passwordData{Forced: sess.Account.MustChangePassword}})
 		return
 	}
 	h.d.Log.Info("console password changed", "account", sess.Account.Actor())
-	redirect(c, "/console", "Password changed.")
+	redirect(c, "/console", httpx.Printer(c).T("console.password.changed"))
 }

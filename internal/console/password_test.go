@@ -58,9 +58,17 @@ func TestFirstOwnerMustChooseAPassword(t *testing.T) {
 		}
 	}
 	form := c.Get("/console/password")
-	if form.Status != http.StatusOK || !form.Has("generated when the shop was set up") || !form.Has(`name="current_password"`) {
+	if form.Status != http.StatusOK || !form.Has("开店时系统生成") || !form.Has(zh.T("console.password.forced")) || !form.Has(`name="current_password"`) {
 		t.Fatalf("change-password page: %d %s", form.Status, form.Body)
 	}
+	// The language can be chosen before anything else: the owner may not read Chinese.
+	if p := c.Post("/console/language", url.Values{"language": {"en"}, "next": {"/console/password"}}); p.Status != http.StatusSeeOther || p.Location != "/console/password" {
+		t.Fatalf("choosing English before the password: %d %s", p.Status, p.Location)
+	}
+	if p := c.Get("/console/password"); !p.Has(en.T("console.password.forced")) {
+		t.Fatalf("change-password page in English: %s", p.Body)
+	}
+	c.Post("/console/language", url.Values{"language": {"zh-CN"}, "next": {"/console/password"}})
 	// Forms other than the password's do nothing.
 	if p := c.Post("/console/staff", url.Values{"username": {"mallory"}, "name": {"m"}, "password": {"mallory-password"}, "role": {"owner"}}); p.Status != http.StatusSeeOther || p.Location != "/console/password" {
 		t.Fatalf("POST /console/staff before choosing a password: %d %s", p.Status, p.Location)
@@ -76,11 +84,11 @@ func TestFirstOwnerMustChooseAPassword(t *testing.T) {
 		status int
 		says   string
 	}{
-		{"no CSRF token", url.Values{"_csrf": {"forged"}, "current_password": {generated}, "password": {chosen}, "confirm": {chosen}}, http.StatusForbidden, "did not come from the console"},
-		{"wrong current password", url.Values{"current_password": {"not-the-password"}, "password": {chosen}, "confirm": {chosen}}, http.StatusBadRequest, "not your current password"},
-		{"too short", url.Values{"current_password": {generated}, "password": {"short"}, "confirm": {"short"}}, http.StatusBadRequest, "10 to 72 characters"},
-		{"confirmation differs", url.Values{"current_password": {generated}, "password": {chosen}, "confirm": {chosen + "x"}}, http.StatusBadRequest, "does not match"},
-		{"same as the generated one", url.Values{"current_password": {generated}, "password": {generated}, "confirm": {generated}}, http.StatusBadRequest, "must differ"},
+		{"no CSRF token", url.Values{"_csrf": {"forged"}, "current_password": {generated}, "password": {chosen}, "confirm": {chosen}}, http.StatusForbidden, says("console.csrf")},
+		{"wrong current password", url.Values{"current_password": {"not-the-password"}, "password": {chosen}, "confirm": {chosen}}, http.StatusBadRequest, "当前密码不正确"},
+		{"too short", url.Values{"current_password": {generated}, "password": {"short"}, "confirm": {"short"}}, http.StatusBadRequest, says("staff.password_length")},
+		{"confirmation differs", url.Values{"current_password": {generated}, "password": {chosen}, "confirm": {chosen + "x"}}, http.StatusBadRequest, says("staff.confirm_mismatch")},
+		{"same as the generated one", url.Values{"current_password": {generated}, "password": {generated}, "confirm": {generated}}, http.StatusBadRequest, says("staff.password_same")},
 	} {
 		if p := c.Post("/console/password", tc.form); p.Status != tc.status || !p.Has(tc.says) {
 			t.Errorf("%s: %d, want %d saying %q: %.300s", tc.name, p.Status, tc.status, tc.says, p.Body)
@@ -93,7 +101,7 @@ func TestFirstOwnerMustChooseAPassword(t *testing.T) {
 	if p := c.Post("/console/password", url.Values{"current_password": {generated}, "password": {chosen}, "confirm": {chosen}}); p.Status != http.StatusSeeOther || p.Location != "/console" {
 		t.Fatalf("change: %d %s %s", p.Status, p.Location, p.Body)
 	}
-	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("Password changed.") {
+	if p := c.Get("/console"); p.Status != http.StatusOK || !p.Has("密码已修改。") {
 		t.Fatalf("dashboard after the change: %d %s", p.Status, p.Location)
 	}
 	if p := c.Get("/console/staff"); p.Status != http.StatusOK {
@@ -122,7 +130,7 @@ func TestStaffChangeTheirOwnPassword(t *testing.T) {
 		t.Fatalf("a staff account with its own password is sent elsewhere: %d %s", p.Status, p.Location)
 	}
 	form := c.Get("/console/password")
-	if form.Status != http.StatusOK || form.Has("generated when the shop was set up") {
+	if form.Status != http.StatusOK || form.Has(zh.T("console.password.forced")) || !form.Has("<h1>修改密码</h1>") {
 		t.Fatalf("password page: %d", form.Status)
 	}
 	if p := c.Post("/console/password", url.Values{"current_password": {"password-lily"}, "password": {"lily-new-password"}, "confirm": {"lily-new-password"}}); p.Status != http.StatusSeeOther {

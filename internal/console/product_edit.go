@@ -23,7 +23,7 @@ func (h *handlers) productNew(c *gin.Context) {
 	data.Dims = dimRows(nil)
 	data.Rows, _ = syncGrid(nil, nil, data.CodeBase, true)
 	form := NewForm(c, url.Values{"on_shelf": {"on"}, "category_id": {c.Query("category_id")}})
-	h.render(c, http.StatusOK, "product_form.html", View{Title: "New product", Nav: "products", Form: form, Data: data})
+	h.render(c, http.StatusOK, "product_form.html", View{Title: httpx.Printer(c).T("console.product_form.new"), Nav: "products", Form: form, Data: data})
 }
 
 // productEdit: GET /console/products/:id

@@ -278,7 +278,7 @@ func productInput(f *Form, images []string, dims []catalog.SpecDim, rows []skuRo
 		Images: images, SpecDims: dims, OffShelf: f.Get("on_shelf") == ""}
 	var err error
 	if np.CategoryID, err = strconv.ParseInt(f.Get("category_id"), 10, 64); err != nil {
-		return np, errs.Field("category_id", "choose a category")
+		return np, errs.Field("category_id", "console.category_choose")
 	}
 	for _, r := range rows {
 		k := catalog.NewSKU{Code: r.Code, SpecValues: r.Spec, Image: r.Image, OffSale: !r.OnSale}
@@ -311,7 +311,7 @@ func parseCount(field, s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || n > 1_000_000_000 {
-		return 0, errs.Field(field, "must be a whole number of units, 0 or more")
+		return 0, errs.Field(field, "console.units")
 	}
 	return n, nil
 }

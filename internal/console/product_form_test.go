@@ -33,7 +33,7 @@ func TestCreateProductThroughTheSKUGrid(t *testing.T) {
 	ctx := context.Background()
 
 	p := c.Get("/console/products/new")
-	if p.Status != http.StatusOK || !p.Has("New product") || !p.Has("the only SKU") || !p.Has("服饰") {
+	if p.Status != http.StatusOK || !p.Has(zhCat.T("console.product_form.new")) || !p.Has("唯一规格") || !p.Has("服饰") {
 		t.Fatalf("new form: %d %s", p.Status, p.Body)
 	}
 	// The merchant names the dimensions and asks for the grid.
@@ -47,7 +47,7 @@ func TestCreateProductThroughTheSKUGrid(t *testing.T) {
 	v.Set("skus[0].price", "89")
 	v.Set("action", "grid")
 	p = c.Post("/console/products/new", v)
-	if p.Status != http.StatusOK || !p.Has("Nothing is saved yet") || !p.Has("蓝 / L") || p.Has("the only SKU") {
+	if p.Status != http.StatusOK || !p.Has(zhCat.T("console.product_form.regrid_notice")) || !p.Has("蓝 / L") || p.Has(zhCat.T("console.product_form.only_sku")) {
 		t.Fatalf("grid: %d %s", p.Status, p.Body)
 	}
 	if rows, _, _ := e.App.Catalog.MerchantProducts(ctx, catalog.MerchantQuery{}); len(rows) != 0 {
@@ -176,7 +176,7 @@ func TestEditProductKeepsSKUsAndAuditsPriceAndStock(t *testing.T) {
 	if len(got.SKUs) != 2 || got.SKUs[1].OnSale || got.SKUs[1].ID != prod.SKUs[1].ID {
 		t.Fatalf("蓝 after removal %+v", got.SKUs)
 	}
-	if p := c.Get(path); !p.Has("Kept for past orders") || !p.Has("MUG-B") {
+	if p := c.Get(path); !p.Has(zhCat.T("console.product_form.retired")) || !p.Has("MUG-B") {
 		t.Fatalf("retired SKU not shown: %s", p.Body)
 	}
 }
@@ -191,7 +191,7 @@ func TestEditThatFailsValidationChangesNothing(t *testing.T) {
 	v.Set("skus[1].price", "12.345")
 	v.Set("action", "save")
 	p := c.Post(path, v)
-	if p.Status != http.StatusBadRequest || !p.Has("at most two decimals") || !p.Has(`value="12.345"`) ||
+	if p.Status != http.StatusBadRequest || !p.Has(says("console.yuan")) || !p.Has(`value="12.345"`) ||
 		!p.Has(`value="改名的杯子"`) || !p.Has(`value="99"`) {
 		t.Fatalf("bad price: %d %s", p.Status, p.Body)
 	}
@@ -202,7 +202,7 @@ func TestEditThatFailsValidationChangesNothing(t *testing.T) {
 	v.Set("skus[1].code", other.SKUs[0].Code)
 	v.Set("action", "save")
 	p = c.Post(path, v)
-	if p.Status != http.StatusConflict || !p.Has("a SKU with this code already exists") || !p.Has(`value="99"`) {
+	if p.Status != http.StatusConflict || !p.Has(says("catalog.sku_code_taken")) || !p.Has(`value="99"`) {
 		t.Fatalf("code taken: %d %s", p.Status, p.Body)
 	}
 	got, _ := e.App.Catalog.Product(ctx, prod.ID)

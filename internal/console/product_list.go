@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -37,7 +38,7 @@ func (h *handlers) productList(c *gin.Context) {
 	}
 	if v := q.Get("category_id"); v != "" {
 		if mq.CategoryID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			h.fail(c, errs.Field("category_id", "is not a category"))
+			h.fail(c, errs.Field("category_id", "console.category_unknown"))
 			return
 		}
 	}
@@ -55,7 +56,7 @@ func (h *handlers) productList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "products.html", View{Title: "Products", Nav: "products", Data: productListData{
+	h.render(c, http.StatusOK, "products.html", View{Title: httpx.Printer(c).T("console.products.title"), Nav: "products", Data: productListData{
 		Rows: rows, Next: next, Query: q, Categories: cats, LowStock: sh.LowStockThreshold,
 		Filtered: mq.Q != "" || mq.CategoryID != 0 || mq.Shelf != catalog.ShelfAny || mq.LowStock,
 	}})

@@ -37,20 +37,21 @@ func (h *handlers) productSave(c *gin.Context, id int64) {
 	uploaded, uploadErr := h.storeUploads(c)
 	pf := readProductForm(postedForm(c), id, uploaded, uploadErr, stored.SKUs)
 	data.Images, data.CodeBase, data.Dims, data.Rows = pf.Images, pf.CodeBase, dimRows(pf.Dims), pf.Rows
-	title := "New product"
+	p := httpx.Printer(c)
+	title := p.T("console.product_form.new")
 	if id > 0 {
 		title = stored.Title
 	}
 	np, err := pf.Validate()
 	if err == nil && pf.Regrid {
-		data.Notice = "The SKU grid now follows the spec dimensions. Nothing is saved yet: check the rows, then save."
+		data.Notice = p.T("console.product_form.regrid_notice")
 		h.render(c, http.StatusOK, "product_form.html", View{Title: title, Nav: "products", Form: pf.Form, Data: data})
 		return
 	}
 	if err == nil {
-		var p catalog.Product
-		if p, err = h.d.Catalog.SaveProduct(ctx, id, np, me(c).Actor()); err == nil {
-			redirect(c, "/console/products/"+strconv.FormatInt(p.ID, 10), "Saved "+p.Title+".")
+		var saved catalog.Product
+		if saved, err = h.d.Catalog.SaveProduct(ctx, id, np, me(c).Actor()); err == nil {
+			redirect(c, "/console/products/"+strconv.FormatInt(saved.ID, 10), p.T("console.products.saved", "title", saved.Title))
 			return
 		}
 	}

@@ -1,13 +1,13 @@
 package console
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // productShelf: POST /console/products/shelf — ids=…&shelf=on|off puts the
@@ -17,14 +17,14 @@ func (h *handlers) productShelf(c *gin.Context) {
 	for _, v := range c.Request.PostForm["ids"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			h.fail(c, errs.Field("ids", "are not products"))
+			h.fail(c, errs.Field("ids", "console.not_products"))
 			return
 		}
 		ids = append(ids, id)
 	}
 	on := c.PostForm("shelf") == "on"
 	if !on && c.PostForm("shelf") != "off" {
-		h.fail(c, errs.Field("shelf", "must be on or off"))
+		h.fail(c, errs.Field("shelf", "console.shelf"))
 		return
 	}
 	n, err := h.d.Catalog.SetShelf(c.Request.Context(), ids, on, me(c).Actor())
@@ -40,9 +40,9 @@ func (h *handlers) productShelf(c *gin.Context) {
 	if len(back) > 0 {
 		to += "?" + back.Encode()
 	}
-	state := "off shelf"
+	id := "console.products.shelved_off"
 	if on {
-		state = "on shelf"
+		id = "console.products.shelved_on"
 	}
-	redirect(c, to, fmt.Sprintf("%d of %d product(s) put %s.", n, len(ids), state))
+	redirect(c, to, httpx.Printer(c).T(id, "n", n, "total", len(ids)))
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/httpx"
-	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -22,9 +21,11 @@ func (h *handlers) refundApprove(c *gin.Context) {
 		h.decisionFailed(c, form, err)
 		return
 	}
-	msg := "Request approved."
-	if req.Refund != nil {
-		msg = "Request approved: refund " + req.Refund.OutRefundNo + " of " + money.Yuan(req.Refund.Amount) + " is " + req.Refund.Status + "."
+	p := httpx.Printer(c)
+	msg := p.T("console.refunds.approved")
+	if r := req.Refund; r != nil {
+		msg = p.T("console.refunds.approved_refund", "no", r.OutRefundNo, "amount", p.Money(r.Amount),
+			"status", p.Enum("console.refund_status", r.Status))
 	}
 	redirect(c, back(form), msg)
 }
@@ -40,7 +41,7 @@ func (h *handlers) refundDecline(c *gin.Context) {
 		h.decisionFailed(c, form, err)
 		return
 	}
-	redirect(c, back(form), "Request declined; the shopper sees your note.")
+	redirect(c, back(form), httpx.Printer(c).T("console.refunds.declined"))
 }
 
 // decisionFailed shows a refused decision on the page it was made from.

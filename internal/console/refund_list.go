@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -33,7 +34,7 @@ func (h *handlers) refundPage(c *gin.Context, status int, form *Form) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, status, "refunds.html", View{Title: "Refunds", Nav: "refunds", Form: form, Data: d})
+	h.render(c, status, "refunds.html", View{Title: httpx.Printer(c).T("console.refunds.title"), Nav: "refunds", Form: form, Data: d})
 }
 
 type refundListData struct {

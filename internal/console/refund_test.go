@@ -48,7 +48,7 @@ func refundsOf(t *testing.T, e *apptest.Env, no string) []payment.Refund {
 func TestRefundRequestsAreDeclinedOrApproved(t *testing.T) {
 	e := apptest.Start(t, quick)
 	c := e.SignIn(t, "lily", staff.RoleStaff)
-	if p := c.Get("/console/refunds"); p.Status != http.StatusOK || !p.Has("No refund requests are waiting") || !p.Has("No refunds yet") {
+	if p := c.Get("/console/refunds"); p.Status != http.StatusOK || !p.Has("暂无待处理的退款申请") || !p.Has(zh.T("console.refunds.none_yet")) {
 		t.Fatalf("empty refunds page: %d %s", p.Status, p.Body)
 	}
 	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 10}).SKUs[0].ID
@@ -57,7 +57,7 @@ func TestRefundRequestsAreDeclinedOrApproved(t *testing.T) {
 	if p := c.Get("/console/refunds"); !p.Has(no) || !p.Has("少发了一件") || !p.Has("¥29.90") {
 		t.Fatalf("refunds page: %s", p.Body)
 	}
-	if p := c.Post("/console/refunds/requests/"+id+"/decline", url.Values{"note": {" "}}); p.Status != http.StatusBadRequest || !p.Has("tell the shopper why") {
+	if p := c.Post("/console/refunds/requests/"+id+"/decline", url.Values{"note": {" "}}); p.Status != http.StatusBadRequest || !p.Has(says("payment.decline_note")) {
 		t.Fatalf("decline without a note: %d %s", p.Status, p.Body)
 	}
 	p := c.Post("/console/refunds/requests/"+id+"/decline", url.Values{"note": {"两件都已发出"}, "back": {"/console/orders/" + no}})
@@ -69,11 +69,15 @@ func TestRefundRequestsAreDeclinedOrApproved(t *testing.T) {
 	}
 
 	id = requestRefund(t, e, tok, no, 2990, "其实是坏了")
-	if p := c.Get("/console/orders/" + no); !p.Has("其实是坏了") || !p.Has("/console/refunds/requests/"+id+"/approve") || !p.Has("两件都已发出") {
+	if p := c.Get("/console/orders/" + no); !p.Has("其实是坏了") || !p.Has("/console/refunds/requests/"+id+"/approve") || !p.Has("两件都已发出") ||
+		!p.Has("已拒绝") || !p.Has(zh.T("console.refunds.approve_confirm", "amount", "¥29.90")) || !p.Has(zh.Enum("console.refund_request_status", "pending")) {
 		t.Fatalf("order page with a pending request: %s", p.Body)
 	}
 	if p := c.Post("/console/refunds/requests/"+id+"/approve", url.Values{"restock": {"on"}}); p.Status != http.StatusSeeOther || p.Location != "/console/refunds" {
 		t.Fatalf("approve: %d %s", p.Status, p.Body)
+	}
+	if p := c.Get("/console/refunds"); !p.Has("已同意退款申请：退款 R" + no + "-01，金额 ¥29.90") {
+		t.Fatalf("no notice of the approved refund: %s", p.Body)
 	}
 	waitFor(t, "the approved refund", func() bool { return orderOf(t, e, no).RefundedAmount == 2990 })
 	if n := stockOf(t, e, sku); n != 10 {
@@ -85,7 +89,7 @@ func TestRefundRequestsAreDeclinedOrApproved(t *testing.T) {
 	if p := c.Post("/console/refunds/requests/"+id+"/approve", nil); p.Status != http.StatusConflict {
 		t.Fatalf("approving twice: %d", p.Status)
 	}
-	if p := c.Get("/console/refunds"); !p.Has("R"+no+"-01") || !p.Has("No refund requests are waiting") {
+	if p := c.Get("/console/refunds"); !p.Has("R"+no+"-01") || !p.Has(zh.T("console.refunds.none_waiting")) {
 		t.Fatalf("refunds page after: %s", p.Body)
 	}
 }
@@ -97,11 +101,11 @@ func TestPartialRefundPutsChosenUnitsBack(t *testing.T) {
 	_, no := e.PaidOrder(t, "alice", sku, 3)
 	restock := "restock_" + strconv.FormatInt(sku, 10)
 	if p := c.Post("/console/orders/"+no+"/refund", url.Values{"amount": {"12.345"}, "reason": {"瑕疵"}}); p.Status != http.StatusBadRequest ||
-		!p.Has("at most two decimals") || !p.Has(`value="瑕疵"`) {
+		!p.Has(says("console.yuan")) || !p.Has(`value="瑕疵"`) {
 		t.Fatalf("bad amount: %d %s", p.Status, p.Body)
 	}
 	if p := c.Post("/console/orders/"+no+"/refund", url.Values{"amount": {"10"}, restock: {"4"}}); p.Status != http.StatusConflict ||
-		!p.Has("cannot return more units to stock than the order sold") {
+		!p.Has(says("payment.restock_exceeds_sold")) {
 		t.Fatalf("restocking more than sold: %d %s", p.Status, p.Body)
 	}
 	if rs := refundsOf(t, e, no); len(rs) != 0 {
@@ -116,7 +120,7 @@ func TestPartialRefundPutsChosenUnitsBack(t *testing.T) {
 		t.Fatalf("stock: %d, want 7 + 1", n)
 	}
 	page := c.Get("/console/orders/" + no)
-	if !page.Has("R"+no+"-01") || !page.Has("succeeded") || !page.Has("退一件") || !page.Has("SKU "+strconv.FormatInt(sku, 10)+" ×1") {
+	if !page.Has("R"+no+"-01") || !page.Has("退款成功") || !page.Has("退一件") || !page.Has("SKU "+strconv.FormatInt(sku, 10)+" ×1") {
 		t.Fatalf("order page: %s", page.Body)
 	}
 	if es := audited(t, e, no); len(es) != 1 || es[0].Action != "refund.create" || i18n.For(i18n.En).Msg(es[0].Detail) != "¥29.90 refund R"+no+"-01, 1 back on sale: 退一件" ||
@@ -141,7 +145,7 @@ func TestOnlyOwnersRefundAboveTheLimit(t *testing.T) {
 	sku := e.Product(t, apptest.SKU{Price: 2990, Stock: 10}).SKUs[0].ID
 	tok, no := e.PaidOrder(t, "alice", sku, 4) // 119.60 and shipping
 
-	if p := lily.Post("/console/orders/"+no+"/refund", url.Values{"amount": {"60"}}); p.Status != http.StatusForbidden || !p.Has("need an owner") {
+	if p := lily.Post("/console/orders/"+no+"/refund", url.Values{"amount": {"60"}}); p.Status != http.StatusForbidden || !p.Has("需由店主操作") {
 		t.Fatalf("staff above the limit: %d %s", p.Status, p.Body)
 	}
 	if p := lily.Post("/console/orders/"+no+"/refund", url.Values{"amount": {"30"}}); p.Status != http.StatusSeeOther {
@@ -155,7 +159,7 @@ func TestOnlyOwnersRefundAboveTheLimit(t *testing.T) {
 		t.Fatalf("refunds after staff: %+v", rs)
 	}
 	id := requestRefund(t, e, tok, no, 4000, "还要退")
-	if p := lily.Post("/console/refunds/requests/"+id+"/approve", nil); p.Status != http.StatusForbidden || !p.Has("need an owner") {
+	if p := lily.Post("/console/refunds/requests/"+id+"/approve", nil); p.Status != http.StatusForbidden || !p.Has("需由店主操作") {
 		t.Fatalf("staff approving past the limit: %d %s", p.Status, p.Body)
 	}
 	if p := boss.Post("/console/refunds/requests/"+id+"/approve", nil); p.Status != http.StatusSeeOther {
@@ -188,17 +192,17 @@ func TestAnOrderRefundedInFullCannotBeShipped(t *testing.T) {
 	}
 	// Refused while the refund is processing, and after it succeeded.
 	if p := c.Post("/console/orders/"+no+"/ship", url.Values{"carrier": {"SF"}, "tracking_no": {"SF12345678"}}); p.Status != http.StatusConflict ||
-		!p.Has("refunded in full") {
+		!p.Has(says("order.refunded_in_full")) {
 		t.Fatalf("shipping a refunding order: %d %s", p.Status, p.Body)
 	}
 	waitFor(t, "the full refund", func() bool { o := orderOf(t, e, no); return o.RefundedAmount == o.PayAmount })
 	if p := c.Post("/console/orders/"+no+"/ship", url.Values{"carrier": {"SF"}, "tracking_no": {"SF12345678"}}); p.Status != http.StatusConflict {
 		t.Fatalf("shipping a refunded order: %d", p.Status)
 	}
-	if p := c.Get("/console/orders/" + no); p.Has("Mark shipped") || !p.Has("Refunded in full") {
+	if p := c.Get("/console/orders/" + no); p.Has(zh.T("console.order.ship")) || !p.Has("已全额退款，无需发货。") {
 		t.Fatalf("order page: %s", p.Body)
 	}
-	if p := c.Post("/console/orders/ship-csv", url.Values{"csv": {no + ",SF,SF12345678"}}); p.Status != http.StatusBadRequest || !p.Has("refunded in full") {
+	if p := c.Post("/console/orders/ship-csv", url.Values{"csv": {no + ",SF,SF12345678"}}); p.Status != http.StatusBadRequest || !p.Has(says("order.refunded_in_full")) {
 		t.Fatalf("bulk shipping a refunded order: %d %s", p.Status, p.Body)
 	}
 }

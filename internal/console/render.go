@@ -24,6 +24,7 @@ import (
 type View struct {
 	Lang    i18n.Lang // the page's language (the account's choice, else the browser's)
 	Title   string
+	Here    string // the page's own path and query, where the language switch comes back to (GET pages only)
 	Nav     string // the navigation entry to highlight
 	Me      *staff.Account
 	CSRF    string
@@ -98,6 +99,8 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"when":     p.When,
 		"day":      p.Day,
 		"msg":      p.Msg,
+		"langs":    func() []i18n.Lang { return i18n.Langs },
+		"actor":    func(actor string) string { return actorName(p, actor) },
 		"add":      func(a, b int) int { return a + b },
 		"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 		"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
@@ -161,6 +164,9 @@ func (h *handlers) render(c *gin.Context, status int, page string, v View) {
 	}
 	v.Sandbox, v.Shop = h.sandbox, h.shopName(c)
 	v.Lang = httpx.Lang(c)
+	if c.Request.Method == http.MethodGet {
+		v.Here = c.Request.URL.RequestURI()
+	}
 	if v.Notice == "" {
 		v.Notice = takeNotice(c)
 	}
@@ -253,7 +259,7 @@ func parseFen(field, s string) (int64, error) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "¥"))
 	n, err := money.Parse(s)
 	if err != nil || strings.HasPrefix(s, "-") { // prices are never negative, not even "-0"
-		return 0, errs.Field(field, "must be an amount in yuan with at most two decimals, e.g. 29.90")
+		return 0, errs.Field(field, "console.yuan")
 	}
 	return n, nil
 }

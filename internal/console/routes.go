@@ -33,6 +33,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	r.POST("/login", forms, h.login)
 
 	in.POST("/logout", h.logout)
+	in.POST("/language", h.languageSave)
 	in.GET("/password", h.passwordPage)
 	in.POST("/password", h.passwordSave)
 	in.GET("", h.dashboard)

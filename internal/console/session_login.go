@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -22,7 +23,7 @@ func (h *handlers) loginPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
 		return
 	}
-	h.render(c, http.StatusOK, "login.html", View{Title: "Sign in",
+	h.render(c, http.StatusOK, "login.html", View{Title: httpx.Printer(c).T("console.signin.title"),
 		Form: NewForm(c, url.Values{}), Data: loginData{Next: c.Query("next"), Token: loginToken(c)}})
 }
 
@@ -32,10 +33,11 @@ func (h *handlers) login(c *gin.Context) {
 		return
 	}
 	form := NewForm(c, url.Values{"username": {c.PostForm("username")}})
+	title := httpx.Printer(c).T("console.signin.title")
 	next := c.PostForm("next")
 	if want, err := c.Cookie(loginCSRFCookie); err != nil || !sameToken(c.PostForm("_csrf"), want) {
-		form.Error = "The sign-in form expired. Please try again."
-		h.render(c, http.StatusForbidden, "login.html", View{Title: "Sign in", Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
+		form.Error = httpx.Printer(c).T("console.signin.expired")
+		h.render(c, http.StatusForbidden, "login.html", View{Title: title, Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
 		return
 	}
 	device, _ := c.Cookie(deviceCookie)
@@ -43,7 +45,7 @@ func (h *handlers) login(c *gin.Context) {
 		Password: c.PostForm("password"), IP: c.ClientIP(), UserAgent: c.Request.UserAgent(), Device: device})
 	if err != nil {
 		form.Fail(err)
-		h.render(c, signInStatus(err), "login.html", View{Title: "Sign in", Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
+		h.render(c, signInStatus(err), "login.html", View{Title: title, Form: form, Data: loginData{Next: next, Token: loginToken(c)}})
 		return
 	}
 	c.SetSameSite(http.SameSiteLaxMode)
@@ -66,12 +68,19 @@ func signInStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-// safeNext keeps redirects after sign-in inside the console.
+// safeNext keeps redirects (after sign-in, after the language switch)
+// inside the console: a path under /console on this site, never a URL with
+// a scheme or host, a protocol-relative "//…", a backslash that browsers
+// read as a slash, or control characters; anything else goes to the
+// dashboard.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/console") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
-		return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\x00\r\n\t") || (u.Path != "/console" && !strings.HasPrefix(u.Path, "/console/")) ||
+		strings.Contains(u.Path, "..") {
+		return "/console"
 	}
-	return "/console"
+	return next
 }
 
 // logout: POST /console/logout
@@ -83,5 +92,5 @@ func (h *handlers) logout(c *gin.Context) {
 		}
 	}
 	c.SetCookie(sessionCookie, "", -1, "/console", "", secure(c), true)
-	redirect(c, "/console/login", "Signed out.")
+	redirect(c, "/console/login", httpx.Printer(c).T("console.signin.signed_out"))
 }

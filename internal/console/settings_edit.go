@@ -18,7 +18,7 @@ func (h *handlers) settingsPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "settings.html", View{Title: "Settings", Nav: "settings", Form: NewForm(c, url.Values{
+	h.render(c, http.StatusOK, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: NewForm(c, url.Values{
 		"name": {sh.Name}, "shipping_fee": {money.Decimal(sh.ShippingFee)}, "free_shipping_threshold": {money.Decimal(sh.FreeShippingThreshold)},
 		"order_timeout_minutes": {strconv.Itoa(sh.OrderTimeoutSeconds / 60)}, "low_stock_threshold": {strconv.FormatInt(sh.LowStockThreshold, 10)},
 		"owner_refund_limit": {money.Decimal(sh.OwnerRefundLimit)},
@@ -40,8 +40,8 @@ func (h *handlers) settingsSave(c *gin.Context) {
 		if msg, ok := form.Errors["order_timeout_seconds"]; ok { // the domain counts seconds, the form minutes
 			form.Errors["order_timeout_minutes"] = msg
 		}
-		h.render(c, httpx.Status(err), "settings.html", View{Title: "Settings", Nav: "settings", Form: form})
+		h.render(c, httpx.Status(err), "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: form})
 		return
 	}
-	redirect(c, "/console/settings", "Settings saved.")
+	redirect(c, "/console/settings", httpx.Printer(c).T("console.settings.saved"))
 }

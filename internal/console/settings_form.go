@@ -23,11 +23,11 @@ func readSettings(f *Form, sh *setting.Shop) error {
 	}
 	minutes, err := strconv.Atoi(strings.TrimSpace(f.Get("order_timeout_minutes")))
 	if err != nil {
-		return errs.Field("order_timeout_minutes", "must be a whole number of minutes")
+		return errs.Field("order_timeout_minutes", "console.minutes")
 	}
 	sh.OrderTimeoutSeconds = minutes * 60
 	if sh.LowStockThreshold, err = strconv.ParseInt(strings.TrimSpace(f.Get("low_stock_threshold")), 10, 64); err != nil {
-		return errs.Field("low_stock_threshold", "must be a whole number")
+		return errs.Field("low_stock_threshold", "invalid.whole_number")
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 
 // staffNew: GET /console/staff/new
 func (h *handlers) staffNew(c *gin.Context) {
-	h.render(c, http.StatusOK, "staff_form.html", View{Title: "Add staff", Nav: "staff",
+	h.render(c, http.StatusOK, "staff_form.html", View{Title: httpx.Printer(c).T("console.staff.add"), Nav: "staff",
 		Form: NewForm(c, url.Values{"role": {"staff"}, "active": {"on"}})})
 }
 

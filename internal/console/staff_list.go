@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/httpx"
 )
 
 // staffList: GET /console/staff (owners)
@@ -13,5 +15,5 @@ func (h *handlers) staffList(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "staff.html", View{Title: "Staff", Nav: "staff", Data: as})
+	h.render(c, http.StatusOK, "staff.html", View{Title: httpx.Printer(c).T("console.staff.title"), Nav: "staff", Data: as})
 }

@@ -14,10 +14,10 @@ func (h *handlers) staffCreate(c *gin.Context) {
 		Name: form.Get("name"), Password: form.Get("password"), Role: staff.Role(form.Get("role"))})
 	if err != nil {
 		form.Values.Del("password")
-		h.render(c, httpx.Status(err), "staff_form.html", View{Title: "Add staff", Nav: "staff", Form: form.Fail(err)})
+		h.render(c, httpx.Status(err), "staff_form.html", View{Title: httpx.Printer(c).T("console.staff.add"), Nav: "staff", Form: form.Fail(err)})
 		return
 	}
-	redirect(c, "/console/staff", "Added "+form.Get("username")+".")
+	redirect(c, "/console/staff", httpx.Printer(c).T("console.staff.added", "username", form.Get("username")))
 }
 
 // staffUpdate: POST /console/staff/{id}
@@ -40,5 +40,5 @@ func (h *handlers) staffUpdate(c *gin.Context) {
 		h.render(c, httpx.Status(err), "staff_edit.html", View{Title: acc.Username, Nav: "staff", Form: form.Fail(err), Data: staffEditData{acc}})
 		return
 	}
-	redirect(c, "/console/staff", "Saved "+a.Username+".")
+	redirect(c, "/console/staff", httpx.Printer(c).T("console.staff.saved", "username", a.Username))
 }

@@ -62,7 +62,7 @@ func (h *handlers) storeUploads(c *gin.Context) ([]string, error) {
 // URL it is served at. The file is written to a temporary name and renamed,
 // so a half-written image is never served.
 func saveImage(dir string, fh *multipart.FileHeader) (string, error) {
-	tooBig := errs.Field("upload", fmt.Sprintf("%s is %.1f MB: images must be at most 2 MB", fh.Filename, float64(fh.Size)/(1<<20)))
+	tooBig := errs.Field("upload", "console.image_too_big", "file", fh.Filename, "size", fmt.Sprintf("%.1f", float64(fh.Size)/(1<<20)))
 	if fh.Size > maxImageBytes {
 		return "", tooBig
 	}
@@ -80,7 +80,7 @@ func saveImage(dir string, fh *multipart.FileHeader) (string, error) {
 	}
 	ext, ok := imageTypes[http.DetectContentType(data)]
 	if !ok {
-		return "", errs.Field("upload", fmt.Sprintf("%s is not a JPEG, PNG, WebP or GIF image", fh.Filename))
+		return "", errs.Field("upload", "console.image_type", "file", fh.Filename)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", fmt.Errorf("uploads folder: %w", err)
@@ -119,7 +119,7 @@ func limitProductForm(n int64) gin.HandlerFunc {
 			return
 		}
 		if r.ContentLength > max(n, maxProductFormBytes) {
-			c.String(http.StatusRequestEntityTooLarge, "This form is too large: a product has at most %d images of at most 2 MB each. Go back and upload fewer or smaller images.", catalog.MaxImages)
+			c.String(http.StatusRequestEntityTooLarge, httpx.Printer(c).T("console.upload.too_large", "n", catalog.MaxImages))
 			c.Abort()
 			return
 		}

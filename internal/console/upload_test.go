@@ -29,9 +29,9 @@ func TestBadImagesAreRefused(t *testing.T) {
 		file upload
 		want string
 	}{
-		{upload{"photo.png", []byte("just some text, named like an image")}, "photo.png is not a JPEG, PNG, WebP or GIF image"},
-		{upload{"page.jpg", []byte("<html><script>alert(1)</script></html>")}, "page.jpg is not a JPEG, PNG, WebP or GIF image"},
-		{upload{"huge.png", huge}, "huge.png is 3.0 MB: images must be at most 2 MB"},
+		{upload{"photo.png", []byte("just some text, named like an image")}, "photo.png 不是 JPEG、PNG、WebP 或 GIF 图片"},
+		{upload{"page.jpg", []byte("<html><script>alert(1)</script></html>")}, says("console.image_type", "file", "page.jpg")},
+		{upload{"huge.png", huge}, says("console.image_too_big", "file", "huge.png", "size", "3.0")},
 	} {
 		ct, body := multipartForm(t, v, tc.file)
 		p := c.PostBody("/console/products/new", ct, body)
@@ -74,7 +74,7 @@ func TestTooLargeProductFormIsRefusedUpFront(t *testing.T) {
 		files[i] = upload{fmt.Sprintf("%d.jpg", i), img}
 	}
 	ct, body := multipartForm(t, url.Values{"_csrf": {c.CSRF()}}, files...)
-	if p := c.PostBody("/console/products/new", ct, body); p.Status != http.StatusRequestEntityTooLarge || !p.Has("This form is too large") {
+	if p := c.PostBody("/console/products/new", ct, body); p.Status != http.StatusRequestEntityTooLarge || !p.Has("表单太大") {
 		t.Fatalf("%d images: %d %s", len(files), p.Status, p.Body)
 	}
 }

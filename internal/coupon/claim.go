@@ -61,11 +61,11 @@ func (s *Service) Issue(ctx context.Context, actor string, couponID int64, shopp
 	ids := dedupe(shopperIDs)
 	switch {
 	case len(ids) == 0:
-		return 0, errs.Field("shopper_ids", "list at least one shopper id")
+		return 0, errs.Field("shopper_ids", "coupon.shoppers_required")
 	case len(ids) > MaxIssueAtOnce:
-		return 0, errs.Field("shopper_ids", fmt.Sprintf("at most %d shoppers at once", MaxIssueAtOnce))
+		return 0, errs.Field("shopper_ids", "coupon.shoppers_max", "max", MaxIssueAtOnce)
 	case ids[0] <= 0:
-		return 0, errs.Field("shopper_ids", "ids must be positive")
+		return 0, errs.Field("shopper_ids", "coupon.ids_positive")
 	}
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		c, err := s.lock(ctx, couponID)
@@ -76,13 +76,13 @@ func (s *Service) Issue(ctx context.Context, actor string, couponID int64, shopp
 			return err
 		}
 		if left := c.Remaining(); left < int64(len(ids)) {
-			return errs.Field("shopper_ids", fmt.Sprintf("only %d left; raise the total quantity first", left))
+			return errs.Field("shopper_ids", "coupon.only_left", "left", left)
 		}
 		if missing, err := s.unknownShoppers(ctx, ids); err != nil || len(missing) > 0 {
 			if err != nil {
 				return err
 			}
-			return errs.Field("shopper_ids", "no shopper with id "+joinIDs(missing))
+			return errs.Field("shopper_ids", "coupon.no_shopper", "ids", joinIDs(missing))
 		}
 		held, err := s.heldCounts(ctx, couponID, ids)
 		if err != nil {
@@ -95,7 +95,7 @@ func (s *Service) Issue(ctx context.Context, actor string, couponID int64, shopp
 			}
 		}
 		if len(full) > 0 {
-			return errs.Field("shopper_ids", fmt.Sprintf("already hold the limit of %d: %s", c.PerShopperLimit, joinIDs(full)))
+			return errs.Field("shopper_ids", "coupon.shoppers_full", "limit", c.PerShopperLimit, "ids", joinIDs(full))
 		}
 		if err := s.take(ctx, c, int64(len(ids))); err != nil {
 			return err

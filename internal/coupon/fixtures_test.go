@@ -15,7 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
-	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/testkit"
@@ -106,7 +106,7 @@ var (
 
 func wantMessage(t testing.TB, err error, part string) {
 	t.Helper()
-	if err == nil || !strings.Contains(errs.As(err).Message, part) {
+	if err == nil || !strings.Contains(i18n.For(i18n.En).Error(err), part) {
 		t.Fatalf("got error %v, want one saying %q", err, part)
 	}
 }

@@ -20,7 +20,7 @@ func (s *Service) Create(ctx context.Context, actor string, d Draft) (Coupon, er
 	}
 	now := s.clock.Now()
 	if !d.EndsAt.After(now) {
-		return Coupon{}, errs.Field("ends_at", "must be in the future")
+		return Coupon{}, errs.Field("ends_at", "invalid.future")
 	}
 	c := Coupon{CreatedAt: now, UpdatedAt: now}
 	c.apply(d)
@@ -66,10 +66,10 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 				}
 			}
 		case !d.EndsAt.After(s.clock.Now()):
-			return errs.Field("ends_at", "must be in the future")
+			return errs.Field("ends_at", "invalid.future")
 		}
 		if d.TotalQuantity < before.Claimed {
-			return errs.Field("total_quantity", fmt.Sprintf("cannot be below the %d already claimed", before.Claimed))
+			return errs.Field("total_quantity", "coupon.below_claimed", "claimed", before.Claimed)
 		}
 		if err := s.checkScope(ctx, d); err != nil {
 			return err
@@ -159,7 +159,7 @@ func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
 	case StatusEnded:
 		db = db.Where("stopped_at IS NULL AND ends_at <= ?", now)
 	default:
-		return nil, "", errs.Field("status", "must be upcoming, live, ended or stopped")
+		return nil, "", errs.Field("status", "coupon.status_filter")
 	}
 	if q.Page.After > 0 {
 		db = db.Where("id < ?", q.Page.After)
@@ -174,7 +174,7 @@ func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
 
 // describe is a coupon's terms for the audit log.
 func describe(c Coupon) i18n.Msg {
-	return i18n.M("record.audit.coupon_created", "name", c.Name, "value", c.Summary(), "scope", scopeOf(c),
+	return i18n.M("record.audit.coupon_created", "name", c.Name, "value", c.Value(), "scope", scopeOf(c),
 		"starts", i18n.Moment(c.StartsAt), "ends", i18n.Moment(c.EndsAt), "validity", validityOf(c),
 		"total", c.TotalQuantity, "limit", c.PerShopperLimit, "claimable", yesNo(c.Claimable))
 }
@@ -220,7 +220,7 @@ func diff(a, b Coupon) []i18n.Msg {
 		}
 	}
 	add("record.audit.coupon_name", a.Name, b.Name)
-	add("record.audit.coupon_value", a.Summary(), b.Summary())
+	add("record.audit.coupon_value", a.Value(), b.Value())
 	if a.Scope != b.Scope || fmt.Sprint(a.ScopeIDs.V) != fmt.Sprint(b.ScopeIDs.V) {
 		parts = append(parts, i18n.M("record.audit.coupon_scope", "from", scopeOf(a), "to", scopeOf(b)))
 	}

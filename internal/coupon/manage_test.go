@@ -16,7 +16,7 @@ func TestCreateEditAndStopAreAudited(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	c := w.create(t, nil)
-	if c.ID == 0 || c.StatusAt(w.now()) != coupon.StatusLive || c.Summary() != "满100减20" {
+	if c.ID == 0 || c.StatusAt(w.now()) != coupon.StatusLive || i18n.For(i18n.ZhCN).Msg(c.Value()) != "满100减20" {
 		t.Fatalf("created %+v", c)
 	}
 
@@ -25,8 +25,8 @@ func TestCreateEditAndStopAreAudited(t *testing.T) {
 	d.Kind, d.Amount, d.MinAmount, d.PercentOff, d.MaxDiscount = coupon.KindPercent, 0, 0, 10, 3000
 	edited, err := w.coupons.Update(ctx, merchant, c.ID, d)
 	must(t, err)
-	if edited.Summary() != "9折，最多减30元" {
-		t.Fatalf("edited to %s", edited.Summary())
+	if v := i18n.For(i18n.ZhCN).Msg(edited.Value()); v != "9折，最多减30元" {
+		t.Fatalf("edited to %s", v)
 	}
 
 	// Once held, the terms are fixed; the name and quantity are not.

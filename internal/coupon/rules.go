@@ -2,12 +2,12 @@ package coupon
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -59,34 +59,34 @@ func (d Draft) validate() error {
 	n := utf8.RuneCountInString(d.Name)
 	switch {
 	case n < 1 || n > MaxNameRunes:
-		return errs.Field("name", fmt.Sprintf("must be 1 to %d characters", MaxNameRunes))
+		return errs.Field("name", "invalid.length", "max", MaxNameRunes)
 	case d.Kind != KindFixed && d.Kind != KindThreshold && d.Kind != KindPercent:
-		return errs.Field("kind", "must be fixed, threshold or percent")
+		return errs.Field("kind", "coupon.kind")
 	}
 	if err := d.validateValue(); err != nil {
 		return err
 	}
 	switch {
 	case d.Scope != ScopeShop && d.Scope != ScopeCategories && d.Scope != ScopeProducts:
-		return errs.Field("scope", "must be shop, categories or products")
+		return errs.Field("scope", "coupon.scope")
 	case d.Scope != ScopeShop && len(d.ScopeIDs) == 0:
-		return errs.Field("scope_ids", "list at least one id")
+		return errs.Field("scope_ids", "coupon.scope_ids_required")
 	case len(d.ScopeIDs) > MaxScopeIDs:
-		return errs.Field("scope_ids", fmt.Sprintf("at most %d ids", MaxScopeIDs))
+		return errs.Field("scope_ids", "coupon.scope_ids_max", "max", MaxScopeIDs)
 	case len(d.ScopeIDs) > 0 && d.ScopeIDs[0] <= 0:
-		return errs.Field("scope_ids", "ids must be positive")
+		return errs.Field("scope_ids", "coupon.ids_positive")
 	case d.StartsAt.IsZero():
-		return errs.Field("starts_at", "is required")
+		return errs.Field("starts_at", "invalid.required")
 	case d.EndsAt.IsZero():
-		return errs.Field("ends_at", "is required")
+		return errs.Field("ends_at", "invalid.required")
 	case !d.EndsAt.After(d.StartsAt):
-		return errs.Field("ends_at", "must be after the start")
+		return errs.Field("ends_at", "invalid.after_start")
 	case d.ValidDays < 0 || d.ValidDays > MaxValidDays:
-		return errs.Field("valid_days", fmt.Sprintf("must be 0 (until the end) or 1 to %d days", MaxValidDays))
+		return errs.Field("valid_days", "coupon.valid_days", "max", MaxValidDays)
 	case d.TotalQuantity < 1 || d.TotalQuantity > MaxQuantity:
-		return errs.Field("total_quantity", fmt.Sprintf("must be 1 to %d", MaxQuantity))
+		return errs.Field("total_quantity", "invalid.range", "min", 1, "max", MaxQuantity)
 	case d.PerShopperLimit < 1 || d.PerShopperLimit > MaxPerShopper:
-		return errs.Field("per_shopper_limit", fmt.Sprintf("must be 1 to %d", MaxPerShopper))
+		return errs.Field("per_shopper_limit", "invalid.range", "min", 1, "max", MaxPerShopper)
 	}
 	return nil
 }
@@ -98,31 +98,31 @@ func (d Draft) validateValue() error {
 	case KindFixed:
 		switch {
 		case !amountOK:
-			return errs.Field("amount", "must be ¥0.01 to ¥10000")
+			return errs.Field("amount", "coupon.amount_range")
 		case d.MinAmount != 0 || d.PercentOff != 0 || d.MaxDiscount != 0:
-			return errs.Field("kind", "a fixed coupon has only an amount")
+			return errs.Field("kind", "coupon.fixed_only_amount")
 		}
 	case KindThreshold:
 		switch {
 		case d.MinAmount < 1:
-			return errs.Field("min_amount", "must be at least ¥0.01")
+			return errs.Field("min_amount", "coupon.min_amount")
 		case !amountOK:
-			return errs.Field("amount", "must be ¥0.01 to ¥10000")
+			return errs.Field("amount", "coupon.amount_range")
 		case d.Amount > d.MinAmount:
-			return errs.Field("amount", "must not exceed the threshold")
+			return errs.Field("amount", "coupon.amount_over_threshold")
 		case d.PercentOff != 0 || d.MaxDiscount != 0:
-			return errs.Field("kind", "a threshold coupon has only a threshold and an amount")
+			return errs.Field("kind", "coupon.threshold_only")
 		}
 	case KindPercent:
 		switch {
 		case d.PercentOff < 1 || d.PercentOff > 99:
-			return errs.Field("percent_off", "must be 1 to 99")
+			return errs.Field("percent_off", "invalid.range", "min", 1, "max", 99)
 		case d.MaxDiscount < 0 || d.MaxDiscount > MaxAmount:
-			return errs.Field("max_discount", "must be ¥0 (no cap) to ¥10000")
+			return errs.Field("max_discount", "coupon.max_discount")
 		case d.MinAmount < 0:
-			return errs.Field("min_amount", "must not be negative")
+			return errs.Field("min_amount", "invalid.not_negative")
 		case d.Amount != 0:
-			return errs.Field("kind", "a percent coupon takes a percentage, not an amount")
+			return errs.Field("kind", "coupon.percent_only")
 		}
 	}
 	return nil
@@ -146,34 +146,26 @@ func (c Coupon) Discount(eligible int64) int64 {
 	return max(0, min(d, eligible))
 }
 
-// Summary describes the coupon's value the way Chinese shops print it:
-// "满100减20", "无门槛减10元", "8.5折", "满200打9折，最多减50元".
-func (c Coupon) Summary() string {
+// Value is what the coupon takes off, as each language's shop software
+// writes it: "满100减20", "8.5折", "满200打9折，最多减50元" in Chinese;
+// "¥20 off ¥100", "15% off", "10% off ¥200, at most ¥50" in English.
+func (c Coupon) Value() i18n.Msg {
+	var m i18n.Msg
 	switch c.Kind {
 	case KindFixed:
-		return "无门槛减" + money.Short(c.Amount) + "元"
+		return i18n.M("coupon.value.fixed", "amount", money.Short(c.Amount))
 	case KindThreshold:
-		return "满" + money.Short(c.MinAmount) + "减" + money.Short(c.Amount)
+		return i18n.M("coupon.value.threshold", "amount", money.Short(c.Amount), "min", money.Short(c.MinAmount))
 	case KindPercent:
-		s := zhe(c.PercentOff) + "折"
+		m = i18n.M("coupon.value.percent", "off", c.PercentOff)
 		if c.MinAmount > 0 {
-			s = "满" + money.Short(c.MinAmount) + "打" + s
+			m = i18n.M("coupon.value.percent_min", "off", c.PercentOff, "min", money.Short(c.MinAmount))
 		}
 		if c.MaxDiscount > 0 {
-			s += "，最多减" + money.Short(c.MaxDiscount) + "元"
+			m = i18n.M("coupon.value.cap", "value", m, "cap", money.Short(c.MaxDiscount))
 		}
-		return s
 	}
-	return ""
-}
-
-// zhe is the Chinese discount notation: 15% off is 8.5折, 10% off is 9折.
-func zhe(percentOff int) string {
-	pay := 100 - percentOff
-	if pay%10 == 0 {
-		return strconv.Itoa(pay / 10)
-	}
-	return fmt.Sprintf("%d.%d", pay/10, pay%10)
+	return m
 }
 
 // terms lists the fields shoppers' coupons depend on, in the order a form

@@ -87,10 +87,10 @@ func (s *Service) scopeTitles(ctx context.Context, scope Scope, ids []int64) (ma
 
 // checkScope refuses scope ids that name no category or product.
 func (s *Service) checkScope(ctx context.Context, d Draft) error {
-	noun := "category"
+	unknown := "coupon.scope_unknown_category"
 	switch d.Scope {
 	case ScopeProducts:
-		noun = "product"
+		unknown = "coupon.scope_unknown_product"
 	case ScopeShop:
 		return nil
 	}
@@ -105,7 +105,7 @@ func (s *Service) checkScope(ctx context.Context, d Draft) error {
 		}
 	}
 	if len(missing) > 0 {
-		return errs.Field("scope_ids", fmt.Sprintf("no %s with id %s", noun, strings.Join(missing, ", ")))
+		return errs.Field("scope_ids", unknown, "ids", strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -23,18 +23,18 @@ import (
 
 // Errors of coupons. Claiming and checkout answer with these codes.
 var (
-	ErrNotFound      = errs.NotFound("coupon_not_found", "no such coupon")
-	ErrNotHeld       = errs.NotFound("coupon_not_found", "you do not hold this coupon")
-	ErrNotStarted    = errs.Rule("coupon_not_started", "this coupon cannot be claimed yet")
-	ErrEnded         = errs.Rule("coupon_ended", "this coupon can no longer be claimed")
-	ErrStopped       = errs.Rule("coupon_stopped", "the shop has stopped this coupon")
-	ErrSoldOut       = errs.Conflict("coupon_sold_out", "every coupon of this kind has been claimed")
-	ErrLimitReached  = errs.Rule("coupon_limit_reached", "you already hold as many of this coupon as one shopper may")
-	ErrUsed          = errs.Conflict("coupon_used", "this coupon has already been used")
-	ErrExpired       = errs.Rule("coupon_expired", "this coupon is no longer valid")
-	ErrNotApplicable = errs.Rule("coupon_not_applicable", "this coupon does not cover anything in the order")
-	ErrBelowMinimum  = errs.Rule("coupon_below_threshold", "the goods this coupon covers do not reach its threshold")
-	ErrTermsLocked   = errs.Conflict("coupon_terms_locked", "shoppers already hold this coupon, so its terms are fixed")
+	ErrNotFound      = errs.NotFound("coupon_not_found", "coupon.not_found")
+	ErrNotHeld       = errs.NotFound("coupon_not_found", "coupon.not_held")
+	ErrNotStarted    = errs.Rule("coupon_not_started", "coupon.not_started")
+	ErrEnded         = errs.Rule("coupon_ended", "coupon.ended")
+	ErrStopped       = errs.Rule("coupon_stopped", "coupon.stopped")
+	ErrSoldOut       = errs.Conflict("coupon_sold_out", "coupon.sold_out")
+	ErrLimitReached  = errs.Rule("coupon_limit_reached", "coupon.limit_reached")
+	ErrUsed          = errs.Conflict("coupon_used", "coupon.used")
+	ErrExpired       = errs.Rule("coupon_expired", "coupon.expired")
+	ErrNotApplicable = errs.Rule("coupon_not_applicable", "coupon.not_applicable")
+	ErrBelowMinimum  = errs.Rule("coupon_below_threshold", "coupon.below_threshold")
+	ErrTermsLocked   = errs.Conflict("coupon_terms_locked", "coupon.terms_locked")
 )
 
 // Shoppers tells which shopper ids exist; *customer.Service satisfies it.

@@ -77,7 +77,7 @@ func (s *Service) Mine(ctx context.Context, shopperID int64, state HeldState, pg
 	case HeldUsed:
 		db = db.Where("status = ?", HeldUsed)
 	default:
-		return nil, "", errs.Field("status", "must be unused, used or expired")
+		return nil, "", errs.Field("status", "coupon.held_status")
 	}
 	if pg.After > 0 {
 		db = db.Where("id < ?", pg.After)

@@ -34,7 +34,7 @@ type Identity struct {
 }
 
 // ErrNotFound is returned for an unknown shopper.
-var ErrNotFound = errs.NotFound("shopper_not_found", "no such shopper")
+var ErrNotFound = errs.NotFound("shopper_not_found", "customer.not_found")
 
 // Service finds and records shoppers.
 type Service struct {
@@ -52,7 +52,7 @@ func New(db *database.DB, clk *clock.Clock) *Service {
 // the same openid end with one shopper: the loser of the insert re-reads.
 func (s *Service) Login(ctx context.Context, id Identity) (Shopper, error) {
 	if id.OpenID == "" {
-		return Shopper{}, errs.Invalid("invalid_identity", "WeChat returned no openid")
+		return Shopper{}, errs.Invalid("invalid_identity", "customer.no_openid")
 	}
 	var out Shopper
 	err := s.db.Tx(ctx, func(ctx context.Context) error {

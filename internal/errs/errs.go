@@ -6,6 +6,8 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -25,22 +27,44 @@ const (
 )
 
 // Error is a domain error with a stable machine code and a message that is
-// safe to show to the person using the shop.
+// safe to show to the person using the shop. The message is not text but a
+// catalog id with the values of its placeholders: internal/i18n writes it
+// in the reader's language (errs cannot import i18n: i18n renders errs).
 type Error struct {
 	Kind    Kind
 	Code    string         // stable, snake_case: "out_of_stock"
-	Message string         // English text; being replaced by ID (see internal/i18n)
-	ID      string         // the catalog id of the message people read (internal/i18n renders it in their language)
+	ID      string         // the catalog id of the message people read: "inventory.out_of_stock"
 	Args    map[string]any // values for the message's placeholders beyond Details; never sent
 	Details map[string]any // optional structured context, e.g. the failing sku_id
 	Err     error          // wrapped cause, never shown
 }
 
+// Error is the text for logs: code, message id, its values and the cause,
+// never translated ("out_of_stock: inventory.out_of_stock {max=2}: …").
 func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	var b strings.Builder
+	b.WriteString(e.Code)
+	b.WriteString(": ")
+	b.WriteString(e.ID)
+	if len(e.Args) > 0 {
+		names := make([]string, 0, len(e.Args))
+		for k := range e.Args {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		b.WriteString(" {")
+		for i, k := range names {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			fmt.Fprintf(&b, "%s=%v", k, e.Args[k])
+		}
+		b.WriteString("}")
 	}
-	return e.Code + ": " + e.Message
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -53,6 +77,19 @@ func (e *Error) With(key string, value any) *Error {
 		c.Details[k] = v
 	}
 	c.Details[key] = value
+	return &c
+}
+
+// Arg returns a copy of e whose message fills the placeholder name with
+// value: a value the reader needs that is no detail of the contract (an
+// amount written as yuan, say); sentinel errors stay untouched.
+func (e *Error) Arg(name string, value any) *Error {
+	c := *e
+	c.Args = make(map[string]any, len(e.Args)+1)
+	for k, v := range e.Args {
+		c.Args[k] = v
+	}
+	c.Args[name] = value
 	return &c
 }
 
@@ -69,26 +106,42 @@ func Wrap(e *Error, cause error) *Error {
 	return &c
 }
 
-// New builds an error of the given kind.
-func New(kind Kind, code, message string) *Error {
-	return &Error{Kind: kind, Code: code, Message: message}
+// New builds an error of the given kind whose message is the catalog id
+// with its placeholders' values given as name, value pairs:
+// New(KindRule, "cart_full", "cart.full", "max", 100).
+func New(kind Kind, code, id string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, ID: id, Args: pairs(args)}
 }
 
 // Invalid reports a bad field or request; details usually name the field.
-func Invalid(code, message string) *Error { return New(KindInvalid, code, message) }
+func Invalid(code, id string, args ...any) *Error { return New(KindInvalid, code, id, args...) }
 
 // NotFound reports a missing (or someone else's) resource.
-func NotFound(code, message string) *Error { return New(KindNotFound, code, message) }
+func NotFound(code, id string, args ...any) *Error { return New(KindNotFound, code, id, args...) }
 
 // Conflict reports a request the current state refuses.
-func Conflict(code, message string) *Error { return New(KindConflict, code, message) }
+func Conflict(code, id string, args ...any) *Error { return New(KindConflict, code, id, args...) }
 
 // Rule reports a request a business rule refuses.
-func Rule(code, message string) *Error { return New(KindRule, code, message) }
+func Rule(code, id string, args ...any) *Error { return New(KindRule, code, id, args...) }
 
-// Field is the usual validation error: which field, and what is wrong with it.
-func Field(field, message string) *Error {
-	return Invalid("invalid_field", field+": "+message).With("field", field)
+// Field is the usual validation error: which field (its request path,
+// "skus[2].price"), and what is wrong with it, said without naming the
+// field (the reader's language puts its label in front).
+func Field(field, id string, args ...any) *Error {
+	return Invalid("invalid_field", id, args...).With("field", field)
+}
+
+// pairs turns name, value, name, value… into Args; nil for none.
+func pairs(kv []any) map[string]any {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
 }
 
 // As returns the *Error inside err, or an internal error wrapping err.
@@ -97,7 +150,7 @@ func As(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Kind: KindInternal, Code: "internal", Message: "something went wrong on our side", Err: err}
+	return &Error{Kind: KindInternal, Code: "internal", ID: "error.internal", Err: err}
 }
 
 // Is reports whether err is a domain error with the given code.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Bounds on what a merchant may schedule.
@@ -47,36 +48,36 @@ func (in Input) validate() error {
 	n := len([]rune(in.Title))
 	switch {
 	case n == 0 || n > MaxTitleRunes:
-		return errs.Field("title", fmt.Sprintf("must be 1 to %d characters", MaxTitleRunes))
+		return errs.Field("title", "invalid.length", "max", MaxTitleRunes)
 	case in.StartsAt.IsZero():
-		return errs.Field("starts_at", "is required")
+		return errs.Field("starts_at", "invalid.required")
 	case !in.EndsAt.After(in.StartsAt):
-		return errs.Field("ends_at", "must be after the start")
+		return errs.Field("ends_at", "invalid.after_start")
 	case in.EndsAt.Sub(in.StartsAt) > MaxLength:
-		return errs.Field("ends_at", "a flash sale lasts at most 31 days")
+		return errs.Field("ends_at", "flashsale.max_days")
 	case in.PerShopperLimit < 1 || in.PerShopperLimit > MaxLimit:
-		return errs.Field("per_shopper_limit", fmt.Sprintf("must be from 1 to %d", MaxLimit))
+		return errs.Field("per_shopper_limit", "invalid.range", "min", 1, "max", MaxLimit)
 	case in.PayWindow < MinPayWindow || in.PayWindow > MaxPayWindow:
-		return errs.Field("pay_window", "must be from 10 seconds to 2 hours")
+		return errs.Field("pay_window", "flashsale.pay_window")
 	case len(in.Items) == 0:
-		return errs.Field("items", "add at least one SKU")
+		return errs.Field("items", "flashsale.items_required")
 	case len(in.Items) > MaxItems:
-		return errs.Field("items", fmt.Sprintf("at most %d SKUs per flash sale", MaxItems))
+		return errs.Field("items", "flashsale.items_max", "max", MaxItems)
 	}
 	seen := map[int64]bool{}
 	for i, it := range in.Items {
 		field := fmt.Sprintf("items[%d]", i)
 		switch {
 		case it.SKUID <= 0:
-			return errs.Field(field+".sku_id", "must be a positive id")
+			return errs.Field(field+".sku_id", "invalid.positive_id")
 		case seen[it.SKUID]:
-			return errs.Field(field+".sku_id", "each SKU only once")
+			return errs.Field(field+".sku_id", "flashsale.sku_once")
 		case it.Price <= 0 || it.Price > catalog.MaxPrice:
 			// The catalog's cap keeps price × quantity (and an order's sums)
 			// far inside int64; a flash price is no exception.
-			return errs.Field(field+".price", fmt.Sprintf("must be more than zero and at most %d fen", catalog.MaxPrice))
+			return errs.Field(field+".price", "flashsale.price", "max", money.Yuan(catalog.MaxPrice))
 		case it.Units < 1 || it.Units > MaxUnits:
-			return errs.Field(field+".units", fmt.Sprintf("must be from 1 to %d", MaxUnits))
+			return errs.Field(field+".units", "invalid.range", "min", 1, "max", MaxUnits)
 		}
 		seen[it.SKUID] = true
 	}

@@ -25,7 +25,7 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (Sale, err
 	}
 	now := s.clock.Now()
 	if !in.EndsAt.After(now) {
-		return Sale{}, errs.Field("ends_at", "must be in the future")
+		return Sale{}, errs.Field("ends_at", "invalid.future")
 	}
 	sale := Sale{Title: in.Title, StartsAt: in.StartsAt, EndsAt: in.EndsAt, PerShopperLimit: in.PerShopperLimit,
 		PaySeconds: int(in.PayWindow / time.Second), CreatedBy: actor, CreatedAt: now, UpdatedAt: now}
@@ -64,7 +64,7 @@ func (s *Service) addItems(ctx context.Context, saleID int64, in []ItemInput, ac
 	for i, it := range in {
 		k, ok := skus[it.SKUID]
 		if !ok {
-			return nil, errs.Field(fmt.Sprintf("items[%d].sku_id", i), "no such SKU")
+			return nil, errs.Field(fmt.Sprintf("items[%d].sku_id", i), "flashsale.no_such_sku")
 		}
 		items[i] = Item{FlashSaleID: saleID, SKUID: it.SKUID, ProductID: k.ProductID, Price: it.Price,
 			Allotted: it.Units, Available: it.Units}
@@ -94,7 +94,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, in Input) 
 			return ErrStarted
 		}
 		if !in.StartsAt.After(s.clock.Now().Add(-time.Minute)) {
-			return errs.Field("starts_at", "must not be in the past")
+			return errs.Field("starts_at", "flashsale.start_past")
 		}
 		if err := s.reallot(ctx, sale, in.Items, actor); err != nil {
 			return err

@@ -78,14 +78,14 @@ func (Item) TableName() string { return "flash_sale_items" }
 
 // Errors shoppers and merchants get.
 var (
-	ErrNotFound     = errs.NotFound("flash_sale_not_found", "the flash sale does not exist")
-	ErrNotInSale    = errs.Rule("flash_sale_sku", "this SKU is not part of the flash sale")
-	ErrNotStarted   = errs.Rule("not_started", "the flash sale has not started yet")
-	ErrEnded        = errs.Rule("ended", "the flash sale has ended")
-	ErrSoldOut      = errs.Conflict("sold_out", "the flash sale is sold out")
-	ErrLimitReached = errs.Rule("limit_reached", "you already hold as many units of this flash sale as one shopper may buy")
-	ErrStarted      = errs.Conflict("flash_sale_started", "a flash sale can only be edited before it starts")
-	ErrAlreadyEnded = errs.Conflict("flash_sale_ended", "the flash sale has already ended")
+	ErrNotFound     = errs.NotFound("flash_sale_not_found", "flashsale.not_found")
+	ErrNotInSale    = errs.Rule("flash_sale_sku", "flashsale.not_in_sale")
+	ErrNotStarted   = errs.Rule("not_started", "flashsale.not_started")
+	ErrEnded        = errs.Rule("ended", "flashsale.ended")
+	ErrSoldOut      = errs.Conflict("sold_out", "flashsale.sold_out")
+	ErrLimitReached = errs.Rule("limit_reached", "flashsale.limit_reached")
+	ErrStarted      = errs.Conflict("flash_sale_started", "flashsale.started")
+	ErrAlreadyEnded = errs.Conflict("flash_sale_ended", "flashsale.already_ended")
 )
 
 func isNotFound(err error) bool { return errs.Is(err, ErrNotFound.Code) || database.IsNotFound(err) }

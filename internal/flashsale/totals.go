@@ -26,5 +26,5 @@ func ParsePhase(s string) (Phase, error) {
 	case "", PhaseUpcoming, PhaseLive, PhaseEnded:
 		return p, nil
 	}
-	return "", errs.Field("phase", "must be upcoming, live or ended")
+	return "", errs.Field("phase", "flashsale.phase")
 }

@@ -24,7 +24,7 @@ func BindJSON(c *gin.Context, v any) error {
 		return decodeError(err)
 	}
 	if dec.More() {
-		return errs.Invalid("malformed_json", "the body must hold exactly one JSON value")
+		return errs.Invalid("malformed_json", "httpx.one_json_value")
 	}
 	return nil
 }
@@ -37,36 +37,37 @@ func decodeError(err error) error {
 	)
 	switch {
 	case errors.As(err, &tooBig):
-		return errs.Invalid("body_too_large", "the body exceeds "+strconv.FormatInt(tooBig.Limit, 10)+" bytes")
+		return errs.Invalid("body_too_large", "httpx.body_too_large", "limit", tooBig.Limit)
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return errs.Invalid("malformed_json", "the body must be a JSON object")
+			return errs.Invalid("malformed_json", "httpx.json_object")
 		}
-		return errs.Invalid("invalid_type", field+": must be "+jsonKind(typeErr.Type.Kind().String())).With("field", field)
+		return errs.Invalid("invalid_type", jsonKind(typeErr.Type.Kind().String())).With("field", field)
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return errs.Invalid("malformed_json", "the body is not valid JSON")
+		return errs.Invalid("malformed_json", "httpx.invalid_json")
 	case errors.Is(err, io.EOF):
-		return errs.Invalid("malformed_json", "the body is empty; send a JSON object")
+		return errs.Invalid("malformed_json", "httpx.empty_body")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return errs.Invalid("unknown_field", "unknown field "+field).With("field", field)
+		return errs.Invalid("unknown_field", "httpx.unknown_field").With("field", field)
 	}
-	return errs.Invalid("malformed_json", "the body could not be read as JSON")
+	return errs.Invalid("malformed_json", "httpx.unreadable_json")
 }
 
+// jsonKind is the id of the message saying which JSON type a Go kind takes.
 func jsonKind(goKind string) string {
 	switch goKind {
 	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
-		return "a number in range"
+		return "httpx.type_number"
 	case "string":
-		return "a string"
+		return "httpx.type_string"
 	case "bool":
-		return "true or false"
+		return "httpx.type_bool"
 	case "slice", "array":
-		return "an array"
+		return "httpx.type_array"
 	}
-	return "an object"
+	return "httpx.type_object"
 }
 
 // LimitBody caps request bodies at n bytes; BindJSON reports the overflow.
@@ -84,7 +85,7 @@ func LimitBody(n int64) gin.HandlerFunc {
 func PathID(c *gin.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errs.NotFound("not_found", name+" does not exist")
+		return 0, errs.NotFound("not_found", "httpx.not_found")
 	}
 	return id, nil
 }

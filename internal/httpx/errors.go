@@ -70,7 +70,7 @@ func Logger(c *gin.Context) *slog.Logger {
 
 // NoRoute answers unknown paths in the error shape.
 func NoRoute(c *gin.Context) {
-	Fail(c, errs.NotFound("not_found", "no such route"))
+	Fail(c, errs.NotFound("not_found", "httpx.no_route"))
 }
 
 // NoMethod answers a known path with the wrong method.

@@ -123,7 +123,10 @@ func standardMethod(m string) bool {
 func Recover() gin.HandlerFunc {
 	return gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, rec any) {
 		Logger(c).Error("panic", "panic", rec)
-		c.AbortWithStatusJSON(500, ErrorBody{Error: ErrorDetail{Code: "internal", Message: "something went wrong on our side"}})
+		p := Printer(c)
+		c.Header("Vary", "Accept-Language")
+		c.Header("Content-Language", string(p.Lang()))
+		c.AbortWithStatusJSON(500, ErrorBody{Error: ErrorDetail{Code: "internal", Message: p.T("error.internal")}})
 	})
 }
 

@@ -3,7 +3,6 @@ package httpx
 import (
 	"math"
 	"net/netip"
-	"strconv"
 	"sync"
 	"time"
 
@@ -154,5 +153,5 @@ func ClientKey(ip string) string {
 func RateLimited(c *gin.Context, wait time.Duration) {
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	Fail(c, errs.New(errs.KindRateLimited, "rate_limited",
-		"too many requests; try again in "+strconv.Itoa(secs)+" s").With("retry_after", secs))
+		"httpx.rate_limited", "seconds", secs).With("retry_after", secs))
 }

@@ -137,7 +137,7 @@ func TestPerClientAnswers429InTheErrorShape(t *testing.T) {
 	}
 	json.Unmarshal(w.Body.Bytes(), &body)
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "2" ||
-		body.Error.Code != "rate_limited" || body.Error.Details.RetryAfter != 2 || body.Error.Message == "" {
+		body.Error.Code != "rate_limited" || body.Error.Details.RetryAfter != 2 || body.Error.Message != "请求过于频繁，请 2 秒后再试" {
 		t.Fatalf("over the limit = %d Retry-After %q %s", w.Code, w.Header().Get("Retry-After"), w.Body)
 	}
 	if w := do("198.51.100.2:1234"); w.Code != 200 {

@@ -10,6 +10,8 @@ var latinAllowed = map[string]bool{
 	"PNG": true, "JPEG": true, "JPG": true, "GIF": true, "WebP": true, "KB": true, "MB": true,
 	"Kaidian": true, "API": true, "JSON": true, "openid": true, "OpenID": true, "AppID": true,
 	"APIv3": true, "UTF": true, "Excel": true, "QR": true, "CPU": true, "KAIDIAN": true,
+	"English": true, // the language switch names each language in its own words
+	"EMS":     true, // a carrier's Chinese name (shipping.Carriers)
 }
 
 var (

@@ -27,14 +27,14 @@ func (p *Printer) message(e *errs.Error) string {
 	if e.Kind == errs.KindInternal {
 		return p.T("error.internal")
 	}
-	if e.ID == "" {
-		return e.Message
-	}
 	data := make(map[string]any, len(e.Details)+len(e.Args))
 	for k, v := range e.Details {
 		data[k] = v
 	}
 	for k, v := range e.Args {
+		if inner, ok := v.(error); ok { // a message that quotes another error says it in the same language
+			v = p.Error(inner)
+		}
 		data[k] = v
 	}
 	return p.Data(e.ID, data)
@@ -45,6 +45,8 @@ var index = regexp.MustCompile(`\[(\d+)\]`)
 // Field is the name people read for a request field: the message
 // "field.<path>", list positions written "[]" ("skus[2].price" is
 // "field.skus[].price"), with n the 1-based position of the first list item.
+// A path with no label (a field the request should not have sent) is
+// quoted as it came.
 func (p *Printer) Field(path string) string {
 	id := "field." + index.ReplaceAllString(path, "[]")
 	n := 0
@@ -52,5 +54,8 @@ func (p *Printer) Field(path string) string {
 		n, _ = strconv.Atoi(m[1])
 		n++
 	}
-	return p.T(id, "n", n)
+	if label := p.T(id, "n", n); label != "["+id+"]" {
+		return label
+	}
+	return p.T("error.unknown_field", "path", path)
 }

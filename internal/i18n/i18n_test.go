@@ -87,3 +87,14 @@ func TestMsgRoundTrip(t *testing.T) {
 		t.Errorf("an old plain-text row reads %q", got)
 	}
 }
+
+// TestCountWithoutPluralForms: a message written as plain text reads the
+// same for a count of one, in both languages (go-i18n alone would refuse
+// it for want of a "one" form).
+func TestCountWithoutPluralForms(t *testing.T) {
+	for _, l := range Langs {
+		if got := For(l).T("error.method_not_allowed", "method", "GET", "count", 1); got == "[error.method_not_allowed]" {
+			t.Errorf("%s: count 1 gives %q", l, got)
+		}
+	}
+}

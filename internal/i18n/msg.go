@@ -30,9 +30,11 @@ func M(id string, kv ...any) Msg { return Msg{ID: id, Args: pairs(kv)} }
 // they are, in every language.
 func Text(s string) Msg { return Msg{Text: s} }
 
-// Msg writes m in p's language. An argument that is itself a Msg is
-// written in p's language too, and a []Msg is written as a list ("标题
-// 已修改；图片已修改"), so a message can name parts that are messages.
+// Msg writes m in p's language. An argument that is itself a Msg or an
+// error is written in p's language too, and a []Msg is written as a list
+// ("标题已修改；图片已修改"), so a message can name parts that are messages.
+// An error quoted in a message that is kept goes in as ErrorMsg(err): an
+// error value is written now but not kept in a column.
 func (p *Printer) Msg(m Msg) string {
 	if m.ID == "" {
 		return m.Text
@@ -53,6 +55,8 @@ func (p *Printer) arg(v any) any {
 	switch x := v.(type) {
 	case Msg:
 		return p.Msg(x)
+	case error:
+		return p.Error(x)
 	case []Msg:
 		parts := make([]string, len(x))
 		for i, m := range x {

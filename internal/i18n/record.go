@@ -10,26 +10,27 @@ import (
 // names the field itself.
 func FieldErrorMsg(err error) Msg {
 	e := errs.As(err)
-	switch {
-	case e.Kind == errs.KindInternal:
+	if e.Kind == errs.KindInternal {
 		return M("error.internal")
-	case e.ID == "":
-		return Text(e.Message)
 	}
 	args := make(map[string]any, len(e.Details)+len(e.Args))
 	for k, v := range e.Details {
 		args[k] = v
 	}
 	for k, v := range e.Args {
+		if inner, ok := v.(error); ok { // an error it quotes is kept as a message too
+			v = ErrorMsg(inner)
+		}
 		args[k] = v
 	}
 	return Msg{ID: e.ID, Args: args}
 }
 
-// ErrorMsg keeps err for a later reader as Error would write it now: its
-// field's name, then its message (an internal error's cause never shows).
-// For lists of problems (a file's bad lines) that are kept, or shown
-// beside messages of their own.
+// ErrorMsg keeps err for a later reader as Printer.Error would write it
+// now: its field's name, then its message (an internal error's cause never
+// shows). For problems that are kept (an import's bad lines, a shipment's
+// upload error) or shown later beside messages of their own (a file's
+// problem lines).
 func ErrorMsg(err error) Msg {
 	e := errs.As(err)
 	m := FieldErrorMsg(err)
@@ -37,11 +38,20 @@ func ErrorMsg(err error) Msg {
 	if !ok || e.Kind == errs.KindInternal {
 		return m
 	}
+	return M("record.field_problem", "field", fieldLabel(field), "problem", m)
+}
+
+// fieldLabel is Printer.Field kept as a message: the label of a request
+// field, or the field quoted as it came when it has none.
+func fieldLabel(path string) Msg {
+	id := "field." + index.ReplaceAllString(path, "[]")
+	if For(Default).T(id, "n", 1) == "["+id+"]" {
+		return M("error.unknown_field", "path", path)
+	}
 	n := 0
-	if i := index.FindStringSubmatch(field); i != nil {
+	if i := index.FindStringSubmatch(path); i != nil {
 		n, _ = strconv.Atoi(i[1])
 		n++
 	}
-	label := M("field."+index.ReplaceAllString(field, "[]"), "n", n)
-	return M("record.field_problem", "field", label, "problem", m)
+	return M(id, "n", n)
 }

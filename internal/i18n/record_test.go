@@ -79,12 +79,24 @@ func TestErrorMsg(t *testing.T) {
 	if got := For(ZhCN).Msg(roundTrip(t, ErrorMsg(e))); got != "该接口不支持 PUT 请求" {
 		t.Errorf("zh = %q", got)
 	}
-	plain := errs.Field("tracking_no", "must be 4 to 128 letters")
+	plain := errs.Field("tracking_no", "shipping.tracking_no")
 	if got, want := For(En).Msg(roundTrip(t, ErrorMsg(plain))), For(En).Error(plain); got != want {
 		t.Errorf("en field error = %q, Error writes %q", got, want)
 	}
 	if got := For(ZhCN).Msg(ErrorMsg(errors.New("pq: connection refused"))); got != "系统繁忙，请稍后再试" {
 		t.Errorf("internal = %q", got)
+	}
+	// A field with no label is quoted as sent; an error quoted in another is
+	// kept as a message too: both read back as Error writes them.
+	unknown := errs.Invalid("unknown_field", "httpx.unknown_field").With("field", "colour")
+	inner := errs.Field("spec_dims[0].name", "catalog.spec_name", "max", 20)
+	outer := errs.Field("spec_dims", "catalog.import_spec_dims", "title", "杯子", "problem", inner)
+	for _, e := range []error{unknown, outer} {
+		for _, l := range Langs {
+			if got, want := For(l).Msg(roundTrip(t, ErrorMsg(e))), For(l).Error(e); got != want {
+				t.Errorf("%s: kept %q, Error writes %q", l, got, want)
+			}
+		}
 	}
 }
 

@@ -34,7 +34,7 @@ const (
 )
 
 // ErrOutOfStock is returned when a SKU has fewer units than asked; its details name the SKU.
-var ErrOutOfStock = errs.Conflict("out_of_stock", "not enough stock")
+var ErrOutOfStock = errs.Conflict("out_of_stock", "inventory.out_of_stock")
 
 // Movement is one ledger row.
 type Movement struct {
@@ -81,7 +81,7 @@ func New(db *database.DB, clk *clock.Clock) *Service {
 func (s *Service) Reserve(ctx context.Context, lines []Line, ref Ref, actor string) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindReserve, set: "stock = stock - ?, reserved = reserved + ?", guard: "stock >= ?", sign: -1,
-		short: func(l Line) error { return ErrOutOfStock.With("sku_id", l.SKUID) },
+		short: outOfStock,
 	}, i18n.Msg{}, ref, actor)
 }
 
@@ -114,7 +114,7 @@ func (s *Service) Restock(ctx context.Context, lines []Line, ref Ref, actor stri
 func (s *Service) Allot(ctx context.Context, lines []Line, ref Ref, actor string) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindAllot, set: "stock = stock - ?", guard: "stock >= ?", sign: -1,
-		short: func(l Line) error { return ErrOutOfStock.With("sku_id", l.SKUID) },
+		short: outOfStock,
 	}, i18n.M("record.stock.flash_sale"), ref, actor)
 }
 
@@ -134,6 +134,12 @@ func (s *Service) SellAllotted(ctx context.Context, lines []Line, ref Ref, actor
 	}, i18n.M("record.stock.paid_flash_sale"), ref, actor)
 }
 
+// outOfStock names the SKU short of stock, and says how many are left (a
+// message value, not a detail: the contract's details stay as they were).
+func outOfStock(l Line, stock int64) error {
+	return ErrOutOfStock.With("sku_id", l.SKUID).Arg("available", stock)
+}
+
 // guarded describes one kind of stock move: the column changes (each
 // placeholder is the line's quantity), the guard that must hold, the sign
 // of the change to available stock, and the error when the guard fails
@@ -142,7 +148,7 @@ type guarded struct {
 	kind       Kind
 	set, guard string
 	sign       int64
-	short      func(Line) error
+	short      func(l Line, stock int64) error // stock: what the SKU has now
 }
 
 // apply moves every line with one guarded statement each, its returned row
@@ -166,7 +172,12 @@ func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason i18
 			}
 			if len(after) == 0 {
 				if g.short != nil {
-					return g.short(l)
+					var stock int64
+					err := s.db.Conn(ctx).Raw("SELECT stock FROM skus WHERE id = ?", l.SKUID).Scan(&stock).Error
+					if err != nil {
+						return fmt.Errorf("%s sku %d: read stock: %w", g.kind, l.SKUID, err)
+					}
+					return g.short(l, stock)
 				}
 				return fmt.Errorf("%s sku %d: fewer than %d units held", g.kind, l.SKUID, l.Quantity)
 			}
@@ -186,7 +197,7 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, rea
 		return fmt.Errorf("adjust: kind %q is not a manual movement", kind)
 	}
 	if delta == 0 {
-		return errs.Field("quantity", "must not be zero")
+		return errs.Field("quantity", "inventory.quantity_zero")
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		var after []int64

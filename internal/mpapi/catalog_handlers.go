@@ -108,7 +108,7 @@ func productQuery(c *gin.Context) (catalog.ProductQuery, error) {
 	if raw := c.Query("category_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
-			return q, errs.Field("category_id", "must be a positive whole number")
+			return q, errs.Field("category_id", "invalid.positive_id")
 		}
 		q.CategoryID = id
 	}

@@ -109,7 +109,7 @@ func (s *Service) seek(ctx context.Context, db *gorm.DB, q AdminQuery, cursor in
 	var at Order
 	if err := s.db.Conn(ctx).Select("id, created_at").Where("id = ?", cursor).Take(&at).Error; err != nil {
 		if database.IsNotFound(err) {
-			return nil, errs.Field("cursor", "is not a cursor this server issued")
+			return nil, errs.Field("cursor", "invalid.cursor")
 		}
 		return nil, err
 	}
@@ -119,15 +119,15 @@ func (s *Service) seek(ctx context.Context, db *gorm.DB, q AdminQuery, cursor in
 // filtered is the orders query narrowed by q's filters.
 func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) {
 	if q.Status != "" && !q.Status.Valid() {
-		return nil, errs.Field("status", "must be one of pending_payment, paid, shipped, completed, closed")
+		return nil, errs.Field("status", "invalid.order_status")
 	}
 	for field, v := range map[string]string{"order_no": q.OrderNo, "shopper": q.Shopper, "product": q.Product} {
 		if utf8.RuneCountInString(v) > maxFilterLen {
-			return nil, errs.Field(field, "must be at most 100 characters")
+			return nil, errs.Field(field, "invalid.max_length", "max", maxFilterLen)
 		}
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		return nil, errs.Field("to", "must not be before the start date")
+		return nil, errs.Field("to", "order.to_before_from")
 	}
 	conn := s.db.Conn(ctx)
 	db := conn.Model(&Order{})

@@ -46,7 +46,7 @@ const (
 )
 
 // ErrBusy turns away a request when a lane's queue is full.
-var ErrBusy = errs.New(errs.KindRateLimited, "busy", "too many shoppers are buying this right now; try again in a moment")
+var ErrBusy = errs.New(errs.KindRateLimited, "busy", "order.busy")
 
 // flashRequest is one shopper's request waiting in a lane.
 type flashRequest struct {
@@ -113,13 +113,13 @@ func (s *Service) placeFlash(ctx context.Context, shopperID int64, in PlaceInput
 func validateFlash(in PlaceInput) error {
 	switch {
 	case *in.FlashSaleID <= 0:
-		return errs.Field("flash_sale_id", "must be a positive id")
+		return errs.Field("flash_sale_id", "invalid.positive_id")
 	case len(in.CartItemIDs) > 0:
-		return errs.Field("cart_item_ids", "a flash sale is bought with items, not from the cart")
+		return errs.Field("cart_item_ids", "order.flash_not_cart")
 	case len(in.Items) != 1:
-		return errs.Field("items", "a flash sale order has exactly one line")
+		return errs.Field("items", "order.flash_one_line")
 	case in.CouponID != nil:
-		return errs.Field("coupon_id", "coupons do not apply to flash sale prices")
+		return errs.Field("coupon_id", "order.flash_no_coupon")
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ var errKeyTaken = errors.New("idempotency key taken")
 // CheckKey refuses an Idempotency-Key that is too long ("" is no key).
 func CheckKey(key string) error {
 	if len(key) > MaxKeyLength {
-		return errs.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 100 characters")
+		return errs.Invalid("invalid_idempotency_key", "order.idempotency_key_length", "max", 100)
 	}
 	return nil
 }

@@ -15,14 +15,14 @@ var (
 
 // Errors of closing an unpaid order whose payment could not be closed first.
 var (
-	ErrPaidMeanwhile = errs.Conflict("order_paid", "this order has just been paid, so it was not cancelled")
+	ErrPaidMeanwhile = errs.Conflict("order_paid", "order.just_paid")
 	// ErrPaymentMismatch: WeChat Pay holds a payment for the order that does
 	// not match it (another app, another amount). It is recorded and logged,
 	// and the order stays open for the merchant to look at: money was taken.
 	ErrPaymentMismatch = errs.Conflict("payment_mismatch",
-		"WeChat Pay holds a payment for this order that does not match it; nothing was cancelled, the shop must check it")
+		"order.payment_mismatch")
 	ErrPayUnreachable = errs.New(errs.KindUnavailable, "wechatpay_unavailable",
-		"WeChat Pay could not be reached to close the payment; nothing was cancelled, try again")
+		"order.close_unavailable")
 )
 
 // Cancel closes one of the shopper's unpaid orders and releases its stock,

@@ -28,9 +28,9 @@ type Payment struct {
 
 // Errors of recording a payment.
 var (
-	ErrAmountMismatch  = errs.Conflict("amount_mismatch", "the paid amount differs from the order's amount")
-	ErrOtherPayment    = errs.Conflict("other_transaction", "the order is already paid by another transaction")
-	ErrPaymentNotFound = errs.NotFound("order_not_found", "no order has this number")
+	ErrAmountMismatch  = errs.Conflict("amount_mismatch", "order.amount_mismatch")
+	ErrOtherPayment    = errs.Conflict("other_transaction", "order.other_transaction")
+	ErrPaymentNotFound = errs.NotFound("order_not_found", "order.no_such_number")
 )
 
 // Paid is what recording a payment did.

@@ -41,13 +41,13 @@ type PlaceInput struct {
 
 // Errors of placing an order.
 var (
-	ErrUnknownSKU     = errs.Rule("unknown_sku", "a SKU in the order does not exist")
-	ErrSKUUnavailable = errs.Rule("sku_unavailable", "a SKU in the order is not on sale")
-	ErrKeyReused      = errs.Rule("idempotency_key_reused", "this Idempotency-Key was already used with a different request")
+	ErrUnknownSKU     = errs.Rule("unknown_sku", "order.unknown_sku")
+	ErrSKUUnavailable = errs.Rule("sku_unavailable", "order.sku_unavailable")
+	ErrKeyReused      = errs.Rule("idempotency_key_reused", "order.idempotency_key_reused")
 	// ErrAmountTooSmall refuses an order that would cost nothing: WeChat Pay
 	// charges at least 1 fen, so such an order could never be paid and would
 	// only hold its stock until it expired.
-	ErrAmountTooSmall = errs.Rule("amount_too_small", "the order would cost nothing, and WeChat Pay cannot take a payment under ¥0.01")
+	ErrAmountTooSmall = errs.Rule("amount_too_small", "order.amount_too_small")
 )
 
 // Preview prices an order without placing it: the same checks as Place
@@ -185,7 +185,7 @@ func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) (
 		if i, ok := at[l.SKUID]; ok {
 			merged[i].Quantity += l.Quantity
 			if merged[i].Quantity > MaxQuantity {
-				return nil, errs.Rule("quantity_limit", "at most 999 of one SKU per order").With("sku_id", l.SKUID)
+				return nil, errs.Rule("quantity_limit", "order.quantity_limit").With("sku_id", l.SKUID)
 			}
 			continue
 		}
@@ -217,7 +217,7 @@ func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput,
 		case !k.Buyable:
 			return Priced{}, ErrSKUUnavailable.With("sku_id", l.SKUID)
 		case checkStock && k.Stock < int64(l.Quantity):
-			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID)
+			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID).Arg("available", k.Stock) // said, not a detail
 		}
 		priced[i] = Item{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
 			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
@@ -247,32 +247,32 @@ func payable(p Priced) (Priced, error) {
 func validate(in PlaceInput, needAddress bool) error {
 	switch {
 	case len(in.Items) > 0 && len(in.CartItemIDs) > 0:
-		return errs.Field("items", "send either items or cart_item_ids, not both")
+		return errs.Field("items", "order.items_or_cart")
 	case len(in.Items) == 0 && len(in.CartItemIDs) == 0:
-		return errs.Field("items", "send items or cart_item_ids")
+		return errs.Field("items", "order.items_required")
 	case len(in.Items) > MaxLines || len(in.CartItemIDs) > MaxLines:
-		return errs.Field("items", "at most 50 lines per order")
+		return errs.Field("items", "order.items_max")
 	case needAddress && in.AddressID <= 0:
-		return errs.Field("address_id", "is required")
+		return errs.Field("address_id", "order.address_required")
 	case in.AddressID < 0:
-		return errs.Field("address_id", "must be a positive id")
+		return errs.Field("address_id", "invalid.positive_id")
 	case len([]rune(in.Remark)) > MaxRemarkRunes:
-		return errs.Field("remark", "must be at most 200 characters")
+		return errs.Field("remark", "invalid.max_length", "max", 200)
 	case in.CouponID != nil && *in.CouponID <= 0:
-		return errs.Field("coupon_id", "must be a positive id")
+		return errs.Field("coupon_id", "invalid.positive_id")
 	}
 	for i, l := range in.Items {
 		field := "items[" + strconv.Itoa(i) + "]"
 		if l.SKUID <= 0 {
-			return errs.Field(field+".sku_id", "must be a positive id")
+			return errs.Field(field+".sku_id", "invalid.positive_id")
 		}
 		if l.Quantity < 1 || l.Quantity > MaxQuantity {
-			return errs.Field(field+".quantity", "must be from 1 to 999")
+			return errs.Field(field+".quantity", "invalid.quantity")
 		}
 	}
 	for i, id := range in.CartItemIDs {
 		if id <= 0 {
-			return errs.Field("cart_item_ids["+strconv.Itoa(i)+"]", "must be a positive id")
+			return errs.Field("cart_item_ids["+strconv.Itoa(i)+"]", "invalid.positive_id")
 		}
 	}
 	return nil

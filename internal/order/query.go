@@ -9,7 +9,7 @@ import (
 )
 
 // ErrNotFound is the answer for an unknown order, and for anyone else's.
-var ErrNotFound = errs.NotFound("order_not_found", "no such order")
+var ErrNotFound = errs.NotFound("order_not_found", "order.not_found")
 
 // Get returns one of the shopper's orders with its lines and history.
 // Orders are always looked up together with the shopper, so another
@@ -52,7 +52,7 @@ type ListQuery struct {
 // The cursor is the id of the last order shown; the next page holds older ones.
 func (s *Service) List(ctx context.Context, shopperID int64, q ListQuery) ([]Order, string, error) {
 	if q.Status != "" && !q.Status.Valid() {
-		return nil, "", errs.Field("status", "must be one of pending_payment, paid, shipped, completed, closed")
+		return nil, "", errs.Field("status", "invalid.order_status")
 	}
 	db := s.db.Conn(ctx).Where("shopper_id = ?", shopperID)
 	if q.Status != "" {

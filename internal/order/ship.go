@@ -9,8 +9,8 @@ import (
 
 // Errors of shipping an order.
 var (
-	ErrNotShippable   = errs.Conflict("order_not_shippable", "only a paid order waiting for shipment can be shipped")
-	ErrRefundedInFull = errs.Conflict("order_refunded", "the order was refunded in full; there is nothing to ship")
+	ErrNotShippable   = errs.Conflict("order_not_shippable", "order.not_shippable")
+	ErrRefundedInFull = errs.Conflict("order_refunded", "order.refunded_in_full")
 )
 
 // Ship moves a paid order to shipped and logs note in its history, in the

@@ -11,7 +11,7 @@ import (
 
 // ErrInvalidTransition is returned when the state machine forbids a move, or
 // the order moved on while the request was in flight.
-var ErrInvalidTransition = errs.Conflict("invalid_transition", "the order cannot make this change in its current state")
+var ErrInvalidTransition = errs.Conflict("invalid_transition", "order.invalid_transition")
 
 // ActorSystem is the actor of transitions made by background jobs.
 const ActorSystem = "system"

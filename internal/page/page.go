@@ -30,7 +30,7 @@ func Parse(cursor, limit string) (Request, error) {
 	if limit != "" {
 		n, err := strconv.Atoi(limit)
 		if err != nil || n < 1 || n > MaxLimit {
-			return r, errs.Field("limit", "must be a whole number from 1 to 100")
+			return r, errs.Field("limit", "invalid.range", "min", 1, "max", 100)
 		}
 		r.Limit = n
 	}
@@ -38,7 +38,7 @@ func Parse(cursor, limit string) (Request, error) {
 		raw, err := base64.RawURLEncoding.DecodeString(cursor)
 		id, perr := strconv.ParseInt(strings.TrimPrefix(string(raw), "k1:"), 10, 64)
 		if err != nil || perr != nil || !strings.HasPrefix(string(raw), "k1:") || id < 0 {
-			return r, errs.Field("cursor", "is not a cursor this server issued")
+			return r, errs.Field("cursor", "invalid.cursor")
 		}
 		r.After = id
 	}

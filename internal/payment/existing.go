@@ -16,12 +16,12 @@ var ErrTradeExists = errors.New("payment: WeChat Pay already holds this order nu
 
 // Errors of paying an order WeChat Pay already holds.
 var (
-	ErrOrderPaid = errs.Conflict("order_paid", "the order was already paid; its payment is now recorded")
+	ErrOrderPaid = errs.Conflict("order_paid", "payment.order_paid")
 	// ErrPaymentConflict: WeChat's order under this number is unpaid but was
 	// opened with other details (e.g. the shop's notification address
 	// changed since), so it cannot be reopened; the shopper orders again.
 	ErrPaymentConflict = errs.Conflict("order_payment_conflict",
-		"WeChat Pay holds this order with other details and cannot reopen it; cancel it and order again")
+		"payment.order_conflict")
 )
 
 // settleExisting decides what Pay answers when WeChat Pay refuses to open a

@@ -103,9 +103,9 @@ func New(d Deps) *Service {
 
 // Errors of paying.
 var (
-	ErrNotPayable  = errs.Conflict("order_not_payable", "the order is not waiting for payment")
-	ErrExpired     = errs.Conflict("order_expired", "the order's payment time is over")
-	ErrUnavailable = errs.New(errs.KindUnavailable, "wechatpay_unavailable", "WeChat Pay could not be reached; try again")
+	ErrNotPayable  = errs.Conflict("order_not_payable", "payment.not_payable")
+	ErrExpired     = errs.Conflict("order_expired", "payment.expired")
+	ErrUnavailable = errs.New(errs.KindUnavailable, "wechatpay_unavailable", "payment.wechatpay_unavailable")
 )
 
 // Pay opens the WeChat Pay order for one of the shopper's unpaid orders, its

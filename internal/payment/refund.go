@@ -99,11 +99,11 @@ func (e *RefundRefused) Error() string {
 
 // Errors of refunding.
 var (
-	ErrNotRefundable  = errs.Conflict("order_not_refundable", "only a paid order can be refunded")
-	ErrRefundExceeds  = errs.Conflict("refund_exceeds_paid", "refunds would add up to more than was paid")
-	ErrTooManyRefunds = errs.Conflict("too_many_refunds", "an order can be refunded at most 50 times")
-	ErrRefundTooLate  = errs.Conflict("refund_too_late", "payments older than a year cannot be refunded")
-	ErrRestockExceeds = errs.Conflict("restock_exceeds_sold", "cannot return more units to stock than the order sold")
+	ErrNotRefundable  = errs.Conflict("order_not_refundable", "payment.not_refundable")
+	ErrRefundExceeds  = errs.Conflict("refund_exceeds_paid", "payment.refund_exceeds_paid")
+	ErrTooManyRefunds = errs.Conflict("too_many_refunds", "payment.too_many_refunds")
+	ErrRefundTooLate  = errs.Conflict("refund_too_late", "payment.refund_too_late")
+	ErrRestockExceeds = errs.Conflict("restock_exceeds_sold", "payment.restock_exceeds_sold")
 )
 
 // openRefund records a new refund, in the caller's transaction if there is
@@ -111,10 +111,10 @@ var (
 // are decided one after another and can never add up to more than was paid.
 func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int64) (Refund, error) {
 	if in.Amount < 0 {
-		return Refund{}, errs.Field("amount", "must not be negative")
+		return Refund{}, errs.Field("amount", "invalid.not_negative")
 	}
 	if utf8.RuneCountInString(wechatText(in.Reason)) > maxReasonRunes {
-		return Refund{}, errs.Field("reason", "must be at most 80 characters")
+		return Refund{}, errs.Field("reason", "invalid.max_length", "max", maxReasonRunes)
 	}
 	var r Refund
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -195,7 +195,7 @@ func restockLines(o order.Order, earlier []Refund, in RefundInput) ([]inventory.
 	}
 	for _, l := range in.Restock {
 		if l.Quantity <= 0 {
-			return nil, errs.Field("restock", "quantities must be positive")
+			return nil, errs.Field("restock", "payment.restock_positive")
 		}
 		if l.Quantity > left[l.SKUID] {
 			return nil, ErrRestockExceeds.With("sku_id", l.SKUID)

@@ -2,7 +2,6 @@ package payment
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/kaidian/kaidian/internal/errs"
@@ -20,7 +19,7 @@ type Authority struct {
 
 // ErrNeedsOwner refuses staff a refund above the shop's owner refund limit.
 var ErrNeedsOwner = errs.New(errs.KindForbidden, "refund_needs_owner",
-	"this refund would take the order's refunds above the shop's limit for staff; only an owner can make it")
+	"payment.needs_owner")
 
 // Refund starts a refund and asks WeChat Pay for it at once. The refund is
 // committed before WeChat is called, so a crash or an unreachable WeChat
@@ -125,10 +124,8 @@ func (s *Service) withinLimit(ctx context.Context, by Authority, orderID int64) 
 	}
 	total := inFlight[orderID]
 	if total > sh.OwnerRefundLimit {
-		e := ErrNeedsOwner.With("limit", sh.OwnerRefundLimit).With("refunds", total)
-		e.Message = fmt.Sprintf("refunds above %s on one order need an owner (this would make %s); ask an owner to make it",
-			money.Yuan(sh.OwnerRefundLimit), money.Yuan(total))
-		return e
+		return ErrNeedsOwner.With("limit", sh.OwnerRefundLimit).With("refunds", total).
+			Arg("limit_yuan", money.Yuan(sh.OwnerRefundLimit)).Arg("total_yuan", money.Yuan(total))
 	}
 	return nil
 }

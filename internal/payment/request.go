@@ -48,9 +48,9 @@ type RequestInput struct {
 
 // Errors of refund requests.
 var (
-	ErrRequestPending = errs.Conflict("refund_request_pending", "this order already has a refund request waiting for the shop")
-	ErrRequestDecided = errs.Conflict("refund_request_decided", "this refund request was already decided")
-	ErrRequestUnknown = errs.NotFound("refund_request_not_found", "no such refund request")
+	ErrRequestPending = errs.Conflict("refund_request_pending", "payment.request_pending")
+	ErrRequestDecided = errs.Conflict("refund_request_decided", "payment.request_decided")
+	ErrRequestUnknown = errs.NotFound("refund_request_not_found", "payment.request_not_found")
 )
 
 // RequestRefund records a shopper's refund request for one of their paid
@@ -60,11 +60,11 @@ func (s *Service) RequestRefund(ctx context.Context, shopperID int64, orderNo st
 	in.Reason = strings.TrimSpace(in.Reason)
 	switch n := utf8.RuneCountInString(in.Reason); {
 	case n == 0:
-		return RefundRequest{}, errs.Field("reason", "is required")
+		return RefundRequest{}, errs.Field("reason", "invalid.required")
 	case n > maxReasonRunes:
-		return RefundRequest{}, errs.Field("reason", "must be at most 80 characters")
+		return RefundRequest{}, errs.Field("reason", "invalid.max_length", "max", 80)
 	case in.Amount < 0:
-		return RefundRequest{}, errs.Field("amount", "must not be negative")
+		return RefundRequest{}, errs.Field("amount", "invalid.not_negative")
 	}
 	var req RefundRequest
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -157,7 +157,7 @@ func (s *Service) PendingRefundRequests(ctx context.Context, limit int) ([]Pendi
 func (s *Service) declineRequest(ctx context.Context, id int64, actor, note string) (RefundRequest, error) {
 	note = strings.TrimSpace(note)
 	if note == "" {
-		return RefundRequest{}, errs.Field("note", "tell the shopper why")
+		return RefundRequest{}, errs.Field("note", "payment.decline_note")
 	}
 	var req RefundRequest
 	err := s.db.Tx(ctx, func(ctx context.Context) error {

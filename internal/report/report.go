@@ -46,9 +46,10 @@ type TopProduct struct {
 
 // LowSKU is a SKU at or below the low-stock threshold.
 type LowSKU struct {
-	SKUID, ProductID int64
-	Title, SpecText  string
-	Stock            int64
+	SKUID           int64 `gorm:"column:sku_id"` // gorm would read "skuid"
+	ProductID       int64
+	Title, SpecText string
+	Stock           int64
 }
 
 // Dashboard is everything the console's first page shows.

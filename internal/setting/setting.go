@@ -60,17 +60,17 @@ func (s *Service) Get(ctx context.Context) (Shop, error) {
 func (s *Service) Update(ctx context.Context, actor string, sh Shop) (Shop, error) {
 	switch {
 	case len([]rune(sh.Name)) < 1 || len([]rune(sh.Name)) > 60:
-		return sh, errs.Field("name", "must be 1 to 60 characters")
+		return sh, errs.Field("name", "invalid.length", "max", 60)
 	case sh.ShippingFee < 0 || sh.ShippingFee > 1_000_000:
-		return sh, errs.Field("shipping_fee", "must be 0 to 10000 yuan")
+		return sh, errs.Field("shipping_fee", "setting.shipping_fee")
 	case sh.FreeShippingThreshold < 0:
-		return sh, errs.Field("free_shipping_threshold", "must not be negative")
+		return sh, errs.Field("free_shipping_threshold", "invalid.not_negative")
 	case sh.OrderTimeoutSeconds < 60 || sh.OrderTimeoutSeconds > 7*24*3600:
-		return sh, errs.Field("order_timeout_seconds", "must be between 1 minute and 7 days")
+		return sh, errs.Field("order_timeout_seconds", "setting.order_timeout")
 	case sh.LowStockThreshold < 0 || sh.LowStockThreshold > 1_000_000:
-		return sh, errs.Field("low_stock_threshold", "must be 0 to 1000000")
+		return sh, errs.Field("low_stock_threshold", "invalid.range", "min", 0, "max", 1000000)
 	case sh.OwnerRefundLimit < 0:
-		return sh, errs.Field("owner_refund_limit", "must not be negative")
+		return sh, errs.Field("owner_refund_limit", "invalid.not_negative")
 	}
 	sh.ID, sh.UpdatedAt = 1, time.Now().UTC()
 	err := s.db.Tx(ctx, func(ctx context.Context) error {

@@ -23,14 +23,15 @@ type Row struct {
 type RowError struct {
 	Line    int
 	OrderNo string
-	Message i18n.Msg // in the reader's language
+	Message i18n.Msg // in the reader's language when shown
 }
 
 // MaxRows bounds one bulk shipping file.
 const MaxRows = 5000
 
 // ParseCSV reads a bulk shipping file: one order_no,carrier,tracking_no
-// line per order, with or without that header line, as saved by Excel (a
+// line per order, with or without a header line (those names, or the
+// Chinese 订单号,快递公司,运单号), as saved by Excel (a
 // UTF-8 byte-order mark is skipped). Lines that cannot be read are reported
 // with the rows that could.
 func ParseCSV(r io.Reader) ([]Row, []RowError) {
@@ -46,15 +47,15 @@ func ParseCSV(r io.Reader) ([]Row, []RowError) {
 		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			bad = append(bad, RowError{Line: pe.StartLine, Message: i18n.M("record.ship.unreadable_csv", "error", pe.Err.Error())})
+			bad = append(bad, RowError{Line: pe.StartLine, Message: i18n.M("shipping.csv_unreadable", "cause", pe.Err.Error())})
 			continue
 		}
 		if err != nil {
-			return nil, append(bad, RowError{Line: line, Message: i18n.M("record.ship.unreadable", "error", err.Error())})
+			return nil, append(bad, RowError{Line: line, Message: i18n.M("shipping.file_unreadable", "cause", err.Error())})
 		}
 		if first && len(rec) > 0 {
 			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
-			if strings.EqualFold(strings.TrimSpace(rec[0]), "order_no") {
+			if h := strings.TrimSpace(rec[0]); strings.EqualFold(h, "order_no") || h == "订单号" { // the console shows either header
 				continue
 			}
 		}
@@ -63,16 +64,16 @@ func ParseCSV(r io.Reader) ([]Row, []RowError) {
 		}
 		if len(rec) != 3 {
 			bad = append(bad, RowError{Line: line, OrderNo: strings.TrimSpace(rec[0]),
-				Message: i18n.M("record.ship.columns", "n", len(rec))})
+				Message: i18n.M("shipping.columns", "columns", len(rec))})
 			continue
 		}
 		rows = append(rows, Row{Line: line, Input: Input{OrderNo: rec[0], Carrier: rec[1], TrackingNo: rec[2]}})
 	}
 	switch {
 	case len(rows) == 0 && len(bad) == 0:
-		bad = append(bad, RowError{Message: i18n.M("record.ship.empty")})
+		bad = append(bad, RowError{Message: i18n.M("shipping.file_empty")})
 	case len(rows)+len(bad) > MaxRows:
-		bad = append(bad, RowError{Message: i18n.M("record.ship.too_long", "max", MaxRows)})
+		bad = append(bad, RowError{Message: i18n.M("shipping.file_too_long", "max", MaxRows)})
 	}
 	return rows, bad
 }
@@ -95,7 +96,7 @@ func (s *Service) ShipMany(ctx context.Context, actor string, rows []Row) ([]Shi
 		for _, r := range rows {
 			sh, err := s.ship(ctx, actor, r.Input)
 			if e := errs.As(err); err != nil && e.Kind != errs.KindInternal {
-				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrorMsg(err)}
+				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrorMsg(e)}
 				return err
 			}
 			if err != nil {
@@ -133,7 +134,7 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 			continue
 		}
 		if first, dup := seen[r.OrderNo]; dup {
-			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.M("record.ship.repeated", "line", first)})
+			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.M("shipping.repeated_order", "line", first)})
 			continue
 		}
 		seen[r.OrderNo] = r.Line
@@ -159,9 +160,9 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 		var msg i18n.Msg
 		switch {
 		case !ok:
-			msg = i18n.M("record.ship.no_order")
+			msg = i18n.ErrorMsg(order.ErrPaymentNotFound)
 		case o.Status != order.StatusPaid:
-			msg = i18n.M("record.ship.not_paid", "status", i18n.M("order.status."+string(o.Status)))
+			msg = i18n.M("shipping.not_paid", "status", i18n.M("order.status."+string(o.Status)))
 		case refundedInFull(o, max(o.RefundedAmount, inFlight[o.ID])):
 			msg = i18n.ErrorMsg(order.ErrRefundedInFull)
 		}

@@ -23,7 +23,7 @@ type Input struct {
 var trackingNo = regexp.MustCompile(`^[A-Za-z0-9-]{4,128}$`)
 
 // ErrAlreadyShipped is returned for an order that has a shipment already.
-var ErrAlreadyShipped = errs.Conflict("already_shipped", "this order has already been shipped")
+var ErrAlreadyShipped = errs.Conflict("already_shipped", "shipping.already_shipped")
 
 // normalize trims the input and checks its fields, reading the carrier as
 // WeChat's delivery id.
@@ -32,13 +32,13 @@ func (in *Input) normalize() error {
 	code, ok := CarrierCode(in.Carrier)
 	switch {
 	case in.OrderNo == "":
-		return errs.Field("order_no", "is required")
+		return errs.Field("order_no", "invalid.required")
 	case strings.TrimSpace(in.Carrier) == "":
-		return errs.Field("carrier", "is required")
+		return errs.Field("carrier", "invalid.required")
 	case !ok:
-		return errs.Field("carrier", "is not a carrier WeChat knows; use a name from the list or WeChat's delivery id, e.g. SF")
+		return errs.Field("carrier", "shipping.carrier_unknown")
 	case !trackingNo.MatchString(in.TrackingNo):
-		return errs.Field("tracking_no", "must be 4 to 128 letters, digits or dashes")
+		return errs.Field("tracking_no", "shipping.tracking_no")
 	}
 	in.Carrier = code
 	return nil

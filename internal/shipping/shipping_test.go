@@ -18,6 +18,7 @@ func TestParseCSV(t *testing.T) {
 	}{
 		{name: "header, BOM and CRLF as Excel saves it", in: "\ufefforder_no,carrier,tracking_no\r\nA1,SF,SF1\r\n\r\nA2, 中通快递 ,ZT2\r\n",
 			rows: []Row{{Line: 2, Input: Input{"A1", "SF", "SF1"}}, {Line: 4, Input: Input{"A2", "中通快递 ", "ZT2"}}}},
+		{name: "Chinese header", in: "订单号,快递公司,运单号\nA1,中通快递,ZT1\n", rows: []Row{{Line: 2, Input: Input{"A1", "中通快递", "ZT1"}}}},
 		{name: "no header", in: "A1,SF,SF1\n", rows: []Row{{Line: 1, Input: Input{"A1", "SF", "SF1"}}}},
 		{name: "wrong column counts", in: "A1,SF\nA2,SF,SF2,extra\nA3,SF,SF3\n",
 			rows: []Row{{Line: 3, Input: Input{"A3", "SF", "SF3"}}},
@@ -28,6 +29,7 @@ func TestParseCSV(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, bad := ParseCSV(strings.NewReader(tc.in))
+			en := i18n.For(i18n.En)
 			if len(rows) != len(tc.rows) || len(bad) != len(tc.bad) {
 				t.Fatalf("rows %+v, bad %+v", rows, bad)
 			}

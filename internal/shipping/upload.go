@@ -133,7 +133,7 @@ func (s *Service) DueUploads(ctx context.Context, limit int) ([]int64, error) {
 }
 
 // ErrUploadDone refuses retrying an upload WeChat already has.
-var ErrUploadDone = errs.Conflict("shipping_uploaded", "WeChat already has this order's shipping information")
+var ErrUploadDone = errs.Conflict("shipping_uploaded", "shipping.uploaded")
 
 // RetryUpload makes a failed (or waiting) upload due at once and starts it,
 // for the merchant's "retry" on the order page.

@@ -46,6 +46,9 @@ type Account struct {
 	// owner's), so the console lets the account do nothing but choose its
 	// own (ChangePassword) until it has.
 	MustChangePassword bool `gorm:"column:must_change_password"`
+	// Language is the console language the account chose ("zh-CN", "en");
+	// empty: the browser's Accept-Language decides (SetLanguage).
+	Language string `gorm:"column:language"`
 }
 
 // TableName maps Account to its table.
@@ -83,9 +86,9 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
 
 // Errors of accounts.
 var (
-	ErrUsernameTaken = errs.Conflict("username_taken", "this username is already in use")
-	ErrLastOwner     = errs.Rule("last_owner", "the shop needs at least one active owner")
-	ErrNoAccount     = errs.NotFound("account_not_found", "no such account")
+	ErrUsernameTaken = errs.Conflict("username_taken", "staff.username_taken")
+	ErrLastOwner     = errs.Rule("last_owner", "staff.last_owner")
+	ErrNoAccount     = errs.NotFound("account_not_found", "staff.not_found")
 )
 
 // Create adds an account with a hashed password; actor is who did it.
@@ -116,18 +119,18 @@ func (s *Service) Create(ctx context.Context, actor string, in NewAccount) (Acco
 func validate(in NewAccount) error {
 	switch {
 	case !usernamePattern.MatchString(in.Username):
-		return errs.Field("username", "3 to 32 lower-case letters, digits, '.', '_' or '-'")
+		return errs.Field("username", "staff.username_format")
 	case utf8.RuneCountInString(in.Name) > 60:
-		return errs.Field("name", "must be at most 60 characters")
+		return errs.Field("name", "invalid.max_length", "max", 60)
 	case in.Role != RoleOwner && in.Role != RoleStaff:
-		return errs.Field("role", "must be owner or staff")
+		return errs.Field("role", "staff.role")
 	}
 	return checkPassword(in.Password)
 }
 
 func checkPassword(p string) error {
 	if utf8.RuneCountInString(p) < MinPasswordLength || len(p) > 72 { // bcrypt reads 72 bytes
-		return errs.Field("password", "must be 10 to 72 characters")
+		return errs.Field("password", "staff.password_length")
 	}
 	return nil
 }
@@ -219,7 +222,8 @@ func orKeep(p string) string {
 	return p
 }
 
-// EnsureOwner creates an owner called "owner" with a generated password when
+// EnsureOwner creates an owner called "owner" (named 店主, in the shop's
+// default language, until the owner renames it) with a generated password when
 // the shop has no accounts at all, and returns that password (empty when
 // accounts exist). The first start shows it once; since it was shown, the
 // owner must replace it at the first sign-in.
@@ -229,7 +233,7 @@ func (s *Service) EnsureOwner(ctx context.Context) (username, password string, e
 		return "", "", err
 	}
 	password = GeneratePassword()
-	_, err = s.Create(ctx, "system", NewAccount{Username: "owner", Name: "Owner", Password: password, Role: RoleOwner,
+	_, err = s.Create(ctx, "system", NewAccount{Username: "owner", Name: "店主", Password: password, Role: RoleOwner,
 		MustChangePassword: true})
 	if errs.Is(err, ErrUsernameTaken.Code) {
 		return "", "", nil // another replica made it first

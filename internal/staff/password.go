@@ -13,12 +13,12 @@ import (
 
 // Errors of changing one's own password.
 var (
-	ErrWrongPassword   = errs.Field("current_password", "is not your current password")
-	ErrSamePassword    = errs.Field("password", "must differ from the current password")
-	ErrPasswordsDiffer = errs.Field("confirm", "does not match the new password")
+	ErrWrongPassword   = errs.Field("current_password", "staff.current_password_wrong")
+	ErrSamePassword    = errs.Field("password", "staff.password_same")
+	ErrPasswordsDiffer = errs.Field("confirm", "staff.confirm_mismatch")
 	// ErrPasswordChanged: another request changed the password between the
 	// check and the write; the caller's session has ended with it.
-	ErrPasswordChanged = errs.Conflict("password_changed", "the password was changed meanwhile; sign in again")
+	ErrPasswordChanged = errs.Conflict("password_changed", "staff.password_changed")
 )
 
 // ChangePassword sets the signed-in account's own password. The current

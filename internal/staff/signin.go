@@ -39,9 +39,9 @@ const (
 
 // Errors of signing in.
 var (
-	ErrBadCredentials = errs.New(errs.KindUnauthenticated, "bad_credentials", "wrong username or password")
-	ErrThrottled      = errs.New(errs.KindRateLimited, "too_many_attempts", "too many failed sign-ins; try again in 15 minutes")
-	ErrNoSession      = errs.New(errs.KindUnauthenticated, "not_signed_in", "please sign in")
+	ErrBadCredentials = errs.New(errs.KindUnauthenticated, "bad_credentials", "staff.bad_credentials")
+	ErrThrottled      = errs.New(errs.KindRateLimited, "too_many_attempts", "staff.too_many_attempts")
+	ErrNoSession      = errs.New(errs.KindUnauthenticated, "not_signed_in", "staff.not_signed_in")
 )
 
 // Attempt is a sign-in as the console receives it.

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,7 @@ import (
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Env is one running Kaidian.
@@ -289,8 +291,33 @@ func (e *Env) Do(r Request) *Response {
 		if err := validate(req, out); err != nil {
 			e.t.Errorf("%s %s: response breaks api/openapi.yaml: %v\nbody: %s", r.Method, r.Path, err, out.Body)
 		}
+		if words := englishInError(req, out); len(words) > 0 {
+			e.t.Errorf("%s %s: the Chinese error message has English words %v\nbody: %s", r.Method, r.Path, words, out.Body)
+		}
 	}
 	return out
+}
+
+// quoted is what a Chinese message quotes as it was sent (a field name, a
+// product title): data, not text left untranslated.
+var quoted = regexp.MustCompile(`“[^”]*”`)
+
+// englishInError lists the English words in an API error's message when
+// the request did not ask for English, so every error a test provokes is
+// checked for text the catalogs left untranslated.
+func englishInError(req *http.Request, res *Response) []string {
+	if res.Status < 400 || i18n.Match(req.Header.Get("Accept-Language")) == i18n.En {
+		return nil
+	}
+	var body struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(res.Body, &body) != nil {
+		return nil
+	}
+	return i18n.EnglishIn(quoted.ReplaceAllString(body.Error.Message, "“”"))
 }
 
 // Get, Post, Patch, Put and Delete are shorthands for Do.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -182,4 +183,27 @@ func (b *Browser) Submit(what, sel string) {
 			b.t.Fatalf("browser: %s: the next page never loaded", what)
 		}
 	}
+}
+
+// SetLanguage makes the browser ask for lang ("zh-CN", "en") in every
+// request's Accept-Language, as a browser set to that language does: the
+// console's language before sign-in, and after it for an account that has
+// not chosen one.
+func (b *Browser) SetLanguage(lang string) {
+	b.t.Helper()
+	b.Run("ask for "+lang, network.Enable(), network.SetExtraHTTPHeaders(network.Headers{"Accept-Language": lang}))
+}
+
+// Viewport resizes the page's window to width × height CSS pixels (390 ×
+// 844 is a phone, 1366 × 900 a laptop), as a phone or a resized window
+// would: media queries follow.
+func (b *Browser) Viewport(width, height int64) {
+	b.t.Helper()
+	b.Run("viewport", chromedp.EmulateViewport(width, height))
+}
+
+// Eval evaluates a JavaScript expression in the page into out (nil: discard).
+func (b *Browser) Eval(js string, out any) {
+	b.t.Helper()
+	b.Run("evaluate", chromedp.Evaluate(js, out))
 }

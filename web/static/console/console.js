@@ -12,6 +12,16 @@ document.addEventListener("DOMContentLoaded", function () {
       document.querySelectorAll("input[name='" + box.getAttribute("data-select-all") + "']").forEach(function (c) { c.checked = box.checked; });
     });
   });
+  // A table wider than its place (a phone, a long list of columns) scrolls
+  // sideways in a box of its own instead of widening the page; without this
+  // script the stylesheet makes the table itself scroll.
+  document.querySelectorAll("main table").forEach(function (t) {
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    t.parentNode.insertBefore(box, t);
+    box.appendChild(t);
+    t.classList.add("scrolls");
+  });
   // Pages showing a job in progress (or a live flash sale) reload until it is
   // done; a form sent from such a page stops the reload, which would
   // otherwise cancel it (a reload due while a confirm prompt was open runs
