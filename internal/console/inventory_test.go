@@ -85,7 +85,7 @@ func TestInventoryAdjustment(t *testing.T) {
 	if p.Status != http.StatusSeeOther || p.Location != path {
 		t.Fatalf("adjust: %d %s %s", p.Status, p.Location, p.Body)
 	}
-	if p := c.Get(path); !p.Has("库存 5 → 12。") || !p.Has("供应商到货") || !p.Has(c.Account.Actor()) || !p.Has("+7") {
+	if p := c.Get(path); !p.Has("库存 5 → 12。") || !p.Has("供应商到货") || !p.Has("<td>"+c.Account.Username+"</td>") || !p.Has("+7") {
 		t.Fatalf("after adjusting: %s", p.Body)
 	}
 	for _, tc := range []struct {
