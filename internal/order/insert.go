@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // One insert path for every kind of order. Each kind (checkout, the flash
@@ -23,7 +25,7 @@ var errNumberTaken = errors.New("order number taken")
 // is to be remembered with it (nil when the caller claimed the key itself).
 type newOrder struct {
 	order  Order
-	reason string
+	reason i18n.Msg
 	key    *keyUse
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -52,10 +53,10 @@ const (
 )
 
 // unfulfillableNotes say in the order's history why it was not revived.
-var unfulfillableNotes = map[string]string{
-	UnfulfillableSoldOut:    "stock sold out",
-	UnfulfillableCouponUsed: "its coupon is used by another order by now",
-	UnfulfillableFlashLimit: "the shopper's other orders hold the flash sale's per-shopper limit by now",
+var unfulfillableNotes = map[string]i18n.Msg{
+	UnfulfillableSoldOut:    i18n.M("record.order.unfulfillable_sold_out"),
+	UnfulfillableCouponUsed: i18n.M("record.order.unfulfillable_coupon_used"),
+	UnfulfillableFlashLimit: i18n.M("record.order.unfulfillable_flash_limit"),
 }
 
 // errNotRevived undoes a revival that a rule refused (see revive).
@@ -109,17 +110,11 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 				}
 				res.Order = o
 				return s.logTransition(ctx, o.ID, StatusClosed, StatusClosed, ActorWeChatPay,
-					"paid after it closed, "+unfulfillableNotes[why]+"; refunding in full, transaction "+p.TransactionID)
+					i18n.M("record.order.paid_unfulfillable", "why", unfulfillableNotes[why], "transaction", p.TransactionID))
 			}
 			fromStock, res.Revived = fs, true
 		}
-		reason := "paid, transaction " + p.TransactionID
-		if res.Revived {
-			reason = "paid after it closed; revived, transaction " + p.TransactionID
-		}
-		if p.RefundedSince {
-			reason += "; WeChat Pay reports part or all of it refunded since, outside Kaidian: check the merchant platform before shipping"
-		}
+		reason := i18n.M("record.order.paid", "transaction", p.TransactionID, "revived", res.Revived, "refunded_since", p.RefundedSince)
 		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
 			return err
 		}
