@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,7 +21,8 @@ type budget struct{ statements, roundTrips int }
 
 // TestCheckoutStatementBudget holds each step of the checkout loop that
 // `kaidian load -scenario checkout` runs — add to cart, preview, place, pay,
-// apply the payment notification (and a duplicate of it) — to its counted
+// apply the payment notification (and a duplicate of it), and the payment
+// check scheduled by the pay call, run once the order is paid — to its counted
 // budget, on the service calls the HTTP handlers make (the handlers add no
 // statement of their own). The sandbox's side of the pay call runs on the
 // sandbox's own requests and is not counted.
@@ -43,6 +45,9 @@ func TestCheckoutStatementBudget(t *testing.T) {
 		"pay":              {4, 4},
 		"notify_apply":     {7, 9},
 		"notify_duplicate": {2, 4},
+		// The payment check the pay call scheduled, once the order is paid
+		// (was 3: the order, its lines and its history).
+		"reconcile_paid": {1, 1},
 	}
 	step := func(name string, run func(ctx context.Context) error) {
 		t.Helper()
@@ -97,4 +102,62 @@ func TestCheckoutStatementBudget(t *testing.T) {
 		}
 		return err
 	})
+	step("reconcile_paid", func(ctx context.Context) error {
+		done, _, err := e.App.Payments.Reconcile(ctx, o.OrderNo, time.Minute)
+		if err == nil && !done {
+			t.Errorf("the check of a paid order is not done")
+		}
+		return err
+	})
+}
+
+// BenchmarkCheckoutSteps runs the database side of a checkout loop — add to
+// cart, preview, place, apply the payment — through the services, without
+// the pay call's RSA signatures and HTTP (measured apart). Allocations per
+// op are steady from run to run; time per op is the machine's.
+//
+//	go test -run '^$' -bench CheckoutSteps -benchmem ./internal/app/
+func BenchmarkCheckoutSteps(b *testing.B) {
+	e := apptest.Start(b)
+	sku := e.Product(b, apptest.SKU{Price: 1990, Stock: 1_000_000}).SKUs[0].ID
+	shopperID, err := e.App.Tokens.Verify(e.Login("bench"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := e.Address(b, shopperID)
+	ctx := context.Background()
+	cpu0 := processCPU(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		it, err := e.App.Cart.Add(ctx, shopperID, sku, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := order.PlaceInput{CartItemIDs: []int64{it.ID}, AddressID: addr}
+		if _, err := e.App.Orders.Preview(ctx, shopperID, in); err != nil {
+			b.Fatal(err)
+		}
+		o, _, err := e.App.Orders.Place(ctx, shopperID, in, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tx := payment.Transaction{NotifyID: "bench-" + o.OrderNo, EventType: "TRANSACTION.SUCCESS",
+			AppID: e.App.PayClient.AppID(), MchID: e.App.PayClient.MchID(), OutTradeNo: o.OrderNo,
+			TransactionID: "4200" + o.OrderNo, TradeState: "SUCCESS", Total: o.PayAmount, SuccessTime: time.Now().UTC()}
+		if outcome, err := e.App.Payments.ApplyNotification(ctx, e.App.Log, tx); err != nil || outcome != payment.OutcomeApplied {
+			b.Fatal(outcome, err)
+		}
+	}
+	b.StopTimer()
+	// The process's CPU time (every goroutine, user and system) per op: on a
+	// SQLite shop the wall time is mostly waiting for the commits' fsyncs.
+	b.ReportMetric(float64((processCPU(b)-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

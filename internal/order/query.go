@@ -121,3 +121,14 @@ func (s *Service) StatusOf(ctx context.Context, orderNo string) (Status, error) 
 	}
 	return o.Status, err
 }
+
+// Row is the order's own row by number, without its lines or history, for
+// callers that read only its status, amounts and times.
+func (s *Service) Row(ctx context.Context, orderNo string) (Order, error) {
+	var o Order
+	err := s.db.Conn(ctx).Where("order_no = ?", orderNo).Take(&o).Error
+	if database.IsNotFound(err) {
+		return Order{}, ErrNotFound
+	}
+	return o, err
+}
