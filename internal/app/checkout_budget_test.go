@@ -48,6 +48,10 @@ func TestCheckoutStatementBudget(t *testing.T) {
 		// The payment check the pay call scheduled, once the order is paid
 		// (was 3: the order, its lines and its history).
 		"reconcile_paid": {1, 1},
+		// "Buy now" of three SKUs: each SKU's guarded update is its own
+		// statement, the order's lines and the three stock movements are
+		// one multi-row insert each (the movements were three inserts).
+		"place_3_lines": {10, 12},
 	}
 	step := func(name string, run func(ctx context.Context) error) {
 		t.Helper()
@@ -100,6 +104,12 @@ func TestCheckoutStatementBudget(t *testing.T) {
 		if err == nil && outcome != payment.OutcomeDuplicate {
 			t.Errorf("second notification: %s, want %s", outcome, payment.OutcomeDuplicate)
 		}
+		return err
+	})
+	three := e.Product(t, apptest.SKU{Price: 100, Stock: 10}, apptest.SKU{Price: 200, Stock: 10}, apptest.SKU{Price: 300, Stock: 10}).SKUs
+	step("place_3_lines", func(ctx context.Context) error {
+		_, _, err := e.App.Orders.Place(ctx, shopperID, order.PlaceInput{AddressID: addr, Items: []order.LineInput{
+			{SKUID: three[0].ID, Quantity: 1}, {SKUID: three[1].ID, Quantity: 2}, {SKUID: three[2].ID, Quantity: 3}}}, "")
 		return err
 	})
 	step("reconcile_paid", func(ctx context.Context) error {
