@@ -30,6 +30,7 @@ func (a *App) routes() (http.Handler, error) {
 	r.GET("/readyz", a.ready)
 	if a.Config.MetricsToken != "" { // otherwise only on KAIDIAN_METRICS_ADDR (metrics.go)
 		r.GET("/metrics", requireMetricsToken(a.Config.MetricsToken), gin.WrapH(a.metricsHandler()))
+		r.GET("/debug/pprof/*any", requireMetricsToken(a.Config.MetricsToken), gin.WrapH(profiler()))
 	}
 	r.StaticFS("/static", http.FS(web.StaticFiles()))
 	r.GET("/uploads/:name", console.Uploads(a.Config.DataDir))

@@ -76,6 +76,9 @@ func openSQLite(path string) (*DB, error) {
 	sqlDB.SetConnMaxIdleTime(0)
 	sqlDB.SetConnMaxLifetime(0)
 	g, err := gorm.Open(&sqlite.Dialector{Conn: sqlDB}, gormConfig())
+	if err == nil {
+		err = registerCount(g)
+	}
 	if err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("database: open sqlite: %w", err)
@@ -98,6 +101,9 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	// gorm and the job queue share one pool.
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gormConfig())
+	if err == nil {
+		err = registerCount(g)
+	}
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("database: open postgres: %w", err)
@@ -151,6 +157,9 @@ func (d *DB) Conn(ctx context.Context) *gorm.DB {
 func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
+	}
+	if c := countOf(ctx); c != nil {
+		c.began()
 	}
 	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))

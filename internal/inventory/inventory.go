@@ -157,6 +157,10 @@ type guarded struct {
 func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason i18n.Msg, ref Ref, actor string) error {
 	lines = merged(lines)
 	return s.db.Tx(ctx, func(ctx context.Context) error {
+		// Each line's guarded update is its own statement (its row count
+		// and stock are checked one by one); their movements go in together,
+		// one multi-row insert.
+		moves := make([]Movement, 0, len(lines))
 		for _, l := range lines {
 			var after []int64
 			args := make([]any, 0, 5)
@@ -181,9 +185,13 @@ func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason i18
 				}
 				return fmt.Errorf("%s sku %d: fewer than %d units held", g.kind, l.SKUID, l.Quantity)
 			}
-			if err := s.record(ctx, l.SKUID, g.kind, g.sign*l.Quantity, after[0], reason, ref, actor); err != nil {
-				return err
-			}
+			moves = append(moves, s.movement(l.SKUID, g.kind, g.sign*l.Quantity, after[0], reason, ref, actor))
+		}
+		if len(moves) == 0 {
+			return nil
+		}
+		if err := s.db.Conn(ctx).Create(&moves).Error; err != nil {
+			return fmt.Errorf("record movements: %w", err)
 		}
 		return nil
 	})
@@ -214,9 +222,13 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, rea
 	})
 }
 
-func (s *Service) record(ctx context.Context, skuID int64, kind Kind, qty, after int64, reason i18n.Msg, ref Ref, actor string) error {
-	m := Movement{SKUID: skuID, Kind: kind, Quantity: qty, StockAfter: after, Reason: reason,
+func (s *Service) movement(skuID int64, kind Kind, qty, after int64, reason i18n.Msg, ref Ref, actor string) Movement {
+	return Movement{SKUID: skuID, Kind: kind, Quantity: qty, StockAfter: after, Reason: reason,
 		RefType: ref.Type, RefID: ref.ID, Actor: actor, CreatedAt: s.clock.Now()}
+}
+
+func (s *Service) record(ctx context.Context, skuID int64, kind Kind, qty, after int64, reason i18n.Msg, ref Ref, actor string) error {
+	m := s.movement(skuID, kind, qty, after, reason, ref, actor)
 	if err := s.db.Conn(ctx).Create(&m).Error; err != nil {
 		return fmt.Errorf("record movement: %w", err)
 	}

@@ -79,6 +79,7 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	fs.StringVar(&o.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL of the shop's database (default KAIDIAN_DATABASE_URL; unset: the SQLite file under KAIDIAN_DATA_DIR)")
 	fs.Int64Var(&o.Restock, "restock", 0, "checkout, notify: raise the stock of the SKUs used to at least this many units through the ledger (needs the database)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	metrics := fs.String("metrics", "", "comma-separated base URLs of the replicas' metrics listeners, in the order of -targets, for their memory (RSS) at the end of the scenario (default with one target: KAIDIAN_METRICS_ADDR, else 127.0.0.1:9090; with KAIDIAN_METRICS_TOKEN set, each target's own /metrics)")
 	fs.StringVar(&o.Run, "run", "", "name of this run; shoppers are load-<run>-<i> (default random)")
 	f := &o.Flash
 	fs.Int64Var(&f.SaleID, "flash-sale", 0, "flash: id of an existing sale to race for")
@@ -105,6 +106,18 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	}
 	if o.DatabaseURL == "" {
 		o.SQLitePath = cfg.SQLitePath()
+	}
+	for _, m := range strings.Split(*metrics, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			o.Metrics = append(o.Metrics, m)
+		}
+	}
+	o.MetricsToken = cfg.MetricsToken
+	if len(o.Metrics) == 0 && len(o.Targets) == 1 && o.MetricsToken == "" {
+		// One replica on this machine, started with the same environment.
+		if u := metricsAddrURL(cfg.MetricsAddr); u != "" {
+			o.Metrics = []string{u}
+		}
 	}
 	if o.Requests <= 0 && o.Duration <= 0 {
 		o.Duration = 10 * time.Second

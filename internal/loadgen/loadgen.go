@@ -51,6 +51,13 @@ type Options struct {
 
 	// Run names this run's shoppers (load-<run>-<i>); random when empty.
 	Run string
+
+	// Metrics are the base URLs of the replicas' metrics listeners, in the
+	// order of Targets, for the servers' memory at the end of the scenario
+	// (memory.go); with MetricsToken, a target without one is read at its
+	// own /metrics with the token.
+	Metrics      []string
+	MetricsToken string
 }
 
 // FlashOptions are the flash scenario's settings.
@@ -85,6 +92,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer l.cl.close()
 	defer l.closeDB()
 	r := &Report{Scenario: o.Scenario, Targets: o.Targets, Shoppers: o.Shoppers, Concurrency: o.Concurrency}
+	mem := l.watchMemory(ctx)
 	var err error
 	switch o.Scenario {
 	case "browse":
@@ -100,6 +108,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	default:
 		err = fmt.Errorf("unknown scenario %q (one of %s)", o.Scenario, strings.Join(Scenarios, ", "))
 	}
+	mem.report(ctx, r)
 	if err != nil {
 		return nil, err
 	}

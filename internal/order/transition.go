@@ -21,6 +21,12 @@ const ActorSystem = "system"
 // the timestamp column that goes with the new status, and logs the
 // transition, inside the caller's transaction.
 func (s *Service) move(ctx context.Context, o *Order, to Status, actor string, reason i18n.Msg) error {
+	return s.moveWith(ctx, o, to, actor, reason, nil)
+}
+
+// moveWith is move that also sets the columns in also (overriding the
+// timestamp move would set), in the same guarded statement.
+func (s *Service) moveWith(ctx context.Context, o *Order, to Status, actor string, reason i18n.Msg, also map[string]any) error {
 	if !CanMove(o.Status, to) {
 		return ErrInvalidTransition.With("status", string(o.Status))
 	}
@@ -35,6 +41,9 @@ func (s *Service) move(ctx context.Context, o *Order, to Status, actor string, r
 		set["completed_at"] = now
 	case StatusClosed:
 		set["closed_at"], set["close_reason"] = now, reason
+	}
+	for k, v := range also {
+		set[k] = v
 	}
 	res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND status = ?", o.ID, o.Status).Updates(set)
 	if res.Error != nil {
