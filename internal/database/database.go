@@ -234,3 +234,24 @@ func (d *DB) LockSQL(of ...string) string {
 	}
 	return " FOR NO KEY UPDATE OF " + strings.Join(of, ", ")
 }
+
+// SkipLockedSQL is the clause a subquery that picks rows to claim ends with,
+// so concurrent claimers take different rows instead of queueing behind one
+// another: " FOR UPDATE SKIP LOCKED" on PostgreSQL; "" on SQLite, whose
+// write lock already serialises claims.
+func (d *DB) SkipLockedSQL() string {
+	if d.Dialect != Postgres {
+		return ""
+	}
+	return " FOR UPDATE SKIP LOCKED"
+}
+
+// TimeArg is the placeholder for a time parameter where the statement alone
+// does not give it a type (a CASE whose every branch is a parameter):
+// PostgreSQL would take it for text.
+func (d *DB) TimeArg() string {
+	if d.Dialect != Postgres {
+		return "?"
+	}
+	return "CAST(? AS TIMESTAMPTZ)"
+}

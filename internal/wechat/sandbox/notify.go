@@ -80,38 +80,6 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 	return p.db.Conn(ctx).Create(&n).Error
 }
 
-// deliverDue sends every notification whose time has come, once each. The
-// claim is a guarded update moving next_attempt_at, so replicas sharing the
-// database never send the same attempt twice.
-func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
-	var due []notification
-	now := p.now()
-	if err := p.db.Conn(ctx).Where("delivered_at IS NULL AND next_attempt_at <= ?", now).
-		Order("next_attempt_at").Limit(50).Find(&due).Error; err != nil {
-		if ctx.Err() == nil { // not merely shutting down
-			p.log.Error("sandbox notify: list due", "error", err)
-		}
-		return
-	}
-	for _, n := range due {
-		next := p.nextAttempt(n.Attempts+1, now)
-		res := p.db.Conn(ctx).Model(&notification{}).
-			Where("id = ? AND attempts = ? AND delivered_at IS NULL", n.ID, n.Attempts).
-			Updates(map[string]any{"attempts": n.Attempts + 1, "next_attempt_at": next})
-		if res.Error != nil || res.RowsAffected != 1 {
-			continue // another replica took it
-		}
-		status, errText := p.post(ctx, client, n)
-		set := map[string]any{"last_status": status, "last_error": errText}
-		if status >= 200 && status < 300 {
-			set["delivered_at"], set["next_attempt_at"] = p.now(), nil
-		}
-		if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil && ctx.Err() == nil {
-			p.log.Error("sandbox notify: record attempt", "error", err)
-		}
-	}
-}
-
 // nextAttempt is when attempt number `done`+1 is due, or nil after the last.
 func (p *pay) nextAttempt(done int, now time.Time) *time.Time {
 	if done > len(RetrySchedule) {

@@ -46,6 +46,9 @@ type pay struct {
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
+
+	senders int           // notifications in flight at once (SetNotifySenders)
+	wake    chan struct{} // kick: a notification was committed
 }
 
 type payOrder struct {

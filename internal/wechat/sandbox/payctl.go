@@ -58,13 +58,19 @@ func (s *Server) SetDuplicateForm(f DuplicateForm) {
 // pruneEvery is how often Run deletes spent login codes.
 const pruneEvery = time.Minute
 
-// Run delivers due notifications until ctx ends. It is what WeChat's
+// Run delivers due notifications until ctx ends, up to the pool's size at
+// once (SetNotifySenders), each as soon as it is due. It is what WeChat's
 // notification service does; with several replicas each runs it and the
-// claim in deliverDue keeps every attempt single. It also deletes expired
-// login codes, at start and every pruneEvery.
+// claim in claimDue keeps every attempt single. It also completes due
+// refunds, and deletes expired login codes at start and every pruneEvery.
 func (s *Server) Run(ctx context.Context) {
-	client := &http.Client{Timeout: 5 * time.Second}
-	tick := time.NewTicker(100 * time.Millisecond)
+	var d *dispatcher
+	var wake chan struct{} // nil without WeChat Pay: never ready
+	if s.pay != nil {
+		d, wake = s.pay.newDispatcher(), s.pay.wake
+		defer d.wg.Wait()
+	}
+	tick := time.NewTicker(notifyPoll)
 	defer tick.Stop()
 	var pruned time.Time
 	for {
@@ -74,14 +80,15 @@ func (s *Server) Run(ctx context.Context) {
 				s.log.Error("sandbox: prune login codes", "error", err)
 			}
 		}
+		if s.pay != nil {
+			s.pay.completeDueRefunds(ctx)
+			d.dispatch(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if s.pay != nil {
-				s.pay.completeDueRefunds(ctx)
-				s.pay.deliverDue(ctx, client)
-			}
+		case <-wake:
 		}
 	}
 }
@@ -151,6 +158,9 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		return
 	}
 	notified := o.TradeState == stateSuccess
+	if notified {
+		p.kick() // committed: send it now, not at the next poll
+	}
 	if !notified {
 		// Another payment session of the order (or a close) won the race:
 		// report the state it left, not the one read before.

@@ -59,7 +59,8 @@ func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
 // EnablePay adds WeChat Pay v3 (under <mount>/v3) signed and verified with keys.
 func (s *Server) EnablePay(keys *PayKeys) {
-	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, retryScale: 1, refundDelay: DefaultRefundDelay}
+	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, retryScale: 1, refundDelay: DefaultRefundDelay,
+		senders: DefaultNotifySenders, wake: make(chan struct{}, 1)}
 }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
