@@ -50,10 +50,17 @@ type dispatcher struct {
 }
 
 func (p *pay) newDispatcher() *dispatcher {
-	return &dispatcher{p: p, slots: make(chan struct{}, p.senders), client: &http.Client{
+	return &dispatcher{p: p, slots: make(chan struct{}, p.senders), client: p.client}
+}
+
+// notifyClient is the HTTP client notifications go out on. It keeps up to
+// 256 connections per merchant alive (the default keeps two, so a pool of
+// senders would open a new connection for most deliveries).
+func notifyClient() *http.Client {
+	return &http.Client{
 		Timeout:   5 * time.Second, // WeChat waits 5 s for an answer
-		Transport: &http.Transport{MaxIdleConnsPerHost: p.senders, IdleConnTimeout: 90 * time.Second},
-	}}
+		Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second},
+	}
 }
 
 // dispatch claims as many due notifications as there are free senders and
@@ -127,11 +134,16 @@ func (p *pay) claimDue(ctx context.Context, limit int) ([]notification, error) {
 // deliver sends one claimed attempt and records the answer.
 func (p *pay) deliver(ctx context.Context, client *http.Client, n notification) {
 	status, errText := p.post(ctx, client, n)
+	p.record(ctx, n.ID, status, errText)
+}
+
+// record keeps an attempt's answer; a 2xx one ends the notification's retries.
+func (p *pay) record(ctx context.Context, id int64, status int, errText string) {
 	set := map[string]any{"last_status": status, "last_error": errText}
 	if status >= 200 && status < 300 {
 		set["delivered_at"], set["next_attempt_at"] = p.now(), nil
 	}
-	if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil && ctx.Err() == nil {
+	if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", id).Updates(set).Error; err != nil && ctx.Err() == nil {
 		p.log.Error("sandbox notify: record attempt", "error", err)
 	}
 }

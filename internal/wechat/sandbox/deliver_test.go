@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
@@ -211,5 +214,64 @@ func TestFailingMerchantKeepsTheRetrySchedule(t *testing.T) {
 		if !at.Equal(want) {
 			t.Errorf("attempt %d at +%v, want +%v", i+2, at.Sub(start), want.Sub(start))
 		}
+	}
+}
+
+// A payment confirmed with "hold" keeps its notification until
+// /wxpay/notifications/deliver names it; then each named one is sent once,
+// at the concurrency asked, and recorded like any attempt.
+func TestHeldNotificationsAreSentWhenAsked(t *testing.T) {
+	in := &inbox{hold: 5 * time.Millisecond, got: map[string]int{}}
+	shop := httptest.NewServer(in)
+	t.Cleanup(shop.Close)
+	s := sandboxOn(t, dbtest.Open(t), testKeys(t), nil)
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	s.Mount(r.Group("/sandbox"))
+	sb := httptest.NewServer(r)
+	t.Cleanup(sb.Close)
+
+	var ids []string
+	for i := range 40 {
+		id, err := s.pay.store(context.Background(), "TRANSACTION.SUCCESS", "支付成功", fmt.Sprintf("H%03d", i), shop.URL,
+			"transaction", map[string]any{"out_trade_no": i}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	s.pay.kick()
+	time.Sleep(3 * notifyPoll)
+	if n := in.delivered(); n != 0 {
+		t.Fatalf("%d held notifications sent unasked", n)
+	}
+	body, _ := json.Marshal(map[string]any{"ids": ids, "concurrency": 8})
+	res, err := http.Post(sb.URL+"/sandbox/wxpay/notifications/deliver", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Statuses []int     `json:"statuses"`
+		Took     []float64 `json:"took_ms"`
+	}
+	json.NewDecoder(res.Body).Decode(&out)
+	if res.StatusCode != http.StatusOK || len(out.Statuses) != 40 || len(out.Took) != 40 {
+		t.Fatalf("deliver: %d %+v", res.StatusCode, out)
+	}
+	for i, st := range out.Statuses {
+		if st != http.StatusNoContent {
+			t.Errorf("delivery %d answered %d", i, st)
+		}
+	}
+	in.mu.Lock()
+	if len(in.got) != 40 || in.peak > 8 {
+		t.Errorf("%d delivered, %d at once (8 asked)", len(in.got), in.peak)
+	}
+	in.mu.Unlock()
+	var delivered, attempts int64
+	s.db.Conn(context.Background()).Raw("SELECT COUNT(*), COALESCE(SUM(attempts), 0) FROM sandbox_notifications WHERE delivered_at IS NOT NULL").Row().Scan(&delivered, &attempts)
+	if delivered != 40 || attempts != 40 {
+		t.Errorf("%d recorded delivered in %d attempts, want 40 in 40", delivered, attempts)
 	}
 }

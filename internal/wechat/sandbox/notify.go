@@ -60,11 +60,34 @@ func (p *pay) seal(plaintext []byte, aad string) map[string]string {
 
 // enqueue stores a notification for delivery as soon as possible.
 func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, aad string, resource any) error {
+	_, err := p.store(ctx, eventType, summary, outTradeNo, url, aad, resource, false)
+	return err
+}
+
+// store keeps a notification and returns its id. A held one has no next
+// attempt, so the senders leave it alone until POST
+// /sandbox/wxpay/notifications/deliver names it.
+func (p *pay) store(ctx context.Context, eventType, summary, outTradeNo, url, aad string, resource any, hold bool) (string, error) {
+	now := p.now()
+	id, body, err := p.notificationBody(now, eventType, summary, aad, resource)
+	if err != nil {
+		return "", err
+	}
+	n := notification{NotifyID: id, EventType: eventType, OutTradeNo: outTradeNo, URL: url, Body: string(body),
+		NextAttemptAt: &now, CreatedAt: now}
+	if hold {
+		n.NextAttemptAt = nil
+	}
+	return id, p.db.Conn(ctx).Create(&n).Error
+}
+
+// notificationBody is a notification as WeChat Pay sends it: the resource
+// sealed with the APIv3 key inside the event's envelope.
+func (p *pay) notificationBody(now time.Time, eventType, summary, aad string, resource any) (string, []byte, error) {
 	plain, err := json.Marshal(resource)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	now := p.now()
 	id := "EV-" + now.Format("20060102150405") + randomAlnum(8)
 	sealed := p.seal(plain, aad)
 	sealed["original_type"] = aad // notifications name the resource's type; certificates do not
@@ -72,12 +95,7 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 		"id": id, "create_time": now.In(clock.China).Format(time.RFC3339), "resource_type": "encrypt-resource",
 		"event_type": eventType, "summary": summary, "resource": sealed,
 	})
-	if err != nil {
-		return err
-	}
-	n := notification{NotifyID: id, EventType: eventType, OutTradeNo: outTradeNo, URL: url, Body: string(body),
-		NextAttemptAt: &now, CreatedAt: now}
-	return p.db.Conn(ctx).Create(&n).Error
+	return id, body, err
 }
 
 // nextAttempt is when attempt number `done`+1 is due, or nil after the last.

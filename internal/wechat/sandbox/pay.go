@@ -49,6 +49,7 @@ type pay struct {
 
 	senders int           // notifications in flight at once (SetNotifySenders)
 	wake    chan struct{} // kick: a notification was committed
+	client  *http.Client  // notifications go out on it (notifyClient)
 }
 
 type payOrder struct {

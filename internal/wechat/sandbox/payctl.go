@@ -106,6 +106,10 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		Amount int64 `json:"amount"`
 		// Notify false pays without notifying, as when WeChat's notification is lost.
 		Notify *bool `json:"notify"`
+		// Hold keeps the notification unsent until POST
+		// /sandbox/wxpay/notifications/deliver names it: load tests pace
+		// notifications themselves.
+		Hold bool `json:"hold"`
 	}
 	if err := c.ShouldBindJSON(&in); err != nil || in.PrepayID == "" || (in.Result != "success" && in.Result != "fail") {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"prepay_id": "...", "result": "success" or "fail"}`}})
@@ -131,6 +135,7 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		return
 	}
 	txID := "4200" + now.Format("20060102") + randomDigits(18)
+	var notifyID string
 	err = p.db.Tx(ctx, func(ctx context.Context) error {
 		// Guarded: a close racing this payment wins or loses, never both.
 		paid := map[string]any{"trade_state": stateSuccess, "transaction_id": txID, "success_time": now, "updated_at": now}
@@ -151,14 +156,15 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		if in.Notify != nil && !*in.Notify {
 			return nil
 		}
-		return p.enqueue(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o))
+		notifyID, err = p.store(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o), in.Hold)
+		return err
 	})
 	if err != nil {
 		p.systemError(c, err)
 		return
 	}
 	notified := o.TradeState == stateSuccess
-	if notified {
+	if notified && !in.Hold {
 		p.kick() // committed: send it now, not at the next poll
 	}
 	if !notified {
@@ -169,7 +175,11 @@ func (p *pay) simulatePayment(c *gin.Context) {
 			return
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified})
+	out := gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified}
+	if notifyID != "" {
+		out["notification_id"] = notifyID
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // RedeliverWorkers is how many copies of a notification redeliver has in
