@@ -137,13 +137,62 @@ func (p *pay) deliver(ctx context.Context, client *http.Client, n notification) 
 	p.record(ctx, n.ID, status, errText)
 }
 
-// record keeps an attempt's answer; a 2xx one ends the notification's retries.
+// attempt is one delivery's answer, waiting to be recorded.
+type attempt struct {
+	id      int64
+	status  int
+	errText string
+	at      time.Time
+}
+
+// recorder writes answers in batches: each sender that finishes adds its
+// answer, and whoever finds no write under way writes everything pending
+// in one transaction, again until nothing is left (group commit). Alone, an
+// answer is written at once; with 32 senders finishing together, one
+// commit (one fsync on SQLite, where every commit waits for the disk)
+// records them all instead of one commit each.
+type recorder struct {
+	mu      sync.Mutex
+	pending []attempt
+	writing bool
+}
+
+// record keeps an attempt's answer; a 2xx one ends the notification's
+// retries. A call that finds a write under way returns at once: that
+// writer takes the answer in its next batch before it stops.
 func (p *pay) record(ctx context.Context, id int64, status int, errText string) {
-	set := map[string]any{"last_status": status, "last_error": errText}
-	if status >= 200 && status < 300 {
-		set["delivered_at"], set["next_attempt_at"] = p.now(), nil
+	r := &p.recorder
+	r.mu.Lock()
+	r.pending = append(r.pending, attempt{id: id, status: status, errText: errText, at: p.now()})
+	if r.writing {
+		r.mu.Unlock()
+		return // the writer under way takes it in its next batch
 	}
-	if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", id).Updates(set).Error; err != nil && ctx.Err() == nil {
-		p.log.Error("sandbox notify: record attempt", "error", err)
+	r.writing = true
+	for len(r.pending) > 0 {
+		batch := r.pending
+		r.pending = nil
+		r.mu.Unlock()
+		if err := p.writeAttempts(ctx, batch); err != nil && ctx.Err() == nil {
+			p.log.Error("sandbox notify: record attempts", "error", err, "attempts", len(batch))
+		}
+		r.mu.Lock()
 	}
+	r.writing = false
+	r.mu.Unlock()
+}
+
+func (p *pay) writeAttempts(ctx context.Context, batch []attempt) error {
+	return p.db.Tx(ctx, func(ctx context.Context) error {
+		for _, a := range batch {
+			set := map[string]any{"last_status": a.status, "last_error": a.errText}
+			if a.status >= 200 && a.status < 300 {
+				set["delivered_at"], set["next_attempt_at"] = a.at, nil
+			}
+			if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", a.id).Updates(set).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
