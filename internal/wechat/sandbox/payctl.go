@@ -73,6 +73,7 @@ func (s *Server) Run(ctx context.Context) {
 	tick := time.NewTicker(notifyPoll)
 	defer tick.Stop()
 	var pruned time.Time
+	polled := true // woken by the poll, not by a payment: look for due refunds too
 	for {
 		if now := time.Now(); now.Sub(pruned) >= pruneEvery {
 			pruned = now
@@ -81,14 +82,18 @@ func (s *Server) Run(ctx context.Context) {
 			}
 		}
 		if s.pay != nil {
-			s.pay.completeDueRefunds(ctx)
+			if polled {
+				s.pay.completeDueRefunds(ctx)
+			}
 			d.dispatch(ctx)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			polled = true
 		case <-wake:
+			polled = false
 		}
 	}
 }
