@@ -54,19 +54,24 @@ func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("database: create data dir: %w", err)
 	}
-	// WAL lets readers run beside the writer; _txlock=immediate takes the write
-	// lock at BEGIN so two transactions never deadlock upgrading read locks;
-	// synchronous=FULL keeps every committed order across a power cut.
+	// WAL lets readers run beside the writer; synchronous=FULL keeps every
+	// committed order across a power cut. Transactions take the write lock
+	// at BEGIN (BEGIN IMMEDIATE, through immediateConnector: the driver
+	// ignores _txlock beside _time_format), so two never deadlock upgrading
+	// read locks.
 	// busy_timeout comes first: the pragmas run in order when a connection
 	// opens, and switching to WAL needs a lock another process (a `kaidian
 	// refunds` beside a running shop) may hold; without the timeout already
 	// set, that answered SQLITE_BUSY at once.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
-	sqlDB, err := sql.Open("sqlite", dsn)
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	probe, err := sql.Open("sqlite", "")
 	if err != nil {
 		return nil, fmt.Errorf("database: open sqlite: %w", err)
 	}
+	drv := probe.Driver()
+	probe.Close()
+	sqlDB := sql.OpenDB(immediateConnector{dsn: dsn, drv: drv})
 	// SQLite allows one writer at a time. Parallel writers relying on
 	// busy_timeout starve each other (measured: 10 s
 	// stalls), so every statement goes through one connection, queued fairly
@@ -242,4 +247,25 @@ func (d *DB) LockSQL(of ...string) string {
 		return " FOR NO KEY UPDATE"
 	}
 	return " FOR NO KEY UPDATE OF " + strings.Join(of, ", ")
+}
+
+// SkipLockedSQL is the clause a subquery that picks rows to claim ends with,
+// so concurrent claimers take different rows instead of queueing behind one
+// another: " FOR UPDATE SKIP LOCKED" on PostgreSQL; "" on SQLite, whose
+// write lock already serialises claims.
+func (d *DB) SkipLockedSQL() string {
+	if d.Dialect != Postgres {
+		return ""
+	}
+	return " FOR UPDATE SKIP LOCKED"
+}
+
+// TimeArg is the placeholder for a time parameter where the statement alone
+// does not give it a type (a CASE whose every branch is a parameter):
+// PostgreSQL would take it for text.
+func (d *DB) TimeArg() string {
+	if d.Dialect != Postgres {
+		return "?"
+	}
+	return "CAST(? AS TIMESTAMPTZ)"
 }

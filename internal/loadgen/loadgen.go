@@ -76,7 +76,7 @@ type FlashOptions struct {
 }
 
 // Scenarios lists the scenario names.
-var Scenarios = []string{"browse", "checkout", "flash", "notify", "hello"}
+var Scenarios = []string{"browse", "checkout", "flash", "notify", "notify-orders", "hello"}
 
 // Run runs the scenario and returns its report. An error means the run
 // could not be carried out (a target down, setup refused); failed checks
@@ -101,6 +101,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		err = l.checkout(ctx, r)
 	case "notify":
 		err = l.notify(ctx, r)
+	case "notify-orders":
+		err = l.notifyOrders(ctx, r)
 	case "flash":
 		err = l.flash(ctx, r)
 	case "hello":

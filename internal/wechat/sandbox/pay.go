@@ -46,6 +46,11 @@ type pay struct {
 
 	retryScale  float64       // 1 is WeChat's schedule; tests compress it
 	refundDelay time.Duration // how long a refund stays PROCESSING
+
+	senders  int           // notifications in flight at once (SetNotifySenders)
+	wake     chan struct{} // kick: a notification was committed
+	client   *http.Client  // notifications go out on it (notifyClient)
+	recorder               // answers waiting to be written (record)
 }
 
 type payOrder struct {
