@@ -85,6 +85,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer l.cl.close()
 	defer l.closeDB()
 	r := &Report{Scenario: o.Scenario, Targets: o.Targets, Shoppers: o.Shoppers, Concurrency: o.Concurrency}
+	r.CatalogCache = l.catalogCache(ctx)
 	var err error
 	switch o.Scenario {
 	case "browse":
