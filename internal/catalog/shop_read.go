@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/page"
@@ -17,17 +18,25 @@ import (
 // statement whatever its filters; a detail is two, sent together (one
 // round trip on PostgreSQL).
 
-// listSQL holds the list statement for each combination of filters:
-// [category][search]. The page of products comes first (ORDER BY id LIMIT
-// in the CTE), then joins the SKUs on sale, a row each, from which Offer's
-// rule is applied as they are scanned. A category filter takes the category
-// and every one below it, walked by a recursive CTE in the same statement.
-var listSQL = [2][2]string{
+// listSQL holds the list statement for each combination of filters,
+// [category][search], in two halves around its LIMIT. The page of products
+// comes first (ORDER BY id LIMIT in the CTE), then joins the SKUs on sale,
+// a row each, from which Offer's rule is applied as they are scanned. A
+// category filter takes the category and every one below it, walked by a
+// recursive CTE in the same statement.
+//
+// The LIMIT is written into the statement, not bound: PostgreSQL plans a
+// prepared statement once for any parameters after a few executions, and
+// with LIMIT $n it guesses a tenth of the table, so the generic plan
+// hash-joined every SKU (a sequential scan of skus, 520 pages, for 63 rows)
+// instead of looking up the page's 21 products' SKUs by index. A page size
+// is one of 100 numbers, so at most 400 statements.
+var listSQL = [2][2][2]string{
 	{listStatement(false, false), listStatement(false, true)},
 	{listStatement(true, false), listStatement(true, true)},
 }
 
-func listStatement(category, search bool) string {
+func listStatement(category, search bool) [2]string {
 	q := "WITH "
 	if category {
 		q += "RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION " +
@@ -41,10 +50,10 @@ func listStatement(category, search bool) string {
 	if search {
 		q += ` AND LOWER(title) LIKE LOWER(?) ESCAPE '\'`
 	}
-	return q + " ORDER BY id LIMIT ?) " +
+	return [2]string{q + " ORDER BY id LIMIT ", ") " +
 		"SELECT p.id, p.category_id, p.title, p.subtitle, p.main_image, p.min_price, " +
 		"COALESCE(k.id, 0), COALESCE(k.price, 0), COALESCE(k.original_price, 0), COALESCE(k.stock, 0) " +
-		"FROM page p LEFT JOIN skus k ON k.product_id = p.id AND k.on_sale = TRUE ORDER BY p.id"
+		"FROM page p LEFT JOIN skus k ON k.product_id = p.id AND k.on_sale = TRUE ORDER BY p.id"}
 }
 
 // ListProducts returns a page of on-shelf products in id order, and the
@@ -62,8 +71,8 @@ func (s *Service) ListProducts(ctx context.Context, q ProductQuery) ([]ProductSu
 	if q.Q != "" {
 		args = append(args, "%"+escapeLike(q.Q)+"%")
 	}
-	args = append(args, q.Page.Limit+1)
-	sql := listSQL[b2i(q.CategoryID != 0)][b2i(q.Q != "")]
+	halves := listSQL[b2i(q.CategoryID != 0)][b2i(q.Q != "")]
+	sql := halves[0] + strconv.Itoa(q.Page.Limit+1) + halves[1] // Limit: 1…page.MaxLimit, checked by page.Parse
 
 	out := make([]ProductSummary, 0, q.Page.Limit+1)
 	var o offer
