@@ -75,5 +75,15 @@ func (a *App) ready(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "catalog_cache": a.catalogCache()})
+}
+
+// catalogCache is how long this replica reuses a public catalog answer
+// (KAIDIAN_CATALOG_CACHE_TTL), or "off": /readyz says it so that a load
+// test's report can tell cached figures from uncached ones.
+func (a *App) catalogCache() string {
+	if a.Config.CatalogCacheTTL <= 0 {
+		return "off"
+	}
+	return a.Config.CatalogCacheTTL.String()
 }

@@ -39,6 +39,7 @@ type DB struct {
 	gorm    *gorm.DB
 	sql     *sql.DB
 	pgPool  *pgxpool.Pool // only on PostgreSQL
+	reads   readStatements
 }
 
 // Open connects to PostgreSQL when url is set, otherwise to the SQLite file
@@ -139,6 +140,7 @@ func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
 
 // Close releases the connections.
 func (d *DB) Close() {
+	d.reads.close()
 	d.sql.Close()
 	if d.pgPool != nil {
 		d.pgPool.Close()

@@ -89,6 +89,7 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	fs.DurationVar(&o.Duration, "duration", 0, "time limit of the timed part (default 10s, flash 1m, when -requests is not given either)")
 	fs.StringVar(&o.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL of the shop's database (default KAIDIAN_DATABASE_URL; unset: the SQLite file under KAIDIAN_DATA_DIR)")
 	fs.Int64Var(&o.Restock, "restock", 0, "checkout, notify, notify-orders: raise the stock of the SKUs used to at least this many units through the ledger (needs the database)")
+	fs.StringVar(&o.BrowseStep, "browse-step", "", "browse: only this kind of request ("+strings.Join(browseSteps, ", ")+"; default: the mix)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	metrics := fs.String("metrics", "", "comma-separated base URLs of the replicas' metrics listeners, in the order of -targets, for their memory (RSS) at the end of the scenario (default with one target: KAIDIAN_METRICS_ADDR, else 127.0.0.1:9090; with KAIDIAN_METRICS_TOKEN set, each target's own /metrics)")
 	fs.StringVar(&o.Run, "run", "", "name of this run; shoppers are load-<run>-<i> (default random)")

@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,11 @@ type Options struct {
 	// Restock raises the stock of the SKUs checkout and flash use to at
 	// least this many units, through the inventory ledger (needs the database).
 	Restock int64
+
+	// BrowseStep limits browse to one kind of request (list,
+	// list_category, list_cursor, list_search, detail), to set one beside
+	// the hello-world baseline; empty: the mix.
+	BrowseStep string
 
 	Flash FlashOptions
 
@@ -93,6 +99,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer l.closeDB()
 	r := &Report{Scenario: o.Scenario, Targets: o.Targets, Shoppers: o.Shoppers, Concurrency: o.Concurrency}
 	mem := l.watchMemory(ctx)
+	r.CatalogCache = l.catalogCache(ctx)
 	var err error
 	switch o.Scenario {
 	case "browse":
@@ -147,6 +154,9 @@ func (o *Options) validate() error {
 	}
 	if o.Requests <= 0 && o.Duration <= 0 && o.Stop == nil {
 		return errors.New("give -requests or -duration (or both): a run must end")
+	}
+	if o.BrowseStep != "" && !slices.Contains(browseSteps, o.BrowseStep) {
+		return fmt.Errorf("-browse-step %q is not one of %s", o.BrowseStep, strings.Join(browseSteps, ", "))
 	}
 	if f := o.Flash.PayFraction; f < 0 || f > 1 {
 		return errors.New("-pay-fraction must be between 0 and 1")
