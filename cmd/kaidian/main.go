@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/loadgen"
+	"github.com/kaidian/kaidian/internal/seed"
 )
 
 const usage = `usage: kaidian [command]
@@ -23,7 +25,8 @@ const usage = `usage: kaidian [command]
 commands:
   serve     run the shop (default): API, webhooks, background jobs, sandbox
   migrate   apply database migrations and exit
-  seed      apply migrations and seed the demo shop into an empty catalog, then exit
+  seed      apply migrations and seed the demo shop into an empty catalog, then exit;
+            seed -products N adds N bulk products (three SKUs each) for load tests
   sandbox   run only the local fake WeChat on KAIDIAN_ADDR (see README)
   admin     console accounts: admin create <username> [staff], admin password <username>
   settings  show the shop settings, or set them: kaidian settings order_timeout=30m shipping_fee=800
@@ -62,13 +65,7 @@ func run(args []string, stdout io.Writer) error {
 	case "migrate":
 		return app.Migrate(ctx, cfg, log)
 	case "seed":
-		cfg.Demo = true
-		a, err := app.New(ctx, cfg, log, "http://127.0.0.1")
-		if err != nil {
-			return err
-		}
-		a.Close()
-		return nil
+		return seedShop(ctx, cfg, log, args[1:])
 	case "sandbox":
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
@@ -88,6 +85,30 @@ func run(args []string, stdout io.Writer) error {
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// seedShop seeds the demo shop and, with -products N, N bulk products on
+// top, so cache-off reads can be measured on a catalog the size of a real
+// shop's (the one-second cache then misses most searches and filters).
+func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	products := fs.Int("products", 0, "bulk products to add (three SKUs each, in ten categories)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Demo = true
+	a, err := app.New(ctx, cfg, log, "http://127.0.0.1")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *products <= 0 {
+		return nil
+	}
+	if err := seed.Bulk(ctx, a.DB, seed.Sizes{Products: *products}); err != nil {
+		return err
+	}
+	return a.DB.Optimize(ctx)
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {

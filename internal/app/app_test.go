@@ -23,6 +23,12 @@ func TestOperationsEndpoints(t *testing.T) {
 			t.Errorf("%s = %d %s", path, r.Status, r.Body)
 		}
 	}
+	if r := e.Get("/readyz", ""); r.JSON(t)["catalog_cache"] != "off" {
+		t.Errorf("/readyz with the cache off = %s", r.Body)
+	}
+	if r := apptest.Start(t, apptest.WithCatalogCache(1500*time.Millisecond)).Get("/readyz", ""); r.JSON(t)["catalog_cache"] != "1.5s" {
+		t.Errorf("/readyz with the cache on = %s", r.Body)
+	}
 	if m := e.Metrics(); !strings.Contains(m, "kaidian_http_requests_total") {
 		t.Errorf("/metrics is missing the request counter")
 	}

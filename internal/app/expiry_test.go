@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/worker"
 )
@@ -86,7 +87,11 @@ func checkClosedOnce(t *testing.T, e *apptest.Env, nos []string, sku int64) {
 	}
 	var reasons []string
 	db.Raw("SELECT DISTINCT close_reason FROM orders WHERE order_no IN ?", nos).Scan(&reasons)
-	if len(reasons) != 1 || reasons[0] != order.ReasonExpired {
+	var reason i18n.Msg
+	if len(reasons) == 1 {
+		reason.Scan(reasons[0])
+	}
+	if len(reasons) != 1 || reason.ID != order.ReasonExpired.ID || i18n.For(i18n.ZhCN).Msg(reason) != "付款超时，自动关闭" {
 		t.Fatalf("close reasons %v", reasons)
 	}
 }

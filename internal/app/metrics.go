@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -60,12 +61,32 @@ func requireMetricsToken(token string) gin.HandlerFunc {
 	}
 }
 
-// metricsServer serves /metrics alone, for the KAIDIAN_METRICS_ADDR listener.
+// The Go profiler, /debug/pprof/ (CPU, heap, goroutines, …), is served
+// beside /metrics under the same protection: on the metrics listener, and
+// on the main listener only with the metrics token. It tells even more
+// than /metrics (stacks, command line), so it is never public either.
+//
+//	go tool pprof http://127.0.0.1:9090/debug/pprof/profile?seconds=20
+//	go tool pprof http://127.0.0.1:9090/debug/pprof/heap
+func profiler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+// metricsServer serves /metrics and the profiler, for the KAIDIAN_METRICS_ADDR listener.
 func (a *App) metricsServer() *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.metricsHandler())
+	mux.Handle("GET /debug/pprof/", profiler())
+	// A CPU profile or trace takes as long as asked (?seconds=30), so the
+	// write timeout is longer than the longest sensible one.
 	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 120 * time.Second}
 }
 
 // serveMetrics runs the metrics listener, if any, until the returned stop

@@ -74,3 +74,23 @@ func TestShutdownClosesTheMetricsListener(t *testing.T) {
 		t.Fatalf("metrics listener still answers after shutdown: %d", res.StatusCode)
 	}
 }
+
+// The profiler is served where /metrics is and as protected: on the metrics
+// listener, and on the main listener only to the metrics token's bearer.
+func TestProfilerBesideMetrics(t *testing.T) {
+	e := apptest.Start(t)
+	if r := e.Get("/debug/pprof/heap", ""); r.Status != http.StatusNotFound {
+		t.Fatalf("public profiler without a token = %d", r.Status)
+	}
+	if status, body := getMetrics(t, e.MetricsURL+"/debug/pprof/heap?debug=1", ""); status != http.StatusOK || !strings.Contains(body, "heap profile") {
+		t.Fatalf("metrics listener profiler = %d %.80s", status, body)
+	}
+	const token = "profile-me-0123456789abcdef"
+	e = apptest.Start(t, func(c *config.Config) { c.MetricsToken = token })
+	if status, _ := getMetrics(t, e.URL+"/debug/pprof/heap", ""); status != http.StatusUnauthorized {
+		t.Fatalf("main listener profiler without the token = %d", status)
+	}
+	if status, body := getMetrics(t, e.URL+"/debug/pprof/goroutine?debug=1", "Bearer "+token); status != http.StatusOK || !strings.Contains(body, "goroutine profile") {
+		t.Fatalf("main listener profiler with the token = %d %.80s", status, body)
+	}
+}

@@ -30,6 +30,7 @@ func (a *App) routes() (http.Handler, error) {
 	r.GET("/readyz", a.ready)
 	if a.Config.MetricsToken != "" { // otherwise only on KAIDIAN_METRICS_ADDR (metrics.go)
 		r.GET("/metrics", requireMetricsToken(a.Config.MetricsToken), gin.WrapH(a.metricsHandler()))
+		r.GET("/debug/pprof/*any", requireMetricsToken(a.Config.MetricsToken), gin.WrapH(profiler()))
 	}
 	r.StaticFS("/static", http.FS(web.StaticFiles()))
 	r.GET("/uploads/:name", console.Uploads(a.Config.DataDir))
@@ -74,5 +75,15 @@ func (a *App) ready(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "catalog_cache": a.catalogCache()})
+}
+
+// catalogCache is how long this replica reuses a public catalog answer
+// (KAIDIAN_CATALOG_CACHE_TTL), or "off": /readyz says it so that a load
+// test's report can tell cached figures from uncached ones.
+func (a *App) catalogCache() string {
+	if a.Config.CatalogCacheTTL <= 0 {
+		return "off"
+	}
+	return a.Config.CatalogCacheTTL.String()
 }

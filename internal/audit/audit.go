@@ -11,6 +11,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -21,7 +22,7 @@ type Entry struct {
 	Action      string    `gorm:"column:action"` // "product.price", "stock.adjust", "refund.create", …
 	SubjectType string    `gorm:"column:subject_type"`
 	SubjectID   string    `gorm:"column:subject_id"`
-	Detail      string    `gorm:"column:detail"` // human-readable: "¥29.90 → ¥25.00"
+	Detail      i18n.Msg  `gorm:"column:detail"` // what changed, in the reader's language: "¥29.90 → ¥25.00"
 	CreatedAt   time.Time `gorm:"column:created_at"`
 }
 
@@ -39,8 +40,10 @@ func New(db *database.DB, clk *clock.Clock) *Log {
 	return &Log{db: db, clock: clk}
 }
 
-// Record adds an entry, in the caller's transaction when there is one.
-func (l *Log) Record(ctx context.Context, actor, action, subjectType string, subjectID any, detail string) error {
+// Record adds an entry, in the caller's transaction when there is one. The
+// detail is a message (catalog id and values), so each reader of the log
+// reads it in their own language.
+func (l *Log) Record(ctx context.Context, actor, action, subjectType string, subjectID any, detail i18n.Msg) error {
 	e := Entry{Actor: actor, Action: action, SubjectType: subjectType, SubjectID: fmt.Sprint(subjectID),
 		Detail: detail, CreatedAt: l.clock.Now()}
 	if err := l.db.Conn(ctx).Create(&e).Error; err != nil {

@@ -68,34 +68,6 @@ type ProductSummary struct {
 	InStock       bool  // some SKU on sale has stock
 }
 
-// ListProducts returns a page of on-shelf products in id order, and the
-// cursor of the next page ("" on the last). It runs two queries whatever the
-// page size: the products, then their SKUs' price and stock aggregates.
-func (s *Service) ListProducts(ctx context.Context, q ProductQuery) ([]ProductSummary, string, error) {
-	if err := searchInput(&q.Q, &q.Page, MaxQueryLen); err != nil {
-		return nil, "", err
-	}
-	db := s.db.Conn(ctx).Model(&Product{}).Select("id", "category_id", "title", "subtitle", "main_image", "min_price").
-		Where("on_shelf = ? AND id > ?", true, q.Page.After)
-	if q.CategoryID != 0 {
-		ids, err := s.subtree(ctx, q.CategoryID)
-		if err != nil {
-			return nil, "", err
-		}
-		db = db.Where("category_id IN ?", ids)
-	}
-	if q.Q != "" {
-		db = db.Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, "%"+escapeLike(q.Q)+"%")
-	}
-	var rows []Product
-	if err := db.Order("id").Limit(q.Page.Limit + 1).Find(&rows).Error; err != nil {
-		return nil, "", fmt.Errorf("list products: %w", err)
-	}
-	rows, next := page.Trim(rows, q.Page, func(p Product) int64 { return p.ID })
-	out, err := s.summaries(ctx, rows)
-	return out, next, err
-}
-
 // subtree returns id and the ids of every category below it. An unknown id
 // yields just itself, which matches no product: an empty list, not an error.
 func (s *Service) subtree(ctx context.Context, id int64) ([]int64, error) {
@@ -135,57 +107,6 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// summaries joins a page of products with their offer (Product.Offer, the
-// same rule the detail page uses), loading the page's SKUs in one query.
-func (s *Service) summaries(ctx context.Context, rows []Product) ([]ProductSummary, error) {
-	out := make([]ProductSummary, 0, len(rows))
-	if len(rows) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(rows))
-	for i, p := range rows {
-		ids[i] = p.ID
-	}
-	var skus []SKU
-	err := s.db.Conn(ctx).Select("id", "product_id", "price", "original_price", "stock", "on_sale").
-		Where("product_id IN ? AND on_sale = ?", ids, true).Find(&skus).Error
-	if err != nil {
-		return nil, fmt.Errorf("product offers: %w", err)
-	}
-	byProduct := make(map[int64][]SKU, len(rows))
-	for _, k := range skus {
-		byProduct[k.ProductID] = append(byProduct[k.ProductID], k)
-	}
-	for _, p := range rows {
-		p.SKUs = byProduct[p.ID]
-		price, original, inStock := p.Offer()
-		out = append(out, ProductSummary{ID: p.ID, CategoryID: p.CategoryID, Title: p.Title, Subtitle: p.Subtitle,
-			MainImage: p.MainImage, Price: price, OriginalPrice: original, InStock: inStock})
-	}
-	return out, nil
-}
-
-// ProductDetail returns an on-shelf product with the SKUs of its current
-// spec grid (on sale or not) in id order; off-shelf and unknown products are
-// ErrProductNotFound.
-func (s *Service) ProductDetail(ctx context.Context, id int64) (Product, error) {
-	var ps []Product
-	if err := s.db.Conn(ctx).Where("id = ? AND on_shelf = ?", id, true).Limit(1).Find(&ps).Error; err != nil {
-		return Product{}, fmt.Errorf("product %d: %w", id, err)
-	}
-	if len(ps) == 0 {
-		return Product{}, ErrProductNotFound.With("product_id", id)
-	}
-	p := ps[0]
-	if err := s.db.Conn(ctx).Where("product_id = ?", id).Order("id").Find(&p.SKUs).Error; err != nil {
-		return Product{}, fmt.Errorf("product %d skus: %w", id, err)
-	}
-	// SKUs kept only because orders reference them have no place in the
-	// shopper's SKU picker.
-	p.SKUs, _ = p.Grid()
-	return p, nil
-}
-
 // Grid splits a product's loaded SKUs into those of its current spec grid
 // and the retired ones: SKUs whose combination an edit removed, kept (off
 // sale) because orders reference them.
@@ -207,15 +128,27 @@ func (k SKU) Available() bool { return k.OnSale && k.Stock > 0 }
 // lists: the cheapest SKU on sale (ties: the higher original price), and
 // whether any SKU on sale has stock. SKUs must be loaded.
 func (p Product) Offer() (price, originalPrice int64, inStock bool) {
-	price, found := p.MinPrice, false
+	o := offer{price: p.MinPrice}
 	for _, k := range p.SKUs {
-		if !k.OnSale {
-			continue
-		}
-		inStock = inStock || k.Stock > 0
-		if !found || k.Price < price || (k.Price == price && k.OriginalPrice > originalPrice) {
-			price, originalPrice, found = k.Price, k.OriginalPrice, true
-		}
+		o.add(k.Price, k.OriginalPrice, k.Stock, k.OnSale)
 	}
-	return price, originalPrice, inStock
+	return o.price, o.original, o.inStock
+}
+
+// offer accumulates Offer's rule over SKUs one at a time, so a list can
+// apply it to rows as they are scanned. Start it with price at the
+// product's min_price: that is the answer when no SKU is on sale.
+type offer struct {
+	price, original int64
+	inStock, found  bool
+}
+
+func (o *offer) add(price, original, stock int64, onSale bool) {
+	if !onSale {
+		return
+	}
+	o.inStock = o.inStock || stock > 0
+	if !o.found || price < o.price || (price == o.price && original > o.original) {
+		o.price, o.original, o.found = price, original, true
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/money"
 )
@@ -72,7 +73,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 			}
 			p.SKUs = append(p.SKUs, k)
 		}
-		detail := fmt.Sprintf("%s: %d SKU(s), from %s", p.Title, len(p.SKUs), money.Yuan(p.MinPrice))
+		detail := i18n.M("record.audit.product_created", "title", p.Title, "count", len(p.SKUs), "price", money.Yuan(p.MinPrice))
 		return s.audit.Record(ctx, actor, "product.create", "product", p.ID, detail)
 	})
 	if err != nil {
@@ -99,7 +100,7 @@ func (s *Service) addSKU(ctx context.Context, productID int64, i int, ns NewSKU,
 	}
 	if ns.Stock > 0 {
 		ref := inventory.Ref{Type: "product", ID: strconv.FormatInt(productID, 10)}
-		if err := s.inventory.Adjust(ctx, k.ID, ns.Stock, inventory.KindReceive, "initial stock", ref, actor); err != nil {
+		if err := s.inventory.Adjust(ctx, k.ID, ns.Stock, inventory.KindReceive, i18n.M("record.stock.initial"), ref, actor); err != nil {
 			return SKU{}, err
 		}
 		k.Stock = ns.Stock

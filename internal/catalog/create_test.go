@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -145,10 +146,10 @@ func TestCatalogCreateProductStoresSKUsAndLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := inventory.Movement{Kind: inventory.KindReceive, Quantity: 10, StockAfter: 10, Reason: "initial stock",
+	want := inventory.Movement{Kind: inventory.KindReceive, Quantity: 10, StockAfter: 10, Reason: i18n.M("record.stock.initial"),
 		RefType: "product", RefID: fmt.Sprint(p.ID), Actor: "owner:1"}
 	if len(ms) != 1 || ms[0].Kind != want.Kind || ms[0].Quantity != want.Quantity || ms[0].StockAfter != want.StockAfter ||
-		ms[0].RefType != want.RefType || ms[0].RefID != want.RefID || ms[0].Actor != want.Actor || ms[0].Reason != want.Reason {
+		ms[0].RefType != want.RefType || ms[0].RefID != want.RefID || ms[0].Actor != want.Actor || ms[0].Reason.ID != want.Reason.ID {
 		t.Fatalf("ledger = %+v, want %+v", ms, want)
 	}
 	// A SKU created with no stock has no ledger row (nothing moved).

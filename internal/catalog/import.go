@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -170,7 +171,8 @@ func (s *Service) AddSKUs(ctx context.Context, productID int64, skus []NewSKU, a
 			if err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("%s: new SKU of %q at %s, stock %d", skuLabel(k), p.Title, money.Yuan(k.Price), k.Stock)
+			detail := i18n.M("record.audit.sku_added", "sku", skuLabel(k), "product", p.Title,
+				"price", money.Yuan(k.Price), "stock", k.Stock)
 			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
 				return err
 			}
@@ -228,18 +230,18 @@ func (s *Service) SetOffers(ctx context.Context, changes []OfferChange, actor st
 }
 
 func (s *Service) auditOffer(ctx context.Context, k SKU, o Offer, actor string) error {
-	var entries [][2]string
+	var entries []skuChange
 	if k.Price != o.Price {
-		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("%s → %s", money.Yuan(k.Price), money.Yuan(o.Price))})
+		entries = append(entries, priceChange(k, k.Price, o.Price))
 	}
 	if k.OriginalPrice != o.OriginalPrice {
-		entries = append(entries, [2]string{"sku.price", fmt.Sprintf("original price %s → %s", money.Yuan(k.OriginalPrice), money.Yuan(o.OriginalPrice))})
+		entries = append(entries, originalPriceChange(k, k.OriginalPrice, o.OriginalPrice))
 	}
 	if k.OnSale != o.OnSale {
-		entries = append(entries, [2]string{"sku.sale", saleChange(o.OnSale)})
+		entries = append(entries, saleChange(k, o.OnSale))
 	}
 	for _, e := range entries {
-		if err := s.audit.Record(ctx, actor, e[0], "sku", k.ID, skuLabel(k)+": "+e[1]); err != nil {
+		if err := s.audit.Record(ctx, actor, e.action, "sku", k.ID, e.detail); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // MaxBulk is how many products one bulk action may touch: a page of the
@@ -35,7 +36,7 @@ func (s *Service) SetShelf(ctx context.Context, ids []int64, on bool, actor stri
 			return err
 		}
 		for _, p := range changed {
-			if err := s.audit.Record(ctx, actor, "product.shelf", "product", p.ID, p.Title+": "+shelfChange(on)); err != nil {
+			if err := s.audit.Record(ctx, actor, "product.shelf", "product", p.ID, shelfChange(p.Title, on)); err != nil {
 				return err
 			}
 		}
@@ -47,9 +48,10 @@ func (s *Service) SetShelf(ctx context.Context, ids []int64, on bool, actor stri
 	return len(changed), nil
 }
 
-func shelfChange(on bool) string {
+// shelfChange is the audit detail of product title going on or off shelf.
+func shelfChange(title string, on bool) i18n.Msg {
 	if on {
-		return "off shelf → on shelf"
+		return i18n.M("record.audit.product_on_shelf", "title", title)
 	}
-	return "on shelf → off shelf"
+	return i18n.M("record.audit.product_off_shelf", "title", title)
 }

@@ -5,16 +5,16 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
 // StockEditReason is the ledger's reason for stock changed on the product page.
-const StockEditReason = "edited on product page"
+var StockEditReason = i18n.M("record.stock.product_page")
 
 // UpdateProduct makes product id what np describes, in one transaction:
 // either all of it is saved or nothing is. The rules that keep orders and
@@ -84,41 +84,42 @@ func (s *Service) saveProductRow(ctx context.Context, before Product, np NewProd
 	if err != nil {
 		return err
 	}
-	if d := productDiff(before, after); d != "" {
-		if err := s.audit.Record(ctx, actor, "product.update", "product", before.ID, after.Title+": "+d); err != nil {
+	if d := productDiff(before, after); len(d) > 0 {
+		detail := i18n.M("record.audit.product_updated", "title", after.Title, "changes", d)
+		if err := s.audit.Record(ctx, actor, "product.update", "product", before.ID, detail); err != nil {
 			return err
 		}
 	}
 	if before.OnShelf != after.OnShelf {
-		return s.audit.Record(ctx, actor, "product.shelf", "product", before.ID, after.Title+": "+shelfChange(after.OnShelf))
+		return s.audit.Record(ctx, actor, "product.shelf", "product", before.ID, shelfChange(after.Title, after.OnShelf))
 	}
 	return nil
 }
 
 // productDiff names the descriptive changes (prices and shelf have entries of their own).
-func productDiff(a, b Product) string {
-	var parts []string
+func productDiff(a, b Product) []i18n.Msg {
+	var parts []i18n.Msg
 	if a.Title != b.Title {
-		parts = append(parts, fmt.Sprintf("title %q → %q", a.Title, b.Title))
+		parts = append(parts, i18n.M("record.audit.title_changed", "from", a.Title, "to", b.Title))
 	}
 	if a.CategoryID != b.CategoryID {
-		parts = append(parts, fmt.Sprintf("category %d → %d", a.CategoryID, b.CategoryID))
+		parts = append(parts, i18n.M("record.audit.category_changed", "from", a.CategoryID, "to", b.CategoryID))
 	}
 	if a.Subtitle != b.Subtitle {
-		parts = append(parts, "subtitle changed")
+		parts = append(parts, i18n.M("record.audit.subtitle_changed"))
 	}
 	if a.Description != b.Description {
-		parts = append(parts, "description changed")
+		parts = append(parts, i18n.M("record.audit.details_changed"))
 	}
 	if a.MainImage != b.MainImage || !slices.Equal(a.Images.V, b.Images.V) {
-		parts = append(parts, "images changed")
+		parts = append(parts, i18n.M("record.audit.images_changed"))
 	}
 	if !slices.EqualFunc(a.SpecDims.V, b.SpecDims.V, func(x, y SpecDim) bool {
 		return x.Name == y.Name && slices.Equal(x.Values, y.Values)
 	}) {
-		parts = append(parts, "spec dimensions changed")
+		parts = append(parts, i18n.M("record.audit.specs_changed"))
 	}
-	return strings.Join(parts, "; ")
+	return parts
 }
 
 // saveSKUs applies the SKU rules of UpdateProduct.
@@ -137,7 +138,7 @@ func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, a
 			if err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("%s: new SKU at %s, stock %d", skuLabel(k), money.Yuan(k.Price), k.Stock)
+			detail := i18n.M("record.audit.sku_created", "sku", skuLabel(k), "price", money.Yuan(k.Price), "stock", k.Stock)
 			if err := s.audit.Record(ctx, actor, "sku.create", "sku", k.ID, detail); err != nil {
 				return err
 			}
@@ -157,7 +158,7 @@ func (s *Service) saveSKUs(ctx context.Context, before Product, skus []NewSKU, a
 		if err != nil {
 			return err
 		}
-		detail := skuLabel(old) + ": on sale → off sale (its combination was removed)"
+		detail := i18n.M("record.audit.sku_combination_removed", "sku", skuLabel(old))
 		if err := s.audit.Record(ctx, actor, "sku.sale", "sku", old.ID, detail); err != nil {
 			return err
 		}
@@ -178,31 +179,30 @@ func (s *Service) saveSKU(ctx context.Context, i int, old SKU, ns NewSKU, actor 
 	if err != nil {
 		return err
 	}
-	var changes []struct{ action, detail string }
-	note := func(action, format string, args ...any) {
-		changes = append(changes, struct{ action, detail string }{action, fmt.Sprintf(format, args...)})
-	}
+	var changes []skuChange
 	if old.Price != ns.Price {
-		note("sku.price", "%s → %s", money.Yuan(old.Price), money.Yuan(ns.Price))
+		changes = append(changes, priceChange(old, old.Price, ns.Price))
 	}
 	if old.OriginalPrice != ns.OriginalPrice {
-		note("sku.price", "original price %s → %s", money.Yuan(old.OriginalPrice), money.Yuan(ns.OriginalPrice))
+		changes = append(changes, originalPriceChange(old, old.OriginalPrice, ns.OriginalPrice))
 	}
 	if old.OnSale != !ns.OffSale {
-		note("sku.sale", "%s", saleChange(!ns.OffSale))
+		changes = append(changes, saleChange(old, !ns.OffSale))
 	}
 	if old.Code != ns.Code {
-		note("sku.code", "code %s → %s", old.Code, ns.Code)
+		changes = append(changes, skuChange{"sku.code",
+			i18n.M("record.audit.sku_code", "sku", skuLabel(old), "from", old.Code, "to", ns.Code)})
 	}
 	if delta := ns.Stock - ns.StockSeen; delta != 0 {
 		after, err := s.adjustFromForm(ctx, old, delta, field, actor)
 		if err != nil {
 			return err
 		}
-		note("stock.adjust", "stock %d → %d (%s)", after-delta, after, StockEditReason)
+		changes = append(changes, skuChange{"stock.adjust", i18n.M("record.audit.sku_stock", "sku", skuLabel(old),
+			"from", after-delta, "to", after, "reason", StockEditReason)})
 	}
 	for _, c := range changes {
-		if err := s.audit.Record(ctx, actor, c.action, "sku", old.ID, skuLabel(old)+": "+c.detail); err != nil {
+		if err := s.audit.Record(ctx, actor, c.action, "sku", old.ID, c.detail); err != nil {
 			return err
 		}
 	}
@@ -228,17 +228,35 @@ func (s *Service) adjustFromForm(ctx context.Context, k SKU, delta int64, field,
 	return now, nil
 }
 
-func saleChange(on bool) string {
+// skuChange is one audit entry about a SKU: its action and detail.
+type skuChange struct {
+	action string
+	detail i18n.Msg
+}
+
+// priceChange is the entry of SKU k's price going from one amount to another (fen).
+func priceChange(k SKU, from, to int64) skuChange {
+	return skuChange{"sku.price", i18n.M("record.audit.sku_price", "sku", skuLabel(k), "from", money.Yuan(from), "to", money.Yuan(to))}
+}
+
+// originalPriceChange is the entry of SKU k's original ("was") price changing.
+func originalPriceChange(k SKU, from, to int64) skuChange {
+	return skuChange{"sku.price",
+		i18n.M("record.audit.sku_original_price", "sku", skuLabel(k), "from", money.Yuan(from), "to", money.Yuan(to))}
+}
+
+// saleChange is the entry of SKU k going on sale (on) or off it.
+func saleChange(k SKU, on bool) skuChange {
 	if on {
-		return "off sale → on sale"
+		return skuChange{"sku.sale", i18n.M("record.audit.sku_on_sale", "sku", skuLabel(k))}
 	}
-	return "on sale → off sale"
+	return skuChange{"sku.sale", i18n.M("record.audit.sku_off_sale", "sku", skuLabel(k))}
 }
 
 // skuLabel names a SKU in the audit log: its code and, when it has one, its combination.
-func skuLabel(k SKU) string {
+func skuLabel(k SKU) i18n.Msg {
 	if k.SpecText == "" {
-		return k.Code
+		return i18n.Text(k.Code)
 	}
-	return k.Code + " (" + k.SpecText + ")"
+	return i18n.M("record.audit.sku_label", "code", k.Code, "spec", k.SpecText)
 }

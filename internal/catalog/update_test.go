@@ -57,7 +57,7 @@ func (f *fixture) auditDetails(t *testing.T, action string) []string {
 	}
 	var out []string
 	for _, e := range es {
-		out = append(out, e.Actor+" "+e.Detail)
+		out = append(out, e.Actor+" "+i18n.For(i18n.En).Msg(e.Detail))
 	}
 	return out
 }
@@ -137,7 +137,7 @@ func TestUpdateProductKeepsIDsAndSwitchesOffRemovedCombinations(t *testing.T) {
 	// adjustment with the page's reason for the edited one.
 	ms, _ := f.inv.Movements(f.ctx, ids["红 / S"])
 	if len(ms) != 2 || ms[1].Kind != inventory.KindAdjust || ms[1].Quantity != 2 || ms[1].StockAfter != 12 ||
-		ms[1].Reason != catalog.StockEditReason || ms[1].Actor != "staff:1:lily" {
+		ms[1].Reason.ID != catalog.StockEditReason.ID || ms[1].Actor != "staff:1:lily" {
 		t.Fatalf("红/S ledger = %+v", ms)
 	}
 	if ms, _ := f.inv.Movements(f.ctx, ids["红 / M"]); len(ms) != 1 {

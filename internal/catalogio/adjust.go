@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -36,7 +37,7 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, reason, actor 
 		if err != nil {
 			return err
 		}
-		err = s.inventory.Adjust(ctx, skuID, delta, inventory.KindAdjust, reason, inventory.Ref{}, actor)
+		err = s.inventory.Adjust(ctx, skuID, delta, inventory.KindAdjust, i18n.Text(reason), inventory.Ref{}, actor)
 		if errs.Is(err, inventory.ErrOutOfStock.Code) {
 			now, err := s.StockOf(ctx, skuID, 0)
 			if err != nil {
@@ -52,7 +53,8 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, reason, actor 
 			return err
 		}
 		after = now.Stock
-		detail := fmt.Sprintf("%s: stock %d → %d (%s)", label(k.Code, k.SpecText), after-delta, after, reason)
+		detail := i18n.M("record.audit.sku_stock", "sku", label(k.Code, k.SpecText), "from", after-delta, "to", after,
+			"reason", i18n.Text(reason))
 		return s.audit.Record(ctx, actor, "stock.adjust", "sku", skuID, detail)
 	})
 	if err != nil {

@@ -402,18 +402,5 @@ func (p *plan) failGroup(rows []row, err error) {
 	} else {
 		col = map[string]string{"title": ColTitle, "spec_dims": ColSpec, "category_id": ColCategory}[field]
 	}
-	p.fail(r, col, errorMsg(e))
-}
-
-// errorMsg keeps a domain error's message for later: its catalog id and
-// values (the field's name is the problem's column).
-func errorMsg(e *errs.Error) i18n.Msg {
-	args := make(map[string]any, len(e.Details)+len(e.Args))
-	for k, v := range e.Details {
-		args[k] = v
-	}
-	for k, v := range e.Args {
-		args[k] = v
-	}
-	return i18n.Msg{ID: e.ID, Args: args}
+	p.fail(r, col, i18n.FieldErrorMsg(e)) // the field's name is the problem's column
 }

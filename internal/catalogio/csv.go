@@ -3,7 +3,6 @@ package catalogio
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"io"
 	"strconv"
@@ -90,28 +89,7 @@ type Problem struct {
 	Line    int      `json:"line"`
 	Code    string   `json:"code,omitempty"`   // the row's SKU code, when it could be read
 	Column  string   `json:"column,omitempty"` // the column the problem is in (its English name), if one
-	Message i18n.Msg `json:"message"`          // written in the language of whoever reads it
-}
-
-// UnmarshalJSON reads a stored problem; one stored before problems were
-// translated has its message as plain text, which is kept as it is.
-func (p *Problem) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		Line    int             `json:"line"`
-		Code    string          `json:"code"`
-		Column  string          `json:"column"`
-		Message json.RawMessage `json:"message"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	*p = Problem{Line: raw.Line, Code: raw.Code, Column: raw.Column}
-	var text string
-	if json.Unmarshal(raw.Message, &text) == nil {
-		p.Message = i18n.Msg{Text: text}
-		return nil
-	}
-	return json.Unmarshal(raw.Message, &p.Message)
+	Message i18n.Msg `json:"message"`          // written in the language of whoever reads it; text in jobs stored before
 }
 
 // problem is a Problem with the message id and its values.

@@ -82,6 +82,27 @@ func (f *fixture) count(t testing.TB, query string, args ...any) int64 {
 	return n
 }
 
+// countRead counts the rows of query (one message column) that read as
+// want in English, and as wantZh, when given, in Chinese.
+func (f *fixture) countRead(t testing.TB, want, wantZh, query string, args ...any) int64 {
+	t.Helper()
+	var rows []string
+	if err := f.db.Conn(context.Background()).Raw(query, args...).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, r := range rows {
+		var m i18n.Msg
+		if err := m.Scan(r); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(i18n.For(i18n.En).Msg(m), want) && (wantZh == "" || strings.Contains(i18n.For(i18n.ZhCN).Msg(m), wantZh)) {
+			n++
+		}
+	}
+	return n
+}
+
 // ledgerMatchesStock fails the test unless every SKU's ledger sums to its stock.
 func (f *fixture) ledgerMatchesStock(t testing.TB) {
 	t.Helper()

@@ -86,7 +86,7 @@ func (s *Service) run(ctx context.Context, j Job) error {
 	if len(p.problems) > 0 {
 		return s.finish(ctx, j, StatusRejected, map[string]any{"problems": database.JSON[[]Problem]{V: p.problems}})
 	}
-	w := &writer{s: s, actor: j.Actor, categories: p.byName, reason: "CSV import " + j.FileName,
+	w := &writer{s: s, actor: j.Actor, categories: p.byName, reason: i18n.M("record.stock.csv_import", "file", j.FileName),
 		ref: inventory.Ref{Type: "import", ID: strconv.FormatInt(j.ID, 10)}}
 	done := 0
 	for _, b := range p.batches() {
@@ -114,8 +114,9 @@ func (s *Service) run(ctx context.Context, j Job) error {
 		if err := s.finish(ctx, j, StatusSucceeded, map[string]any{"done_rows": done}); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("%s: %d rows; %d new categories, %d new products, %d new SKUs, %d SKUs updated, %d unchanged",
-			j.FileName, j.TotalRows, j.NewCategories, j.NewProducts, j.NewSKUs, j.UpdatedSKUs, j.UnchangedSKUs)
+		detail := i18n.M("record.audit.catalog_imported", "file", j.FileName, "rows", j.TotalRows,
+			"categories", j.NewCategories, "products", j.NewProducts, "new_skus", j.NewSKUs,
+			"updated", j.UpdatedSKUs, "unchanged", j.UnchangedSKUs)
 		return s.audit.Record(ctx, j.Actor, "catalog.import", "import", j.ID, detail)
 	})
 }
@@ -190,7 +191,7 @@ func refused(rows []row, err error) error {
 type writer struct {
 	s          *Service
 	actor      string
-	reason     string // the ledger's reason: "CSV import <file>"
+	reason     i18n.Msg // the ledger's reason: "CSV import <file>"
 	ref        inventory.Ref
 	categories map[string]int64 // by name; 0 means not created yet
 }
@@ -306,7 +307,7 @@ func (w *writer) setStock(ctx context.Context, k catalog.SKU, n int64) error {
 	if err := w.s.inventory.Adjust(ctx, k.ID, n-k.Stock, inventory.KindAdjust, w.reason, w.ref, w.actor); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("%s: stock %d → %d (%s)", label(k.Code, k.SpecText), k.Stock, n, w.reason)
+	detail := i18n.M("record.audit.sku_stock", "sku", label(k.Code, k.SpecText), "from", k.Stock, "to", n, "reason", w.reason)
 	return w.s.audit.Record(ctx, w.actor, "stock.adjust", "sku", k.ID, detail)
 }
 
@@ -322,9 +323,9 @@ func (w *writer) skus(ctx context.Context, ids []int64, lock bool) (map[int64]ca
 
 // label names a SKU in the audit log as the catalog does: its code and,
 // when it has one, its combination.
-func label(code, spec string) string {
+func label(code, spec string) i18n.Msg {
 	if spec == "" {
-		return code
+		return i18n.Text(code)
 	}
-	return code + " (" + spec + ")"
+	return i18n.M("record.audit.sku_label", "code", code, "spec", spec)
 }

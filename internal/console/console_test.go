@@ -96,7 +96,7 @@ func TestSettingsKeepInputOnErrorAndAudit(t *testing.T) {
 	if p := c.Get("/console/settings"); !p.Has("店铺设置已保存。") || !p.Has(zh.T("console.settings.owner_refund_limit")) || !p.Has(`value="500.00"`) {
 		t.Fatalf("settings after saving: %s", p.Body)
 	}
-	if p := c.Get("/console/audit?action=settings.update"); !p.Has("shipping_fee 1000 → 850") || !p.Has(c.Account.Actor()) ||
+	if p := c.Get("/console/audit?action=settings.update"); !p.Has("运费 ¥10.00 → ¥8.50") || !p.Has(c.Account.Actor()) ||
 		!p.Has("<td>修改店铺设置</td><td>店铺设置 1</td>") || !p.Has(`<option value="settings.update" selected>修改店铺设置</option>`) {
 		t.Fatalf("audit: %s", p.Body)
 	}

@@ -49,7 +49,7 @@ func (h *handlers) couponList(c *gin.Context) {
 	now, p := time.Now(), httpx.Printer(c)
 	rows := make([]couponRow, len(cs))
 	for i, cp := range cs {
-		rows[i] = couponRow{Coupon: cp, Status: cp.StatusAt(now), Value: couponValue(p, cp), Stats: stats[cp.ID]}
+		rows[i] = couponRow{Coupon: cp, Status: cp.StatusAt(now), Value: p.Msg(cp.Value()), Stats: stats[cp.ID]}
 	}
 	h.render(c, http.StatusOK, "coupons.html", View{Title: p.T("console.coupons.title"), Nav: "coupons",
 		Data: couponListData{Rows: rows, Next: next, Query: c.Request.URL.Query(), Statuses: coupon.Statuses}})

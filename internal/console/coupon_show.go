@@ -38,7 +38,7 @@ func (h *handlers) couponPage(c *gin.Context, status int, form *Form) {
 		return
 	}
 	ctx := c.Request.Context()
-	data := couponPageData{Coupon: cp, Status: cp.StatusAt(time.Now()), Value: couponValue(httpx.Printer(c), cp),
+	data := couponPageData{Coupon: cp, Status: cp.StatusAt(time.Now()), Value: httpx.Printer(c).Msg(cp.Value()),
 		Query: c.Request.URL.Query()}
 	pg, err := page.Parse(c.Query("cursor"), "50")
 	if err == nil {

@@ -101,13 +101,13 @@ func TestCreateEditIssueAndStopACoupon(t *testing.T) {
 	if p := c.Post(page+"/issue", url.Values{"shopper_ids": {strings.Join(ids, "\n")}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("issue: %d %s", p.Status, p.Body)
 	}
-	if p := c.Get(page); !p.Has("2 / 100") || !p.Has("#"+ids[1]) || !p.Has(zh.T("console.coupon.issued_by", "actor", c.Account.Actor())) {
+	if p := c.Get(page); !p.Has("2 / 100") || !p.Has("#"+ids[1]) || !p.Has(zh.T("console.coupon.issued_by", "actor", c.Account.Username)) {
 		t.Fatalf("page after issuing: %s", p.Body)
 	}
 	// The same page in English writes the value the English way.
 	en := *c
 	en.Lang = "en"
-	if p := en.Get(page); !p.Has("¥25 off ¥100") || !p.Has("Issue to shoppers") || !p.Has("issued by "+c.Account.Actor()) {
+	if p := en.Get(page); !p.Has("¥25 off ¥100") || !p.Has("Issue to shoppers") || !p.Has("issued by "+c.Account.Username) {
 		t.Fatalf("page after issuing: %s", p.Body)
 	}
 

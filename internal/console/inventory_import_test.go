@@ -95,7 +95,7 @@ func TestImportThroughTheConsole(t *testing.T) {
 	}
 	ks, _ := e.App.Catalog.SKUsByCode(context.Background(), []string{"LJ-50"})
 	sku := c.Get(fmt.Sprintf("/console/inventory/%d", ks["LJ-50"].ID))
-	if !sku.Has("CSV import 茶叶.csv") || !sku.Has(`href="/console/inventory/import/`) || !sku.Has(c.Account.Actor()) {
+	if !sku.Has("CSV 导入 茶叶.csv") || !sku.Has(`href="/console/inventory/import/`) || !sku.Has("<td>"+c.Account.Username+"</td>") {
 		t.Fatalf("imported SKU's ledger: %s", sku.Body)
 	}
 
@@ -135,6 +135,14 @@ func TestImportOfABadFileImportsNothing(t *testing.T) {
 			t.Errorf("bad file page lacks %s", want)
 		}
 	}
+	// The same problems for a reader of English.
+	c.Lang = "en"
+	p = importCSV(t, c, "bad.csv", bad)
+	if want := `<td class="num">3</td><td>LJ-100</td><td>` + en.Enum("csv.column", catalogio.ColPrice) + en.T("error.field_separator") +
+		en.T("import.problem.bad_amount", "value", "12.345"); !p.Has(want) {
+		t.Errorf("English bad file page lacks %s: %s", want, p.Body)
+	}
+	c.Lang = ""
 	if countRows(t, e, "skus")+countRows(t, e, "products")+countRows(t, e, "categories")+countRows(t, e, "import_jobs") != 0 {
 		t.Fatal("a bad file imported something")
 	}

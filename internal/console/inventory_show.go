@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -9,14 +8,13 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/httpx"
-	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
 type inventorySKUData struct {
 	SKU      catalogio.StockRow
-	Ledger   []ledgerRow
+	Ledger   []inventory.Movement
 	Next     string
 	Query    url.Values
 	LowStock int64
@@ -57,31 +55,5 @@ func (h *handlers) showSKU(c *gin.Context, status int, form *Form) {
 		return
 	}
 	h.render(c, status, "inventory_sku.html", View{Title: httpx.Printer(c).T("console.inventory.sku_title", "code", k.Code), Nav: "inventory", Form: form,
-		Data: inventorySKUData{SKU: k, Ledger: ledgerRows(httpx.Printer(c), ms), Next: next, Query: q, LowStock: sh.LowStockThreshold}})
-}
-
-// ledgerRow is a stock movement with its reason as the reader reads it.
-type ledgerRow struct {
-	inventory.Movement
-	Why string
-}
-
-func ledgerRows(p *i18n.Printer, ms []inventory.Movement) []ledgerRow {
-	rows := make([]ledgerRow, len(ms))
-	for i, m := range ms {
-		rows[i] = ledgerRow{Movement: m, Why: readable(p, m.Reason)}
-	}
-	return rows
-}
-
-// readable is a stored text as the reader reads it: a kept message
-// (i18n.Msg) in the reader's language, plain text as it is.
-func readable(p *i18n.Printer, v any) string {
-	switch x := v.(type) {
-	case i18n.Msg:
-		return p.Msg(x)
-	case string:
-		return x
-	}
-	return fmt.Sprint(v)
+		Data: inventorySKUData{SKU: k, Ledger: ms, Next: next, Query: q, LowStock: sh.LowStockThreshold}})
 }

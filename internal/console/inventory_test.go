@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -43,7 +44,7 @@ func TestInventoryListFiltersAndLinksToTheLedger(t *testing.T) {
 	// An order's movements link to the order.
 	_, orderNo := e.PaidOrder(t, "alice", low.ID, 1)
 	sku := c.Get(fmt.Sprintf("/console/inventory/%d", low.ID))
-	for _, want := range []string{"initial stock", "下单占用", zhCat.Enum("stock.movement", "sell"), `href="/console/orders/` + orderNo + `"`, zhCat.T("console.inventory.reserved_long")} {
+	for _, want := range []string{"初始库存", "下单占用", zhCat.Enum("stock.movement", "sell"), `href="/console/orders/` + orderNo + `"`, zhCat.T("console.inventory.reserved_long")} {
 		if !sku.Has(want) {
 			t.Errorf("SKU page lacks %q", want)
 		}
@@ -69,7 +70,7 @@ func TestInventoryLedgerPages(t *testing.T) {
 	older := first.Body[strings.Index(first.Body, `/console/inventory/`+fmt.Sprint(k.ID)+`?cursor=`):]
 	older = strings.ReplaceAll(older[:strings.Index(older, `"`)], "&amp;", "&")
 	second := c.Get(older)
-	if !second.Has("count 04") || !second.Has("initial stock") || second.Has("count 54") || second.Has(zhCat.T("console.catalog.older")) {
+	if !second.Has("count 04") || !second.Has(zhCat.T("record.stock.initial")) || second.Has("count 54") || second.Has(zhCat.T("console.catalog.older")) {
 		t.Fatalf("second page: %s", second.Body)
 	}
 }
@@ -84,7 +85,7 @@ func TestInventoryAdjustment(t *testing.T) {
 	if p.Status != http.StatusSeeOther || p.Location != path {
 		t.Fatalf("adjust: %d %s %s", p.Status, p.Location, p.Body)
 	}
-	if p := c.Get(path); !p.Has("库存 5 → 12。") || !p.Has("供应商到货") || !p.Has(c.Account.Actor()) || !p.Has("+7") {
+	if p := c.Get(path); !p.Has("库存 5 → 12。") || !p.Has("供应商到货") || !p.Has("<td>"+c.Account.Username+"</td>") || !p.Has("+7") {
 		t.Fatalf("after adjusting: %s", p.Body)
 	}
 	for _, tc := range []struct {
@@ -110,7 +111,8 @@ func TestInventoryAdjustment(t *testing.T) {
 		t.Fatalf("stock %d, ledger sums to %d", stock, sum)
 	}
 	entries, _, _ := e.App.Audit.List(context.Background(), audit.Query{Action: "stock.adjust", SubjectID: fmt.Sprint(k.ID), Page: page.Request{Limit: 10}})
-	if len(entries) != 1 || entries[0].Actor != c.Account.Actor() || !strings.Contains(entries[0].Detail, "stock 5 → 12 (供应商到货)") {
+	if len(entries) != 1 || entries[0].Actor != c.Account.Actor() || !strings.Contains(i18n.For(i18n.En).Msg(entries[0].Detail), "stock 5 → 12 (供应商到货)") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Msg(entries[0].Detail), "库存 5 → 12（供应商到货）") {
 		t.Fatalf("audit: %+v", entries)
 	}
 	if p := c.Post("/console/inventory/999999/adjust", url.Values{"quantity": {"1"}, "reason": {"x"}}); p.Status != http.StatusNotFound {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/payment"
 )
@@ -35,7 +36,7 @@ func (h *handlers) orderRefund(c *gin.Context) {
 
 // refundInput reads the refund form.
 func refundInput(form *Form, orderNo string) (payment.RefundInput, error) {
-	in := payment.RefundInput{OrderNo: orderNo, Reason: strings.TrimSpace(form.Get("reason")),
+	in := payment.RefundInput{OrderNo: orderNo, Reason: i18n.Text(strings.TrimSpace(form.Get("reason"))),
 		RestockAll: form.Get("restock_all") == "on"}
 	if s := strings.TrimSpace(form.Get("amount")); s != "" {
 		fen, err := parseFen("amount", s)

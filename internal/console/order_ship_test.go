@@ -99,7 +99,7 @@ func TestShippingAnOrderUploadsItToWeChat(t *testing.T) {
 		t.Fatalf("upload_time %q", b.UploadTime)
 	}
 	p := c.Get("/console/orders/" + no)
-	if !p.Has("SF1234567890") || !p.Has("顺丰速运") || !p.Has("shipped by 顺丰速运, tracking SF1234567890") || p.Has(zh.T("console.order.upload_retry")) ||
+	if !p.Has("SF1234567890") || !p.Has("顺丰速运") || !p.Has("已发货：顺丰速运，运单号 SF1234567890") || p.Has(zh.T("console.order.upload_retry")) ||
 		!p.Has("已同步微信") {
 		t.Fatalf("order page: %s", p.Body)
 	}
@@ -124,7 +124,7 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 		t.Fatalf("uploads, newest first: %+v", ups)
 	}
 	shipments, _ := e.App.Shipping.ForOrders(context.Background(), []int64{o.ID})
-	if sh := shipments[o.ID]; sh.UploadAttempts != 2 || sh.UploadError != "" || sh.UploadedAt == nil {
+	if sh := shipments[o.ID]; sh.UploadAttempts != 2 || !sh.UploadError.IsZero() || sh.UploadedAt == nil {
 		t.Fatalf("shipment: %+v", sh)
 	}
 
@@ -134,7 +134,7 @@ func TestAFailedUploadIsRetried(t *testing.T) {
 	c.Post("/console/orders/"+other+"/ship", url.Values{"carrier": {"ZTO"}, "tracking_no": {"ZT000222"}})
 	waitFor(t, "the refused upload", func() bool { return c.Get("/console/orders/" + other).Has("同步微信失败") })
 	p := c.Get("/console/orders/" + other)
-	if !p.Has("47001") || !p.Has("立即重新同步到微信") {
+	if !p.Has("微信拒绝了发货信息：47001 data format error") || !p.Has("立即重新同步到微信") {
 		t.Fatalf("failed upload on the page: %s", p.Body)
 	}
 	if p := c.Post("/console/orders/"+other+"/shipping/retry", nil); p.Status != http.StatusSeeOther {
@@ -171,6 +171,7 @@ func TestBulkShippingChecksEveryLineFirst(t *testing.T) {
 	if p.Status != http.StatusBadRequest || !p.Has("未发货：有 5 行存在问题") || !p.Has(zh.T("console.ship_csv.problems", "count", 5)) {
 		t.Fatalf("bad file: %d %s", p.Status, p.Body)
 	}
+	// Each line's problem is written in the reader's language (here the default, Chinese).
 	for _, msg := range []string{says("order.no_such_number"), says("shipping.carrier_unknown"), "与第 2 行的订单重复",
 		says("shipping.not_paid", "status", says("order.status.pending_payment")), says("shipping.columns", "columns", 2)} {
 		if !p.Has(msg) {

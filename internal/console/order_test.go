@@ -201,7 +201,7 @@ func TestOrderPageShowsTheWholeOrder(t *testing.T) {
 	_, openids := shoppers(t, e)
 	p := c.Get("/console/orders/" + no)
 	for _, want := range []string{no, o.Items[0].Title, "¥29.90", "¥59.80", yuanOf(o.PayAmount), o.TransactionID, openids[0],
-		"张三", "13800138000", "科技园 1 号", "待付款 → ", "paid, transaction", zh.T("console.order.ship"), "确认发货", "发起退款"} {
+		"张三", "13800138000", "科技园 1 号", "待付款 → ", "已付款，微信支付单号 " + o.TransactionID, zh.T("console.order.ship"), "确认发货", "发起退款"} {
 		if !p.Has(want) {
 			t.Errorf("order page lacks %q", want)
 		}
@@ -231,7 +231,7 @@ func TestCancelAnUnpaidOrder(t *testing.T) {
 		t.Fatalf("cancel: %d %s", p.Status, p.Body)
 	}
 	o := orderOf(t, e, no)
-	if o.Status != order.StatusClosed || o.CloseReason != order.ReasonCancelledByMerchant || stockOf(t, e, sku) != 10 {
+	if o.Status != order.StatusClosed || o.CloseReason.ID != order.ReasonCancelledByMerchant.ID || stockOf(t, e, sku) != 10 {
 		t.Fatalf("after cancel: %s %q, stock %d", o.Status, o.CloseReason, stockOf(t, e, sku))
 	}
 	if last := o.History[len(o.History)-1]; last.Actor != c.Account.Actor() {

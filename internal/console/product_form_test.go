@@ -138,16 +138,26 @@ func TestEditProductKeepsSKUsAndAuditsPriceAndStock(t *testing.T) {
 		t.Fatalf("after edit %+v", got)
 	}
 	ms, _ := e.App.Inventory.Movements(ctx, prod.SKUs[0].ID)
-	if len(ms) != 2 || ms[1].Kind != inventory.KindAdjust || ms[1].Quantity != 4 || ms[1].Reason != "edited on product page" {
+	if len(ms) != 2 || ms[1].Kind != inventory.KindAdjust || ms[1].Quantity != 4 || ms[1].Reason.ID != catalog.StockEditReason.ID {
 		t.Fatalf("ledger = %+v", ms)
 	}
+	// The audit page writes each detail in its reader's language.
 	audit := c.Get("/console/audit")
-	for _, want := range []string{"MUG-R (红): ¥29.90 → ¥25.00", "MUG-R (红): stock 10 → 14 (edited on product page)",
-		"马克杯: on shelf → off shelf", c.Account.Actor()} {
+	for _, want := range []string{"MUG-R（红）：售价 ¥29.90 → ¥25.00", "MUG-R（红）：库存 10 → 14（在商品页修改）",
+		"马克杯：上架 → 下架", c.Account.Actor()} {
 		if !audit.Has(want) {
 			t.Errorf("audit log lacks %q", want)
 		}
 	}
+	c.Lang = "en"
+	audit = c.Get("/console/audit")
+	for _, want := range []string{"MUG-R (红): ¥29.90 → ¥25.00", "MUG-R (红): stock 10 → 14 (edited on product page)",
+		"马克杯: on shelf → off shelf"} {
+		if !audit.Has(want) {
+			t.Errorf("English audit log lacks %q", want)
+		}
+	}
+	c.Lang = ""
 
 	// Removing 蓝 switches its SKU off but keeps it for past orders.
 	v = formValues(t, c.Get(path).Body, path)

@@ -114,7 +114,7 @@ func TestBulkShelfToggle(t *testing.T) {
 			t.Errorf("product %d on shelf = %v, want %v", tc.id, p.OnShelf, tc.on)
 		}
 	}
-	if p := c.Get("/console/audit?action=product.shelf"); !p.Has("商品A: on shelf → off shelf") || !p.Has("商品B: on shelf → off shelf") || p.Has("商品C") {
+	if p := c.Get("/console/audit?action=product.shelf"); !p.Has("商品A：上架 → 下架") || !p.Has(i18n.For(i18n.ZhCN).Msg(i18n.M("record.audit.product_off_shelf", "title", "商品B"))) || p.Has("商品C") {
 		t.Fatalf("audit: %s", p.Body)
 	}
 	if p := c.Post("/console/products/shelf", url.Values{"shelf": {"on"}}); p.Status != http.StatusBadRequest || !p.Has(says("catalog.select_products")) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/audit"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -122,7 +123,8 @@ func TestPartialRefundPutsChosenUnitsBack(t *testing.T) {
 	if !page.Has("R"+no+"-01") || !page.Has("退款成功") || !page.Has("退一件") || !page.Has("SKU "+strconv.FormatInt(sku, 10)+" ×1") {
 		t.Fatalf("order page: %s", page.Body)
 	}
-	if es := audited(t, e, no); len(es) != 1 || es[0].Action != "refund.create" || es[0].Detail != "¥29.90 refund R"+no+"-01, 1 back on sale: 退一件" {
+	if es := audited(t, e, no); len(es) != 1 || es[0].Action != "refund.create" || i18n.For(i18n.En).Msg(es[0].Detail) != "¥29.90 refund R"+no+"-01, 1 back on sale: 退一件" ||
+		i18n.For(i18n.ZhCN).Msg(es[0].Detail) != "退款 ¥29.90，退款单号 R"+no+"-01，1 件退回库存：退一件" {
 		t.Fatalf("audit: %+v", es)
 	}
 	if o := orderOf(t, e, no); o.Status != order.StatusPaid {

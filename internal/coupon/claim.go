@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Claim gives the shopper one of a claimable, live coupon.
@@ -107,7 +108,7 @@ func (s *Service) Issue(ctx context.Context, actor string, couponID int64, shopp
 			return err
 		}
 		return s.audit.Record(ctx, actor, "coupon.issue", "coupon", couponID,
-			fmt.Sprintf("%s issued to %d shoppers: %s", c.Name, len(ids), joinIDs(ids)))
+			i18n.M("record.audit.coupon_issued", "name", c.Name, "count", len(ids), "ids", joinIDs(ids)))
 	})
 	if err != nil {
 		return 0, err
@@ -215,7 +216,7 @@ func joinIDs(ids []int64) string {
 	parts := make([]string, 0, min(len(ids), 21))
 	for i, id := range ids {
 		if i == 20 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(ids)-20))
+			parts = append(parts, "…") // the count is said beside the list
 			break
 		}
 		parts = append(parts, strconv.FormatInt(id, 10))

@@ -3,10 +3,12 @@ package coupon
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -81,8 +83,9 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 			Updates(&c).Error; err != nil {
 			return fmt.Errorf("coupon: update: %w", err)
 		}
-		if change := diff(before, c); change != "" {
-			return s.audit.Record(ctx, actor, "coupon.update", "coupon", id, change)
+		if change := diff(before, c); len(change) > 0 {
+			return s.audit.Record(ctx, actor, "coupon.update", "coupon", id,
+				i18n.M("record.audit.coupon_updated", "name", c.Name, "changes", change))
 		}
 		return nil
 	})
@@ -112,7 +115,7 @@ func (s *Service) Stop(ctx context.Context, actor string, id int64) (Coupon, err
 			return ErrStopped
 		}
 		return s.audit.Record(ctx, actor, "coupon.stop", "coupon", id,
-			fmt.Sprintf("%s stopped with %d of %d claimed", c.Name, c.Claimed, c.TotalQuantity))
+			i18n.M("record.audit.coupon_stopped", "name", c.Name, "claimed", c.Claimed, "total", c.TotalQuantity))
 	})
 	return c, err
 }
@@ -170,36 +173,66 @@ func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
 }
 
 // describe is a coupon's terms for the audit log.
-func describe(c Coupon) string {
-	validity := "until the end"
-	if c.ValidDays > 0 {
-		validity = fmt.Sprintf("%d days after claiming", c.ValidDays)
-	}
-	scope := string(c.Scope)
-	if len(c.ScopeIDs.V) > 0 {
-		scope += fmt.Sprint(c.ScopeIDs.V)
-	}
-	return fmt.Sprintf("%s: %s on %s, %s – %s, usable %s, %d total, %d per shopper, claimable %v",
-		c.Name, c.Summary(), scope, c.StartsAt.Format("2006-01-02 15:04Z"), c.EndsAt.Format("2006-01-02 15:04Z"),
-		validity, c.TotalQuantity, c.PerShopperLimit, c.Claimable)
+func describe(c Coupon) i18n.Msg {
+	return i18n.M("record.audit.coupon_created", "name", c.Name, "value", c.Value(), "scope", scopeOf(c),
+		"starts", i18n.Moment(c.StartsAt), "ends", i18n.Moment(c.EndsAt), "validity", validityOf(c),
+		"total", c.TotalQuantity, "limit", c.PerShopperLimit, "claimable", yesNo(c.Claimable))
 }
 
-// diff names what an edit changed.
-func diff(a, b Coupon) string {
-	var parts []string
-	add := func(name string, x, y any) {
+// scopeOf names what a coupon applies to, with the ids it lists.
+func scopeOf(c Coupon) i18n.Msg {
+	ids := make([]string, len(c.ScopeIDs.V))
+	for i, id := range c.ScopeIDs.V {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	list := strings.Join(ids, ", ")
+	switch c.Scope {
+	case ScopeCategories:
+		return i18n.M("record.audit.coupon_scope_categories", "ids", list)
+	case ScopeProducts:
+		return i18n.M("record.audit.coupon_scope_products", "ids", list)
+	}
+	return i18n.M("record.audit.coupon_scope_shop")
+}
+
+// validityOf says how long a claimed coupon stays usable.
+func validityOf(c Coupon) i18n.Msg {
+	if c.ValidDays > 0 {
+		return i18n.M("record.audit.coupon_valid_days", "days", c.ValidDays)
+	}
+	return i18n.M("record.audit.coupon_valid_until_end")
+}
+
+// yesNo is a yes-or-no term of a coupon, as the reader says it.
+func yesNo(b bool) i18n.Msg {
+	if b {
+		return i18n.M("record.yes")
+	}
+	return i18n.M("record.no")
+}
+
+// diff names what an edit changed, one message per term.
+func diff(a, b Coupon) []i18n.Msg {
+	var parts []i18n.Msg
+	add := func(id string, x, y any) {
 		if fmt.Sprint(x) != fmt.Sprint(y) {
-			parts = append(parts, fmt.Sprintf("%s %v → %v", name, x, y))
+			parts = append(parts, i18n.M(id, "from", x, "to", y))
 		}
 	}
-	add("name", a.Name, b.Name)
-	add("value", a.Summary(), b.Summary())
-	add("scope", fmt.Sprint(a.Scope, a.ScopeIDs.V), fmt.Sprint(b.Scope, b.ScopeIDs.V))
-	add("starts_at", a.StartsAt.UTC().Format("2006-01-02 15:04Z"), b.StartsAt.UTC().Format("2006-01-02 15:04Z"))
-	add("ends_at", a.EndsAt.UTC().Format("2006-01-02 15:04Z"), b.EndsAt.UTC().Format("2006-01-02 15:04Z"))
-	add("valid_days", a.ValidDays, b.ValidDays)
-	add("total_quantity", a.TotalQuantity, b.TotalQuantity)
-	add("per_shopper_limit", a.PerShopperLimit, b.PerShopperLimit)
-	add("claimable", a.Claimable, b.Claimable)
-	return strings.Join(parts, "; ")
+	add("record.audit.coupon_name", a.Name, b.Name)
+	add("record.audit.coupon_value", a.Value(), b.Value())
+	if a.Scope != b.Scope || fmt.Sprint(a.ScopeIDs.V) != fmt.Sprint(b.ScopeIDs.V) {
+		parts = append(parts, i18n.M("record.audit.coupon_scope", "from", scopeOf(a), "to", scopeOf(b)))
+	}
+	add("record.audit.coupon_starts", i18n.Moment(a.StartsAt), i18n.Moment(b.StartsAt))
+	add("record.audit.coupon_ends", i18n.Moment(a.EndsAt), i18n.Moment(b.EndsAt))
+	if a.ValidDays != b.ValidDays {
+		parts = append(parts, i18n.M("record.audit.coupon_validity", "from", validityOf(a), "to", validityOf(b)))
+	}
+	add("record.audit.coupon_total", a.TotalQuantity, b.TotalQuantity)
+	add("record.audit.coupon_limit", a.PerShopperLimit, b.PerShopperLimit)
+	if a.Claimable != b.Claimable {
+		parts = append(parts, i18n.M("record.audit.coupon_claimable", "from", yesNo(a.Claimable), "to", yesNo(b.Claimable)))
+	}
+	return parts
 }

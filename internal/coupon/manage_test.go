@@ -3,10 +3,12 @@ package coupon_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/report"
 )
 
@@ -14,7 +16,7 @@ func TestCreateEditAndStopAreAudited(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	c := w.create(t, nil)
-	if c.ID == 0 || c.StatusAt(w.now()) != coupon.StatusLive || c.Summary() != "满100减20" {
+	if c.ID == 0 || c.StatusAt(w.now()) != coupon.StatusLive || i18n.For(i18n.ZhCN).Msg(c.Value()) != "满100减20" {
 		t.Fatalf("created %+v", c)
 	}
 
@@ -23,8 +25,8 @@ func TestCreateEditAndStopAreAudited(t *testing.T) {
 	d.Kind, d.Amount, d.MinAmount, d.PercentOff, d.MaxDiscount = coupon.KindPercent, 0, 0, 10, 3000
 	edited, err := w.coupons.Update(ctx, merchant, c.ID, d)
 	must(t, err)
-	if edited.Summary() != "9折，最多减30元" {
-		t.Fatalf("edited to %s", edited.Summary())
+	if v := i18n.For(i18n.ZhCN).Msg(edited.Value()); v != "9折，最多减30元" {
+		t.Fatalf("edited to %s", v)
 	}
 
 	// Once held, the terms are fixed; the name and quantity are not.
@@ -57,8 +59,15 @@ func TestCreateEditAndStopAreAudited(t *testing.T) {
 			t.Errorf("%d %s entries, want %d", n, action, want)
 		}
 	}
-	if n := w.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'coupon.update' AND detail LIKE ?", "%total_quantity 100 → 500%"); n != 1 {
-		t.Error("the audit entry does not say what changed")
+	var rows []string
+	must(t, w.db.Conn(ctx).Raw("SELECT detail FROM audit_log WHERE action = 'coupon.update' ORDER BY id").Scan(&rows).Error)
+	var last i18n.Msg
+	if len(rows) == 2 {
+		must(t, last.Scan(rows[1]))
+	}
+	if !strings.Contains(i18n.For(i18n.En).Msg(last), "total quantity 100 → 500") ||
+		!strings.Contains(i18n.For(i18n.ZhCN).Msg(last), "九折券：名称 满100减20 → 九折券；发放总量 100 → 500") {
+		t.Errorf("the audit entry does not say what changed: %q", rows)
 	}
 }
 

@@ -2,12 +2,12 @@ package coupon
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -146,34 +146,26 @@ func (c Coupon) Discount(eligible int64) int64 {
 	return max(0, min(d, eligible))
 }
 
-// Summary describes the coupon's value the way Chinese shops print it:
-// "满100减20", "无门槛减10元", "8.5折", "满200打9折，最多减50元".
-func (c Coupon) Summary() string {
+// Value is what the coupon takes off, as each language's shop software
+// writes it: "满100减20", "8.5折", "满200打9折，最多减50元" in Chinese;
+// "¥20 off ¥100", "15% off", "10% off ¥200, at most ¥50" in English.
+func (c Coupon) Value() i18n.Msg {
+	var m i18n.Msg
 	switch c.Kind {
 	case KindFixed:
-		return "无门槛减" + money.Short(c.Amount) + "元"
+		return i18n.M("coupon.value.fixed", "amount", money.Short(c.Amount))
 	case KindThreshold:
-		return "满" + money.Short(c.MinAmount) + "减" + money.Short(c.Amount)
+		return i18n.M("coupon.value.threshold", "amount", money.Short(c.Amount), "min", money.Short(c.MinAmount))
 	case KindPercent:
-		s := zhe(c.PercentOff) + "折"
+		m = i18n.M("coupon.value.percent", "off", c.PercentOff)
 		if c.MinAmount > 0 {
-			s = "满" + money.Short(c.MinAmount) + "打" + s
+			m = i18n.M("coupon.value.percent_min", "off", c.PercentOff, "min", money.Short(c.MinAmount))
 		}
 		if c.MaxDiscount > 0 {
-			s += "，最多减" + money.Short(c.MaxDiscount) + "元"
+			m = i18n.M("coupon.value.cap", "value", m, "cap", money.Short(c.MaxDiscount))
 		}
-		return s
 	}
-	return ""
-}
-
-// zhe is the Chinese discount notation: 15% off is 8.5折, 10% off is 9折.
-func zhe(percentOff int) string {
-	pay := 100 - percentOff
-	if pay%10 == 0 {
-		return strconv.Itoa(pay / 10)
-	}
-	return fmt.Sprintf("%d.%d", pay/10, pay%10)
+	return m
 }
 
 // terms lists the fields shoppers' coupons depend on, in the order a form

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 func TestDiscount(t *testing.T) {
@@ -30,20 +31,30 @@ func TestDiscount(t *testing.T) {
 	}
 }
 
-func TestSummary(t *testing.T) {
+// TestValue: a coupon's value as each language's shop software writes it.
+func TestValue(t *testing.T) {
 	tests := []struct {
-		c    Coupon
-		want string
+		c      Coupon
+		zh, en string
 	}{
-		{Coupon{Kind: KindThreshold, Amount: 2000, MinAmount: 10000}, "满100减20"},
-		{Coupon{Kind: KindThreshold, Amount: 550, MinAmount: 9990}, "满99.9减5.5"},
-		{Coupon{Kind: KindFixed, Amount: 1000}, "无门槛减10元"},
-		{Coupon{Kind: KindPercent, PercentOff: 15}, "8.5折"},
-		{Coupon{Kind: KindPercent, PercentOff: 10, MinAmount: 20000, MaxDiscount: 5000}, "满200打9折，最多减50元"},
+		{Coupon{Kind: KindThreshold, Amount: 2000, MinAmount: 10000}, "满100减20", "¥20 off ¥100"},
+		{Coupon{Kind: KindThreshold, Amount: 550, MinAmount: 9990}, "满99.9减5.5", "¥5.5 off ¥99.9"},
+		{Coupon{Kind: KindFixed, Amount: 1000}, "无门槛减10元", "¥10 off, no minimum"},
+		{Coupon{Kind: KindPercent, PercentOff: 15}, "8.5折", "15% off"},
+		{Coupon{Kind: KindPercent, PercentOff: 10, MinAmount: 20000, MaxDiscount: 5000}, "满200打9折，最多减50元", "10% off ¥200, at most ¥50"},
 	}
 	for _, tt := range tests {
-		if got := tt.c.Summary(); got != tt.want {
-			t.Errorf("Summary(%+v) = %q, want %q", tt.c, got, tt.want)
+		v := tt.c.Value()
+		if got := i18n.For(i18n.ZhCN).Msg(v); got != tt.zh {
+			t.Errorf("%+v in Chinese: %q, want %q", tt.c, got, tt.zh)
+		}
+		if got := i18n.For(i18n.En).Msg(v); got != tt.en {
+			t.Errorf("%+v in English: %q, want %q", tt.c, got, tt.en)
+		}
+		// As the audit log keeps it: JSON, read back later.
+		var kept i18n.Msg
+		if s, err := v.Value(); err != nil || kept.Scan(s) != nil || i18n.For(i18n.ZhCN).Msg(kept) != tt.zh || i18n.For(i18n.En).Msg(kept) != tt.en {
+			t.Errorf("%+v kept: %q / %q", tt.c, i18n.For(i18n.ZhCN).Msg(kept), i18n.For(i18n.En).Msg(kept))
 		}
 	}
 }

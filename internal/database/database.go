@@ -39,6 +39,7 @@ type DB struct {
 	gorm    *gorm.DB
 	sql     *sql.DB
 	pgPool  *pgxpool.Pool // only on PostgreSQL
+	reads   readStatements
 }
 
 // Open connects to PostgreSQL when url is set, otherwise to the SQLite file
@@ -54,19 +55,24 @@ func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("database: create data dir: %w", err)
 	}
-	// WAL lets readers run beside the writer; _txlock=immediate takes the write
-	// lock at BEGIN so two transactions never deadlock upgrading read locks;
-	// synchronous=FULL keeps every committed order across a power cut.
+	// WAL lets readers run beside the writer; synchronous=FULL keeps every
+	// committed order across a power cut. Transactions take the write lock
+	// at BEGIN (BEGIN IMMEDIATE, through immediateConnector: the driver
+	// ignores _txlock beside _time_format), so two never deadlock upgrading
+	// read locks.
 	// busy_timeout comes first: the pragmas run in order when a connection
 	// opens, and switching to WAL needs a lock another process (a `kaidian
 	// refunds` beside a running shop) may hold; without the timeout already
 	// set, that answered SQLITE_BUSY at once.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
-	sqlDB, err := sql.Open("sqlite", dsn)
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	probe, err := sql.Open("sqlite", "")
 	if err != nil {
 		return nil, fmt.Errorf("database: open sqlite: %w", err)
 	}
+	drv := probe.Driver()
+	probe.Close()
+	sqlDB := sql.OpenDB(immediateConnector{dsn: dsn, drv: drv})
 	// SQLite allows one writer at a time. Parallel writers relying on
 	// busy_timeout starve each other (measured: 10 s
 	// stalls), so every statement goes through one connection, queued fairly
@@ -76,6 +82,9 @@ func openSQLite(path string) (*DB, error) {
 	sqlDB.SetConnMaxIdleTime(0)
 	sqlDB.SetConnMaxLifetime(0)
 	g, err := gorm.Open(&sqlite.Dialector{Conn: sqlDB}, gormConfig())
+	if err == nil {
+		err = registerCount(g)
+	}
 	if err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("database: open sqlite: %w", err)
@@ -98,6 +107,9 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	// gorm and the job queue share one pool.
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gormConfig())
+	if err == nil {
+		err = registerCount(g)
+	}
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("database: open postgres: %w", err)
@@ -128,6 +140,7 @@ func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
 
 // Close releases the connections.
 func (d *DB) Close() {
+	d.reads.close()
 	d.sql.Close()
 	if d.pgPool != nil {
 		d.pgPool.Close()
@@ -151,6 +164,9 @@ func (d *DB) Conn(ctx context.Context) *gorm.DB {
 func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
+	}
+	if c := countOf(ctx); c != nil {
+		c.began()
 	}
 	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
@@ -233,4 +249,25 @@ func (d *DB) LockSQL(of ...string) string {
 		return " FOR NO KEY UPDATE"
 	}
 	return " FOR NO KEY UPDATE OF " + strings.Join(of, ", ")
+}
+
+// SkipLockedSQL is the clause a subquery that picks rows to claim ends with,
+// so concurrent claimers take different rows instead of queueing behind one
+// another: " FOR UPDATE SKIP LOCKED" on PostgreSQL; "" on SQLite, whose
+// write lock already serialises claims.
+func (d *DB) SkipLockedSQL() string {
+	if d.Dialect != Postgres {
+		return ""
+	}
+	return " FOR UPDATE SKIP LOCKED"
+}
+
+// TimeArg is the placeholder for a time parameter where the statement alone
+// does not give it a type (a CASE whose every branch is a parameter):
+// PostgreSQL would take it for text.
+func (d *DB) TimeArg() string {
+	if d.Dialect != Postgres {
+		return "?"
+	}
+	return "CAST(? AS TIMESTAMPTZ)"
 }

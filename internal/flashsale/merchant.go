@@ -9,7 +9,9 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -160,7 +162,7 @@ func (s *Service) reallot(ctx context.Context, sale Sale, want []ItemInput, acto
 		}
 	}
 	if len(back) > 0 {
-		if err := s.inventory.Return(ctx, back, saleRef(sale.ID), actor, "flash sale edited"); err != nil {
+		if err := s.inventory.Return(ctx, back, saleRef(sale.ID), actor, i18n.M("record.stock.flash_sale_edited")); err != nil {
 			return err
 		}
 	}
@@ -198,7 +200,7 @@ func (s *Service) End(ctx context.Context, actor string, id int64) (Sale, error)
 			}
 		}
 		if len(back) > 0 {
-			if err := s.inventory.Return(ctx, back, saleRef(id), actor, "flash sale ended"); err != nil {
+			if err := s.inventory.Return(ctx, back, saleRef(id), actor, i18n.M("record.stock.flash_sale_ended")); err != nil {
 				return err
 			}
 		}
@@ -345,13 +347,13 @@ func saleRef(id int64) inventory.Ref {
 }
 
 // describe is the audit log's summary of a sale.
-func describe(s Sale) string {
-	d := fmt.Sprintf("%q %s–%s, limit %d per shopper, pay within %ds", s.Title,
-		s.StartsAt.Format(time.RFC3339), s.EndsAt.Format(time.RFC3339), s.PerShopperLimit, s.PaySeconds)
+func describe(s Sale) i18n.Msg {
 	items := append([]Item(nil), s.Items...)
 	sort.Slice(items, func(i, j int) bool { return items[i].SKUID < items[j].SKUID })
-	for _, it := range items {
-		d += fmt.Sprintf("; SKU %d: %d units at %d fen", it.SKUID, it.Allotted, it.Price)
+	lines := make([]i18n.Msg, len(items))
+	for i, it := range items {
+		lines[i] = i18n.M("record.audit.flash_item", "sku", it.SKUID, "units", it.Allotted, "price", money.Yuan(it.Price))
 	}
-	return d
+	return i18n.M("record.audit.flash_sale", "title", s.Title, "starts", i18n.Moment(s.StartsAt), "ends", i18n.Moment(s.EndsAt),
+		"limit", s.PerShopperLimit, "pay", s.PaySeconds, "items", lines)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 var (
@@ -137,10 +138,15 @@ func TestNormalizedTrimsAndUsesUTC(t *testing.T) {
 func TestDescribeForTheAuditLog(t *testing.T) {
 	s := Sale{Title: "618", StartsAt: start, EndsAt: end, PerShopperLimit: 2, PaySeconds: 300,
 		Items: []Item{{SKUID: 9, Allotted: 5, Price: 1990}, {SKUID: 3, Allotted: 10, Price: 990}}}
-	want := `"618" 2026-06-18T10:00:00Z–2026-06-18T11:00:00Z, limit 2 per shopper, pay within 300s; ` +
-		`SKU 3: 10 units at 990 fen; SKU 9: 5 units at 1990 fen`
-	if got := describe(s); got != want {
+	want := `"618" 2026-06-18 18:00 – 2026-06-18 19:00, limit 2 per shopper, pay within 300s; ` +
+		`SKU 3: 10 units at ¥9.90; SKU 9: 5 units at ¥19.90`
+	if got := i18n.For(i18n.En).Msg(describe(s)); got != want {
 		t.Fatalf("describe\n got %s\nwant %s", got, want)
+	}
+	zh := "“618”2026-06-18 18:00 至 2026-06-18 19:00，每人限购 2 件，300 秒内付款；" +
+		"SKU 3：10 件，秒杀价 ¥9.90；SKU 9：5 件，秒杀价 ¥19.90"
+	if got := i18n.For(i18n.ZhCN).Msg(describe(s)); got != zh {
+		t.Fatalf("describe in Chinese\n got %s\nwant %s", got, zh)
 	}
 	if s.Items[0].SKUID != 9 {
 		t.Fatal("describe reordered the sale's own items")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -183,7 +184,7 @@ type Unit struct {
 // shopper's share of the limit: to the sale while it has not ended (they can
 // be bought again at once, onSale=true), else straight to the SKU's stock
 // through the ledger.
-func (s *Service) Release(ctx context.Context, u Unit, actor, reason string) (onSale bool, err error) {
+func (s *Service) Release(ctx context.Context, u Unit, actor string, reason i18n.Msg) (onSale bool, err error) {
 	h, err := s.LockItem(ctx, u.SaleID, u.SKUID)
 	if err != nil {
 		return false, err
@@ -204,7 +205,7 @@ func (s *Service) Release(ctx context.Context, u Unit, actor, reason string) (on
 	}
 	if !onSale {
 		line := []inventory.Line{{SKUID: u.SKUID, Quantity: u.Quantity}}
-		if err := s.inventory.Return(ctx, line, u.Ref, actor, reason+" after the flash sale ended"); err != nil {
+		if err := s.inventory.Return(ctx, line, u.Ref, actor, i18n.M("record.stock.after_flash_sale", "reason", reason)); err != nil {
 			return false, err
 		}
 	}

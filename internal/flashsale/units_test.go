@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/testkit"
 )
@@ -45,7 +46,10 @@ func TestUnitMovesKeepEveryUnitAccountedFor(t *testing.T) {
 		return func(ctx context.Context) error { return sales.Sell(ctx, unit(q), "test") }
 	}
 	release := func(q int64) func(context.Context) error {
-		return func(ctx context.Context) error { _, err := sales.Release(ctx, unit(q), "test", "closed"); return err }
+		return func(ctx context.Context) error {
+			_, err := sales.Release(ctx, unit(q), "test", i18n.Text("closed"))
+			return err
+		}
 	}
 	retake := func(q int64) func(context.Context) error {
 		return func(ctx context.Context) error { return sales.Retake(ctx, unit(q)) }

@@ -45,9 +45,10 @@ type Cache struct {
 
 	maxEntries, maxBody, maxBytes int
 
-	mu      sync.RWMutex
-	entries map[string]*cachedAnswer
-	bytes   int // sum of size() over entries
+	mu       sync.RWMutex
+	entries  map[string]*cachedAnswer
+	bytes    int  // sum of size() over entries
+	sweeping bool // a sweep of expired entries is scheduled (sweep)
 }
 
 type cachedAnswer struct {
@@ -213,7 +214,35 @@ func (c *Cache) store(key string, a *cachedAnswer) {
 	}
 	c.entries[key] = a
 	c.bytes += a.size()
+	if !c.sweeping {
+		c.sweeping = true
+		time.AfterFunc(c.sweepEvery(), c.sweep)
+	}
 }
+
+// sweep drops the expired answers, and runs again while any are held, so
+// pages read once (a crawl, a load test over a large catalog) are not kept
+// until the cache fills: without it up to cacheMaxBytes of bodies, and
+// their gzipped copies, stayed in memory long after their TTL. An empty
+// cache schedules nothing.
+func (c *Cache) sweep() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	for k, a := range c.entries {
+		if !now.Before(a.expires) {
+			c.bytes -= a.size()
+			delete(c.entries, k)
+		}
+	}
+	if len(c.entries) == 0 {
+		c.sweeping = false
+		return
+	}
+	time.AfterFunc(c.sweepEvery(), c.sweep)
+}
+
+func (c *Cache) sweepEvery() time.Duration { return max(c.ttl, time.Second) }
 
 // evict makes room: first everything expired, then arbitrary entries (map
 // order is random) until a quarter of the room is free, so a full cache

@@ -317,3 +317,36 @@ func TestCacheServesLargeAnswersGzippedToClientsThatAcceptIt(t *testing.T) {
 		t.Fatalf("a small answer was gzipped: %v", res.Header)
 	}
 }
+
+// Expired answers are dropped by a sweep once their TTL has passed, not
+// held until the cache fills; an emptied cache schedules no more sweeps.
+func TestCacheSweepsExpiredAnswers(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	c := NewCache(time.Second)
+	r := gin.New()
+	r.GET("/thing", c.Handler(), func(g *gin.Context) { g.JSON(http.StatusOK, gin.H{"q": g.Query("q")}) })
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	for i := range 20 {
+		res, err := http.Get(srv.URL + "/thing?q=" + strconv.Itoa(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if c.Len() != 20 {
+		t.Fatalf("held %d answers, want 20", c.Len())
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Len() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d expired answers still held", c.Len())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.sweeping || c.bytes != 0 {
+		t.Fatalf("empty cache: sweeping %v, bytes %d", c.sweeping, c.bytes)
+	}
+}

@@ -41,7 +41,7 @@ func TestMessagesQuoteErrorsInTheSameLanguage(t *testing.T) {
 	if got, want := For(ZhCN).Msg(m), "订单状态为“"+For(ZhCN).T("order.status.pending_payment")+"”，只有待发货的订单才能发货"; got != want {
 		t.Errorf("nested Msg = %q, want %q", got, want)
 	}
-	if got := For(En).Msg(ErrMsg(errs.Field("quantity", "invalid.quantity"))); got != "quantity: must be from 1 to 999" {
-		t.Errorf("ErrMsg = %q", got)
+	if got := For(En).Msg(ErrorMsg(errs.Field("quantity", "invalid.quantity"))); got != "quantity: must be from 1 to 999" {
+		t.Errorf("ErrorMsg = %q", got)
 	}
 }

@@ -13,11 +13,14 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
+	texttemplate "text/template"
 	"time"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	gotemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
 	"golang.org/x/text/language"
 
 	"github.com/kaidian/kaidian/internal/clock"
@@ -132,7 +135,7 @@ func (p *Printer) Data(id string, data map[string]any) string {
 }
 
 func (p *Printer) localize(id string, data map[string]any) string {
-	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data, TemplateParser: msgParser}
 	if n, ok := data["count"]; ok {
 		cfg.PluralCount = n
 	}
@@ -147,6 +150,30 @@ func (p *Printer) localize(id string, data map[string]any) string {
 		return "[" + id + "]"
 	}
 	return s
+}
+
+// msgParser reads messages as Go templates that may call funcs besides
+// filling placeholders. The functions never change, so a parsed message is
+// kept (go-i18n parses again on every use when it is given functions).
+var msgParser = cachedParser{&gotemplate.TextParser{Funcs: funcs}}
+
+type cachedParser struct{ *gotemplate.TextParser }
+
+func (cachedParser) Cacheable() bool { return true }
+
+// funcs are what a message may call: notations one language writes from a
+// value both languages get, so both fill the same placeholders.
+var funcs = texttemplate.FuncMap{"zhe": zhe}
+
+// zhe writes a discount as Chinese shops do, by the share paid in 折:
+// {{zhe .off}} is "8.5" for 15 (% off), "9" for 10.
+func zhe(percentOff any) string {
+	off, _ := strconv.Atoi(fmt.Sprint(percentOff))
+	pay := 100 - off
+	if pay%10 == 0 {
+		return strconv.Itoa(pay / 10)
+	}
+	return fmt.Sprintf("%d.%d", pay/10, pay%10)
 }
 
 // Enum names one value of a closed set (an order status, a role): the

@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -42,7 +43,7 @@ type Movement struct {
 	Kind       Kind      `gorm:"column:kind"`
 	Quantity   int64     `gorm:"column:quantity"` // signed change to available stock
 	StockAfter int64     `gorm:"column:stock_after"`
-	Reason     string    `gorm:"column:reason"`
+	Reason     i18n.Msg  `gorm:"column:reason"` // typed by staff (i18n.Text) or a catalog message
 	RefType    string    `gorm:"column:ref_type"`
 	RefID      string    `gorm:"column:ref_id"`
 	Actor      string    `gorm:"column:actor"`
@@ -81,11 +82,11 @@ func (s *Service) Reserve(ctx context.Context, lines []Line, ref Ref, actor stri
 	return s.apply(ctx, lines, guarded{
 		kind: KindReserve, set: "stock = stock - ?, reserved = reserved + ?", guard: "stock >= ?", sign: -1,
 		short: outOfStock,
-	}, "", ref, actor)
+	}, i18n.Msg{}, ref, actor)
 }
 
 // Release returns held stock for every line (an unpaid order closed).
-func (s *Service) Release(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
+func (s *Service) Release(ctx context.Context, lines []Line, ref Ref, actor string, reason i18n.Msg) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindRelease, set: "stock = stock + ?, reserved = reserved - ?", guard: "reserved >= ?", sign: 1,
 	}, reason, ref, actor)
@@ -97,12 +98,12 @@ func (s *Service) Release(ctx context.Context, lines []Line, ref Ref, actor, rea
 func (s *Service) Sell(ctx context.Context, lines []Line, ref Ref, actor string) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindSell, set: "reserved = reserved - ?, sold = sold + ?", guard: "reserved >= ?", sign: 0,
-	}, "paid", ref, actor)
+	}, i18n.M("record.stock.paid"), ref, actor)
 }
 
 // Restock puts sold units back on sale (refunded goods came back or were
 // never sent). Sold units are the guard: a line can only return what was sold.
-func (s *Service) Restock(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
+func (s *Service) Restock(ctx context.Context, lines []Line, ref Ref, actor string, reason i18n.Msg) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindRestock, set: "stock = stock + ?, sold = sold - ?", guard: "sold >= ?", sign: 1,
 	}, reason, ref, actor)
@@ -114,11 +115,11 @@ func (s *Service) Allot(ctx context.Context, lines []Line, ref Ref, actor string
 	return s.apply(ctx, lines, guarded{
 		kind: KindAllot, set: "stock = stock - ?", guard: "stock >= ?", sign: -1,
 		short: outOfStock,
-	}, "flash sale", ref, actor)
+	}, i18n.M("record.stock.flash_sale"), ref, actor)
 }
 
 // Return puts a flash sale's unsold units back into available stock.
-func (s *Service) Return(ctx context.Context, lines []Line, ref Ref, actor, reason string) error {
+func (s *Service) Return(ctx context.Context, lines []Line, ref Ref, actor string, reason i18n.Msg) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindReturn, set: "stock = stock + ?", guard: "? > 0", sign: 1,
 	}, reason, ref, actor)
@@ -130,7 +131,7 @@ func (s *Service) Return(ctx context.Context, lines []Line, ref Ref, actor, reas
 func (s *Service) SellAllotted(ctx context.Context, lines []Line, ref Ref, actor string) error {
 	return s.apply(ctx, lines, guarded{
 		kind: KindSell, set: "sold = sold + ?", guard: "? > 0", sign: 0,
-	}, "paid in a flash sale", ref, actor)
+	}, i18n.M("record.stock.paid_flash_sale"), ref, actor)
 }
 
 // outOfStock names the SKU short of stock, and says how many are left (a
@@ -153,9 +154,13 @@ type guarded struct {
 // apply moves every line with one guarded statement each, its returned row
 // checked (none means the guard failed), taking SKUs in id order so two
 // orders for the same SKUs never deadlock, and records each movement.
-func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason string, ref Ref, actor string) error {
+func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason i18n.Msg, ref Ref, actor string) error {
 	lines = merged(lines)
 	return s.db.Tx(ctx, func(ctx context.Context) error {
+		// Each line's guarded update is its own statement (its row count
+		// and stock are checked one by one); their movements go in together,
+		// one multi-row insert.
+		moves := make([]Movement, 0, len(lines))
 		for _, l := range lines {
 			var after []int64
 			args := make([]any, 0, 5)
@@ -180,9 +185,13 @@ func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason str
 				}
 				return fmt.Errorf("%s sku %d: fewer than %d units held", g.kind, l.SKUID, l.Quantity)
 			}
-			if err := s.record(ctx, l.SKUID, g.kind, g.sign*l.Quantity, after[0], reason, ref, actor); err != nil {
-				return err
-			}
+			moves = append(moves, s.movement(l.SKUID, g.kind, g.sign*l.Quantity, after[0], reason, ref, actor))
+		}
+		if len(moves) == 0 {
+			return nil
+		}
+		if err := s.db.Conn(ctx).Create(&moves).Error; err != nil {
+			return fmt.Errorf("record movements: %w", err)
 		}
 		return nil
 	})
@@ -191,7 +200,7 @@ func (s *Service) apply(ctx context.Context, lines []Line, g guarded, reason str
 // Adjust changes available stock by delta (positive or negative) outside any
 // order: initial stock, deliveries, counting corrections. A negative delta
 // larger than the stock fails with ErrOutOfStock.
-func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, reason string, ref Ref, actor string) error {
+func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, reason i18n.Msg, ref Ref, actor string) error {
 	if kind != KindReceive && kind != KindAdjust {
 		return fmt.Errorf("adjust: kind %q is not a manual movement", kind)
 	}
@@ -213,9 +222,13 @@ func (s *Service) Adjust(ctx context.Context, skuID, delta int64, kind Kind, rea
 	})
 }
 
-func (s *Service) record(ctx context.Context, skuID int64, kind Kind, qty, after int64, reason string, ref Ref, actor string) error {
-	m := Movement{SKUID: skuID, Kind: kind, Quantity: qty, StockAfter: after, Reason: reason,
+func (s *Service) movement(skuID int64, kind Kind, qty, after int64, reason i18n.Msg, ref Ref, actor string) Movement {
+	return Movement{SKUID: skuID, Kind: kind, Quantity: qty, StockAfter: after, Reason: reason,
 		RefType: ref.Type, RefID: ref.ID, Actor: actor, CreatedAt: s.clock.Now()}
+}
+
+func (s *Service) record(ctx context.Context, skuID int64, kind Kind, qty, after int64, reason i18n.Msg, ref Ref, actor string) error {
+	m := s.movement(skuID, kind, qty, after, reason, ref, actor)
 	if err := s.db.Conn(ctx).Create(&m).Error; err != nil {
 		return fmt.Errorf("record movement: %w", err)
 	}

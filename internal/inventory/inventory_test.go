@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/database/dbtest"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -45,7 +46,7 @@ func TestLedgerFollowsEveryMove(t *testing.T) {
 	sku := newSKU(t, db)
 	ref := inventory.Ref{Type: "order", ID: "A1"}
 
-	if err := inv.Adjust(ctx, sku, 10, inventory.KindReceive, "delivery", inventory.Ref{}, "merchant:1"); err != nil {
+	if err := inv.Adjust(ctx, sku, 10, inventory.KindReceive, i18n.Text("delivery"), inventory.Ref{}, "merchant:1"); err != nil {
 		t.Fatal(err)
 	}
 	if err := inv.Reserve(ctx, []inventory.Line{{SKUID: sku, Quantity: 3}, {SKUID: sku, Quantity: 1}}, ref, "shopper:1"); err != nil {
@@ -58,19 +59,19 @@ func TestLedgerFollowsEveryMove(t *testing.T) {
 	if !errs.Is(err, "out_of_stock") || errs.As(err).Details["sku_id"] != sku {
 		t.Fatalf("over-reserve: %v", err)
 	}
-	if err := inv.Release(ctx, []inventory.Line{{SKUID: sku, Quantity: 4}}, ref, "system", "expired"); err != nil {
+	if err := inv.Release(ctx, []inventory.Line{{SKUID: sku, Quantity: 4}}, ref, "system", i18n.Text("expired")); err != nil {
 		t.Fatal(err)
 	}
-	if err := inv.Release(ctx, []inventory.Line{{SKUID: sku, Quantity: 1}}, ref, "system", "again"); err == nil {
+	if err := inv.Release(ctx, []inventory.Line{{SKUID: sku, Quantity: 1}}, ref, "system", i18n.Text("again")); err == nil {
 		t.Fatal("released more than was reserved")
 	}
-	if err := inv.Adjust(ctx, sku, -11, inventory.KindAdjust, "count", inventory.Ref{}, "merchant:1"); !errs.Is(err, "out_of_stock") {
+	if err := inv.Adjust(ctx, sku, -11, inventory.KindAdjust, i18n.Text("count"), inventory.Ref{}, "merchant:1"); !errs.Is(err, "out_of_stock") {
 		t.Fatalf("adjust below zero: %v", err)
 	}
-	if err := inv.Adjust(ctx, sku, 0, inventory.KindAdjust, "nothing", inventory.Ref{}, "merchant:1"); err == nil {
+	if err := inv.Adjust(ctx, sku, 0, inventory.KindAdjust, i18n.Text("nothing"), inventory.Ref{}, "merchant:1"); err == nil {
 		t.Fatal("zero adjustment accepted")
 	}
-	if err := inv.Adjust(ctx, sku, 5, inventory.KindReserve, "sneaky", inventory.Ref{}, "merchant:1"); err == nil {
+	if err := inv.Adjust(ctx, sku, 5, inventory.KindReserve, i18n.Text("sneaky"), inventory.Ref{}, "merchant:1"); err == nil {
 		t.Fatal("adjust accepted an order movement kind")
 	}
 	if s, r, l := levels(t, db, sku); s != 10 || r != 0 || l != 10 {
@@ -99,7 +100,7 @@ func TestReserveUnderContention(t *testing.T) {
 	inv := inventory.New(db, clock.New())
 	ctx := context.Background()
 	sku := newSKU(t, db)
-	if err := inv.Adjust(ctx, sku, 25, inventory.KindReceive, "", inventory.Ref{}, "test"); err != nil {
+	if err := inv.Adjust(ctx, sku, 25, inventory.KindReceive, i18n.Msg{}, inventory.Ref{}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup

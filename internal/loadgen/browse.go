@@ -9,11 +9,17 @@ import (
 	"time"
 )
 
-// browse reads the catalog as shoppers scrolling the mini program do: half
-// product lists (the first page, a category's page, a second page through a
-// real cursor), half product details over the shop's real ids. Browsing
-// needs no login, so no shoppers are set up; requests go round-robin over
-// the targets.
+// browseSteps are the kinds of request browse makes, in the order of its mix.
+var browseSteps = []string{"list", "list_category", "list_cursor", "list_search", "detail"}
+
+// browse reads the catalog as shoppers scrolling the mini program do:
+// half product lists (the first page, a category's page, a second page
+// through a real cursor, a search for a piece of a real title), half
+// product details over the shop's real ids; -browse-step keeps one kind.
+// The searches and the details spread over many keys, so with a catalog
+// cache most of them miss it, as on a large shop. Browsing needs no
+// login, so no shoppers are set up; requests go round-robin over the
+// targets.
 func (l *load) browse(ctx context.Context, r *Report) error {
 	cat, err := l.discover(ctx, 0)
 	if err != nil {
@@ -29,24 +35,40 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 		for ctx.Err() == nil && b.take(1) {
 			i := seq.Add(1)
 			base := l.target(int(i)) + "/api/v1/products"
-			step, u := "detail", ""
-			switch i % 8 {
-			case 1:
-				step, u = "list", base+"?limit=20"
-			case 3:
-				step, u = "list_category", base+"?limit=20&category_id="+strconv.FormatInt(pick(cat.categoryIDs), 10)
-			case 5:
-				step, u = "list_cursor", base+"?limit=20&cursor="+url.QueryEscape(cat.secondPage)
-			default:
-				u = base + "/" + strconv.FormatInt(pick(cat.productIDs), 10)
+			step := l.o.BrowseStep
+			if step == "" {
+				step = [8]string{"detail", "list", "detail", "list_category", "detail", "list_cursor", "list_search", "detail"}[i%8]
+			}
+			u := base + "/" + strconv.FormatInt(pick(cat.productIDs), 10)
+			switch step {
+			case "list":
+				u = base + "?limit=20"
+			case "list_category":
+				u = base + "?limit=20&category_id=" + strconv.FormatInt(pick(cat.categoryIDs), 10)
+			case "list_cursor":
+				u = base + "?limit=20&cursor=" + url.QueryEscape(cat.secondPage)
+			case "list_search":
+				u = base + "?limit=20&q=" + url.QueryEscape(searchTerm(cat.titles))
 			}
 			rec.add(step, l.cl.do(ctx, "GET", u, "", nil, false))
 		}
 	})
-	r.finish(rec, time.Since(start), "list", "list_category", "list_cursor", "detail")
+	r.finish(rec, time.Since(start), browseSteps...)
 	r.check("browse answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,
 		"%d requests, %d not 200 %v", r.Total.Count, sum(r.Total.Answers), r.Total.Answers)
 	return nil
+}
+
+// searchTerm is what a shopper might type: two to four characters from
+// somewhere in a real product title.
+func searchTerm(titles []string) string {
+	if len(titles) == 0 {
+		return "a"
+	}
+	t := []rune(titles[rand.IntN(len(titles))])
+	n := min(len(t), 2+rand.IntN(3))
+	from := rand.IntN(len(t) - n + 1)
+	return string(t[from : from+n])
 }
 
 // pick is a random element (0 for an empty list: the shop then answers 404,

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,9 +20,39 @@ func TestBrowse(t *testing.T) {
 	for _, s := range r.Steps {
 		steps[s.Name] = s.Count > 0
 	}
-	for _, want := range []string{"list", "list_category", "list_cursor", "detail"} {
+	for _, want := range []string{"list", "list_category", "list_cursor", "list_search", "detail"} {
 		if !steps[want] {
 			t.Errorf("no %s requests: %+v", want, r.Steps)
+		}
+	}
+}
+
+// -browse-step runs one kind of request alone, to set it beside the
+// hello-world baseline.
+func TestBrowseOneStep(t *testing.T) {
+	e := shop(t)
+	for _, step := range []string{"detail", "list_search"} {
+		o := options(e, "browse")
+		o.BrowseStep = step
+		r := run(t, o)
+		requirePass(t, r)
+		if len(r.Steps) != 1 || r.Steps[0].Name != step || r.Total.Count != 60 {
+			t.Errorf("%s: steps %+v, total %d", step, r.Steps, r.Total.Count)
+		}
+	}
+	o := options(e, "browse")
+	o.BrowseStep = "checkout"
+	if _, err := Run(context.Background(), o); err == nil {
+		t.Error("an unknown -browse-step ran")
+	}
+}
+
+func TestSearchTerm(t *testing.T) {
+	titles := []string{"纯棉T恤", "a"}
+	for range 200 {
+		q := searchTerm(titles)
+		if !strings.Contains(titles[0], q) && !strings.Contains(titles[1], q) {
+			t.Fatalf("%q is in no title", q)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 // ids the timed part asks for.
 type shopCatalog struct {
 	productIDs  []int64
+	titles      []string // of the same products, for searches
 	categoryIDs []int64
 	secondPage  string // a real cursor, for paging requests
 	skus        []skuRef
@@ -37,8 +38,9 @@ func (l *load) discover(ctx context.Context, withSKUs int) (*shopCatalog, error)
 	for len(c.productIDs) < maxDiscover {
 		var page struct {
 			Items []struct {
-				ID      int64 `json:"id"`
-				InStock bool  `json:"in_stock"`
+				ID      int64  `json:"id"`
+				Title   string `json:"title"`
+				InStock bool   `json:"in_stock"`
 			} `json:"items"`
 			NextCursor string `json:"next_cursor"`
 		}
@@ -47,6 +49,7 @@ func (l *load) discover(ctx context.Context, withSKUs int) (*shopCatalog, error)
 		}
 		for _, p := range page.Items {
 			c.productIDs = append(c.productIDs, p.ID)
+			c.titles = append(c.titles, p.Title)
 		}
 		if page.NextCursor == "" {
 			break

@@ -19,6 +19,7 @@ const Usage = `usage: kaidian load [flags]            run a scenario against run
 
 Scenarios: browse (product list and detail reads), checkout (cart → preview → order → pay → paid),
 flash (shoppers race for a flash sale's units), notify (bursts of duplicate payment notifications),
+notify-orders (payment notifications of distinct orders, 32 at once, beside their CPU ceiling),
 hello (GET / of a baseline server). Prints throughput, latency percentiles, non-2xx answers by
 status and error code, and PASS/FAIL checks; exits non-zero when a check fails.
 The database (for checks, -create-sale and -restock) is KAIDIAN_DATABASE_URL, else the SQLite
@@ -65,6 +66,16 @@ func Main(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 // is given: a flash race of thousands of shoppers needs longer than reads.
 var scenarioDuration = map[string]time.Duration{"flash": time.Minute}
 
+// scenarioConcurrency is -concurrency when not given, for scenarios whose
+// figure is defined at a concurrency: notify-orders at WeChat-like 32 at once.
+var scenarioConcurrency = map[string]int{"notify-orders": 32}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bool, error) {
 	fs := flag.NewFlagSet("kaidian load", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -73,12 +84,14 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	targets := fs.String("targets", "http://127.0.0.1:8080", "comma-separated base URLs of the replicas; shoppers are spread over them round-robin")
 	fs.StringVar(&o.Scenario, "scenario", "browse", strings.Join(Scenarios, " | "))
 	fs.IntVar(&o.Shoppers, "shoppers", 20, "distinct shoppers logged in through the sandbox before the timed part")
-	fs.IntVar(&o.Concurrency, "concurrency", 16, "requests in flight at once")
+	fs.IntVar(&o.Concurrency, "concurrency", 16, "requests in flight at once (notify-orders: 32)")
 	fs.Int64Var(&o.Requests, "requests", 0, "upper bound on the timed part's requests (0: none)")
 	fs.DurationVar(&o.Duration, "duration", 0, "time limit of the timed part (default 10s, flash 1m, when -requests is not given either)")
 	fs.StringVar(&o.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL of the shop's database (default KAIDIAN_DATABASE_URL; unset: the SQLite file under KAIDIAN_DATA_DIR)")
-	fs.Int64Var(&o.Restock, "restock", 0, "checkout, notify: raise the stock of the SKUs used to at least this many units through the ledger (needs the database)")
+	fs.Int64Var(&o.Restock, "restock", 0, "checkout, notify, notify-orders: raise the stock of the SKUs used to at least this many units through the ledger (needs the database)")
+	fs.StringVar(&o.BrowseStep, "browse-step", "", "browse: only this kind of request ("+strings.Join(browseSteps, ", ")+"; default: the mix)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	metrics := fs.String("metrics", "", "comma-separated base URLs of the replicas' metrics listeners, in the order of -targets, for their memory (RSS) at the end of the scenario (default with one target: KAIDIAN_METRICS_ADDR, else 127.0.0.1:9090; with KAIDIAN_METRICS_TOKEN set, each target's own /metrics)")
 	fs.StringVar(&o.Run, "run", "", "name of this run; shoppers are load-<run>-<i> (default random)")
 	f := &o.Flash
 	fs.Int64Var(&f.SaleID, "flash-sale", 0, "flash: id of an existing sale to race for")
@@ -105,6 +118,21 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	}
 	if o.DatabaseURL == "" {
 		o.SQLitePath = cfg.SQLitePath()
+	}
+	for _, m := range strings.Split(*metrics, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			o.Metrics = append(o.Metrics, m)
+		}
+	}
+	o.MetricsToken = cfg.MetricsToken
+	if len(o.Metrics) == 0 && len(o.Targets) == 1 && o.MetricsToken == "" {
+		// One replica on this machine, started with the same environment.
+		if u := metricsAddrURL(cfg.MetricsAddr); u != "" {
+			o.Metrics = []string{u}
+		}
+	}
+	if c, ok := scenarioConcurrency[o.Scenario]; ok && !flagSet(fs, "concurrency") {
+		o.Concurrency = c
 	}
 	if o.Requests <= 0 && o.Duration <= 0 {
 		o.Duration = 10 * time.Second

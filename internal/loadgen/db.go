@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -70,7 +71,7 @@ func (l *load) restock(ctx context.Context, skuID, want int64) (int64, error) {
 		return 0, nil
 	}
 	add := want - stock
-	err = inventory.New(db, clock.New()).Adjust(ctx, skuID, add, inventory.KindReceive, "stock for a load test",
+	err = inventory.New(db, clock.New()).Adjust(ctx, skuID, add, inventory.KindReceive, i18n.Text("stock for a load test"),
 		inventory.Ref{Type: "load", ID: l.o.Run}, loadActor)
 	return add, err
 }

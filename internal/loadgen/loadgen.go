@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,10 +48,22 @@ type Options struct {
 	// least this many units, through the inventory ledger (needs the database).
 	Restock int64
 
+	// BrowseStep limits browse to one kind of request (list,
+	// list_category, list_cursor, list_search, detail), to set one beside
+	// the hello-world baseline; empty: the mix.
+	BrowseStep string
+
 	Flash FlashOptions
 
 	// Run names this run's shoppers (load-<run>-<i>); random when empty.
 	Run string
+
+	// Metrics are the base URLs of the replicas' metrics listeners, in the
+	// order of Targets, for the servers' memory at the end of the scenario
+	// (memory.go); with MetricsToken, a target without one is read at its
+	// own /metrics with the token.
+	Metrics      []string
+	MetricsToken string
 }
 
 // FlashOptions are the flash scenario's settings.
@@ -69,7 +82,7 @@ type FlashOptions struct {
 }
 
 // Scenarios lists the scenario names.
-var Scenarios = []string{"browse", "checkout", "flash", "notify", "hello"}
+var Scenarios = []string{"browse", "checkout", "flash", "notify", "notify-orders", "hello"}
 
 // Run runs the scenario and returns its report. An error means the run
 // could not be carried out (a target down, setup refused); failed checks
@@ -85,6 +98,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer l.cl.close()
 	defer l.closeDB()
 	r := &Report{Scenario: o.Scenario, Targets: o.Targets, Shoppers: o.Shoppers, Concurrency: o.Concurrency}
+	mem := l.watchMemory(ctx)
+	r.CatalogCache = l.catalogCache(ctx)
 	var err error
 	switch o.Scenario {
 	case "browse":
@@ -93,6 +108,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		err = l.checkout(ctx, r)
 	case "notify":
 		err = l.notify(ctx, r)
+	case "notify-orders":
+		err = l.notifyOrders(ctx, r)
 	case "flash":
 		err = l.flash(ctx, r)
 	case "hello":
@@ -100,6 +117,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	default:
 		err = fmt.Errorf("unknown scenario %q (one of %s)", o.Scenario, strings.Join(Scenarios, ", "))
 	}
+	mem.report(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +154,9 @@ func (o *Options) validate() error {
 	}
 	if o.Requests <= 0 && o.Duration <= 0 && o.Stop == nil {
 		return errors.New("give -requests or -duration (or both): a run must end")
+	}
+	if o.BrowseStep != "" && !slices.Contains(browseSteps, o.BrowseStep) {
+		return fmt.Errorf("-browse-step %q is not one of %s", o.BrowseStep, strings.Join(browseSteps, ", "))
 	}
 	if f := o.Flash.PayFraction; f < 0 || f > 1 {
 		return errors.New("-pay-fraction must be between 0 and 1")

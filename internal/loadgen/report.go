@@ -18,6 +18,9 @@ type Report struct {
 	Targets     []string `json:"targets"`
 	Shoppers    int      `json:"shoppers"`
 	Concurrency int      `json:"concurrency"`
+	// CatalogCache is the targets' KAIDIAN_CATALOG_CACHE_TTL as their
+	// /readyz says it: "off", "1s" …, "" when they do not say.
+	CatalogCache string `json:"catalog_cache,omitempty"`
 	// Seconds is the wall time of the timed part (setup excluded).
 	Seconds float64 `json:"seconds"`
 	// Total merges the scenario's headline requests (for flash: the order
@@ -106,8 +109,12 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // WriteText prints the report for people.
 func (r *Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "scenario %s against %s: %d shoppers, concurrency %d, %.2fs\n",
-		r.Scenario, strings.Join(r.Targets, ", "), r.Shoppers, r.Concurrency, r.Seconds)
+	cache := ""
+	if r.CatalogCache != "" {
+		cache = " (cache=" + r.CatalogCache + ")"
+	}
+	fmt.Fprintf(w, "scenario %s against %s%s: %d shoppers, concurrency %d, %.2fs\n",
+		r.Scenario, strings.Join(r.Targets, ", "), cache, r.Shoppers, r.Concurrency, r.Seconds)
 	fmt.Fprintf(w, "  %-14s %8d req  %9.1f/s  p50 %7.2fms  p90 %7.2fms  p99 %7.2fms  max %7.2fms\n",
 		"total", r.Total.Count, r.Total.PerSecond, r.Total.Latency.P50, r.Total.Latency.P90, r.Total.Latency.P99, r.Total.Latency.Max)
 	for _, s := range r.Steps {

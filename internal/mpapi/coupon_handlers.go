@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
@@ -23,7 +24,7 @@ func (h *couponHandlers) offers(c *gin.Context) {
 		return
 	}
 	offers, next, err := h.svc.Offers(c.Request.Context(), shopperID(c), pg)
-	reply(c, http.StatusOK, listOf(offers, next, toOffer), err)
+	reply(c, http.StatusOK, listOf(offers, next, toOffer(httpx.Printer(c))), err)
 }
 
 // claim: POST /api/v1/coupons/{id}/claim
@@ -34,7 +35,7 @@ func (h *couponHandlers) claim(c *gin.Context) {
 		return
 	}
 	held, err := h.svc.Claim(c.Request.Context(), shopperID(c), id)
-	reply(c, http.StatusCreated, toMyCoupon(held), err)
+	reply(c, http.StatusCreated, toMyCoupon(httpx.Printer(c))(held), err)
 }
 
 // mine: GET /api/v1/me/coupons?status=&cursor=&limit=
@@ -45,7 +46,7 @@ func (h *couponHandlers) mine(c *gin.Context) {
 		return
 	}
 	held, next, err := h.svc.Mine(c.Request.Context(), shopperID(c), coupon.HeldState(c.Query("status")), pg)
-	reply(c, http.StatusOK, listOf(held, next, toMyCoupon), err)
+	reply(c, http.StatusOK, listOf(held, next, toMyCoupon(httpx.Printer(c))), err)
 }
 
 type couponJSON struct {
@@ -82,21 +83,31 @@ type myCouponJSON struct {
 	Coupon     couponJSON       `json:"coupon"`
 }
 
-func toCoupon(c coupon.Coupon) couponJSON {
+// toCoupon is a coupon as the API sends it, its value (summary) in p's
+// language.
+func toCoupon(p *i18n.Printer, c coupon.Coupon) couponJSON {
 	ids := c.ScopeIDs.V
 	if ids == nil {
 		ids = []int64{}
 	}
-	return couponJSON{ID: c.ID, Name: c.Name, Kind: c.Kind, Summary: c.Summary(), Amount: c.Amount,
+	return couponJSON{ID: c.ID, Name: c.Name, Kind: c.Kind, Summary: p.Msg(c.Value()), Amount: c.Amount,
 		PercentOff: c.PercentOff, MaxDiscount: c.MaxDiscount, MinAmount: c.MinAmount, Scope: c.Scope, ScopeIDs: ids,
 		StartsAt: c.StartsAt, EndsAt: c.EndsAt, ValidDays: c.ValidDays, PerShopperLimit: c.PerShopperLimit}
 }
 
-func toOffer(o coupon.Offer) offerJSON {
-	return offerJSON{Coupon: toCoupon(o.Coupon), Remaining: o.Remaining(), HeldByMe: o.HeldByMe, CanClaim: o.CanClaim}
+func toOffer(p *i18n.Printer) func(coupon.Offer) offerJSON {
+	return func(o coupon.Offer) offerJSON { return offerFor(p, o) }
 }
 
-func toMyCoupon(h coupon.Held) myCouponJSON {
+func offerFor(p *i18n.Printer, o coupon.Offer) offerJSON {
+	return offerJSON{Coupon: toCoupon(p, o.Coupon), Remaining: o.Remaining(), HeldByMe: o.HeldByMe, CanClaim: o.CanClaim}
+}
+
+func toMyCoupon(p *i18n.Printer) func(coupon.Held) myCouponJSON {
+	return func(h coupon.Held) myCouponJSON { return myCouponFor(p, h) }
+}
+
+func myCouponFor(p *i18n.Printer, h coupon.Held) myCouponJSON {
 	return myCouponJSON{ID: h.ID, Status: h.State, ValidFrom: h.ValidFrom, ValidUntil: h.ValidUntil,
-		ClaimedAt: h.ClaimedAt, UsedAt: h.UsedAt, Coupon: toCoupon(h.Coupon)}
+		ClaimedAt: h.ClaimedAt, UsedAt: h.UsedAt, Coupon: toCoupon(p, h.Coupon)}
 }

@@ -58,6 +58,13 @@ func TestClaimingCoupons(t *testing.T) {
 		offers.Items[0].Remaining != 1 || offers.Items[0].Coupon.Summary != "满100减20" {
 		t.Fatalf("offers: %+v", offers)
 	}
+	// The value as an English reader's shop writes it.
+	var inEnglish offerBody
+	e.Do(apptest.Request{Method: http.MethodGet, Path: "/api/v1/coupons", Token: alice,
+		Header: map[string]string{"Accept-Language": "en"}}).Decode(t, &inEnglish)
+	if len(inEnglish.Items) != 1 || inEnglish.Items[0].Coupon.Summary != "¥20 off ¥100" {
+		t.Fatalf("offers in English: %+v", inEnglish)
+	}
 
 	r := e.Post(fmt.Sprintf("/api/v1/coupons/%d/claim", tenOff.ID), alice, nil)
 	if r.Status != http.StatusCreated || r.JSON(t)["status"] != "unused" {

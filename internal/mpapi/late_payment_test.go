@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/staff"
 )
 
@@ -35,7 +36,8 @@ func lateRefund(t *testing.T, e *apptest.Env, tok, no, prepayID string) (map[str
 	})
 	o := e.Get("/api/v1/orders/"+no, tok).JSON(t)
 	for _, h := range o["history"].([]any) {
-		if r := fmt.Sprint(h.(map[string]any)["reason"]); strings.Contains(r, "refunding in full") {
+		// The shopper reads the history in the app's language, Chinese by default.
+		if r := fmt.Sprint(h.(map[string]any)["reason"]); strings.Contains(r, "将全额退款") {
 			return o, r
 		}
 	}
@@ -67,7 +69,7 @@ func TestLatePaymentWhoseCouponIsUsedElsewhereIsRefunded(t *testing.T) {
 	payAndWait(t, e, tok, second)
 
 	o, note := lateRefund(t, e, tok, first, prepayID)
-	if o["status"] != "closed" || !strings.Contains(note, "coupon is used by another order") {
+	if o["status"] != "closed" || !strings.Contains(note, zh.T("record.order.unfulfillable_coupon_used")) {
 		t.Fatalf("order %v, note %q", o["status"], note)
 	}
 	db := e.App.DB.Conn(context.Background())
@@ -80,14 +82,21 @@ func TestLatePaymentWhoseCouponIsUsedElsewhereIsRefunded(t *testing.T) {
 	if len(held) != 1 || held[0].Status != "used" || held[0].OrderNo != second {
 		t.Fatalf("the coupon is held as %+v, want used by %s only", held, second)
 	}
-	var reason string
-	db.Raw("SELECT r.reason FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.order_no = ?", first).Scan(&reason)
-	if !strings.Contains(reason, "优惠券") {
-		t.Fatalf("refund reason %q", reason)
+	// WeChat showed the shopper the reason in Chinese; the console shows the
+	// kept message in its reader's language.
+	reason := sandboxRefundReason(t, e, first)
+	if reason != zh.T("record.wechat.refund_coupon_used") || !strings.Contains(reason, "优惠券") {
+		t.Fatalf("refund reason at WeChat %q", reason)
 	}
-	page := e.SignIn(t, "lily", staff.RoleStaff).Get("/console/orders/" + first)
-	if page.Status != http.StatusOK || !page.Has(reason) || !page.Has("coupon is used by another order") {
+	lily := e.SignIn(t, "lily", staff.RoleStaff)
+	page := lily.Get("/console/orders/" + first)
+	if page.Status != http.StatusOK || !page.Has(reason) || !page.Has("所用优惠券已用于其他订单") {
 		t.Fatalf("the console's order page does not say why it refunded: %d\n%s", page.Status, page.Body)
+	}
+	lily.Lang = "en"
+	if page := lily.Get("/console/orders/" + first); !page.Has("coupon is used by another order") ||
+		!page.Has(i18n.For(i18n.En).T("record.wechat.refund_coupon_used")) {
+		t.Fatalf("the English order page does not say why it refunded:\n%s", page.Body)
 	}
 }
 
@@ -117,7 +126,7 @@ func TestLateFlashPaymentOverTheLimitIsRefunded(t *testing.T) {
 	payAndWait(t, e, tok, second)
 
 	o, note := lateRefund(t, e, tok, first, prepayID)
-	if o["status"] != "closed" || !strings.Contains(note, "per-shopper limit") {
+	if o["status"] != "closed" || !strings.Contains(note, "秒杀每人限购数量") {
 		t.Fatalf("order %v, note %q", o["status"], note)
 	}
 	db := e.App.DB.Conn(context.Background())
@@ -275,4 +284,19 @@ func TestPaymentCheckJobOutlivesTheClose(t *testing.T) {
 	}
 	waitFor(t, "the check to apply the payment", func() bool { s, _ := orderStatus(e, paid); return s == "paid" })
 	checkSoldOnce(t, e, sku, paid)
+}
+
+// zh writes messages as the mini program's shoppers read them by default.
+var zh = i18n.For(i18n.ZhCN)
+
+// sandboxRefundReason is the reason the sandbox's WeChat Pay was given for
+// the refund of order no, as WeChat would show it to the shopper.
+func sandboxRefundReason(t *testing.T, e *apptest.Env, no string) string {
+	t.Helper()
+	var reason string
+	if err := e.App.DB.Conn(context.Background()).Raw("SELECT reason FROM sandbox_refunds WHERE out_trade_no = ?", no).
+		Scan(&reason).Error; err != nil {
+		t.Fatal(err)
+	}
+	return reason
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
 )
@@ -42,7 +43,7 @@ func (h *orderHandlers) place(c *gin.Context) {
 		status = http.StatusOK
 		c.Header("Idempotent-Replayed", "true")
 	}
-	c.JSON(status, toOrder(o))
+	c.JSON(status, toOrder(httpx.Printer(c))(o))
 }
 
 // list: GET /api/v1/orders?status=&cursor=&limit=
@@ -53,25 +54,25 @@ func (h *orderHandlers) list(c *gin.Context) {
 		return
 	}
 	orders, next, err := h.svc.List(c.Request.Context(), shopperID(c), order.ListQuery{Status: order.Status(c.Query("status")), Page: pg})
-	reply(c, http.StatusOK, listOf(orders, next, toOrder), err)
+	reply(c, http.StatusOK, listOf(orders, next, toOrder(httpx.Printer(c))), err)
 }
 
 // get: GET /api/v1/orders/{order_no}
 func (h *orderHandlers) get(c *gin.Context) {
 	o, err := h.svc.Get(c.Request.Context(), shopperID(c), c.Param("order_no"))
-	reply(c, http.StatusOK, toOrder(o), err)
+	reply(c, http.StatusOK, toOrder(httpx.Printer(c))(o), err)
 }
 
 // cancel: POST /api/v1/orders/{order_no}/cancel
 func (h *orderHandlers) cancel(c *gin.Context) {
 	o, err := h.svc.Cancel(c.Request.Context(), shopperID(c), c.Param("order_no"))
-	reply(c, http.StatusOK, toOrder(o), err)
+	reply(c, http.StatusOK, toOrder(httpx.Printer(c))(o), err)
 }
 
 // confirmReceipt: POST /api/v1/orders/{order_no}/confirm-receipt
 func (h *orderHandlers) confirmReceipt(c *gin.Context) {
 	o, err := h.svc.ConfirmReceipt(c.Request.Context(), shopperID(c), c.Param("order_no"))
-	reply(c, http.StatusOK, toOrder(o), err)
+	reply(c, http.StatusOK, toOrder(httpx.Printer(c))(o), err)
 }
 
 type orderJSON struct {
@@ -139,7 +140,13 @@ type previewJSON struct {
 	CouponID       *int64          `json:"coupon_id"`
 }
 
-func toOrder(o order.Order) orderJSON {
+// toOrder writes an order for reader p: its close reason and history in
+// p's language.
+func toOrder(p *i18n.Printer) func(order.Order) orderJSON {
+	return func(o order.Order) orderJSON { return orderFor(p, o) }
+}
+
+func orderFor(p *i18n.Printer, o order.Order) orderJSON {
 	out := orderJSON{
 		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
 		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
@@ -148,13 +155,13 @@ func toOrder(o order.Order) orderJSON {
 			City: o.City, District: o.District, Detail: o.AddressDetail},
 		Items: make([]orderItemJSON, len(o.Items)), History: make([]transitionJSON, len(o.History)),
 		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, CompletedAt: o.CompletedAt,
-		ClosedAt: o.ClosedAt, CloseReason: o.CloseReason, CreatedAt: o.CreatedAt,
+		ClosedAt: o.ClosedAt, CloseReason: p.Msg(o.CloseReason), CreatedAt: o.CreatedAt,
 	}
 	for i, it := range o.Items {
 		out.Items[i] = toOrderItem(it)
 	}
 	for i, t := range o.History {
-		out.History[i] = transitionJSON{From: t.From, To: t.To, Reason: t.Reason, At: t.CreatedAt}
+		out.History[i] = transitionJSON{From: t.From, To: t.To, Reason: p.Msg(t.Reason), At: t.CreatedAt}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -42,13 +43,13 @@ func (h *payHandlers) requestRefund(c *gin.Context) {
 		return
 	}
 	req, err := h.svc.RequestRefund(c.Request.Context(), shopperID(c), c.Param("order_no"), in)
-	reply(c, http.StatusCreated, toRefundRequest(req), err)
+	reply(c, http.StatusCreated, toRefundRequest(httpx.Printer(c))(req), err)
 }
 
 // refundRequests: GET /api/v1/orders/{order_no}/refund-requests
 func (h *payHandlers) refundRequests(c *gin.Context) {
 	reqs, err := h.svc.RefundRequests(c.Request.Context(), shopperID(c), c.Param("order_no"))
-	reply(c, http.StatusOK, listOf(reqs, "", toRefundRequest), err)
+	reply(c, http.StatusOK, listOf(reqs, "", toRefundRequest(httpx.Printer(c))), err)
 }
 
 type refundRequestJSON struct {
@@ -68,11 +69,15 @@ type refundJSON struct {
 	SucceededAt *time.Time `json:"succeeded_at"`
 }
 
-func toRefundRequest(r payment.RefundRequest) refundRequestJSON {
-	out := refundRequestJSON{ID: r.ID, Amount: r.Amount, Reason: r.Reason, Status: r.Status,
-		DecisionNote: r.DecisionNote, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
-	if r.Refund != nil {
-		out.Refund = &refundJSON{Amount: r.Refund.Amount, Status: r.Refund.Status, SucceededAt: r.Refund.SucceededAt}
+// toRefundRequest writes refund requests for reader p: the merchant's
+// decision note in p's language when Kaidian wrote it.
+func toRefundRequest(p *i18n.Printer) func(payment.RefundRequest) refundRequestJSON {
+	return func(r payment.RefundRequest) refundRequestJSON {
+		out := refundRequestJSON{ID: r.ID, Amount: r.Amount, Reason: r.Reason, Status: r.Status,
+			DecisionNote: p.Msg(r.DecisionNote), CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+		if r.Refund != nil {
+			out.Refund = &refundJSON{Amount: r.Refund.Amount, Status: r.Refund.Status, SucceededAt: r.Refund.SucceededAt}
+		}
+		return out
 	}
-	return out
 }

@@ -241,7 +241,7 @@ func TestPaymentAfterCancelRevivesTheOrder(t *testing.T) {
 	checkSoldOnce(t, e, sku, no)
 	history := e.Get("/api/v1/orders/"+no, tok).JSON(t)["history"].([]any)
 	last := history[len(history)-1].(map[string]any)
-	if last["from"] != "closed" || !strings.Contains(last["reason"].(string), "revived") {
+	if last["from"] != "closed" || !strings.Contains(last["reason"].(string), "已恢复订单") {
 		t.Fatalf("revival not visible on the order: %v", last)
 	}
 }

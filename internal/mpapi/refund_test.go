@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/payment"
 )
@@ -92,7 +93,7 @@ func TestPayAndRefundLoop(t *testing.T) {
 		t.Fatalf("refunded_amount %v", got)
 	}
 
-	rest, err := e.App.Payments.Refund(ctx, quiet(), owner, payment.RefundInput{OrderNo: no, Reason: "整单退款",
+	rest, err := e.App.Payments.Refund(ctx, quiet(), owner, payment.RefundInput{OrderNo: no, Reason: i18n.Text("整单退款"),
 		Restock: []inventory.Line{{SKUID: sku, Quantity: 1}}, Actor: "merchant:1"})
 	paid := e.Get("/api/v1/orders/"+no, tok).JSON(t)["pay_amount"].(float64)
 	if err != nil || rest.Amount != int64(paid)-2990 {
@@ -276,7 +277,7 @@ func TestPaymentAfterCancelWithoutStockIsRefunded(t *testing.T) {
 	o := e.Get("/api/v1/orders/"+no, tok).JSON(t)
 	history := o["history"].([]any)
 	note := fmt.Sprint(history[len(history)-2].(map[string]any)["reason"])
-	if o["status"] != "closed" || !strings.Contains(note, "refunding in full") {
+	if o["status"] != "closed" || !strings.Contains(note, "将全额退款") || !strings.Contains(note, zh.T("record.order.unfulfillable_sold_out")) {
 		t.Fatalf("order %v; history %v", o["status"], history)
 	}
 	ns := sandboxNotifications(t, e)

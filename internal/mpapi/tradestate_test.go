@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
 )
 
@@ -48,10 +49,13 @@ func checkFoundRefunded(t *testing.T, e *apptest.Env, no string, sku int64) {
 	}
 	// Kaidian does not know how much went back: the merchant is told to look
 	// before shipping, in the order's history.
-	var reason string
+	var stored string
 	e.App.DB.Conn(context.Background()).Raw(`SELECT t.reason FROM order_transitions t JOIN orders o ON o.id = t.order_id
-		WHERE o.order_no = ? AND t.to_status = 'paid'`, no).Scan(&reason)
-	if !strings.Contains(reason, "refunded since, outside Kaidian") {
+		WHERE o.order_no = ? AND t.to_status = 'paid'`, no).Scan(&stored)
+	var m i18n.Msg
+	m.Scan(stored)
+	if reason := i18n.For(i18n.En).Msg(m); !strings.Contains(reason, "refunded since, outside Kaidian") ||
+		!strings.Contains(zh.Msg(m), "发货前请先到商户平台核对") {
 		t.Fatalf("the paid entry in the history does not warn of the refund: %q", reason)
 	}
 }

@@ -3,11 +3,13 @@ package order
 import (
 	"context"
 	"errors"
+
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // InsertOrders runs insertOrders in a transaction of its own, each order
 // remembering keys[i] (none for ""), for tests of the one insert path.
-func (s *Service) InsertOrders(ctx context.Context, orders []Order, reason string, keys []string) ([]Order, error) {
+func (s *Service) InsertOrders(ctx context.Context, orders []Order, reason i18n.Msg, keys []string) ([]Order, error) {
 	batch := make([]newOrder, len(orders))
 	for i, o := range orders {
 		batch[i] = newOrder{order: o, reason: reason}

@@ -9,6 +9,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -408,7 +409,7 @@ func (s *Service) insertFlashOrders(ctx context.Context, sale flashsale.Sale, rs
 		p := price([]Item{flashItem(r.offer, r.quantity)}, shop.ShippingFor, discount{})
 		o := pending(r.shopperID, p, r.address, r.remark, now, now.Add(sale.PayWindow()))
 		o.FlashSaleID = &sale.ID
-		batch[i] = newOrder{order: o, reason: "placed in flash sale " + sale.Title}
+		batch[i] = newOrder{order: o, reason: i18n.M("record.order.placed_flash_sale", "sale", sale.Title)}
 		if r.key != "" {
 			u := r.keyUse()
 			batch[i].key = &u

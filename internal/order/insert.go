@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // One insert path for every kind of order. Each kind (checkout, the flash
@@ -25,7 +26,7 @@ var errNumberTaken = errors.New("order number taken")
 // is to be remembered with it (nil when the caller claimed the key itself).
 type newOrder struct {
 	order  Order
-	reason string
+	reason i18n.Msg
 	key    *keyUse
 }
 
@@ -130,7 +131,11 @@ func (s *Service) insertOrdersPostgres(ctx context.Context, batch []newOrder) er
 		couponID[i], flashID[i], remark[i] = o.CouponID, o.FlashSaleID, o.Remark
 		name[i], phone[i], province[i], city[i], district[i], detail[i] = o.ReceiverName, o.ReceiverPhone, o.Province, o.City, o.District, o.AddressDetail
 		expires[i], created[i], updated[i] = o.ExpiresAt, o.CreatedAt, o.UpdatedAt
-		actor[i], reason[i] = shopperActor(o.ShopperID), batch[i].reason
+		stored, err := batch[i].reason.Value() // the message as its column keeps it (JSON text)
+		if err != nil {
+			return fmt.Errorf("insert orders: %w", err)
+		}
+		actor[i], reason[i] = shopperActor(o.ShopperID), stored.(string)
 		for _, it := range o.Items {
 			lNo, lTitle, lSpec, lImage = append(lNo, o.OrderNo), append(lTitle, it.Title), append(lSpec, it.SpecText), append(lImage, it.Image)
 			lProduct, lSKU, lPrice, lQty = append(lProduct, it.ProductID), append(lSKU, it.SKUID), append(lPrice, it.UnitPrice), append(lQty, int64(it.Quantity))

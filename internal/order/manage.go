@@ -4,12 +4,13 @@ import (
 	"context"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Close reasons, shown on the order.
-const (
-	ReasonCancelled = "cancelled by shopper"
-	ReasonExpired   = "payment timeout"
+var (
+	ReasonCancelled = i18n.M("record.order.cancelled_by_shopper")
+	ReasonExpired   = i18n.M("record.order.payment_timeout")
 )
 
 // Errors of closing an unpaid order whose payment could not be closed first.
@@ -51,7 +52,7 @@ func (s *Service) Cancel(ctx context.Context, shopperID int64, orderNo string) (
 // already took is applied instead (ErrPaidMeanwhile), and when WeChat
 // cannot be reached nothing is closed (ErrPayUnreachable): closing anyway
 // would leave a payable order at WeChat for a closed one here.
-func (s *Service) closeUnpaid(ctx context.Context, o *Order, actor, reason string) error {
+func (s *Service) closeUnpaid(ctx context.Context, o *Order, actor string, reason i18n.Msg) error {
 	if s.payments != nil {
 		paid, err := s.payments.CloseUnpaid(ctx, *o)
 		switch {
@@ -83,7 +84,7 @@ func (s *Service) ConfirmReceipt(ctx context.Context, shopperID int64, orderNo s
 		return Order{}, err
 	}
 	if err := s.db.Tx(ctx, func(ctx context.Context) error {
-		return s.move(ctx, &o, StatusCompleted, shopperActor(shopperID), "receipt confirmed")
+		return s.move(ctx, &o, StatusCompleted, shopperActor(shopperID), i18n.M("record.order.receipt_confirmed"))
 	}); err != nil {
 		return Order{}, err
 	}

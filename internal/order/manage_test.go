@@ -22,7 +22,7 @@ func TestCancelReleasesStockOnce(t *testing.T) {
 
 	closed, err := w.orders.Cancel(ctx, w.shop, o.OrderNo)
 	must(t, err)
-	if closed.Status != order.StatusClosed || closed.CloseReason != order.ReasonCancelled || closed.ClosedAt == nil {
+	if closed.Status != order.StatusClosed || closed.CloseReason.ID != order.ReasonCancelled.ID || closed.ClosedAt == nil {
 		t.Fatalf("cancel gave %+v", closed)
 	}
 	last := closed.History[len(closed.History)-1]
@@ -106,7 +106,7 @@ func TestExpireClosesOnlyDueUnpaidOrdersOnce(t *testing.T) {
 	}
 	got, err := w.orders.Get(ctx, w.shop, o.OrderNo)
 	must(t, err)
-	if got.Status != order.StatusClosed || got.CloseReason != order.ReasonExpired {
+	if got.Status != order.StatusClosed || got.CloseReason.ID != order.ReasonExpired.ID {
 		t.Fatalf("after expiry: %+v", got)
 	}
 	if stock, ledger := w.stock(t, sku); stock != 5 || ledger != 5 {

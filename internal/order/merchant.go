@@ -2,10 +2,12 @@ package order
 
 import (
 	"context"
+
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // ReasonCancelledByMerchant is shown on orders the shop cancelled.
-const ReasonCancelledByMerchant = "cancelled by merchant"
+var ReasonCancelledByMerchant = i18n.M("record.order.cancelled_by_merchant")
 
 // CancelUnpaid closes an unpaid order for the merchant and releases its
 // stock, through the same close path as the shopper's cancel and the expiry

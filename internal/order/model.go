@@ -2,6 +2,8 @@ package order
 
 import (
 	"time"
+
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Status is where an order is in its life.
@@ -78,7 +80,7 @@ type Order struct {
 	ShippedAt      *time.Time `gorm:"column:shipped_at"`
 	CompletedAt    *time.Time `gorm:"column:completed_at"`
 	ClosedAt       *time.Time `gorm:"column:closed_at"`
-	CloseReason    string     `gorm:"column:close_reason"`
+	CloseReason    i18n.Msg   `gorm:"column:close_reason"` // a message, read in the reader's language
 	TransactionID  string     `gorm:"column:transaction_id"`
 	RefundedAmount int64      `gorm:"column:refunded_amount"` // fen, by refunds that succeeded
 	CreatedAt      time.Time  `gorm:"column:created_at"`
@@ -117,8 +119,8 @@ type Transition struct {
 	OrderID   int64     `gorm:"column:order_id"`
 	From      Status    `gorm:"column:from_status"`
 	To        Status    `gorm:"column:to_status"`
-	Actor     string    `gorm:"column:actor"` // "shopper:42", "system", "merchant:7"
-	Reason    string    `gorm:"column:reason"`
+	Actor     string    `gorm:"column:actor"`  // "shopper:42", "system", "merchant:7"
+	Reason    i18n.Msg  `gorm:"column:reason"` // a message, read in the reader's language
 	CreatedAt time.Time `gorm:"column:created_at"`
 }
 

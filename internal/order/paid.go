@@ -9,6 +9,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -52,10 +53,10 @@ const (
 )
 
 // unfulfillableNotes say in the order's history why it was not revived.
-var unfulfillableNotes = map[string]string{
-	UnfulfillableSoldOut:    "stock sold out",
-	UnfulfillableCouponUsed: "its coupon is used by another order by now",
-	UnfulfillableFlashLimit: "the shopper's other orders hold the flash sale's per-shopper limit by now",
+var unfulfillableNotes = map[string]i18n.Msg{
+	UnfulfillableSoldOut:    i18n.M("record.order.unfulfillable_sold_out"),
+	UnfulfillableCouponUsed: i18n.M("record.order.unfulfillable_coupon_used"),
+	UnfulfillableFlashLimit: i18n.M("record.order.unfulfillable_flash_limit"),
 }
 
 // errNotRevived undoes a revival that a rule refused (see revive).
@@ -109,23 +110,18 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 				}
 				res.Order = o
 				return s.logTransition(ctx, o.ID, StatusClosed, StatusClosed, ActorWeChatPay,
-					"paid after it closed, "+unfulfillableNotes[why]+"; refunding in full, transaction "+p.TransactionID)
+					i18n.M("record.order.paid_unfulfillable", "why", unfulfillableNotes[why], "transaction", p.TransactionID))
 			}
 			fromStock, res.Revived = fs, true
 		}
-		reason := "paid, transaction " + p.TransactionID
-		if res.Revived {
-			reason = "paid after it closed; revived, transaction " + p.TransactionID
-		}
-		if p.RefundedSince {
-			reason += "; WeChat Pay reports part or all of it refunded since, outside Kaidian: check the merchant platform before shipping"
-		}
-		if err := s.move(ctx, &o, StatusPaid, ActorWeChatPay, reason); err != nil {
+		reason := i18n.M("record.order.paid", "transaction", p.TransactionID, "revived", res.Revived, "refunded_since", p.RefundedSince)
+		// The transaction id and WeChat's payment time go in the same
+		// guarded update that moves the order to paid.
+		if err := s.moveWith(ctx, &o, StatusPaid, ActorWeChatPay, reason,
+			map[string]any{"transaction_id": p.TransactionID, "paid_at": paidAt}); err != nil {
 			return err
 		}
-		if err := s.recordTransaction(ctx, &o, p.TransactionID, paidAt); err != nil {
-			return err
-		}
+		o.TransactionID, o.PaidAt = p.TransactionID, &paidAt
 		res.Order = o
 		if o.FlashSaleID != nil && !fromStock {
 			return s.flash.Sell(ctx, flashUnit(o), ActorWeChatPay)
@@ -201,20 +197,19 @@ func (s *Service) retake(ctx context.Context, o Order) (fromStock bool, err erro
 
 // lockByNo reads an order by number and holds its row until the transaction
 // ends: concurrent deliveries of one payment, and refunds of one order,
-// queue here and each then sees what the one before it committed.
+// queue here and each then sees what the one before it committed. It is one
+// statement: PostgreSQL's locking read waits for the row and then returns
+// its latest committed version; SQLite's transaction holds the write lock
+// from BEGIN.
 func (s *Service) lockByNo(ctx context.Context, orderNo string) (Order, error) {
 	var o Order
-	if err := s.db.Conn(ctx).Where("order_no = ?", orderNo).Take(&o).Error; err != nil {
+	if err := s.db.Locking(ctx).Where("order_no = ?", orderNo).Take(&o).Error; err != nil {
 		if database.IsNotFound(err) {
 			return Order{}, ErrPaymentNotFound.With("order_no", orderNo)
 		}
 		return Order{}, err
 	}
-	if err := s.db.LockRow(ctx, "orders", o.ID); err != nil {
-		return Order{}, err
-	}
-	err := s.db.Conn(ctx).Where("id = ?", o.ID).Take(&o).Error
-	return o, err
+	return o, nil
 }
 
 func (s *Service) recordTransaction(ctx context.Context, o *Order, transactionID string, paidAt time.Time) error {

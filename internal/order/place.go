@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/setting"
 )
@@ -137,7 +138,7 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		if err != nil {
 			return err
 		}
-		batch := []newOrder{{order: pending(shopperID, p, addr, in.Remark, now, now.Add(shop.OrderTimeout())), reason: "placed"}}
+		batch := []newOrder{{order: pending(shopperID, p, addr, in.Remark, now, now.Add(shop.OrderTimeout())), reason: i18n.M("record.order.placed")}}
 		if err := s.insertOrders(ctx, batch); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -233,7 +234,7 @@ func TestInsertOrdersWritesABatchAlike(t *testing.T) {
 		return order.Item{SKUID: sku, ProductID: 1, Title: "T-shirt", UnitPrice: 100, Quantity: qty}
 	}
 	batch := []order.Order{build(w.shop, item(sku, 1), item(other, 2)), build(bob, item(sku, 3)), build(w.shop, item(other, 1))}
-	placed, err := w.orders.InsertOrders(ctx, batch, "placed", []string{"k1", "", "k2"})
+	placed, err := w.orders.InsertOrders(ctx, batch, i18n.M("record.order.placed"), []string{"k1", "", "k2"})
 	must(t, err)
 	for i, o := range placed {
 		got, err := w.orders.Get(ctx, o.ShopperID, o.OrderNo)
@@ -246,7 +247,7 @@ func TestInsertOrdersWritesABatchAlike(t *testing.T) {
 				t.Fatalf("order %d line %d: returned %+v, stored %+v", i, j, o.Items[j], it)
 			}
 		}
-		if len(got.History) != 1 || got.History[0].From != "" || got.History[0].To != order.StatusPendingPayment || got.History[0].Reason != "placed" {
+		if len(got.History) != 1 || got.History[0].From != "" || got.History[0].To != order.StatusPendingPayment || i18n.For(i18n.En).Msg(got.History[0].Reason) != "placed" || i18n.For(i18n.ZhCN).Msg(got.History[0].Reason) != "提交订单" {
 			t.Fatalf("order %d history %+v", i, got.History)
 		}
 	}
@@ -263,11 +264,11 @@ func TestInsertOrdersWritesABatchAlike(t *testing.T) {
 	// with nothing of it kept.
 	dupNumber := build(bob, item(sku, 1))
 	dupNumber.OrderNo = placed[1].OrderNo
-	_, err = w.orders.InsertOrders(ctx, []order.Order{build(bob, item(sku, 1)), dupNumber}, "placed", []string{"", ""})
+	_, err = w.orders.InsertOrders(ctx, []order.Order{build(bob, item(sku, 1)), dupNumber}, i18n.M("record.order.placed"), []string{"", ""})
 	if number, key := order.Taken(err); !number || key || !database.IsDuplicate(err) {
 		t.Fatalf("duplicate number: %v (number %v, key %v)", err, number, key)
 	}
-	_, err = w.orders.InsertOrders(ctx, []order.Order{build(bob, item(sku, 1)), build(w.shop, item(sku, 1))}, "placed", []string{"k1", "k1"})
+	_, err = w.orders.InsertOrders(ctx, []order.Order{build(bob, item(sku, 1)), build(w.shop, item(sku, 1))}, i18n.M("record.order.placed"), []string{"k1", "k1"})
 	if number, key := order.Taken(err); number || !key || !database.IsDuplicate(err) {
 		t.Fatalf("duplicate key: %v (number %v, key %v)", err, number, key)
 	}

@@ -95,3 +95,40 @@ func (s *Service) items(ctx context.Context, orderIDs []int64) (map[int64][]Item
 	}
 	return out, nil
 }
+
+// GetLines is Get without the history: one of the shopper's orders with its
+// lines, for callers (paying it) that read no more.
+func (s *Service) GetLines(ctx context.Context, shopperID int64, orderNo string) (Order, error) {
+	var o Order
+	err := s.db.Conn(ctx).Where("order_no = ? AND shopper_id = ?", orderNo, shopperID).Take(&o).Error
+	if database.IsNotFound(err) {
+		return Order{}, ErrNotFound
+	}
+	if err != nil {
+		return Order{}, err
+	}
+	items, err := s.items(ctx, []int64{o.ID})
+	o.Items = items[o.ID]
+	return o, err
+}
+
+// StatusOf is an order's status now, read alone.
+func (s *Service) StatusOf(ctx context.Context, orderNo string) (Status, error) {
+	var o Order
+	err := s.db.Conn(ctx).Select("status").Where("order_no = ?", orderNo).Take(&o).Error
+	if database.IsNotFound(err) {
+		return "", ErrNotFound
+	}
+	return o.Status, err
+}
+
+// Row is the order's own row by number, without its lines or history, for
+// callers that read only its status, amounts and times.
+func (s *Service) Row(ctx context.Context, orderNo string) (Order, error) {
+	var o Order
+	err := s.db.Conn(ctx).Where("order_no = ?", orderNo).Take(&o).Error
+	if database.IsNotFound(err) {
+		return Order{}, ErrNotFound
+	}
+	return o, err
+}

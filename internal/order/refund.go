@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/money"
 )
@@ -84,12 +85,11 @@ func (s *Service) RecordRefund(ctx context.Context, orderID, amount int64, resto
 		if res.RowsAffected != 1 {
 			return fmt.Errorf("refund order %s: %d fen would exceed what was paid", o.OrderNo, amount)
 		}
-		note := "refunded " + money.Yuan(amount) + ", refund " + ref.ID
+		note := i18n.M("record.order.refunded", "amount", money.Yuan(amount), "refund", ref.ID, "restocked", len(restock) > 0)
 		if len(restock) > 0 {
-			if err := s.inventory.Restock(ctx, restock, ref, actor, "refund "+ref.ID); err != nil {
+			if err := s.inventory.Restock(ctx, restock, ref, actor, i18n.M("record.stock.refund", "refund", ref.ID)); err != nil {
 				return err
 			}
-			note += ", stock returned"
 		}
 		return s.logTransition(ctx, o.ID, o.Status, o.Status, actor, note)
 	})

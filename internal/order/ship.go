@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Errors of shipping an order.
@@ -17,7 +18,7 @@ var (
 // as refunds lock it, so check — the caller's look at refunds still in
 // flight — sees every refund committed before it, and no refund can be
 // opened until the shipment commits. An order refunded in full is refused.
-func (s *Service) Ship(ctx context.Context, orderNo, actor, note string, check func(context.Context, Order) error) (Order, error) {
+func (s *Service) Ship(ctx context.Context, orderNo, actor string, note i18n.Msg, check func(context.Context, Order) error) (Order, error) {
 	var o Order
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		var err error

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -19,7 +20,13 @@ const ActorSystem = "system"
 // statement (only while it is still in `from`; the row count is checked), sets
 // the timestamp column that goes with the new status, and logs the
 // transition, inside the caller's transaction.
-func (s *Service) move(ctx context.Context, o *Order, to Status, actor, reason string) error {
+func (s *Service) move(ctx context.Context, o *Order, to Status, actor string, reason i18n.Msg) error {
+	return s.moveWith(ctx, o, to, actor, reason, nil)
+}
+
+// moveWith is move that also sets the columns in also (overriding the
+// timestamp move would set), in the same guarded statement.
+func (s *Service) moveWith(ctx context.Context, o *Order, to Status, actor string, reason i18n.Msg, also map[string]any) error {
 	if !CanMove(o.Status, to) {
 		return ErrInvalidTransition.With("status", string(o.Status))
 	}
@@ -35,6 +42,9 @@ func (s *Service) move(ctx context.Context, o *Order, to Status, actor, reason s
 	case StatusClosed:
 		set["closed_at"], set["close_reason"] = now, reason
 	}
+	for k, v := range also {
+		set[k] = v
+	}
 	res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND status = ?", o.ID, o.Status).Updates(set)
 	if res.Error != nil {
 		return fmt.Errorf("move order %s to %s: %w", o.OrderNo, to, res.Error)
@@ -47,7 +57,7 @@ func (s *Service) move(ctx context.Context, o *Order, to Status, actor, reason s
 	return s.logTransition(ctx, o.ID, from, to, actor, reason)
 }
 
-func (s *Service) logTransition(ctx context.Context, orderID int64, from, to Status, actor, reason string) error {
+func (s *Service) logTransition(ctx context.Context, orderID int64, from, to Status, actor string, reason i18n.Msg) error {
 	t := Transition{OrderID: orderID, From: from, To: to, Actor: actor, Reason: reason, CreatedAt: s.clock.Now()}
 	if err := s.db.Conn(ctx).Create(&t).Error; err != nil {
 		return fmt.Errorf("log transition: %w", err)
@@ -60,7 +70,7 @@ func (s *Service) logTransition(ctx context.Context, orderID int64, from, to Sta
 // coupon back to the shopper unused, in one transaction; the guarded move
 // makes a second close (a racing cancel and expiry, or two replicas) fail
 // instead of releasing twice.
-func (s *Service) close(ctx context.Context, o *Order, actor, reason string) error {
+func (s *Service) close(ctx context.Context, o *Order, actor string, reason i18n.Msg) error {
 	reopened := false
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		if err := s.move(ctx, o, StatusClosed, actor, reason); err != nil {

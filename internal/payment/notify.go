@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -82,7 +83,7 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			return OutcomeDuplicate, "", nil
 		case paid.Unfulfillable:
 			why = paid.Why
-			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: refundReasons[why], Actor: order.ActorWeChatPay}, nil)
+			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: i18n.M(refundReasons[why]), Actor: order.ActorWeChatPay}, nil)
 			refundID = r.ID
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
 		case paid.Revived:
@@ -118,13 +119,21 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 // Kaidian does not know it, and its order is never closed as unpaid.
 func tookMoney(tradeState string) bool { return tradeState == "SUCCESS" || tradeState == "REFUND" }
 
-// refundReasons are shown to the shopper in WeChat with the automatic
-// refund of a payment that could not revive its closed order (order.Paid.Why).
+// refundReasons are the messages shown to the shopper in WeChat with the
+// automatic refund of a payment that could not revive its closed order
+// (order.Paid.Why).
 var refundReasons = map[string]string{
-	order.UnfulfillableSoldOut:    "订单已关闭且商品已售罄，款项原路退回",
-	order.UnfulfillableCouponUsed: "订单已关闭且所用优惠券已用于其他订单，款项原路退回",
-	order.UnfulfillableFlashLimit: "订单已关闭且您已达到秒杀限购数量，款项原路退回",
+	order.UnfulfillableSoldOut:    "record.wechat.refund_sold_out",
+	order.UnfulfillableCouponUsed: "record.wechat.refund_coupon_used",
+	order.UnfulfillableFlashLimit: "record.wechat.refund_flash_limit",
 }
+
+// wechatText is a refund reason as WeChat shows it to the shopper: always
+// in Chinese, the language shoppers read WeChat in, whatever the language
+// of whoever caused the refund (the console shows the kept message in its
+// reader's language). WeChat Pay takes at most 80 characters (申请退款 API,
+// reason); openRefund checks it, and a test holds Kaidian's own reasons to it.
+func wechatText(reason i18n.Msg) string { return i18n.For(i18n.ZhCN).Msg(reason) }
 
 // record keeps a notification once per notification id together with what
 // applying it did, in one transaction: apply runs only for a notification

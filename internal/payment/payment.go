@@ -129,7 +129,7 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 			return rp, true, nil
 		}
 	}
-	o, err := s.orders.Get(ctx, shopperID, orderNo)
+	o, err := s.orders.GetLines(ctx, shopperID, orderNo)
 	if err != nil {
 		return RequestPayment{}, false, err
 	}
@@ -169,15 +169,16 @@ func (s *Service) Pay(ctx context.Context, shopperID int64, orderNo, key string)
 	// finding nothing to close at WeChat, before this prepay got there. Then
 	// WeChat's order is closed now instead of handing out a payment for a
 	// closed order (should that fail, the check just scheduled closes it).
-	cur, err := s.orders.ByNo(ctx, o.OrderNo)
+	// Only the status is read again.
+	status, err := s.orders.StatusOf(ctx, o.OrderNo)
 	if err != nil {
 		return RequestPayment{}, false, err
 	}
-	if cur.Status != order.StatusPendingPayment {
-		if cur.Status == order.StatusClosed {
-			s.CloseAgain(ctx, cur)
+	if status != order.StatusPendingPayment {
+		if status == order.StatusClosed {
+			s.CloseAgain(ctx, o)
 		}
-		return RequestPayment{}, false, ErrNotPayable.With("status", string(cur.Status))
+		return RequestPayment{}, false, ErrNotPayable.With("status", string(status))
 	}
 	if key != "" {
 		b, _ := json.Marshal(rp)

@@ -21,7 +21,7 @@ import (
 // payment it finds first is applied (revived or refunded in full, see
 // order.MarkPaid) rather than resting on WeChat's notification alone.
 func (s *Service) Reconcile(ctx context.Context, orderNo string, age time.Duration) (done bool, retryIn time.Duration, err error) {
-	o, err := s.orders.ByNo(ctx, orderNo)
+	o, err := s.orders.Row(ctx, orderNo) // status and deadline: its lines and history are not needed
 	if errors.Is(err, order.ErrNotFound) {
 		return true, 0, nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 )
@@ -43,7 +44,7 @@ type Refund struct {
 	OutRefundNo  string                          `gorm:"column:out_refund_no"`
 	RefundID     string                          `gorm:"column:refund_id"` // WeChat's
 	Amount       int64                           `gorm:"column:amount"`
-	Reason       string                          `gorm:"column:reason"`
+	Reason       i18n.Msg                        `gorm:"column:reason"` // sent to WeChat in Chinese (wechatText), shown in the reader's language
 	Status       string                          `gorm:"column:status"`
 	WechatStatus string                          `gorm:"column:wechat_status"`
 	Restock      database.JSON[[]inventory.Line] `gorm:"column:restock"`
@@ -64,8 +65,8 @@ func (Refund) TableName() string { return "refunds" }
 // RefundInput asks for a refund of one order.
 type RefundInput struct {
 	OrderNo string
-	Amount  int64  // fen; 0 means everything not yet refunded
-	Reason  string // shown to the shopper by WeChat; at most 80 characters
+	Amount  int64    // fen; 0 means everything not yet refunded
+	Reason  i18n.Msg // shown to the shopper by WeChat, in Chinese; at most 80 characters
 	// Restock puts these units back on sale when the refund succeeds (goods
 	// returned, or never shipped); RestockAll does so for every unit not
 	// restocked by an earlier refund.
@@ -112,8 +113,8 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 	if in.Amount < 0 {
 		return Refund{}, errs.Field("amount", "invalid.not_negative")
 	}
-	if utf8.RuneCountInString(in.Reason) > maxReasonRunes {
-		return Refund{}, errs.Field("reason", "invalid.max_length", "max", 80)
+	if utf8.RuneCountInString(wechatText(in.Reason)) > maxReasonRunes {
+		return Refund{}, errs.Field("reason", "invalid.max_length", "max", maxReasonRunes)
 	}
 	var r Refund
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -245,7 +246,7 @@ func (s *Service) askWeChat(ctx context.Context, r Refund) (RefundState, error) 
 		return RefundState{}, err
 	}
 	return s.gateway.CreateRefund(ctx, RefundCall{OutRefundNo: r.OutRefundNo, OutTradeNo: o.OrderNo,
-		TransactionID: o.TransactionID, Reason: r.Reason, NotifyURL: s.merchant.RefundNotifyURL,
+		TransactionID: o.TransactionID, Reason: wechatText(r.Reason), NotifyURL: s.merchant.RefundNotifyURL,
 		Amount: r.Amount, Total: o.PayAmount})
 }
 

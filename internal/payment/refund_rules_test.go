@@ -2,10 +2,13 @@ package payment
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 )
@@ -103,13 +106,32 @@ func TestDescribeRefundForTheAuditLog(t *testing.T) {
 		want string
 	}{
 		{Refund{Amount: 1234, OutRefundNo: "RK1-01"}, "¥12.34 refund RK1-01"},
-		{Refund{Amount: 5, OutRefundNo: "RK1-02", Reason: "broken"}, "¥0.05 refund RK1-02: broken"},
-		{Refund{Amount: 100000, OutRefundNo: "RK1-03", Reason: "returned",
+		{Refund{Amount: 5, OutRefundNo: "RK1-02", Reason: i18n.Text("broken")}, "¥0.05 refund RK1-02: broken"},
+		{Refund{Amount: 100000, OutRefundNo: "RK1-03", Reason: i18n.Text("returned"),
 			Restock: database.JSON[[]inventory.Line]{V: []inventory.Line{{SKUID: 1, Quantity: 2}, {SKUID: 2, Quantity: 1}}}},
 			"¥1,000.00 refund RK1-03, 3 back on sale: returned"},
 	} {
-		if got := describeRefund(tc.r); got != tc.want {
+		if got := i18n.For(i18n.En).Msg(describeRefund(tc.r)); got != tc.want {
 			t.Errorf("describeRefund = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestRefundReasonsForWeChat: the automatic refund's reason reaches WeChat
+// in Chinese, within WeChat's 80 characters.
+func TestRefundReasonsForWeChat(t *testing.T) {
+	for why, id := range refundReasons {
+		r := wechatText(i18n.M(id))
+		if n := utf8.RuneCountInString(r); n == 0 || n > maxReasonRunes || strings.HasPrefix(r, "[") {
+			t.Errorf("%s: %q (%d characters)", why, r, n)
+		}
+	}
+	if r := wechatText(i18n.M(refundReasons[order.UnfulfillableSoldOut])); r != "订单已关闭且商品已售罄，款项原路退回" {
+		t.Errorf("sold out: %q", r)
+	}
+	zh := i18n.For(i18n.ZhCN).Msg(describeRefund(Refund{Amount: 500, OutRefundNo: "RK1-04",
+		Restock: database.JSON[[]inventory.Line]{V: []inventory.Line{{SKUID: 1, Quantity: 2}}}, Reason: i18n.Text("退一件")}))
+	if zh != "退款 ¥5.00，退款单号 RK1-04，2 件退回库存：退一件" {
+		t.Errorf("in Chinese: %q", zh)
 	}
 }

@@ -2,12 +2,10 @@ package payment
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
 )
 
@@ -65,7 +63,7 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by
 		if err != nil {
 			return err
 		}
-		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: req.Reason,
+		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: i18n.Text(req.Reason),
 			RestockAll: restock, Actor: by.Actor}, &req.ID)
 		if err != nil {
 			return err
@@ -74,11 +72,12 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by
 			return err
 		}
 		req.RefundID = &r.ID
-		if err := s.decide(ctx, &req, RequestApproved, by.Actor, "refund "+r.OutRefundNo); err != nil {
+		note := i18n.M("record.refund.request_approved", "refund", r.OutRefundNo)
+		if err := s.decide(ctx, &req, RequestApproved, by.Actor, note); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, by.Actor, "refund.approve", "order", o.OrderNo,
-			"request "+strconv.FormatInt(req.ID, 10)+" approved: "+describeRefund(r))
+			i18n.M("record.audit.refund_request_approved", "request", req.ID, "refund", describeRefund(r)))
 	})
 	if err != nil {
 		return RefundRequest{}, err
@@ -102,7 +101,7 @@ func (s *Service) DeclineRefundRequest(ctx context.Context, by Authority, id int
 			return err
 		}
 		return s.audit.Record(ctx, by.Actor, "refund.decline", "order", o.OrderNo,
-			fmt.Sprintf("request %d for %s declined: %s", req.ID, money.Yuan(req.Amount), req.DecisionNote))
+			i18n.M("record.audit.refund_request_declined", "request", req.ID, "amount", money.Yuan(req.Amount), "note", req.DecisionNote))
 	})
 	return req, err
 }
@@ -148,19 +147,13 @@ func (s *Service) RefundsInFlight(ctx context.Context, orderIDs []int64) (map[in
 	return out, err
 }
 
-// describeRefund is a refund in the words of the audit log.
-func describeRefund(r Refund) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s refund %s", money.Yuan(r.Amount), r.OutRefundNo)
+// describeRefund is a refund in the words of the audit log. Its reason is
+// kept as it was sent to WeChat.
+func describeRefund(r Refund) i18n.Msg {
 	var units int64
 	for _, l := range r.Restock.V {
 		units += l.Quantity
 	}
-	if units > 0 {
-		fmt.Fprintf(&b, ", %d back on sale", units)
-	}
-	if r.Reason != "" {
-		b.WriteString(": " + r.Reason)
-	}
-	return b.String()
+	return i18n.M("record.audit.refund", "amount", money.Yuan(r.Amount), "refund", r.OutRefundNo,
+		"units", units, "reason", r.Reason)
 }

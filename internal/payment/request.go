@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -28,7 +29,7 @@ type RefundRequest struct {
 	Reason       string     `gorm:"column:reason"`
 	Status       string     `gorm:"column:status"`
 	DecidedBy    string     `gorm:"column:decided_by"`
-	DecisionNote string     `gorm:"column:decision_note"`
+	DecisionNote i18n.Msg   `gorm:"column:decision_note"` // what the shopper reads: the merchant's words, or a message
 	RefundID     *int64     `gorm:"column:refund_id"`
 	CreatedAt    time.Time  `gorm:"column:created_at"`
 	DecidedAt    *time.Time `gorm:"column:decided_at"`
@@ -164,7 +165,7 @@ func (s *Service) declineRequest(ctx context.Context, id int64, actor, note stri
 		if req, err = s.pendingRequest(ctx, id); err != nil {
 			return err
 		}
-		return s.decide(ctx, &req, RequestDeclined, actor, note)
+		return s.decide(ctx, &req, RequestDeclined, actor, i18n.Text(note))
 	})
 	return req, err
 }
@@ -187,7 +188,7 @@ func (s *Service) pendingRequest(ctx context.Context, id int64) (RefundRequest, 
 	return req, nil
 }
 
-func (s *Service) decide(ctx context.Context, req *RefundRequest, status, actor, note string) error {
+func (s *Service) decide(ctx context.Context, req *RefundRequest, status, actor string, note i18n.Msg) error {
 	now := s.clock.Now()
 	req.Status, req.DecidedBy, req.DecisionNote, req.DecidedAt = status, actor, note, &now
 	return s.db.Conn(ctx).Model(&RefundRequest{}).Where("id = ? AND status = ?", req.ID, RequestPending).

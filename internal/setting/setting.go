@@ -4,13 +4,13 @@ package setting
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Shop is the single settings row.
@@ -83,27 +83,39 @@ func (s *Service) Update(ctx context.Context, actor string, sh Shop) (Shop, erro
 			Where("id = 1").Updates(&sh).Error; err != nil {
 			return err
 		}
-		if d := diff(before, sh); d != "" {
-			return s.audit.Record(ctx, actor, "settings.update", "settings", 1, d)
+		if d := diff(before, sh); len(d) > 0 {
+			return s.audit.Record(ctx, actor, "settings.update", "settings", 1, i18n.M("record.audit.settings_updated", "changes", d))
 		}
 		return nil
 	})
 	return sh, err
 }
 
-// diff describes what changed between two versions of the settings.
-func diff(a, b Shop) string {
-	var parts []string
-	add := func(name string, x, y any) {
+// diff describes what changed between two versions of the settings, one
+// message per setting; amounts are written in yuan.
+func diff(a, b Shop) []i18n.Msg {
+	var parts []i18n.Msg
+	add := func(id string, x, y any) {
 		if x != y {
-			parts = append(parts, fmt.Sprintf("%s %v → %v", name, x, y))
+			parts = append(parts, i18n.M(id, "from", x, "to", y))
 		}
 	}
-	add("name", a.Name, b.Name)
-	add("shipping_fee", a.ShippingFee, b.ShippingFee)
-	add("free_shipping_threshold", a.FreeShippingThreshold, b.FreeShippingThreshold)
-	add("order_timeout", a.OrderTimeout(), b.OrderTimeout())
-	add("low_stock_threshold", a.LowStockThreshold, b.LowStockThreshold)
-	add("owner_refund_limit", a.OwnerRefundLimit, b.OwnerRefundLimit)
-	return strings.Join(parts, "; ")
+	add("record.audit.settings_name", a.Name, b.Name)
+	add("record.audit.settings_shipping_fee", money.Yuan(a.ShippingFee), money.Yuan(b.ShippingFee))
+	add("record.audit.settings_free_shipping", money.Yuan(a.FreeShippingThreshold), money.Yuan(b.FreeShippingThreshold))
+	if a.OrderTimeoutSeconds != b.OrderTimeoutSeconds {
+		parts = append(parts, i18n.M("record.audit.settings_order_timeout",
+			"from", timeout(a.OrderTimeoutSeconds), "to", timeout(b.OrderTimeoutSeconds)))
+	}
+	add("record.audit.settings_low_stock", a.LowStockThreshold, b.LowStockThreshold)
+	add("record.audit.settings_refund_limit", money.Yuan(a.OwnerRefundLimit), money.Yuan(b.OwnerRefundLimit))
+	return parts
+}
+
+// timeout is an order timeout in whole minutes, seconds when it has some.
+func timeout(seconds int) i18n.Msg {
+	if seconds%60 != 0 {
+		return i18n.M("record.audit.seconds", "n", seconds)
+	}
+	return i18n.M("record.audit.minutes", "n", seconds/60)
 }

@@ -96,7 +96,7 @@ func (s *Service) ShipMany(ctx context.Context, actor string, rows []Row) ([]Shi
 		for _, r := range rows {
 			sh, err := s.ship(ctx, actor, r.Input)
 			if e := errs.As(err); err != nil && e.Kind != errs.KindInternal {
-				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrMsg(e)}
+				failed = &RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrorMsg(e)}
 				return err
 			}
 			if err != nil {
@@ -130,7 +130,7 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 	for i := range rows {
 		r := &rows[i]
 		if err := r.normalize(); err != nil {
-			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrMsg(err)})
+			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: i18n.ErrorMsg(err)})
 			continue
 		}
 		if first, dup := seen[r.OrderNo]; dup {
@@ -160,11 +160,11 @@ func (s *Service) Check(ctx context.Context, rows []Row) ([]RowError, error) {
 		var msg i18n.Msg
 		switch {
 		case !ok:
-			msg = i18n.ErrMsg(order.ErrPaymentNotFound)
+			msg = i18n.ErrorMsg(order.ErrPaymentNotFound)
 		case o.Status != order.StatusPaid:
 			msg = i18n.M("shipping.not_paid", "status", i18n.M("order.status."+string(o.Status)))
 		case refundedInFull(o, max(o.RefundedAmount, inFlight[o.ID])):
-			msg = i18n.ErrMsg(order.ErrRefundedInFull)
+			msg = i18n.ErrorMsg(order.ErrRefundedInFull)
 		}
 		if !msg.IsZero() {
 			bad = append(bad, RowError{Line: r.Line, OrderNo: r.OrderNo, Message: msg})

@@ -2,12 +2,12 @@ package shipping
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -67,7 +67,7 @@ func (s *Service) Ship(ctx context.Context, actor string, in Input) (Shipment, e
 
 // ship moves the order and records its shipment, in the caller's transaction.
 func (s *Service) ship(ctx context.Context, actor string, in Input) (Shipment, error) {
-	note := fmt.Sprintf("shipped by %s, tracking %s", CarrierName(in.Carrier), in.TrackingNo)
+	note := i18n.M("record.order.shipped", "carrier", CarrierName(in.Carrier), "tracking", in.TrackingNo)
 	o, err := s.orders.Ship(ctx, in.OrderNo, actor, note, s.notRefundedInFull)
 	if err != nil {
 		return Shipment{}, err

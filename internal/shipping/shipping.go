@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -32,7 +33,7 @@ type Shipment struct {
 	ShippedBy      string     `gorm:"column:shipped_by"`
 	UploadStatus   string     `gorm:"column:upload_status"`
 	UploadAttempts int        `gorm:"column:upload_attempts"`
-	UploadError    string     `gorm:"column:upload_error"`
+	UploadError    i18n.Msg   `gorm:"column:upload_error"` // why the last upload failed, in the reader's language
 	NextUploadAt   time.Time  `gorm:"column:next_upload_at"`
 	UploadedAt     *time.Time `gorm:"column:uploaded_at"`
 	CreatedAt      time.Time  `gorm:"column:created_at"`

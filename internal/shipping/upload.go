@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -99,13 +99,16 @@ func (s *Service) record(ctx context.Context, sh Shipment, uploadErr error) erro
 	var refused *UploadRefused
 	switch {
 	case uploadErr == nil:
-		set["upload_status"], set["uploaded_at"], set["upload_error"] = UploadDone, now, ""
+		set["upload_status"], set["uploaded_at"], set["upload_error"] = UploadDone, now, i18n.Msg{}
 	case errors.As(uploadErr, &refused):
-		set["upload_status"], set["upload_error"] = UploadFailed, refused.Error()
+		set["upload_status"], set["upload_error"] = UploadFailed,
+			i18n.M("record.ship.upload_refused", "code", refused.Code, "message", refused.Message)
 	case sh.UploadAttempts+1 >= maxAttempts:
-		set["upload_status"], set["upload_error"] = UploadFailed, "gave up after "+strconv.Itoa(maxAttempts)+" attempts: "+uploadErr.Error()
+		set["upload_status"], set["upload_error"] = UploadFailed,
+			i18n.M("record.ship.upload_gave_up", "n", maxAttempts, "error", uploadErr.Error())
 	default:
-		set["upload_error"], set["next_upload_at"] = uploadErr.Error(), now.Add(s.backoff(sh.UploadAttempts+1))
+		// A network or server error: technical text, shown as it is.
+		set["upload_error"], set["next_upload_at"] = i18n.Text(uploadErr.Error()), now.Add(s.backoff(sh.UploadAttempts+1))
 	}
 	return s.db.Conn(ctx).Model(&Shipment{}).Where("id = ? AND upload_status = ?", sh.ID, UploadPending).Updates(set).Error
 }

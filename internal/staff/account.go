@@ -18,6 +18,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Role is what an account may do.
@@ -106,7 +107,8 @@ func (s *Service) Create(ctx context.Context, actor string, in NewAccount) (Acco
 		if err := s.db.Conn(ctx).Create(&a).Error; err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, actor, "staff.create", "staff", a.ID, a.Username+" as "+string(a.Role))
+		return s.audit.Record(ctx, actor, "staff.create", "staff", a.ID,
+			i18n.M("record.audit.staff_created", "username", a.Username, "role", roleName(a.Role)))
 	})
 	if database.IsDuplicate(err) {
 		return Account{}, ErrUsernameTaken
@@ -196,10 +198,12 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, ch Change)
 				return err
 			}
 		}
-		detail := fmt.Sprintf("%s: role %s, active %t", a.Username, ch.Role, ch.Active)
-		if ch.Password != "" {
-			detail += ", password changed"
+		active := i18n.M("record.no")
+		if ch.Active {
+			active = i18n.M("record.yes")
 		}
+		detail := i18n.M("record.audit.staff_updated", "username", a.Username, "role", roleName(ch.Role),
+			"active", active, "password", ch.Password != "")
 		if err := s.audit.Record(ctx, actor, "staff.update", "staff", id, detail); err != nil {
 			return err
 		}
@@ -239,3 +243,6 @@ func (s *Service) EnsureOwner(ctx context.Context) (username, password string, e
 
 // GeneratePassword returns a random password (26 base32 characters).
 func GeneratePassword() string { return rand.Text() }
+
+// roleName is a role as the audit log names it: the staff.role message.
+func roleName(r Role) i18n.Msg { return i18n.M("staff.role." + string(r)) }

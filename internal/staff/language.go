@@ -33,7 +33,7 @@ func (s *Service) SetLanguage(ctx context.Context, a Account, lang string) (Acco
 		if res.RowsAffected != 1 {
 			return ErrNoAccount
 		}
-		return s.audit.Record(ctx, a.Actor(), "staff.language", "staff", a.ID, a.Username+": language "+orBrowser(lang))
+		return s.audit.Record(ctx, a.Actor(), "staff.language", "staff", a.ID, i18n.M("record.audit.staff_language", "username", a.Username, "language", languageName(lang)))
 	})
 	if err != nil {
 		return a, err
@@ -42,9 +42,11 @@ func (s *Service) SetLanguage(ctx context.Context, a Account, lang string) (Acco
 	return a, nil
 }
 
-func orBrowser(lang string) string {
+// languageName is a language as the audit log names it, in its own words
+// ("中文", "English"); nothing for "follow the browser".
+func languageName(lang string) i18n.Msg {
 	if lang == "" {
-		return "browser's"
+		return i18n.Msg{}
 	}
-	return lang
+	return i18n.M("console.language." + lang)
 }

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 )
 
 // Errors of changing one's own password.
@@ -71,10 +72,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, nex
 		if err := s.db.Conn(ctx).Where("account_id = ? AND id <> ?", a.ID, sess.ID).Delete(&Session{}).Error; err != nil {
 			return err
 		}
-		detail := a.Username + " changed their own password"
-		if a.MustChangePassword {
-			detail += " (replacing the generated one)"
-		}
+		detail := i18n.M("record.audit.password_changed", "username", a.Username, "generated", a.MustChangePassword)
 		return s.audit.Record(ctx, a.Actor(), "staff.password_change", "staff", a.ID, detail)
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 )
 
@@ -71,7 +72,7 @@ func SKU(t testing.TB, db *database.DB, inv *inventory.Service, price, stock int
 		OnSale: true, CreatedAt: now, UpdatedAt: now}
 	Must(t, db.Conn(ctx).Create(&k).Error)
 	if stock > 0 {
-		Must(t, inv.Adjust(ctx, k.ID, stock, inventory.KindReceive, "initial", inventory.Ref{}, "test"))
+		Must(t, inv.Adjust(ctx, k.ID, stock, inventory.KindReceive, i18n.Text("initial"), inventory.Ref{}, "test"))
 	}
 	return k.ID
 }

@@ -60,11 +60,34 @@ func (p *pay) seal(plaintext []byte, aad string) map[string]string {
 
 // enqueue stores a notification for delivery as soon as possible.
 func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, aad string, resource any) error {
+	_, err := p.store(ctx, eventType, summary, outTradeNo, url, aad, resource, false)
+	return err
+}
+
+// store keeps a notification and returns its id. A held one has no next
+// attempt, so the senders leave it alone until POST
+// /sandbox/wxpay/notifications/deliver names it.
+func (p *pay) store(ctx context.Context, eventType, summary, outTradeNo, url, aad string, resource any, hold bool) (string, error) {
+	now := p.now()
+	id, body, err := p.notificationBody(now, eventType, summary, aad, resource)
+	if err != nil {
+		return "", err
+	}
+	n := notification{NotifyID: id, EventType: eventType, OutTradeNo: outTradeNo, URL: url, Body: string(body),
+		NextAttemptAt: &now, CreatedAt: now}
+	if hold {
+		n.NextAttemptAt = nil
+	}
+	return id, p.db.Conn(ctx).Create(&n).Error
+}
+
+// notificationBody is a notification as WeChat Pay sends it: the resource
+// sealed with the APIv3 key inside the event's envelope.
+func (p *pay) notificationBody(now time.Time, eventType, summary, aad string, resource any) (string, []byte, error) {
 	plain, err := json.Marshal(resource)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	now := p.now()
 	id := "EV-" + now.Format("20060102150405") + randomAlnum(8)
 	sealed := p.seal(plain, aad)
 	sealed["original_type"] = aad // notifications name the resource's type; certificates do not
@@ -72,44 +95,7 @@ func (p *pay) enqueue(ctx context.Context, eventType, summary, outTradeNo, url, 
 		"id": id, "create_time": now.In(clock.China).Format(time.RFC3339), "resource_type": "encrypt-resource",
 		"event_type": eventType, "summary": summary, "resource": sealed,
 	})
-	if err != nil {
-		return err
-	}
-	n := notification{NotifyID: id, EventType: eventType, OutTradeNo: outTradeNo, URL: url, Body: string(body),
-		NextAttemptAt: &now, CreatedAt: now}
-	return p.db.Conn(ctx).Create(&n).Error
-}
-
-// deliverDue sends every notification whose time has come, once each. The
-// claim is a guarded update moving next_attempt_at, so replicas sharing the
-// database never send the same attempt twice.
-func (p *pay) deliverDue(ctx context.Context, client *http.Client) {
-	var due []notification
-	now := p.now()
-	if err := p.db.Conn(ctx).Where("delivered_at IS NULL AND next_attempt_at <= ?", now).
-		Order("next_attempt_at").Limit(50).Find(&due).Error; err != nil {
-		if ctx.Err() == nil { // not merely shutting down
-			p.log.Error("sandbox notify: list due", "error", err)
-		}
-		return
-	}
-	for _, n := range due {
-		next := p.nextAttempt(n.Attempts+1, now)
-		res := p.db.Conn(ctx).Model(&notification{}).
-			Where("id = ? AND attempts = ? AND delivered_at IS NULL", n.ID, n.Attempts).
-			Updates(map[string]any{"attempts": n.Attempts + 1, "next_attempt_at": next})
-		if res.Error != nil || res.RowsAffected != 1 {
-			continue // another replica took it
-		}
-		status, errText := p.post(ctx, client, n)
-		set := map[string]any{"last_status": status, "last_error": errText}
-		if status >= 200 && status < 300 {
-			set["delivered_at"], set["next_attempt_at"] = p.now(), nil
-		}
-		if err := p.db.Conn(ctx).Model(&notification{}).Where("id = ?", n.ID).Updates(set).Error; err != nil && ctx.Err() == nil {
-			p.log.Error("sandbox notify: record attempt", "error", err)
-		}
-	}
+	return id, body, err
 }
 
 // nextAttempt is when attempt number `done`+1 is due, or nil after the last.

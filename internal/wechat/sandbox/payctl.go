@@ -58,15 +58,22 @@ func (s *Server) SetDuplicateForm(f DuplicateForm) {
 // pruneEvery is how often Run deletes spent login codes.
 const pruneEvery = time.Minute
 
-// Run delivers due notifications until ctx ends. It is what WeChat's
+// Run delivers due notifications until ctx ends, up to the pool's size at
+// once (SetNotifySenders), each as soon as it is due. It is what WeChat's
 // notification service does; with several replicas each runs it and the
-// claim in deliverDue keeps every attempt single. It also deletes expired
-// login codes, at start and every pruneEvery.
+// claim in claimDue keeps every attempt single. It also completes due
+// refunds, and deletes expired login codes at start and every pruneEvery.
 func (s *Server) Run(ctx context.Context) {
-	client := &http.Client{Timeout: 5 * time.Second}
-	tick := time.NewTicker(100 * time.Millisecond)
+	var d *dispatcher
+	var wake chan struct{} // nil without WeChat Pay: never ready
+	if s.pay != nil {
+		d, wake = s.pay.newDispatcher(), s.pay.wake
+		defer d.wg.Wait()
+	}
+	tick := time.NewTicker(notifyPoll)
 	defer tick.Stop()
 	var pruned time.Time
+	polled := true // woken by the poll, not by a payment: look for due refunds too
 	for {
 		if now := time.Now(); now.Sub(pruned) >= pruneEvery {
 			pruned = now
@@ -74,14 +81,19 @@ func (s *Server) Run(ctx context.Context) {
 				s.log.Error("sandbox: prune login codes", "error", err)
 			}
 		}
+		if s.pay != nil {
+			if polled {
+				s.pay.completeDueRefunds(ctx)
+			}
+			d.dispatch(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if s.pay != nil {
-				s.pay.completeDueRefunds(ctx)
-				s.pay.deliverDue(ctx, client)
-			}
+			polled = true
+		case <-wake:
+			polled = false
 		}
 	}
 }
@@ -99,6 +111,10 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		Amount int64 `json:"amount"`
 		// Notify false pays without notifying, as when WeChat's notification is lost.
 		Notify *bool `json:"notify"`
+		// Hold keeps the notification unsent until POST
+		// /sandbox/wxpay/notifications/deliver names it: load tests pace
+		// notifications themselves.
+		Hold bool `json:"hold"`
 	}
 	if err := c.ShouldBindJSON(&in); err != nil || in.PrepayID == "" || (in.Result != "success" && in.Result != "fail") {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_field", "message": `send {"prepay_id": "...", "result": "success" or "fail"}`}})
@@ -124,6 +140,7 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		return
 	}
 	txID := "4200" + now.Format("20060102") + randomDigits(18)
+	var notifyID string
 	err = p.db.Tx(ctx, func(ctx context.Context) error {
 		// Guarded: a close racing this payment wins or loses, never both.
 		paid := map[string]any{"trade_state": stateSuccess, "transaction_id": txID, "success_time": now, "updated_at": now}
@@ -144,13 +161,17 @@ func (p *pay) simulatePayment(c *gin.Context) {
 		if in.Notify != nil && !*in.Notify {
 			return nil
 		}
-		return p.enqueue(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o))
+		notifyID, err = p.store(ctx, "TRANSACTION.SUCCESS", "支付成功", o.OutTradeNo, o.NotifyURL, "transaction", p.transaction(o), in.Hold)
+		return err
 	})
 	if err != nil {
 		p.systemError(c, err)
 		return
 	}
 	notified := o.TradeState == stateSuccess
+	if notified && !in.Hold {
+		p.kick() // committed: send it now, not at the next poll
+	}
 	if !notified {
 		// Another payment session of the order (or a close) won the race:
 		// report the state it left, not the one read before.
@@ -159,7 +180,11 @@ func (p *pay) simulatePayment(c *gin.Context) {
 			return
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified})
+	out := gin.H{"out_trade_no": o.OutTradeNo, "trade_state": o.state(now), "transaction_id": o.TransactionID, "notified": notified}
+	if notifyID != "" {
+		out["notification_id"] = notifyID
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // RedeliverWorkers is how many copies of a notification redeliver has in

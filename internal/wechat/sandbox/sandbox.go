@@ -59,7 +59,8 @@ func (s *Server) now() time.Time { return (*s.clock.Load())().UTC() }
 
 // EnablePay adds WeChat Pay v3 (under <mount>/v3) signed and verified with keys.
 func (s *Server) EnablePay(keys *PayKeys) {
-	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, retryScale: 1, refundDelay: DefaultRefundDelay}
+	s.pay = &pay{db: s.db, log: s.log, keys: keys, now: s.now, retryScale: 1, refundDelay: DefaultRefundDelay,
+		senders: DefaultNotifySenders, wake: make(chan struct{}, 1), client: notifyClient()}
 }
 
 // Mount registers the sandbox routes under r (normally /sandbox).
@@ -72,6 +73,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 		r.POST("/wxpay/pay", s.pay.simulatePayment)
 		r.GET("/wxpay/notifications", s.pay.notifications)
 		r.POST("/wxpay/notifications/:id/redeliver", s.pay.redeliver)
+		r.POST("/wxpay/notifications/deliver", s.pay.deliverNow)
 		r.POST("/wxpay/mode", s.pay.setPayMode)
 	}
 	r.POST("/wx/login", s.wxLogin)
