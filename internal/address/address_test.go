@@ -156,6 +156,16 @@ func TestAddressOwnershipAndLimit(t *testing.T) {
 		t.Fatalf("alice's shipping address: %+v %v", snap, err)
 	}
 
+	// Many at once, as a flash batch reads them: each ref gets its own
+	// shopper's address; anyone else's, or an unknown id, is left out.
+	b, _ := s.Create(ctx, bob, input("李四", false))
+	refs := []order.AddressRef{{ShopperID: alice, AddressID: a.ID}, {ShopperID: bob, AddressID: a.ID},
+		{ShopperID: bob, AddressID: b.ID}, {ShopperID: alice, AddressID: a.ID}, {ShopperID: alice, AddressID: 999999}}
+	many, err := s.ShippingAddresses(ctx, refs)
+	if err != nil || len(many) != 2 || many[refs[0]] != snap || many[refs[2]].Name != "李四" {
+		t.Fatalf("shipping addresses %v: %+v %v", refs, many, err)
+	}
+
 	for i := 1; i < address.MaxPerShopper; i++ {
 		if _, err := s.Create(ctx, alice, input(fmt.Sprint("地址", i), false)); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,8 @@ package address
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -129,8 +131,60 @@ func (s *Service) ShippingAddress(ctx context.Context, shopperID, id int64) (ord
 	if err != nil {
 		return order.Address{}, err
 	}
+	return a.snapshot(), nil
+}
+
+func (a Address) snapshot() order.Address {
 	return order.Address{Name: a.Name, Phone: a.Phone, Province: a.Province, City: a.City,
-		District: a.District, Detail: a.Detail}, nil
+		District: a.District, Detail: a.Detail}
+}
+
+// ShippingAddresses is ShippingAddress for many refs with one query: the
+// addresses found, by ref; a ref naming anyone else's address is left out.
+// On PostgreSQL the ids go as one array, so the query's text is the same
+// for any number of them.
+func (s *Service) ShippingAddresses(ctx context.Context, refs []order.AddressRef) (map[order.AddressRef]order.Address, error) {
+	out := make(map[order.AddressRef]order.Address, len(refs))
+	if len(refs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(refs))
+	seen := make(map[int64]bool, len(refs))
+	for _, r := range refs {
+		if !seen[r.AddressID] {
+			seen[r.AddressID] = true
+			ids = append(ids, r.AddressID)
+		}
+	}
+	const columns = "SELECT id, shopper_id, name, phone, province, city, district, detail FROM addresses WHERE id "
+	var rows *sql.Rows
+	var err error
+	if s.db.Dialect == database.Postgres {
+		rows, err = s.db.Conn(ctx).Raw(columns+"= ANY(?::bigint[])", database.Array(ids)).Rows()
+	} else {
+		rows, err = s.db.Conn(ctx).Raw(columns+"IN ?", ids).Rows()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read addresses: %w", err)
+	}
+	defer rows.Close()
+	found := make(map[int64]Address, len(ids))
+	for rows.Next() {
+		var a Address
+		if err := rows.Scan(&a.ID, &a.ShopperID, &a.Name, &a.Phone, &a.Province, &a.City, &a.District, &a.Detail); err != nil {
+			return nil, fmt.Errorf("read addresses: %w", err)
+		}
+		found[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read addresses: %w", err)
+	}
+	for _, r := range refs {
+		if a, ok := found[r.AddressID]; ok && a.ShopperID == r.ShopperID {
+			out[r] = a.snapshot()
+		}
+	}
+	return out, nil
 }
 
 // Create adds an address. The first one becomes the default; a new default

@@ -78,16 +78,13 @@ func (s *Service) Admit(ctx context.Context, sale Sale, wants []Want) (map[int64
 	// Sorted rows lock in the same order in every batch, so two SKUs'
 	// batches of one sale never deadlock on the same shoppers.
 	sort.Slice(wants, func(i, j int) bool { return wants[i].ShopperID < wants[j].ShopperID })
-	values := strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(wants)), ",")
-	args := make([]any, 0, 3*len(wants)+1)
-	for _, w := range wants {
-		args = append(args, sale.ID, w.ShopperID, w.Units)
-	}
-	args = append(args, sale.PerShopperLimit)
 	var admitted []int64
-	err := s.db.Conn(ctx).Raw(`INSERT INTO flash_sale_buyers (flash_sale_id, shopper_id, units) VALUES `+values+`
-		ON CONFLICT (flash_sale_id, shopper_id) DO UPDATE SET units = flash_sale_buyers.units + excluded.units
-		WHERE flash_sale_buyers.units + excluded.units <= ? RETURNING shopper_id`, args...).Scan(&admitted).Error
+	var err error
+	if s.db.Dialect == database.Postgres {
+		admitted, err = s.admitPostgres(ctx, sale, wants)
+	} else {
+		admitted, err = s.admitSQLite(ctx, sale, wants)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("flash sale: admit buyers: %w", err)
 	}
@@ -96,6 +93,63 @@ func (s *Service) Admit(ctx context.Context, sale Sale, wants []Want) (map[int64
 		out[id] = true
 	}
 	return out, nil
+}
+
+// admitPostgres upserts the buyers from two arrays: one statement text
+// whatever the number of shoppers, planned once per connection.
+func (s *Service) admitPostgres(ctx context.Context, sale Sale, wants []Want) ([]int64, error) {
+	shoppers, units := make([]int64, len(wants)), make([]int64, len(wants))
+	for i, w := range wants {
+		shoppers[i], units[i] = w.ShopperID, int64(w.Units)
+	}
+	return s.returningIDs(ctx, `INSERT INTO flash_sale_buyers AS b (flash_sale_id, shopper_id, units)
+		SELECT ?, w.shopper_id, w.units FROM unnest(?::bigint[], ?::bigint[]) AS w(shopper_id, units) ORDER BY w.shopper_id
+		ON CONFLICT (flash_sale_id, shopper_id) DO UPDATE SET units = b.units + excluded.units
+		WHERE b.units + excluded.units <= ? RETURNING b.shopper_id`,
+		sale.ID, database.Array(shoppers), database.Array(units), sale.PerShopperLimit)
+}
+
+// admitSQLite upserts the buyers with multi-row VALUES, in statements of at
+// most admitRows rows (three parameters each).
+func (s *Service) admitSQLite(ctx context.Context, sale Sale, wants []Want) ([]int64, error) {
+	const admitRows = 5000
+	var admitted []int64
+	for len(wants) > 0 {
+		part := wants[:min(len(wants), admitRows)]
+		wants = wants[len(part):]
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(part)), ",")
+		args := make([]any, 0, 3*len(part)+1)
+		for _, w := range part {
+			args = append(args, sale.ID, w.ShopperID, w.Units)
+		}
+		args = append(args, sale.PerShopperLimit)
+		ids, err := s.returningIDs(ctx, `INSERT INTO flash_sale_buyers (flash_sale_id, shopper_id, units) VALUES `+values+`
+			ON CONFLICT (flash_sale_id, shopper_id) DO UPDATE SET units = flash_sale_buyers.units + excluded.units
+			WHERE flash_sale_buyers.units + excluded.units <= ? RETURNING shopper_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		admitted = append(admitted, ids...)
+	}
+	return admitted, nil
+}
+
+// returningIDs runs a statement that returns one id per row.
+func (s *Service) returningIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.db.Conn(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // ErrTakenMeanwhile reports that an item no longer has the units a caller

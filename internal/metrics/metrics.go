@@ -48,7 +48,7 @@ func New() *Metrics {
 		}, []string{"kind", "outcome"}),
 		FlashBatch: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "kaidian_flash_batch_requests", Help: "Flash-sale requests served by one transaction.",
-			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024},
 		}),
 		FlashSoldOut: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "kaidian_flash_sold_out_answers_total", Help: "Flash-sale attempts answered sold out without touching the database.",

@@ -32,6 +32,7 @@ type world struct {
 	coupon *coupon.Service
 	flash  *flashsale.Service
 	cart   *fakeCart
+	meters *metrics.Metrics
 	shop   int64        // a shopper
 	clock  *clock.Clock // every service's, replicas' too; advance moves it
 }
@@ -39,7 +40,7 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	db := dbtest.Open(t)
-	w := &world{db: db, clock: clock.New(), cart: &fakeCart{lines: map[int64]order.LineInput{}}}
+	w := &world{db: db, clock: clock.New(), cart: &fakeCart{lines: map[int64]order.LineInput{}}, meters: metrics.New()}
 	now := time.Now().UTC()
 	w.clock.Set(func() time.Time { return now })
 	w.inv = inventory.New(db, w.clock)
@@ -48,7 +49,7 @@ func newWorld(t testing.TB) *world {
 	w.flash = flashsale.New(db, w.inv, cat, audit.New(db, w.clock), w.clock)
 	w.orders = order.New(order.Deps{
 		DB: db, Catalog: cat, Inventory: w.inv, Settings: setting.New(db, audit.New(db, w.clock)),
-		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: metrics.New(), Clock: w.clock,
+		Coupons: w.coupon, Flash: w.flash, Cart: w.cart, Addresses: fakeAddresses{}, Metrics: w.meters, Clock: w.clock,
 	})
 	w.shop = w.shopper(t, "alice")
 	return w
@@ -135,6 +136,16 @@ func (fakeAddresses) ShippingAddress(_ context.Context, _, id int64) (order.Addr
 		return order.Address{}, errs.NotFound("address_not_found", "no such address")
 	}
 	return order.Address{Name: "张三", Phone: "13800138000", Province: "广东省", City: "深圳市", District: "南山区", Detail: "科技园 1 号"}, nil
+}
+
+func (f fakeAddresses) ShippingAddresses(ctx context.Context, refs []order.AddressRef) (map[order.AddressRef]order.Address, error) {
+	out := map[order.AddressRef]order.Address{}
+	for _, r := range refs {
+		if a, err := f.ShippingAddress(ctx, r.ShopperID, r.AddressID); err == nil {
+			out[r] = a
+		}
+	}
+	return out, nil
 }
 
 func pageAfter(cursor string, limit int) (page.Request, error) {

@@ -2,6 +2,7 @@ package order_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -441,4 +442,103 @@ func atOnce(calls ...func()) {
 	}
 	close(start)
 	wg.Wait()
+}
+
+// The lane reads the shipping addresses of a batch with one query; a
+// request naming an address that is not its shopper's is answered
+// address_not_found and takes no unit, and the rest of its batch is served.
+func TestFlashAddressesAreReadByTheBatch(t *testing.T) {
+	w := newWorld(t)
+	sku := w.sku(t, 19900, 100)
+	sale := w.flashSale(t, sku, 10, 1)
+	ids := make([]int64, 4)
+	for i := range ids {
+		ids[i] = w.shopper(t, fmt.Sprint("addr", i))
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var hold sync.Once
+	w.orders.HoldBatches(func() { hold.Do(func() { close(held); <-release }) })
+	type answer struct {
+		o   order.Order
+		err error
+	}
+	answers := make([]answer, len(ids))
+	var wg sync.WaitGroup
+	place := func(i int, address int64) {
+		wg.Go(func() {
+			in := flashBuy(sale, sku, 1)
+			in.AddressID = address
+			o, _, err := w.orders.Place(context.Background(), ids[i], in, "")
+			answers[i] = answer{o, err}
+		})
+	}
+	place(0, 1)
+	<-held // the lane holds the first request; the next three queue as one batch
+	place(1, 2)
+	place(2, 1)
+	place(3, 7)
+	for w.orders.Queued() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	for i, a := range answers {
+		switch i {
+		case 0, 2:
+			must(t, a.err)
+			if a.o.ReceiverName != "张三" || a.o.AddressDetail != "科技园 1 号" {
+				t.Fatalf("order %d ships to %+v", i, a.o)
+			}
+		default:
+			wantCode(t, a.err, "address_not_found")
+		}
+	}
+	if it := w.item(t, sale.ID); it.Available != 8 || it.Held != 2 {
+		t.Fatalf("item %+v: want 2 units held", it)
+	}
+	if n := w.count(t, "orders"); n != 2 {
+		t.Fatalf("%d orders, want 2", n)
+	}
+}
+
+// A deep queue is served as one large batch: 300 requests that queued
+// while the lane committed are one transaction, past the old cap of 256.
+func TestFlashDeepQueueIsOneBatch(t *testing.T) {
+	w := newWorld(t)
+	const queued = 300
+	sku := w.sku(t, 19900, 1000)
+	sale := w.flashSale(t, sku, 500, 1)
+	ids := make([]int64, queued+1)
+	for i := range ids {
+		ids[i] = w.shopper(t, fmt.Sprint("deep", i))
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var hold sync.Once
+	w.orders.HoldBatches(func() { hold.Do(func() { close(held); <-release }) })
+	var wg sync.WaitGroup
+	var failed sync.Map
+	place := func(id int64) {
+		wg.Go(func() {
+			if _, _, err := w.orders.Place(context.Background(), id, flashBuy(sale, sku, 1), ""); err != nil {
+				failed.Store(id, err)
+			}
+		})
+	}
+	place(ids[0])
+	<-held
+	for _, id := range ids[1:] {
+		place(id)
+	}
+	for w.orders.Queued() < queued {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	failed.Range(func(id, err any) bool { t.Fatalf("shopper %v: %v", id, err); return false })
+	if batches, requests := w.flashBatches(t); batches != 2 || requests != queued+1 {
+		t.Fatalf("%d batches served %v requests, want 2 batches: the held one and the %d queued behind it", batches, requests, queued)
+	}
+	if it := w.item(t, sale.ID); it.Held != queued+1 {
+		t.Fatalf("item %+v: want %d units held", it, queued+1)
+	}
 }

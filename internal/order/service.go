@@ -33,7 +33,14 @@ type Address struct {
 // AddressBook finds one of the shopper's addresses (not-found for anyone else's).
 type AddressBook interface {
 	ShippingAddress(ctx context.Context, shopperID, addressID int64) (Address, error)
+	// ShippingAddresses finds many at once, with one query (a flash batch
+	// needs hundreds): the addresses found, by ref. A ref that names no
+	// address of its shopper is left out; ShippingAddress tells why.
+	ShippingAddresses(ctx context.Context, refs []AddressRef) (map[AddressRef]Address, error)
 }
+
+// AddressRef names one shopper's address.
+type AddressRef struct{ ShopperID, AddressID int64 }
 
 // PaymentCloser is the payment side as closing needs it: before any unpaid
 // order is closed (cancelled by the shopper or the merchant, or expired),
