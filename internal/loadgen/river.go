@@ -23,10 +23,11 @@ type expireJob struct {
 	Attempt int
 }
 
-// checkExpireJobs verifies that each of the orders was closed by exactly
-// one order.expire job, which completed on its first attempt: with several
-// replicas, River's unique jobs and its single leader are what keep an
-// expiry from running twice, and this is where a second run would show.
+// checkExpireJobs verifies that each of the orders had an order.expire
+// job and every such job completed on its first attempt: with several
+// replicas, River's unique jobs and its single leader are what keep two
+// expiries of one order from running at once, and a failed or retried one
+// would show here.
 func checkExpireJobs(ctx context.Context, r *Report, db *database.DB, orderNos []string) {
 	const name = "expiry jobs ran once each (River)"
 	if len(orderNos) == 0 {
@@ -53,15 +54,29 @@ func checkExpireJobs(ctx context.Context, r *Report, db *database.DB, orderNos [
 	for _, j := range jobs {
 		per[j.OrderNo] = append(per[j.OrderNo], j)
 	}
+	// A sweep that read an order as due just before its job closed it may
+	// enqueue one more job once the first has completed (uniqueness holds
+	// only while a job waits or runs, see worker.ExpireOrderArgs); that job
+	// finds the order closed and changes nothing. What must hold is that
+	// every job completed on its first attempt, and each order was closed
+	// once (checked from its history).
 	var bad []string
+	extra := 0
 	for _, no := range orderNos {
 		js := per[no]
-		if len(js) != 1 || js[0].State != "completed" || js[0].Attempt > 1 {
+		ok := len(js) >= 1
+		for _, j := range js {
+			ok = ok && j.State == "completed" && j.Attempt <= 1
+		}
+		if !ok {
 			bad = append(bad, fmt.Sprintf("%s: %+v", no, js))
 		}
+		if len(js) > 1 {
+			extra += len(js) - 1
+		}
 	}
-	r.check(name, len(bad) == 0, "%d orders, %d %s jobs, %d not exactly one completed first attempt %v",
-		len(orderNos), len(jobs), expireKind, len(bad), first(bad, 3))
+	r.check(name, len(bad) == 0, "%d orders, %d %s jobs (%d no-op repeats after a completed one), %d without a job completed on its first attempt %v",
+		len(orderNos), len(jobs), expireKind, extra, len(bad), first(bad, 3))
 }
 
 // settled reports whether every job has finished one way or another.
