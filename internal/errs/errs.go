@@ -110,7 +110,7 @@ func Wrap(e *Error, cause error) *Error {
 // with its placeholders' values given as name, value pairs:
 // New(KindRule, "cart_full", "cart.full", "max", 100).
 func New(kind Kind, code, id string, args ...any) *Error {
-	return &Error{Kind: kind, Code: code, ID: id, Args: pairs(args)}
+	return &Error{Kind: kind, Code: code, ID: id, Args: Pairs(args)}
 }
 
 // Invalid reports a bad field or request; details usually name the field.
@@ -132,8 +132,9 @@ func Field(field, id string, args ...any) *Error {
 	return Invalid("invalid_field", id, args...).With("field", field)
 }
 
-// pairs turns name, value, name, value… into Args; nil for none.
-func pairs(kv []any) map[string]any {
+// Pairs turns name, value, name, value… into a map (an error's Args, a
+// message's placeholders); nil for none.
+func Pairs(kv []any) map[string]any {
 	if len(kv) == 0 {
 		return nil
 	}

@@ -9,6 +9,8 @@
 package i18n
 
 import (
+	"github.com/kaidian/kaidian/internal/errs"
+
 	"embed"
 	"fmt"
 	"io/fs"
@@ -126,7 +128,7 @@ func (p *Printer) Lang() Lang { return p.lang }
 // back as itself in brackets, so a page shows the defect rather than
 // nothing; the catalog tests keep that from reaching a release.
 func (p *Printer) T(id string, kv ...any) string {
-	return p.localize(id, pairs(kv))
+	return p.localize(id, errs.Pairs(kv))
 }
 
 // Data is T with the placeholders' values already in a map.
@@ -225,18 +227,6 @@ func moment(t any) (time.Time, bool) {
 		return *v, !v.IsZero()
 	}
 	return time.Time{}, false
-}
-
-// pairs turns name, value, name, value… into template data.
-func pairs(kv []any) map[string]any {
-	if len(kv) == 0 {
-		return nil
-	}
-	m := make(map[string]any, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[fmt.Sprint(kv[i])] = kv[i+1]
-	}
-	return m
 }
 
 // Has reports whether id has a message of its own in l (not a fallback).

@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"github.com/kaidian/kaidian/internal/errs"
+
 	"bytes"
 	"database/sql/driver"
 	"encoding/json"
@@ -24,7 +26,7 @@ type Msg struct {
 }
 
 // M builds a Msg from an id and name, value pairs.
-func M(id string, kv ...any) Msg { return Msg{ID: id, Args: pairs(kv)} }
+func M(id string, kv ...any) Msg { return Msg{ID: id, Args: errs.Pairs(kv)} }
 
 // Text keeps words a person typed (a reason, a note) as a Msg: shown as
 // they are, in every language.

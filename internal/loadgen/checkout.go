@@ -21,14 +21,7 @@ const requestsPerLoop = 6
 // WeChat Pay's notification has marked the order paid. Each worker owns its
 // own shoppers, so no two loops share a cart.
 func (l *load) checkout(ctx context.Context, r *Report) error {
-	cat, err := l.discover(ctx, checkoutSKUs)
-	if err != nil {
-		return err
-	}
-	if err := l.restockAll(ctx, r, cat.skus); err != nil {
-		return err
-	}
-	shoppers, err := l.login(ctx, l.o.Shoppers)
+	cat, shoppers, err := l.buyers(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -150,3 +143,20 @@ func (l *load) checkPaidOnce(ctx context.Context, r *Report, orderNos []string) 
 }
 
 func first[T any](s []T, n int) []T { return s[:min(n, len(s))] }
+
+// buyers prepares what the scenarios that place orders share: the shop's
+// SKUs to buy (restocked when asked) and the shoppers, logged in.
+func (l *load) buyers(ctx context.Context, r *Report) (*shopCatalog, []*shopper, error) {
+	cat, err := l.discover(ctx, checkoutSKUs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := l.restockAll(ctx, r, cat.skus); err != nil {
+		return nil, nil, err
+	}
+	shoppers, err := l.login(ctx, l.o.Shoppers)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cat, shoppers, nil
+}

@@ -41,14 +41,7 @@ const ceilingFor = 2 * time.Second
 // notification costs in CPU on this machine, on every core, without HTTP
 // or the database.
 func (l *load) notifyOrders(ctx context.Context, r *Report) error {
-	cat, err := l.discover(ctx, checkoutSKUs)
-	if err != nil {
-		return err
-	}
-	if err := l.restockAll(ctx, r, cat.skus); err != nil {
-		return err
-	}
-	shoppers, err := l.login(ctx, l.o.Shoppers)
+	cat, shoppers, err := l.buyers(ctx, r)
 	if err != nil {
 		return err
 	}
