@@ -30,6 +30,7 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 	rec := newRecorder()
 	b := l.newBudget()
 	var seq atomic.Int64
+	cpu := l.meterCPU(ctx)
 	start := time.Now()
 	workers(l.o.Concurrency, func(int) {
 		for ctx.Err() == nil && b.take(1) {
@@ -54,6 +55,7 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 		}
 	})
 	r.finish(rec, time.Since(start), browseSteps...)
+	cpu.report(ctx, r, "request", r.Total.Count)
 	r.check("browse answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,
 		"%d requests, %d not 200 %v", r.Total.Count, sum(r.Total.Answers), r.Total.Answers)
 	return nil
