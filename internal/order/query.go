@@ -14,16 +14,21 @@ var ErrNotFound = errs.NotFound("order_not_found", "order.not_found")
 // Get returns one of the shopper's orders with its lines and history.
 // Orders are always looked up together with the shopper, so another
 // shopper's order number is simply not found.
+// Two statements: the order with its lines (read.go), then its history.
 func (s *Service) Get(ctx context.Context, shopperID int64, orderNo string) (Order, error) {
-	var o Order
-	err := s.db.Conn(ctx).Where("order_no = ? AND shopper_id = ?", orderNo, shopperID).Take(&o).Error
-	return s.complete(ctx, o, err)
+	o, err := s.withLines(ctx, "o.order_no = ? AND o.shopper_id = ?", orderNo, shopperID)
+	if err != nil {
+		return Order{}, err
+	}
+	return o, s.history(ctx, &o)
 }
 
 func (s *Service) byID(ctx context.Context, shopperID, id int64) (Order, error) {
-	var o Order
-	err := s.db.Conn(ctx).Where("id = ? AND shopper_id = ?", id, shopperID).Take(&o).Error
-	return s.complete(ctx, o, err)
+	o, err := s.withLines(ctx, "o.id = ? AND o.shopper_id = ?", id, shopperID)
+	if err != nil {
+		return Order{}, err
+	}
+	return o, s.history(ctx, &o)
 }
 
 func (s *Service) complete(ctx context.Context, o Order, err error) (Order, error) {
@@ -38,8 +43,7 @@ func (s *Service) complete(ctx context.Context, o Order, err error) (Order, erro
 		return Order{}, err
 	}
 	o.Items = items[o.ID]
-	err = s.db.Conn(ctx).Where("order_id = ?", o.ID).Order("id").Find(&o.History).Error
-	return o, err
+	return o, s.history(ctx, &o)
 }
 
 // ListQuery filters a shopper's orders.
@@ -97,19 +101,9 @@ func (s *Service) items(ctx context.Context, orderIDs []int64) (map[int64][]Item
 }
 
 // GetLines is Get without the history: one of the shopper's orders with its
-// lines, for callers (paying it) that read no more.
+// lines, for callers (paying it) that read no more: one statement.
 func (s *Service) GetLines(ctx context.Context, shopperID int64, orderNo string) (Order, error) {
-	var o Order
-	err := s.db.Conn(ctx).Where("order_no = ? AND shopper_id = ?", orderNo, shopperID).Take(&o).Error
-	if database.IsNotFound(err) {
-		return Order{}, ErrNotFound
-	}
-	if err != nil {
-		return Order{}, err
-	}
-	items, err := s.items(ctx, []int64{o.ID})
-	o.Items = items[o.ID]
-	return o, err
+	return s.withLines(ctx, "o.order_no = ? AND o.shopper_id = ?", orderNo, shopperID)
 }
 
 // StatusOf is an order's status now, read alone.
