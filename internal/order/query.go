@@ -14,21 +14,13 @@ var ErrNotFound = errs.NotFound("order_not_found", "order.not_found")
 // Get returns one of the shopper's orders with its lines and history.
 // Orders are always looked up together with the shopper, so another
 // shopper's order number is simply not found.
-// Two statements: the order with its lines (read.go), then its history.
+// Two statements in one round trip on PostgreSQL (read.go).
 func (s *Service) Get(ctx context.Context, shopperID int64, orderNo string) (Order, error) {
-	o, err := s.withLines(ctx, "o.order_no = ? AND o.shopper_id = ?", orderNo, shopperID)
-	if err != nil {
-		return Order{}, err
-	}
-	return o, s.history(ctx, &o)
+	return s.withHistory(ctx, byShopperNo, orderNo, shopperID)
 }
 
 func (s *Service) byID(ctx context.Context, shopperID, id int64) (Order, error) {
-	o, err := s.withLines(ctx, "o.id = ? AND o.shopper_id = ?", id, shopperID)
-	if err != nil {
-		return Order{}, err
-	}
-	return o, s.history(ctx, &o)
+	return s.withHistory(ctx, byShopperID, id, shopperID)
 }
 
 func (s *Service) complete(ctx context.Context, o Order, err error) (Order, error) {
@@ -43,7 +35,8 @@ func (s *Service) complete(ctx context.Context, o Order, err error) (Order, erro
 		return Order{}, err
 	}
 	o.Items = items[o.ID]
-	return o, s.history(ctx, &o)
+	err = s.db.Conn(ctx).Where("order_id = ?", o.ID).Order("id").Find(&o.History).Error
+	return o, err
 }
 
 // ListQuery filters a shopper's orders.
@@ -103,7 +96,7 @@ func (s *Service) items(ctx context.Context, orderIDs []int64) (map[int64][]Item
 // GetLines is Get without the history: one of the shopper's orders with its
 // lines, for callers (paying it) that read no more: one statement.
 func (s *Service) GetLines(ctx context.Context, shopperID int64, orderNo string) (Order, error) {
-	return s.withLines(ctx, "o.order_no = ? AND o.shopper_id = ?", orderNo, shopperID)
+	return s.withLines(ctx, byShopperNo, orderNo, shopperID)
 }
 
 // StatusOf is an order's status now, read alone.
