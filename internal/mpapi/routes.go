@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/upload"
 )
 
 // Deps are the services the API calls.
@@ -28,6 +29,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Uploads   *upload.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
