@@ -50,6 +50,13 @@ func (a *App) routes() (http.Handler, error) {
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
 
+		Customers:  a.Customers,
+		Reports:    a.Reports,
+		Favorites:  a.Favorites,
+		Footprints: a.Footprints,
+		Views:      a.Views,
+		Phone:      a.phone,
+
 		CatalogCache: httpx.NewCache(a.Config.CatalogCacheTTL),
 		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),
 		ShopperLimit: httpx.NewLimiter(a.Config.RateShopper),
