@@ -70,7 +70,7 @@ func (s *Store) Save(ctx context.Context, views []View) error {
 	order := make([]key, 0, len(views))
 	for _, v := range views {
 		at := v.At.UTC().Truncate(time.Microsecond) // PostgreSQL's precision, so the cursor compares exactly
-		k := key{v.ShopperID, v.ProductID, at.In(clock.China).Format(time.DateOnly)}
+		k := key{v.ShopperID, v.ProductID, day(at)}
 		if prev, ok := latest[k]; !ok {
 			order = append(order, k)
 			latest[k] = at
@@ -176,6 +176,9 @@ func (s *Store) Prune(ctx context.Context) (int64, error) {
 	}
 	return total, ctx.Err()
 }
+
+// day is the shop's day of t (Beijing time), as footprints store it.
+func day(t time.Time) string { return t.In(clock.China).Format(time.DateOnly) }
 
 // The cursor is the last footprint's time (microseconds) and id: times
 // repeat across products, the pair does not.

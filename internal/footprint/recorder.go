@@ -12,13 +12,16 @@ import (
 
 // Recorder takes views from request handlers without touching the
 // database: Record puts the view in a bounded buffer and returns at once;
-// one goroutine drains the buffer in batches (up to BatchSize views, or
-// whatever arrived within FlushEvery) into Store.Save. When the buffer is
-// full (the database slower than the views for a while), a view is dropped
-// and counted, never waited for: a footprint is worth less than the page.
+// one goroutine drains the buffer, folds views of the same footprint
+// together, and writes them with Store.Save every FlushEvery (sooner when
+// BatchSize distinct footprints wait): one multi-row upsert a second
+// however many views came in. When the buffer is full (the database slower
+// than the views for a while), a view is dropped and counted, never waited
+// for: a footprint is worth less than the page.
 //
-// What a crash can lose: the views still in the buffer, at most Capacity
-// and at most about FlushEvery's worth; a clean shutdown (Stop) flushes them.
+// What a crash can lose: the views not yet written, at most about
+// FlushEvery's worth (and at most Capacity plus BatchSize footprints); a
+// clean shutdown (Stop) writes them.
 type Recorder struct {
 	store      saver
 	clock      *clock.Clock
@@ -41,7 +44,7 @@ type saver interface {
 // RecorderConfig sizes a Recorder.
 type RecorderConfig struct {
 	Capacity   int           // views the buffer holds (default 8,192)
-	BatchSize  int           // views per flush at most (default 1,000)
+	BatchSize  int           // distinct footprints per flush at most (default 1,000)
 	FlushEvery time.Duration // longest a view waits for its flush (default 1 s)
 }
 
@@ -132,58 +135,84 @@ func (r *Recorder) Failed() int64 { return r.failed.Load() }
 
 func (r *Recorder) run() {
 	defer close(r.done)
-	batch := make([]View, 0, r.batchSize)
+	p := pending{latest: make(map[viewKey]View, r.batchSize)}
 	tick := time.NewTicker(r.flushEvery)
 	defer tick.Stop()
 	for {
 		select {
 		case v := <-r.views:
-			batch = r.add(batch, v)
+			r.add(&p, v)
 		case <-tick.C:
-			batch = r.flush(batch)
+			r.flush(&p)
 		case flushed := <-r.sync:
-			batch = r.flush(r.drain(batch))
+			r.drain(&p)
+			r.flush(&p)
 			close(flushed)
 		case <-r.stop:
-			r.flush(r.drain(batch))
+			r.drain(&p)
+			r.flush(&p)
 			return
 		}
 	}
 }
 
-// add appends v, flushing when the batch is full.
-func (r *Recorder) add(batch []View, v View) []View {
-	if batch = append(batch, v); len(batch) >= r.batchSize {
-		batch = r.flush(batch)
+// viewKey is what one footprint row stands for; views with the same key
+// between two flushes fold into one, the latest, before they reach the
+// database. A shopper scrolling back and forth over a few products costs
+// one row each per flush, not one per view.
+type viewKey struct {
+	shopper, product int64
+	day              string
+}
+
+// pending is the views waiting for the next flush, folded by key, and how
+// many views they stand for (to count them as saved or lost).
+type pending struct {
+	latest map[viewKey]View
+	views  int64
+}
+
+// add folds v in, flushing when BatchSize distinct footprints wait.
+func (r *Recorder) add(p *pending, v View) {
+	k := viewKey{v.ShopperID, v.ProductID, day(v.At)}
+	if old, ok := p.latest[k]; !ok || v.At.After(old.At) {
+		p.latest[k] = v
 	}
-	return batch
+	if p.views++; len(p.latest) >= r.batchSize {
+		r.flush(p)
+	}
 }
 
 // drain takes every view waiting in the buffer now.
-func (r *Recorder) drain(batch []View) []View {
+func (r *Recorder) drain(p *pending) {
 	for {
 		select {
 		case v := <-r.views:
-			batch = r.add(batch, v)
+			r.add(p, v)
 		default:
-			return batch
+			return
 		}
 	}
 }
 
-// flush saves the batch and returns it emptied. A failed batch is logged
+// flush saves what is pending and empties it. A failed batch is logged
 // and counted, not retried: retrying would hold back the next views.
-func (r *Recorder) flush(batch []View) []View {
-	if len(batch) == 0 {
-		return batch
+func (r *Recorder) flush(p *pending) {
+	if len(p.latest) == 0 {
+		return
+	}
+	batch := make([]View, 0, len(p.latest))
+	for _, v := range p.latest {
+		batch = append(batch, v)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := r.store.Save(ctx, batch); err != nil {
-		r.failed.Add(int64(len(batch)))
-		r.log.Error("footprints not saved", "views", len(batch), "error", err.Error())
+		r.failed.Add(p.views)
+		r.log.Error("footprints not saved", "footprints", len(batch), "views", p.views, "error", err.Error())
 	} else {
-		r.recorded.Add(int64(len(batch)))
+		r.recorded.Add(p.views)
 	}
-	return batch[:0]
+	clear(p.latest)
+	p.views = 0
 }
