@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/footprint"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
@@ -46,4 +47,13 @@ func (a phoneAdapter) exchange(ctx context.Context, code string) (customer.Phone
 		return customer.Phone{}, err
 	}
 	return customer.Phone{Number: info.PurePhoneNumber, CountryCode: info.CountryCode}, nil
+}
+
+// avatarCheck accepts as an avatar only an image this shopper uploaded.
+func (a *App) avatarCheck(ctx context.Context, shopperID int64, url string) error {
+	err := a.Uploads.Owned(ctx, shopperID, "avatar_url", []string{url})
+	if e := errs.As(err); err != nil && e.Kind == errs.KindInvalid {
+		return customer.ErrAvatarNotUploaded
+	}
+	return err
 }

@@ -8,12 +8,14 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/upload"
 )
 
 // meHandlers serve the shopper's own page: /me and /me/phone.
 type meHandlers struct {
 	customers *customer.Service
 	reports   *report.Service
+	uploads   *upload.Service
 	avatar    customer.AvatarCheck
 	phone     customer.PhoneExchange
 }
@@ -49,7 +51,8 @@ type profileJSON struct {
 }
 
 // update: PATCH /api/v1/me, with a JSON body {nickname?, avatar_url?}
-// (avatar_url: an image the shopper uploaded through POST /uploads).
+// (avatar_url: an image the shopper uploaded through POST /uploads), or a
+// multipart form with nickname and an avatar file (me_avatar.go).
 func (h *meHandlers) update(c *gin.Context) {
 	p, err := h.profile(c)
 	if err == nil {
@@ -86,13 +89,4 @@ func toMe(m report.Me) meJSON {
 	return meJSON{Nickname: m.Nickname, AvatarURL: m.AvatarURL, Phone: customer.MaskPhone(m.Phone),
 		OrderCounts: orderCountsJSON{PendingPayment: m.PendingPayment, Paid: m.Paid, Shipped: m.Shipped, AfterSale: m.AfterSale},
 		CouponCount: m.Coupons}
-}
-
-// profile reads PATCH /me's body.
-func (h *meHandlers) profile(c *gin.Context) (customer.Profile, error) {
-	var in profileJSON
-	if err := httpx.BindJSON(c, &in); err != nil {
-		return customer.Profile{}, err
-	}
-	return customer.Profile{Nickname: in.Nickname, AvatarURL: in.AvatarURL}, nil
 }

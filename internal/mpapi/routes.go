@@ -19,6 +19,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/upload"
 )
 
 // Deps are the services the API calls.
@@ -32,6 +33,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Uploads   *upload.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -103,10 +105,9 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
 
-	mine := &meHandlers{customers: d.Customers, reports: d.Reports, avatar: d.AvatarCheck, phone: d.Phone}
+	mine := &meHandlers{customers: d.Customers, reports: d.Reports, uploads: d.Uploads, avatar: d.AvatarCheck, phone: d.Phone}
 	me.GET("/me", mine.get)
-	me.PATCH("/me", mine.update)
-	me.POST("/me/phone", mine.bindPhone)
+	me.POST("/me/phone", mine.bindPhone) // PATCH /me: mountProfile, beside /uploads
 	fav := &favoriteHandlers{svc: d.Favorites}
 	me.GET("/me/favorites", fav.list)
 	me.GET("/me/favorites/:product_id", fav.get)
