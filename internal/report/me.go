@@ -55,3 +55,30 @@ func (s *Service) Me(ctx context.Context, shopperID int64) (m Me, found bool, er
 	}
 	return m, found, nil
 }
+
+// Profile is what the console's customer page shows of what a shopper told
+// the shop: avatar, phone (unmasked: the page masks it), favourites kept.
+type Profile struct {
+	AvatarURL, Phone string
+	Favorites        int64
+}
+
+// CustomerProfile reads a shopper's profile in one statement; found is
+// false for an unknown shopper.
+func (s *Service) CustomerProfile(ctx context.Context, shopperID int64) (p Profile, found bool, err error) {
+	err = s.db.Read(ctx, []database.Query{{SQL: `SELECT s.avatar_url, s.phone,
+		(SELECT COUNT(*) FROM favorites WHERE shopper_id = s.id) FROM shoppers s WHERE s.id = ?`, Args: []any{shopperID}}},
+		func(rows database.Rows) error {
+			for rows.Next() {
+				found = true
+				if err := rows.Scan(&p.AvatarURL, &p.Phone, &p.Favorites); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return Profile{}, false, fmt.Errorf("report: customer profile: %w", err)
+	}
+	return p, found, nil
+}
