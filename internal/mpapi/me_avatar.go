@@ -13,12 +13,16 @@ import (
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
-// mountProfile registers PATCH /api/v1/me on the uploads' group: its
-// multipart form carries an image, larger than the rest of the API's
-// bodies may be. The JSON form keeps a small cap of its own (maxProfileJSON).
+// mountProfile registers PATCH /api/v1/me and POST /api/v1/me/avatar on
+// the uploads' group: their multipart form carries an image, larger than
+// the rest of the API's bodies may be. The JSON form keeps a small cap of
+// its own (maxProfileJSON). POST /me/avatar is the same change for
+// wx.uploadFile, which can only POST.
 func mountProfile(r *gin.RouterGroup, d Deps) {
 	mine := &meHandlers{customers: d.Customers, reports: d.Reports, uploads: d.Uploads, avatar: d.AvatarCheck, phone: d.Phone}
-	r.PATCH("/me", d.ClientLimit.PerClient(), requireShopper(d.Tokens), limitShopperWrites(d.ShopperLimit), mine.update)
+	guard := []gin.HandlerFunc{d.ClientLimit.PerClient(), requireShopper(d.Tokens), limitShopperWrites(d.ShopperLimit)}
+	r.PATCH("/me", append(guard, mine.update)...)
+	r.POST("/me/avatar", append(guard, mine.update)...)
 }
 
 // maxProfileJSON caps PATCH /me's JSON body: a nickname and a URL, with

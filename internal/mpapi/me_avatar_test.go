@@ -11,9 +11,15 @@ import (
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
-// avatarForm is PATCH /me as wx.uploadFile sends it: the file in "avatar"
-// (none when data is nil), other fields as form values.
+// avatarForm is PATCH /me with the file in "avatar" (none when data is
+// nil), other fields as form values.
 func avatarForm(t *testing.T, e *apptest.Env, tok string, data []byte, fields map[string]string) *apptest.Response {
+	t.Helper()
+	return sendAvatar(t, e, http.MethodPatch, "/api/v1/me", tok, data, fields)
+}
+
+// sendAvatar sends the avatar form as wx.uploadFile does (multipart).
+func sendAvatar(t *testing.T, e *apptest.Env, method, path, tok string, data []byte, fields map[string]string) *apptest.Response {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -28,7 +34,7 @@ func avatarForm(t *testing.T, e *apptest.Env, tok string, data []byte, fields ma
 		part.Write(data)
 	}
 	w.Close()
-	return e.Do(apptest.Request{Method: http.MethodPatch, Path: "/api/v1/me", Token: tok, Body: body.Bytes(),
+	return e.Do(apptest.Request{Method: method, Path: path, Token: tok, Body: body.Bytes(),
 		Header: map[string]string{"Content-Type": w.FormDataContentType()}})
 }
 
@@ -54,7 +60,14 @@ func TestMeAvatar(t *testing.T) {
 	if served := e.Get(m.AvatarURL, ""); served.Status != http.StatusOK || !strings.HasPrefix(served.Header.Get("Content-Type"), "image/") {
 		t.Fatalf("the avatar is not served: %d", served.Status)
 	}
-	set := m.AvatarURL
+	// wx.uploadFile can only POST: POST /me/avatar is the same change.
+	r = sendAvatar(t, e, http.MethodPost, "/api/v1/me/avatar", tok, apptest.PNG(t, 20, 20), nil)
+	var posted meBody
+	r.Decode(t, &posted)
+	if r.Status != http.StatusOK || posted.AvatarURL == m.AvatarURL || posted.Nickname != "安" || !strings.HasPrefix(posted.AvatarURL, upload.URLPrefix) {
+		t.Fatalf("POST /me/avatar: %d %s", r.Status, r.Body)
+	}
+	set := posted.AvatarURL
 
 	bobs := e.Photo(t, other)
 	for _, tt := range []struct {
@@ -82,6 +95,12 @@ func TestMeAvatar(t *testing.T) {
 		}, "nickname"},
 		{"a form without the file", func() *apptest.Response {
 			return avatarForm(t, e, tok, nil, map[string]string{"avatar_url": mine})
+		}, "avatar"},
+		{"POST /me/avatar with no file", func() *apptest.Response {
+			return sendAvatar(t, e, http.MethodPost, "/api/v1/me/avatar", tok, nil, nil)
+		}, "avatar"},
+		{"POST /me/avatar with text", func() *apptest.Response {
+			return sendAvatar(t, e, http.MethodPost, "/api/v1/me/avatar", tok, []byte("hello"), nil)
 		}, "avatar"},
 	} {
 		r := tt.send()
