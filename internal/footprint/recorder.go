@@ -161,9 +161,11 @@ func (r *Recorder) run() {
 // database. A shopper scrolling back and forth over a few products costs
 // one row each per flush, not one per view.
 type viewKey struct {
-	shopper, product int64
-	day              string
+	shopper, product, day int64 // day: days since 1970-01-01 in Beijing time
 }
+
+// chinaOffset is Beijing time's offset from UTC in seconds (no daylight saving).
+const chinaOffset = 8 * 3600
 
 // pending is the views waiting for the next flush, folded by key, and how
 // many views they stand for (to count them as saved or lost).
@@ -174,7 +176,8 @@ type pending struct {
 
 // add folds v in, flushing when BatchSize distinct footprints wait.
 func (r *Recorder) add(p *pending, v View) {
-	k := viewKey{v.ShopperID, v.ProductID, day(v.At)}
+	// Arithmetic, not day()'s formatting: this runs for every view.
+	k := viewKey{v.ShopperID, v.ProductID, (v.At.Unix() + chinaOffset) / 86400}
 	if old, ok := p.latest[k]; !ok || v.At.After(old.At) {
 		p.latest[k] = v
 	}
