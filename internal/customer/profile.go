@@ -85,15 +85,20 @@ func Nickname(name string) (string, error) {
 	return name, nil
 }
 
-// MaskPhone shows a phone number the way the shop shows it everywhere: the
-// first three and the last four digits (138****5678), nothing of a number
-// too short to keep both, "" for none.
+// MaskPhone shows a phone number the way the shop shows it everywhere: a
+// mainland mobile as its first three and last four digits (138****5678),
+// a shorter number (Hong Kong's eight digits) as its last four only, and
+// nothing of a number shorter than seven digits; "" for none. At most half
+// of a short number shows.
 func MaskPhone(phone string) string {
-	if phone == "" {
+	switch n := len(phone); {
+	case n == 0:
 		return ""
+	case n >= 11:
+		return phone[:3] + strings.Repeat("*", n-7) + phone[n-4:]
+	case n >= 7:
+		return strings.Repeat("*", n-4) + phone[n-4:]
+	default:
+		return strings.Repeat("*", n)
 	}
-	if len(phone) < 8 {
-		return strings.Repeat("*", len(phone))
-	}
-	return phone[:3] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-4:]
 }
