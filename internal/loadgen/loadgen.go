@@ -52,6 +52,10 @@ type Options struct {
 	// list_category, list_cursor, list_search, detail), to set one beside
 	// the hello-world baseline; empty: the mix.
 	BrowseStep string
+	// BrowseLogin has browse log Shoppers shoppers in first and send their
+	// tokens with every request, as a logged-in mini program does: their
+	// product views are recorded as footprints (KAIDIAN_FOOTPRINTS).
+	BrowseLogin bool
 
 	// Rate, when above 0, sends requests at this many a second whatever the
 	// shop does (an open loop, see drive) instead of as fast as it answers;
