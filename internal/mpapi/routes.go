@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Deps are the services the API calls.
@@ -28,6 +29,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Messages  *subscribe.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
@@ -86,4 +88,8 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+
+	sub := &subscriptionHandlers{svc: d.Messages}
+	r.GET("/subscriptions/templates", sub.templates)
+	me.POST("/subscriptions", sub.record)
 }

@@ -326,7 +326,10 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 			outcome = OutcomeIgnored
 		}
 		r.Status = fmt.Sprint(set["status"])
-		return s.db.Conn(ctx).Model(&Refund{}).Where("id = ?", r.ID).Updates(set).Error
+		if err := s.db.Conn(ctx).Model(&Refund{}).Where("id = ?", r.ID).Updates(set).Error; err != nil {
+			return err
+		}
+		return s.emitRefundResult(ctx, r, now)
 	})
 	if err != nil {
 		return "", err
