@@ -51,6 +51,7 @@ type env struct {
 	db        *database.DB
 	svc       *subscribe.Service
 	sender    *fakeSender
+	clock     *clock.Clock
 	mu        sync.Mutex
 	scheduled []int64
 }
@@ -59,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := dbtest.Open(t)
 	clk := clock.New()
-	e := &env{db: db, sender: &fakeSender{}}
+	e := &env{db: db, sender: &fakeSender{}, clock: clk}
 	e.svc = subscribe.New(subscribe.Deps{DB: db, Customers: customer.New(db, clk), Audit: audit.New(db, clk), Sender: e.sender,
 		Schedule: func(_ context.Context, ids []int64) {
 			e.mu.Lock()

@@ -3,6 +3,7 @@ package subscribe_test
 import (
 	"context"
 	"sync"
+	"time"
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/page"
@@ -221,5 +222,35 @@ func TestEmitNeedsTheScenesValuesAndAMapping(t *testing.T) {
 	testkit.Must(t, err)
 	if len(rs) != 0 {
 		t.Fatalf("events of unmapped scenes were recorded: %+v", rs)
+	}
+}
+
+// TestTheSweepFindsEventsAJobNeverTook: an event whose job was lost (the
+// process died between the commit and the enqueue) is due for the sweep
+// once it is a minute old; one that is done, or held by a runner, is not.
+func TestTheSweepFindsEventsAJobNeverTook(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	henry := testkit.Shopper(t, e.db, "henry")
+	lost := e.emit(t, paidEvent(henry, "L1"))
+	done := e.emit(t, paidEvent(henry, "L2"))
+	testkit.Must(t, e.svc.Send(ctx, done, false)) // skipped: no credit
+	if ids, err := e.svc.Due(ctx, 10); err != nil || len(ids) != 0 {
+		t.Fatalf("due at once: %v %v", ids, err)
+	}
+	later := time.Now().Add(2 * time.Minute)
+	e.clock.Set(func() time.Time { return later })
+	ids, err := e.svc.Due(ctx, 10)
+	if err != nil || len(ids) != 1 || ids[0] != lost {
+		t.Fatalf("due a minute later: %v %v, want [%d]", ids, err, lost)
+	}
+	// The sweep's job sends it like any other.
+	e.accept(t, henry, "tpl-paid", 1)
+	testkit.Must(t, e.svc.Send(ctx, lost, false))
+	if r := e.event(t, lost); r.Status != subscribe.StatusSent {
+		t.Fatalf("the swept event: %+v", r)
+	}
+	if ids, _ := e.svc.Due(ctx, 10); len(ids) != 0 {
+		t.Fatalf("still due after sending: %v", ids)
 	}
 }
