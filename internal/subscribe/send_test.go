@@ -3,8 +3,8 @@ package subscribe_test
 import (
 	"context"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/subscribe"
