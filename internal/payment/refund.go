@@ -329,7 +329,11 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 		if err := s.db.Conn(ctx).Model(&Refund{}).Where("id = ?", r.ID).Updates(set).Error; err != nil {
 			return err
 		}
-		return s.emitRefundResult(ctx, r, now)
+		settled := now
+		if at, ok := set["succeeded_at"].(time.Time); ok {
+			settled = at // WeChat's success time
+		}
+		return s.emitRefundResult(ctx, r, settled)
 	})
 	if err != nil {
 		return "", err
