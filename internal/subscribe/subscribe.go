@@ -124,7 +124,6 @@ func New(d Deps) *Service {
 		log: d.Log, clock: d.Clock, ttl: d.MappingTTL}
 }
 
-// noCredit and the other notes say in the log why an event went as it did.
-var (
-	noteNoCredit = i18n.M("subscribe.log.no_credit")
-)
+// noteNoCredit is what the log says of an event skipped without asking
+// WeChat: the shopper holds no credit for its template.
+var noteNoCredit = i18n.M("subscribe.log.no_credit")
