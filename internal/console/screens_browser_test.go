@@ -24,6 +24,8 @@ var mainPages = []struct{ Name, Route string }{
 	{"flash-sale-form", "/console/flash-sales/new"}, {"flash-sale", "/console/flash-sales/:id"},
 	{"customers", "/console/customers"}, {"customer", "/console/customers/:id"}, {"staff", "/console/staff"},
 	{"audit", "/console/audit"}, {"settings", "/console/settings"}, {"password", "/console/password"},
+	{"messages", "/console/messages"}, {"message-templates", "/console/messages/templates"},
+	{"message-template", "/console/messages/templates/:scene"},
 }
 
 // screenSizes are the widths the console must hold at: a laptop and a phone.

@@ -19,6 +19,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
@@ -33,6 +34,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Messages  *subscribe.Service
 	Uploads   *upload.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
@@ -116,4 +118,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	fp := &footprintHandlers{store: d.Footprints}
 	me.GET("/me/footprints", fp.list)
 	me.DELETE("/me/footprints", fp.clear)
+	sub := &subscriptionHandlers{svc: d.Messages}
+	r.GET("/subscriptions/templates", sub.templates)
+	me.POST("/subscriptions", sub.record)
 }
