@@ -31,6 +31,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -66,6 +67,7 @@ type App struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
+	Search    *search.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -137,6 +139,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
+	a.Search = search.New(db, a.Catalog, a.Audit, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
@@ -248,6 +251,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		defer stopSandbox()
 		go a.Sandbox.Run(sandboxCtx) // the fake WeChat's notification deliveries
 	}
+	searchCtx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
+	go a.Search.Run(searchCtx, func(err error) { a.Log.Error("search counts not written", "error", err.Error()) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
@@ -274,6 +280,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		a.Log.Error("http shutdown", "error", err)
 	}
 	stopMetrics(shutdownCtx)
+	if err := a.Search.Flush(shutdownCtx); err != nil { // the last second of searches, once no request can add any
+		a.Log.Error("search counts not written", "error", err.Error())
+	}
 	if err := a.Orders.Stop(shutdownCtx); err != nil { // the flash desk's lanes, once no request can queue
 		a.Log.Error("flash desk shutdown", "error", err)
 	}

@@ -26,14 +26,16 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
-		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
+		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize,
+			a.Catalog.RefreshSearchText, a.Search.PruneCounts}})
+	river.AddWorker(workers, &worker.RefreshSales{Catalog: a.Catalog, Metrics: a.Metrics})
 	return jobs.New(a.DB, jobs.Config{
 		Queue:   a.queue,
 		Workers: workers,
 		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
 			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
 			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
-			worker.EndFlashSalesEvery(a.Config.ExpirySweep)},
+			worker.EndFlashSalesEvery(a.Config.ExpirySweep), worker.RefreshSalesEvery(time.Minute)},
 		Log: a.Log,
 	})
 }

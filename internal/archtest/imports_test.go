@@ -66,7 +66,7 @@ var domainTiers = [][]string{
 	{"internal/audit"},
 	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
 	{"internal/auth", "internal/catalog"},
-	{"internal/flashsale", "internal/catalogio"},
+	{"internal/flashsale", "internal/catalogio", "internal/search"},
 	{"internal/order"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
 	{"internal/report"}, // read models across domains

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/search"
 )
 
 // Deps are the services the API calls.
@@ -28,6 +29,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Search    *search.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
@@ -48,7 +50,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 
 	cat := &catalogHandlers{svc: d.Catalog}
 	r.GET("/categories", cached, cat.categories)
-	r.GET("/products", cached, cat.products)
+	r.GET("/products", recordSearches(d.Search, d.Tokens), cached, cat.products)
 	r.GET("/products/:id", cached, cat.product)
 
 	fl := &flashHandlers{svc: d.Flash}
@@ -86,4 +88,10 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+
+	sr := &searchHandlers{svc: d.Search}
+	r.GET("/search/hot", cached, sr.hot)
+	r.GET("/search/suggest", cached, sr.suggest)
+	me.GET("/me/search-history", sr.history)
+	me.DELETE("/me/search-history", sr.clearHistory)
 }

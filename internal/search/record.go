@@ -1,0 +1,166 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Searches are counted in memory and written in batches: a search is the
+// list's hottest use, and a write per search would put every shopper's
+// typing on the database's write path (on SQLite, its single writer).
+// Each replica flushes its batch every FlushEvery, in one transaction: one
+// upsert for the day's counts, one for the history entries, and a trim
+// per shopper whose history grew. A crash loses at most one interval of
+// counts and history; nothing else depends on them.
+
+// FlushEvery is how often Run writes the searches it has gathered.
+const FlushEvery = time.Second
+
+type countKey struct{ day, norm string }
+
+type pendingCount struct {
+	word string // the spelling last seen
+	n    int64
+}
+
+type historyKey struct {
+	shopper int64
+	norm    string
+}
+
+type pendingSearch struct {
+	word string
+	at   time.Time
+}
+
+// Record notes a search for the list's words q: counted for the hot
+// searches and, for a logged-in shopper (shopperID > 0), put at the top of
+// their history. It only touches memory; words the list would refuse
+// (empty, too long) are ignored.
+func (s *Service) Record(shopperID int64, q string) {
+	w, norm, err := word(q, "q")
+	if err != nil {
+		return
+	}
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := countKey{day(now), norm}
+	if c, ok := s.counts[k]; ok {
+		c.n, c.word = c.n+1, w
+	} else if len(s.counts) < maxPending {
+		s.counts[k] = &pendingCount{word: w, n: 1}
+	}
+	if hk := (historyKey{shopperID, norm}); shopperID > 0 && (len(s.history) < maxPending || s.history[hk].word != "") {
+		s.history[hk] = pendingSearch{word: w, at: now}
+	}
+}
+
+// take empties the batch and returns it.
+func (s *Service) take() (map[countKey]*pendingCount, map[historyKey]pendingSearch) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts, history := s.counts, s.history
+	s.counts, s.history = map[countKey]*pendingCount{}, map[historyKey]pendingSearch{}
+	return counts, history
+}
+
+// Flush writes the searches gathered since the last flush. On failure the
+// batch is dropped (and the error returned): counts are a popularity
+// signal, not a ledger, and retrying a batch forever would grow memory.
+func (s *Service) Flush(ctx context.Context) error {
+	counts, history := s.take()
+	if len(counts) == 0 && len(history) == 0 {
+		return nil
+	}
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		if len(counts) > 0 {
+			var b strings.Builder
+			args := make([]any, 0, 4*len(counts))
+			b.WriteString("INSERT INTO search_counts (day, norm, word, searches) VALUES ")
+			i := 0
+			for k, c := range counts {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?)")
+				args = append(args, k.day, k.norm, c.word, c.n)
+				i++
+			}
+			b.WriteString(" ON CONFLICT (day, norm) DO UPDATE SET " +
+				"searches = search_counts.searches + excluded.searches, word = excluded.word")
+			if err := s.db.Conn(ctx).Exec(b.String(), args...).Error; err != nil {
+				return fmt.Errorf("search counts: %w", err)
+			}
+		}
+		if len(history) == 0 {
+			return nil
+		}
+		var b strings.Builder
+		args := make([]any, 0, 4*len(history))
+		shoppers := map[int64]bool{}
+		b.WriteString("INSERT INTO search_history (shopper_id, norm, word, searched_at) VALUES ")
+		i := 0
+		for k, h := range history {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?)")
+			args = append(args, k.shopper, k.norm, h.word, h.at)
+			shoppers[k.shopper] = true
+			i++
+		}
+		// A later search of the same word moves it to the top; an older
+		// one (two replicas' batches crossing) leaves it where it is.
+		b.WriteString(" ON CONFLICT (shopper_id, norm) DO UPDATE SET word = excluded.word, searched_at = excluded.searched_at " +
+			"WHERE excluded.searched_at > search_history.searched_at")
+		if err := s.db.Conn(ctx).Exec(b.String(), args...).Error; err != nil {
+			return fmt.Errorf("search history: %w", err)
+		}
+		for id := range shoppers {
+			if err := s.trimHistory(ctx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// trimHistory keeps a shopper's HistoryLen newest searches.
+func (s *Service) trimHistory(ctx context.Context, shopperID int64) error {
+	err := s.db.Conn(ctx).Exec(`DELETE FROM search_history WHERE shopper_id = ? AND norm NOT IN
+		(SELECT norm FROM search_history WHERE shopper_id = ? ORDER BY searched_at DESC, norm LIMIT ?)`,
+		shopperID, shopperID, HistoryLen).Error
+	if err != nil {
+		return fmt.Errorf("trim search history of shopper %d: %w", shopperID, err)
+	}
+	return nil
+}
+
+// Run flushes every FlushEvery until ctx ends; the caller flushes once
+// more at shutdown (Flush), when no request can record any more.
+func (s *Service) Run(ctx context.Context, logf func(err error)) {
+	t := time.NewTicker(FlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Flush(ctx); err != nil {
+				logf(err)
+			}
+		}
+	}
+}
+
+// PruneCounts forgets counts older than KeepDays (the hourly maintenance).
+func (s *Service) PruneCounts(ctx context.Context) error {
+	cutoff := day(s.clock.Now().AddDate(0, 0, -KeepDays))
+	if err := s.db.Conn(ctx).Exec("DELETE FROM search_counts WHERE day < ?", cutoff).Error; err != nil {
+		return fmt.Errorf("prune search counts: %w", err)
+	}
+	return nil
+}
