@@ -5,7 +5,30 @@
 -- classifies them as letters (C.UTF-8 or a real locale do; plain "C" does
 -- not, and then the index finds nothing for Chinese and the planner falls
 -- back to reading the table).
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+--
+-- The extension is database-wide, so it goes into public where there is
+-- one (CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public), under a lock
+-- so that two replicas migrating at once do not both create it, and the
+-- index names its operator class by the schema the extension lives in:
+-- the app's own schema (its search_path) need not be that one. The LIKE
+-- operator the list uses is the built-in one, so queries find the index
+-- whatever their search_path.
+-- +goose StatementBegin
+DO $$
+DECLARE ext_schema TEXT;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('kaidian.pg_trgm'));
+    IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') THEN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+    ELSE
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    END IF;
+    SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    ALTER TABLE products ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+    EXECUTE format('CREATE INDEX products_search_text ON products USING gin (search_text %I.gin_trgm_ops)', ext_schema);
+END $$;
+-- +goose StatementEnd
 
 -- sales is units sold (paid, minus units refunded back to stock): the sum
 -- of the product's skus.sold, copied here by the catalog's sales sweep so
@@ -15,10 +38,8 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- below is a start that the catalog's hourly pass replaces with the real
 -- normalisation.
 ALTER TABLE products ADD COLUMN sales BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE products ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 UPDATE products SET search_text = LOWER(title),
     sales = COALESCE((SELECT SUM(sold) FROM skus WHERE skus.product_id = products.id), 0);
-CREATE INDEX products_search_text ON products USING gin (search_text gin_trgm_ops);
 -- Each sort of the shopper's list walks its own index, on-shelf rows only.
 CREATE INDEX products_by_sales ON products (sales DESC, id DESC) WHERE on_shelf = TRUE;
 CREATE INDEX products_by_price ON products (min_price, id) WHERE on_shelf = TRUE;
