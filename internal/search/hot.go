@@ -58,7 +58,7 @@ func (s *Service) Top(ctx context.Context, limit int) ([]TopWord, error) {
 		Word  string `gorm:"column:word"`
 		Count int64  `gorm:"column:n"`
 	}
-	since := day(s.clock.Now().AddDate(0, 0, -(HotDays - 1)))
+	since := s.day(s.clock.Now().AddDate(0, 0, -(HotDays - 1)))
 	err := s.db.Conn(ctx).Raw(`SELECT norm, MAX(word) AS word, SUM(searches) AS n FROM search_counts
 		WHERE day >= ? GROUP BY norm ORDER BY SUM(searches) DESC, norm LIMIT ?`, since, limit).Scan(&rows).Error
 	if err != nil {

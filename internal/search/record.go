@@ -47,7 +47,7 @@ func (s *Service) Record(shopperID int64, q string) {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := countKey{day(now), norm}
+	k := countKey{s.day(now), norm}
 	if c, ok := s.counts[k]; ok {
 		c.n, c.word = c.n+1, w
 	} else if len(s.counts) < maxPending {
@@ -158,7 +158,7 @@ func (s *Service) Run(ctx context.Context, logf func(err error)) {
 
 // PruneCounts forgets counts older than KeepDays (the hourly maintenance).
 func (s *Service) PruneCounts(ctx context.Context) error {
-	cutoff := day(s.clock.Now().AddDate(0, 0, -KeepDays))
+	cutoff := s.day(s.clock.Now().AddDate(0, 0, -KeepDays))
 	if err := s.db.Conn(ctx).Exec("DELETE FROM search_counts WHERE day < ?", cutoff).Error; err != nil {
 		return fmt.Errorf("prune search counts: %w", err)
 	}

@@ -65,5 +65,5 @@ func word(raw, field string) (w, norm string, err error) {
 	return w, catalog.SearchText(w), nil
 }
 
-// day is the UTC calendar day searches are counted under.
-func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+// day is the shop's calendar day (China time) searches are counted under.
+func (s *Service) day(t time.Time) string { return t.In(s.clock.Location()).Format(time.DateOnly) }

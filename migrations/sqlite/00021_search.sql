@@ -25,7 +25,7 @@ CREATE TABLE search_pins (
     created_at DATETIME NOT NULL
 );
 
--- Searches counted per normalised word per day (UTC, "2026-12-06"): a
+-- Searches counted per normalised word per day (China time, "2026-12-06"): a
 -- replica adds its batch of counts in one statement every few seconds.
 -- word is the spelling last seen, for display.
 CREATE TABLE search_counts (
