@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/kaidian/kaidian/internal/database"
 )
 
 // SearchText is s as searches compare it: NFKC folds full-width letters,
@@ -21,6 +23,18 @@ func SearchText(s string) string {
 // text: normalised, its wildcards escaped (ESCAPE '\').
 func searchPattern(q string) string {
 	return "%" + escapeLike(SearchText(q)) + "%"
+}
+
+// likeSearchText is the search condition, its pattern bound (from
+// searchPattern). PostgreSQL's LIKE escapes with a backslash by default,
+// and an explicit ESCAPE there becomes like_escape(pattern), which a
+// prepared statement's generic plan evaluates again for every row it
+// reads; SQLite's LIKE has no escape character unless told.
+func likeSearchText(d database.Dialect) string {
+	if d == database.Postgres {
+		return "search_text LIKE ?"
+	}
+	return `search_text LIKE ? ESCAPE '\'`
 }
 
 // RefreshSearchText rewrites the search text of every product whose stored

@@ -15,15 +15,15 @@ type Named struct {
 	Name string
 }
 
-const suggestSQL = "SELECT id, title FROM products WHERE on_shelf = TRUE AND search_text LIKE ? ESCAPE '\\' " +
-	"ORDER BY sales DESC, id DESC LIMIT ?"
 
 // SuggestProducts returns up to limit on-shelf products whose title holds
 // q (compared as SearchText), best sellers first: what a shopper most
 // likely means as they type. A hand-written read, as the list's.
 func (s *Service) SuggestProducts(ctx context.Context, q string, limit int) ([]Named, error) {
 	out := make([]Named, 0, limit)
-	err := s.db.Read(ctx, []database.Query{{SQL: suggestSQL, Args: []any{searchPattern(q), limit}}},
+	sql := "SELECT id, title FROM products WHERE on_shelf = TRUE AND " + likeSearchText(s.db.Dialect) +
+		" ORDER BY sales DESC, id DESC LIMIT ?"
+	err := s.db.Read(ctx, []database.Query{{SQL: sql, Args: []any{searchPattern(q), limit}}},
 		func(rows database.Rows) error {
 			var n Named
 			for rows.Next() {
