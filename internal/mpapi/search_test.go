@@ -7,8 +7,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/worker"
 )
 
 // TestSearchMatchesChineseWidthAndCase: "T恤", "t恤" and the full-width
@@ -256,5 +260,28 @@ func TestSearchHistoryIsBounded(t *testing.T) {
 	e.Get("/api/v1/me/search-history", tok).Decode(t, &hist)
 	if len(hist.Items) != 20 || hist.Items[0].Word != "w24" || hist.Items[19].Word != "w05" {
 		t.Fatalf("history = %v", hist.Items)
+	}
+}
+
+// TestSalesFollowPayment: a paid order's units show in the product's sales
+// once the periodic refresh has run (enqueued here rather than awaited).
+func TestSalesFollowPayment(t *testing.T) {
+	e := apptest.Start(t)
+	p := e.Product(t, apptest.SKU{Price: 1990, Stock: 10})
+	e.PaidOrder(t, "buyer", p.SKUs[0].ID, 3)
+	if err := e.App.Jobs().Enqueue(context.Background(), river.InsertManyParams{Args: worker.RefreshSalesArgs{}}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var d struct {
+			Sales int64 `json:"sales"`
+		}
+		e.Get(fmt.Sprintf("/api/v1/products/%d", p.ID), "").Decode(t, &d)
+		if d.Sales == 3 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sales = %d, want 3", d.Sales)
+		}
 	}
 }
