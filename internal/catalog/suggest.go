@@ -15,7 +15,6 @@ type Named struct {
 	Name string
 }
 
-
 // SuggestProducts returns up to limit on-shelf products whose title holds
 // q (compared as SearchText), best sellers first: what a shopper most
 // likely means as they type. A hand-written read, as the list's.
