@@ -75,48 +75,29 @@ func (s *Service) Flush(ctx context.Context) error {
 	if len(counts) == 0 && len(history) == 0 {
 		return nil
 	}
+	countRows := make([][]any, 0, len(counts))
+	for k, c := range counts {
+		countRows = append(countRows, []any{k.day, k.norm, c.word, c.n})
+	}
+	historyRows := make([][]any, 0, len(history))
+	shoppers := map[int64]bool{}
+	for k, h := range history {
+		historyRows = append(historyRows, []any{k.shopper, k.norm, h.word, h.at})
+		shoppers[k.shopper] = true
+	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {
-		if len(counts) > 0 {
-			var b strings.Builder
-			args := make([]any, 0, 4*len(counts))
-			b.WriteString("INSERT INTO search_counts (day, norm, word, searches) VALUES ")
-			i := 0
-			for k, c := range counts {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("(?, ?, ?, ?)")
-				args = append(args, k.day, k.norm, c.word, c.n)
-				i++
-			}
-			b.WriteString(" ON CONFLICT (day, norm) DO UPDATE SET " +
-				"searches = search_counts.searches + excluded.searches, word = excluded.word")
-			if err := s.db.Conn(ctx).Exec(b.String(), args...).Error; err != nil {
-				return fmt.Errorf("search counts: %w", err)
-			}
-		}
-		if len(history) == 0 {
-			return nil
-		}
-		var b strings.Builder
-		args := make([]any, 0, 4*len(history))
-		shoppers := map[int64]bool{}
-		b.WriteString("INSERT INTO search_history (shopper_id, norm, word, searched_at) VALUES ")
-		i := 0
-		for k, h := range history {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?)")
-			args = append(args, k.shopper, k.norm, h.word, h.at)
-			shoppers[k.shopper] = true
-			i++
+		err := s.upsert(ctx, "INSERT INTO search_counts (day, norm, word, searches) VALUES ",
+			" ON CONFLICT (day, norm) DO UPDATE SET "+
+				"searches = search_counts.searches + excluded.searches, word = excluded.word", countRows)
+		if err != nil {
+			return fmt.Errorf("search counts: %w", err)
 		}
 		// A later search of the same word moves it to the top; an older
 		// one (two replicas' batches crossing) leaves it where it is.
-		b.WriteString(" ON CONFLICT (shopper_id, norm) DO UPDATE SET word = excluded.word, searched_at = excluded.searched_at " +
-			"WHERE excluded.searched_at > search_history.searched_at")
-		if err := s.db.Conn(ctx).Exec(b.String(), args...).Error; err != nil {
+		err = s.upsert(ctx, "INSERT INTO search_history (shopper_id, norm, word, searched_at) VALUES ",
+			" ON CONFLICT (shopper_id, norm) DO UPDATE SET word = excluded.word, searched_at = excluded.searched_at "+
+				"WHERE excluded.searched_at > search_history.searched_at", historyRows)
+		if err != nil {
 			return fmt.Errorf("search history: %w", err)
 		}
 		for id := range shoppers {
@@ -126,6 +107,34 @@ func (s *Service) Flush(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// upsertChunk bounds the rows of one multi-row insert: four values each
+// stays well under SQLite's limit of 32,766 bound values per statement.
+const upsertChunk = 1000
+
+// upsert writes rows of four values through head VALUES (…), … tail, a
+// statement per upsertChunk rows.
+func (s *Service) upsert(ctx context.Context, head, tail string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), upsertChunk)
+		var b strings.Builder
+		args := make([]any, 0, 4*n)
+		b.WriteString(head)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?)")
+			args = append(args, r...)
+		}
+		b.WriteString(tail)
+		if err := s.db.Conn(ctx).Exec(b.String(), args...).Error; err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // trimHistory keeps a shopper's HistoryLen newest searches.

@@ -153,3 +153,21 @@ func TestPinLimitAndErrors(t *testing.T) {
 	testkit.WantCode(t, f.svc.MovePin(f.ctx, 424242, true, "test"), "search_pin_not_found")
 	testkit.WantCode(t, f.svc.RemovePin(f.ctx, 424242, "test"), "search_pin_not_found")
 }
+
+// TestFlushLargeBatch writes a batch larger than one statement may carry
+// (SQLite binds at most 32,766 values): every word counted.
+func TestFlushLargeBatch(t *testing.T) {
+	f, db := newFixture(t)
+	shopper := testkit.Shopper(t, db, "busy")
+	for i := range 9000 { // 36,000 values in one statement would be too many
+		f.svc.Record(shopper, fmt.Sprintf("词%d", i))
+	}
+	testkit.Must(t, f.svc.Flush(f.ctx))
+	var n int64
+	testkit.Must(t, db.Conn(f.ctx).Table("search_counts").Count(&n).Error)
+	h, err := f.svc.History(f.ctx, shopper)
+	testkit.Must(t, err)
+	if n != 9000 || len(h) != search.HistoryLen {
+		t.Fatalf("%d words counted, history %d", n, len(h))
+	}
+}
