@@ -28,6 +28,7 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 	r.note("%d products, %d categories", len(cat.productIDs), len(cat.categoryIDs))
 	rec := newRecorder()
 	b := l.newBudget()
+	cpu := l.meterCPU(ctx)
 	start := time.Now()
 	l.drive(ctx, b, rec, func(i int64) (string, answer) {
 		base := l.target(int(i)) + "/api/v1/products"
@@ -49,6 +50,7 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 		return step, l.cl.do(ctx, "GET", u, "", nil, false)
 	})
 	r.finish(rec, time.Since(start), browseSteps...)
+	cpu.report(ctx, r, "request", r.Total.Count)
 	r.check("browse answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,
 		"%d requests, %d not 200 %v", r.Total.Count, sum(r.Total.Answers), r.Total.Answers)
 	return nil

@@ -106,6 +106,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer l.closeDB()
 	r := &Report{Scenario: o.Scenario, Targets: o.Targets, Shoppers: o.Shoppers, Concurrency: o.Concurrency}
 	mem := l.watchMemory(ctx)
+	l.mem = mem
 	r.CatalogCache = l.catalogCache(ctx)
 	var err error
 	switch o.Scenario {
@@ -185,6 +186,7 @@ type load struct {
 	cl     *client
 	db     *database.DB
 	ownsDB bool
+	mem    *memoryWatch // the replicas' metrics, for memory and CPU
 }
 
 // target is the base URL the i-th shopper (or worker) talks to.
