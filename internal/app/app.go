@@ -33,6 +33,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -77,6 +78,7 @@ type App struct {
 	Views      *footprint.Recorder
 	Uploads    *upload.Service
 	Messages   *subscribe.Service // subscribe messages: scene mapping, credits, the outbox
+	Search     *search.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -155,6 +157,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	if a.Messages, err = a.newMessages(ctx, mp); err != nil {
 		return nil, err
 	}
+	a.Search = search.New(db, a.Catalog, a.Audit, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
@@ -268,6 +271,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		defer stopSandbox()
 		go a.Sandbox.Run(sandboxCtx) // the fake WeChat's notification deliveries
 	}
+	searchCtx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
+	go a.Search.Run(searchCtx, func(err error) { a.Log.Error("search counts not written", "error", err.Error()) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
@@ -296,6 +302,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	stopMetrics(shutdownCtx)
 	if err := a.Views.Stop(shutdownCtx); err != nil { // the footprints still buffered, once no request can add one
 		a.Log.Error("footprints shutdown", "error", err)
+	}
+	if err := a.Search.Flush(shutdownCtx); err != nil { // the last second of searches, once no request can add any
+		a.Log.Error("search counts not written", "error", err.Error())
 	}
 	if err := a.Orders.Stop(shutdownCtx); err != nil { // the flash desk's lanes, once no request can queue
 		a.Log.Error("flash desk shutdown", "error", err)

@@ -29,7 +29,9 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.SendMessage{Messages: a.Messages, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepMessages{Messages: a.Messages, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
-		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
+		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize,
+			a.Catalog.RefreshSearchText, a.Search.PruneCounts}})
+	river.AddWorker(workers, &worker.RefreshSales{Catalog: a.Catalog, Metrics: a.Metrics})
 	return jobs.New(a.DB, jobs.Config{
 		Queue:   a.queue,
 		Workers: workers,
@@ -42,6 +44,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 			worker.EndFlashSalesEvery(a.Config.ExpirySweep),
 			worker.PruneFootprintsHourly(),
 			worker.SweepMessagesEvery(time.Minute),
+			worker.RefreshSalesEvery(time.Minute),
 		},
 		Log: a.Log,
 	})

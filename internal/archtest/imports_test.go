@@ -68,7 +68,7 @@ var domainTiers = [][]string{
 	{"internal/subscribe"}, // subscribe messages: order, payment and later kinds emit into it
 	{"internal/auth", "internal/catalog"},
 	{"internal/favorite", "internal/footprint"}, // a shopper's saved and viewed products, over the catalog
-	{"internal/flashsale", "internal/catalogio"},
+	{"internal/flashsale", "internal/catalogio", "internal/search"},
 	{"internal/order"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
 	{"internal/report"}, // read models across domains
