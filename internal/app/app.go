@@ -24,6 +24,7 @@ import (
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/jobs"
@@ -65,6 +66,7 @@ type App struct {
 	Reports   *report.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Home      *home.Service
 	CatalogIO *catalogio.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
@@ -136,6 +138,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Staff = staff.New(db, a.Audit, clk)
 	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
+	a.Home = home.New(db, a.Audit, a.Catalog, a.Coupons, a.Flash, clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,

@@ -67,7 +67,7 @@ var domainTiers = [][]string{
 	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
 	{"internal/auth", "internal/catalog"},
 	{"internal/flashsale", "internal/catalogio"},
-	{"internal/order"},
+	{"internal/order", "internal/home"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
 	{"internal/report"}, // read models across domains
 }

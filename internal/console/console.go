@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -38,6 +39,7 @@ type Deps struct {
 	Customers *customer.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Home      *home.Service
 	DataDir   string // uploads are stored under DataDir/uploads
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -28,6 +29,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Home      *home.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
@@ -86,4 +88,11 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+
+	// Home page and coupon picker (issue 15): the home page is the same for
+	// every shopper, cached per language; a product's coupons are per shopper.
+	hm := &homeHandlers{svc: d.Home}
+	r.GET("/home", d.CatalogCache.PerLanguage(), hm.home)
+	pc := &productCouponHandlers{catalog: d.Catalog, coupons: d.Coupons}
+	r.GET("/products/:id/coupons", optionalShopper(d.Tokens), pc.list)
 }
