@@ -81,7 +81,7 @@ func (d BannerDraft) validate() error {
 			return errs.Field("link_page", "home.page_path", "max", MaxPagePath)
 		}
 	default:
-		return errs.Field("link_type", "home.link_type")
+		return errs.Field("link_type", "home.link_type_invalid")
 	}
 	return d.Schedule.validate()
 }
@@ -141,7 +141,7 @@ func (d SectionDraft) validate() error {
 				return errs.Field("category_id", "invalid.positive_id")
 			}
 		default:
-			return errs.Field("rule", "home.rule")
+			return errs.Field("rule", "home.rule_invalid")
 		}
 	}
 	if d.ItemLimit < 1 || d.ItemLimit > most {

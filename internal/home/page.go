@@ -136,3 +136,23 @@ func (s *Service) fill(ctx context.Context, p *Page, picks []catalog.Pick, pickA
 	}
 	return nil
 }
+
+// Banner reads one banner, for the editor.
+func (s *Service) Banner(ctx context.Context, id int64) (Banner, error) {
+	var b Banner
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&b).Error
+	if err != nil {
+		return Banner{}, notFound(err, ErrBannerNotFound.With("banner_id", id))
+	}
+	return b, nil
+}
+
+// Section reads one section, for the editor.
+func (s *Service) Section(ctx context.Context, id int64) (Section, error) {
+	var sec Section
+	err := s.db.Conn(ctx).Where("id = ?", id).Take(&sec).Error
+	if err != nil {
+		return Section{}, notFound(err, ErrSectionNotFound.With("section_id", id))
+	}
+	return sec, nil
+}

@@ -16,16 +16,26 @@ func linkRecord(b Banner) i18n.Msg {
 	switch b.LinkType {
 	case LinkPage:
 		return i18n.M("home.record.link_page", "path", b.LinkPage)
-	case LinkProduct, LinkCategory, LinkFlashSale:
-		return i18n.M("home.record.link_"+string(b.LinkType), "id", b.LinkID)
+	case LinkProduct:
+		return i18n.M("home.record.link_product", "id", b.LinkID)
+	case LinkCategory:
+		return i18n.M("home.record.link_category", "id", b.LinkID)
+	case LinkFlashSale:
+		return i18n.M("home.record.link_flash_sale", "id", b.LinkID)
 	}
 	return i18n.M("home.record.link_none")
 }
 
 // sectionRecord is what the audit log keeps of a section.
 func sectionRecord(s Section) i18n.Msg {
-	return i18n.M("home.record.section", "id", s.ID, "title", s.Title, "kind", i18n.M("home.kind."+string(s.Kind)),
+	return i18n.M("home.record.section", "id", s.ID, "title", s.Title, "kind", kindRecord[s.Kind],
 		"limit", s.ItemLimit, "state", stateRecord(s.Schedule))
+}
+
+var kindRecord = map[Kind]i18n.Msg{
+	KindProducts:   i18n.M("home.record.kind_products"),
+	KindFlashSales: i18n.M("home.record.kind_flash_sales"),
+	KindCoupons:    i18n.M("home.record.kind_coupons"),
 }
 
 func stateRecord(s Schedule) i18n.Msg {

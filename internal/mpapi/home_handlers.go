@@ -40,13 +40,13 @@ type bannerLinkJSON struct {
 }
 
 type homeSectionJSON struct {
-	ID         int64                `json:"id"`
-	Kind       home.Kind            `json:"kind"`
-	Title      string               `json:"title"`
-	Rule       catalog.PickRule     `json:"rule"`
+	ID         int64             `json:"id"`
+	Kind       home.Kind         `json:"kind"`
+	Title      string            `json:"title"`
+	Rule       catalog.PickRule  `json:"rule"`
 	Products   []homeProductJSON `json:"products"`
-	FlashSales []flashSaleJSON      `json:"flash_sales"`
-	Coupons    []couponJSON         `json:"coupons"`
+	FlashSales []flashSaleJSON   `json:"flash_sales"`
+	Coupons    []couponJSON      `json:"coupons"`
 }
 
 // homeProductJSON is a product as lists show it (ProductSummary in
