@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/errs"
 )
@@ -45,20 +46,15 @@ func (c Choice) Best() (Option, bool) {
 }
 
 // Choose judges each coupon the shopper holds unused and unexpired against
-// the lines, changing nothing: three queries at most (held coupons, their
-// terms, the category tree when one is scoped by category), whatever the
-// number of coupons. Each coupon appears once, as the held copy Redeem
+// the lines, changing nothing: one statement (the held coupons with their
+// terms), and the category tree only when one is scoped by category,
+// whatever the number of coupons. Each coupon appears once, as the held copy Redeem
 // would take: usable now and expiring first, else the first to become
 // usable.
 func (s *Service) Choose(ctx context.Context, shopperID int64, lines []Line) (Choice, error) {
 	now := s.clock.Now()
-	var hs []Held
-	err := s.db.Conn(ctx).Where("shopper_id = ? AND status = ? AND valid_until > ?", shopperID, HeldUnused, now).
-		Order("valid_until, id").Limit(MaxChoices).Find(&hs).Error
+	hs, err := s.heldWithTerms(ctx, shopperID, now)
 	if err != nil {
-		return Choice{}, fmt.Errorf("coupon: choose: %w", err)
-	}
-	if err := s.attach(ctx, hs); err != nil {
 		return Choice{}, err
 	}
 	var parents map[int64]int64
@@ -133,4 +129,34 @@ func judge(c Coupon, covered []bool, lines []Line) (Applied, *errs.Error) {
 		return Applied{}, ErrBelowMinimum.With("coupon_id", c.ID).With("min_amount", c.MinAmount).With("covered_amount", goods)
 	}
 	return Applied{CouponID: c.ID, Discount: c.Discount(goods), Covered: covered}, nil
+}
+
+// heldRow is a held coupon read together with its coupon's terms.
+type heldRow struct {
+	HeldID     int64     `gorm:"column:held_id"`
+	HeldStatus HeldState `gorm:"column:held_status"`
+	ValidFrom  time.Time `gorm:"column:valid_from"`
+	ValidUntil time.Time `gorm:"column:valid_until"`
+	ClaimedAt  time.Time `gorm:"column:claimed_at"`
+	Coupon     `gorm:"embedded"`
+}
+
+// heldWithTerms reads the shopper's unused, unexpired coupons, expiring
+// first, each with its coupon, in one statement: checkout previews run it
+// on every visit to the checkout page.
+func (s *Service) heldWithTerms(ctx context.Context, shopperID int64, now time.Time) ([]Held, error) {
+	var rows []heldRow
+	err := s.db.Conn(ctx).Raw(`SELECT h.id AS held_id, h.status AS held_status, h.valid_from, h.valid_until, h.claimed_at, c.*
+		FROM shopper_coupons h JOIN coupons c ON c.id = h.coupon_id
+		WHERE h.shopper_id = ? AND h.status = ? AND h.valid_until > ?
+		ORDER BY h.valid_until, h.id LIMIT ?`, shopperID, HeldUnused, now, MaxChoices).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("coupon: choose: %w", err)
+	}
+	hs := make([]Held, len(rows))
+	for i, r := range rows {
+		hs[i] = Held{ID: r.HeldID, CouponID: r.Coupon.ID, ShopperID: shopperID, Status: r.HeldStatus,
+			ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, ClaimedAt: r.ClaimedAt, Coupon: r.Coupon}
+	}
+	return hs, nil
 }

@@ -86,11 +86,13 @@ func (d BannerDraft) validate() error {
 	return d.Schedule.validate()
 }
 
-// imageURL accepts an image the console stored (/uploads/…) or one on
-// HTTPS: the mini program only loads images over HTTPS from the shop's
-// domains, so anything else would show as a blank box.
+// imageURL accepts an image the shop serves itself (/uploads/… that the
+// console stored, /static/… of the demo shop) or one on HTTPS: the mini
+// program only loads images over HTTPS from the shop's domains, so
+// anything else would show as a blank box.
 func imageURL(s string) bool {
-	return (strings.HasPrefix(s, "/uploads/") || strings.HasPrefix(s, "https://")) && !strings.ContainsAny(s, " \t\r\n\"'<>")
+	own := strings.HasPrefix(s, "/uploads/") || strings.HasPrefix(s, "/static/")
+	return (own || strings.HasPrefix(s, "https://")) && !strings.Contains(s, "..") && !strings.ContainsAny(s, " \t\r\n\"'<>\\")
 }
 
 // pagePath accepts a mini program page path, as wx.navigateTo takes it.

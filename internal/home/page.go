@@ -57,7 +57,8 @@ func (s *Service) Layout(ctx context.Context) (Layout, error) {
 // section filled. Statements: three for the layout, one batch for every
 // products section together (one round trip on PostgreSQL), one for the
 // coupons when a coupons section is live; flash sales come from the flash
-// sale service's own short-lived copy. A products section whose products
+// sale service's own short-lived copy, best sellers from a ranking kept a
+// minute (bestsellers.go). A products section whose products
 // are all off the shelf is left out rather than shown empty.
 func (s *Service) Live(ctx context.Context) (Page, error) {
 	l, err := s.Layout(ctx)
@@ -80,7 +81,13 @@ func (s *Service) Live(ctx context.Context) (Page, error) {
 		}
 		switch sec.Kind {
 		case KindProducts:
-			picks = append(picks, catalog.Pick{Rule: sec.Rule, IDs: sec.ProductIDs.V, CategoryID: sec.CategoryID, Limit: sec.ItemLimit})
+			pick := catalog.Pick{Rule: sec.Rule, IDs: sec.ProductIDs.V, CategoryID: sec.CategoryID, Limit: sec.ItemLimit}
+			if sec.Rule == catalog.PickBestSellers {
+				if pick, err = s.bestSellerPick(ctx, sec.ItemLimit); err != nil {
+					return Page{}, err
+				}
+			}
+			picks = append(picks, pick)
 			pickAt = append(pickAt, len(p.Sections))
 		case KindCoupons:
 			couponLimit = max(couponLimit, sec.ItemLimit)

@@ -33,6 +33,7 @@ type Service struct {
 	coupons *coupon.Service
 	flash   *flashsale.Service
 	clock   *clock.Clock
+	best    bestSellers
 }
 
 // New builds the service.

@@ -10,7 +10,9 @@ import (
 )
 
 // browseSteps are the kinds of request browse makes, in the order of its mix.
-var browseSteps = []string{"list", "list_category", "list_cursor", "list_search", "detail"}
+// "home" (GET /api/v1/home, issue 15) is only run on its own (-browse-step
+// home): the mix stays what earlier figures measured.
+var browseSteps = []string{"list", "list_category", "list_cursor", "list_search", "detail", "home"}
 
 // browse reads the catalog as shoppers scrolling the mini program do:
 // half product lists (the first page, a category's page, a second page
@@ -49,6 +51,8 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 				u = base + "?limit=20&cursor=" + url.QueryEscape(cat.secondPage)
 			case "list_search":
 				u = base + "?limit=20&q=" + url.QueryEscape(searchTerm(cat.titles))
+			case "home":
+				u = l.target(int(i)) + "/api/v1/home"
 			}
 			rec.add(step, l.cl.do(ctx, "GET", u, "", nil, false))
 		}
