@@ -36,6 +36,7 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/upload"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
@@ -68,6 +69,7 @@ type App struct {
 	Flash     *flashsale.Service
 	Home      *home.Service
 	CatalogIO *catalogio.Service
+	Uploads   *upload.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -129,6 +131,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	clk := a.Clock
 	a.Tokens = auth.NewTokens(key, cfg.JWTTTL, clk)
 	a.Customers = customer.New(db, clk)
+	a.Uploads = upload.New(db, upload.NewStore(cfg.DataDir), clk)
 	a.Inventory = inventory.New(db, clk)
 	a.Catalog = catalog.New(db, a.Inventory, clk)
 	a.Cart = cart.New(db, a.Catalog, a.Customers, clk)

@@ -16,6 +16,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/upload"
 )
 
 // Deps are the services the API calls.
@@ -29,6 +30,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Uploads   *upload.Service
 	Home      *home.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
