@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -91,8 +92,8 @@ func (h *handlers) homeRefused(c *gin.Context, form *Form, err error) {
 	ctx := c.Request.Context()
 	l, lerr := h.d.Home.Layout(ctx)
 	pv, perr := h.d.Home.Live(ctx)
-	if lerr != nil || perr != nil {
-		h.fail(c, err)
+	if rerr := errors.Join(lerr, perr); rerr != nil {
+		h.fail(c, rerr) // the editor itself cannot be drawn: that is the error to show
 		return
 	}
 	p := httpx.Printer(c)
