@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -35,19 +37,32 @@ type Layout struct {
 	Sections []Section
 }
 
-// Layout reads the editor's view: three statements.
+// Layout reads the editor's view: three statements, sent at once on
+// connections of their own, so they cost one round trip of waiting.
 func (s *Service) Layout(ctx context.Context) (Layout, error) {
 	var l Layout
 	var n notice
-	db := s.db.Conn(ctx)
-	if err := db.Where("id = 1").Limit(1).Find(&n).Error; err != nil {
-		return l, fmt.Errorf("home: notice: %w", err)
-	}
-	if err := db.Order("position, id").Find(&l.Banners).Error; err != nil {
-		return l, fmt.Errorf("home: banners: %w", err)
-	}
-	if err := db.Order("position, id").Find(&l.Sections).Error; err != nil {
-		return l, fmt.Errorf("home: sections: %w", err)
+	var g errgroup.Group
+	g.Go(func() error {
+		if err := s.db.Conn(ctx).Where("id = 1").Limit(1).Find(&n).Error; err != nil {
+			return fmt.Errorf("home: notice: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := s.db.Conn(ctx).Order("position, id").Find(&l.Banners).Error; err != nil {
+			return fmt.Errorf("home: banners: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := s.db.Conn(ctx).Order("position, id").Find(&l.Sections).Error; err != nil {
+			return fmt.Errorf("home: sections: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return Layout{}, err
 	}
 	l.Notice = n.Text
 	return l, nil
@@ -107,37 +122,49 @@ func (s *Service) Live(ctx context.Context) (Page, error) {
 	return p, nil
 }
 
-// fill reads what the live sections show.
+// fill reads what the live sections show: the products, the coupons and
+// the flash sales at once, each on a connection of its own, so the page
+// waits for the slowest rather than for their sum.
 func (s *Service) fill(ctx context.Context, p *Page, picks []catalog.Pick, pickAt []int, couponLimit int) error {
+	var (
+		lists   [][]catalog.ProductSummary
+		coupons []coupon.Coupon
+		sales   []flashsale.View
+		g       errgroup.Group
+	)
 	if len(picks) > 0 {
-		lists, err := s.catalog.Picks(ctx, picks)
-		if err != nil {
+		g.Go(func() (err error) {
+			lists, err = s.catalog.Picks(ctx, picks)
 			return err
-		}
-		for i, at := range pickAt {
-			p.Sections[at].Products = lists[i]
-		}
+		})
 	}
-	var coupons []coupon.Coupon
 	if couponLimit > 0 {
-		var err error
-		if coupons, err = s.coupons.Claimable(ctx, couponLimit); err != nil {
+		g.Go(func() (err error) {
+			coupons, err = s.coupons.Claimable(ctx, couponLimit)
 			return err
+		})
+	}
+	for _, sec := range p.Sections {
+		if sec.Kind == KindFlashSales {
+			g.Go(func() (err error) {
+				sales, err = s.flash.Current(ctx)
+				return err
+			})
+			break
 		}
 	}
-	var sales []flashsale.View
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, at := range pickAt {
+		p.Sections[at].Products = lists[i]
+	}
 	for i := range p.Sections {
 		sec := &p.Sections[i]
 		switch sec.Kind {
 		case KindCoupons:
 			sec.Coupons = coupons[:min(len(coupons), sec.ItemLimit)]
 		case KindFlashSales:
-			if sales == nil {
-				var err error
-				if sales, err = s.flash.Current(ctx); err != nil {
-					return err
-				}
-			}
 			sec.FlashSales = sales[:min(len(sales), sec.ItemLimit)]
 		}
 	}
