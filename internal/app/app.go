@@ -38,6 +38,7 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
@@ -77,6 +78,7 @@ type App struct {
 	Footprints *footprint.Store
 	Views      *footprint.Recorder
 	Uploads    *upload.Service
+	Messages   *subscribe.Service // subscribe messages: scene mapping, credits, the outbox
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -152,12 +154,15 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Favorites, a.Footprints, a.Views = a.shopperLists(clk)
 	a.Home = home.New(db, a.Audit, a.Catalog, a.Coupons, a.Flash, clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
+	mp := a.wechatClient(selfURL)
+	if a.Messages, err = a.newMessages(ctx, mp); err != nil {
+		return nil, err
+	}
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
-		Clock: clk,
+		Clock: clk, Messages: a.Messages,
 	})
-	mp := a.wechatClient(selfURL)
 	a.phone = phoneAdapter{mp}.exchange
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
@@ -182,13 +187,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk})
+		Clock: clk, Messages: a.Messages})
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
-		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk})
+		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk,
+		Messages: a.Messages})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

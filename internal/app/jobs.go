@@ -26,16 +26,23 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.PruneFootprints{Footprints: a.Footprints, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SendMessage{Messages: a.Messages, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SweepMessages{Messages: a.Messages, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	return jobs.New(a.DB, jobs.Config{
 		Queue:   a.queue,
 		Workers: workers,
-		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
-			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
-			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
+		Periodic: []*river.PeriodicJob{
+			worker.SweepEvery(a.Config.ExpirySweep),
+			worker.SweepRefundsEvery(a.Config.PayPollAfter),
+			worker.MaintainHourly(),
+			worker.SweepShippingEvery(a.Config.PayPollAfter),
+			worker.SweepImportsEvery(time.Minute),
 			worker.EndFlashSalesEvery(a.Config.ExpirySweep),
-			worker.PruneFootprintsHourly()},
+			worker.PruneFootprintsHourly(),
+			worker.SweepMessagesEvery(time.Minute),
+		},
 		Log: a.Log,
 	})
 }

@@ -49,6 +49,7 @@ func (a *App) routes() (http.Handler, error) {
 		Payments:  a.Payments,
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
+		Messages:  a.Messages,
 		Uploads:   a.Uploads,
 		Home:      a.Home,
 
@@ -69,7 +70,7 @@ func (a *App) routes() (http.Handler, error) {
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay", limit))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
-		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, Home: a.Home, Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes,
+		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, Home: a.Home, Messages: a.Messages, Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes,
 		Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
@@ -41,6 +42,7 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Home      *home.Service
+	Messages  *subscribe.Service
 	Images    *upload.Store // where uploaded images are kept
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).

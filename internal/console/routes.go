@@ -119,6 +119,13 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/refunds/requests/:id/approve", h.refundApprove)
 	in.POST("/refunds/requests/:id/decline", h.refundDecline)
 
+	// Subscribe messages: the log for everyone; which template each scene
+	// sends is the owner's (audited).
+	in.GET("/messages", h.messageList)
+	in.GET("/messages/templates", h.messageTemplates)
+	in.GET("/messages/templates/:scene", h.requireOwner, h.messageTemplateEdit)
+	in.POST("/messages/templates/:scene", h.requireOwner, h.messageTemplateSave)
+
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)
 	in.GET("/customers/:id", h.customerShow)

@@ -20,6 +20,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
@@ -34,6 +35,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Messages  *subscribe.Service
 	Uploads   *upload.Service
 	Home      *home.Service
 
@@ -118,6 +120,10 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	fp := &footprintHandlers{store: d.Footprints}
 	me.GET("/me/footprints", fp.list)
 	me.DELETE("/me/footprints", fp.clear)
+	sub := &subscriptionHandlers{svc: d.Messages}
+	r.GET("/subscriptions/templates", sub.templates)
+	me.POST("/subscriptions", sub.record)
+
 	// Home page and coupon picker (issue 15): the home page is the same for
 	// every shopper, cached per language; a product's coupons are per shopper.
 	hm := &homeHandlers{svc: d.Home}
