@@ -26,6 +26,7 @@ import (
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/footprint"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/jobs"
@@ -70,6 +71,7 @@ type App struct {
 	Reports   *report.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Home      *home.Service
 	CatalogIO *catalogio.Service
 	// Favorites and Footprints are the shopper's saved and viewed products;
 	// Views records views into Footprints (nil when KAIDIAN_FOOTPRINTS=off).
@@ -152,6 +154,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
 	a.Favorites, a.Footprints, a.Views = a.shopperLists(clk)
+	a.Home = home.New(db, a.Audit, a.Catalog, a.Coupons, a.Flash, clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
 	mp := a.wechatClient(selfURL)
 	if a.Messages, err = a.newMessages(ctx, mp); err != nil {

@@ -69,7 +69,7 @@ var domainTiers = [][]string{
 	{"internal/auth", "internal/catalog"},
 	{"internal/favorite", "internal/footprint"}, // a shopper's saved and viewed products, over the catalog
 	{"internal/flashsale", "internal/catalogio", "internal/search"},
-	{"internal/order"},
+	{"internal/order", "internal/home"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
 	{"internal/report"}, // read models across domains
 }

@@ -20,9 +20,10 @@ import (
 var (
 	auditActions = []string{"product.create", "product.update", "product.shelf", "sku.create", "sku.price", "sku.sale",
 		"sku.code", "stock.adjust", "catalog.import", "coupon.create", "coupon.update", "coupon.issue", "coupon.stop",
-		"flash_sale.create", "flash_sale.update", "flash_sale.end", "refund.create", "refund.approve", "refund.decline",
+		"flash_sale.create", "flash_sale.update", "flash_sale.end",
+		"home.create", "home.update", "home.delete", "home.move", "home.notice", "refund.create", "refund.approve", "refund.decline",
 		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language", "subscribe.template"}
-	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "order", "settings", "staff", "subscribe_scene"}
+	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene"}
 )
 
 type auditData struct {

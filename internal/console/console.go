@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -41,6 +42,7 @@ type Deps struct {
 	Customers *customer.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Home      *home.Service
 	Messages  *subscribe.Service
 	Search    *search.Service
 	Images    *upload.Store // where uploaded images are kept

@@ -92,6 +92,23 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/search-words", h.searchWordPin)
 	in.POST("/search-words/:id/unpin", h.searchWordUnpin)
 	in.POST("/search-words/:id/move", h.searchWordMove)
+	// The home page editor (首页装修): banners (their images through the
+	// image upload, as products'), sections, the notice, order and preview.
+	// Staff and owners alike, as for coupons and flash sales.
+	in.GET("/home", h.homeShow)
+	in.POST("/home/notice", h.homeNoticeSave)
+	in.GET("/home/banners/new", h.homeBannerNew)
+	uploads.POST("/home/banners", h.homeBannerCreate)
+	in.GET("/home/banners/:id", h.homeBannerEdit)
+	uploads.POST("/home/banners/:id", h.homeBannerUpdate)
+	in.POST("/home/banners/:id/delete", h.homeBannerDelete)
+	in.POST("/home/banners/:id/move", h.homeBannerMove)
+	in.GET("/home/sections/new", h.homeSectionNew)
+	in.POST("/home/sections", h.homeSectionCreate)
+	in.GET("/home/sections/:id", h.homeSectionEdit)
+	in.POST("/home/sections/:id", h.homeSectionUpdate)
+	in.POST("/home/sections/:id/delete", h.homeSectionDelete)
+	in.POST("/home/sections/:id/move", h.homeSectionMove)
 
 	// Orders, shipping, refunds. None is owner-only: the owner refund limit
 	// is enforced by the payment domain for each refund, whoever asks.

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 )
@@ -30,6 +31,8 @@ const (
 	longZhFlash    = "双十二零点限时秒杀爆款直降五折仅限今晚"
 	longEnFlash    = "Midnight Mega Flash Sale for the Whole Holiday Season"
 	longZhReason   = "尺码偏小想换大一号但已经没有库存了所以申请部分退款"
+	longZhBanner   = "双十二全场五折起限时狂欢还有满减优惠券等你来领"
+	longZhSection  = "本周新品推荐精选好物限时特惠"
 	shopper        = "alice"
 	clerk          = "xiaowang"
 	bossName       = "boss"
@@ -90,6 +93,15 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 	if err := e.App.Search.Flush(ctx); err != nil {
 		t.Fatalf("fixture searches: %v", err)
 	}
+	// The home page: a banner linking to the product, a section picking it.
+	if _, err := e.App.Home.SaveBanner(ctx, "test", 0, home.BannerDraft{Image: "/static/demo/mug.svg", Title: longZhBanner,
+		LinkType: home.LinkProduct, LinkID: p.ID, Schedule: home.Schedule{Enabled: true}}); err != nil {
+		t.Fatalf("fixture banner: %v", err)
+	}
+	if _, err := e.App.Home.SaveSection(ctx, "test", 0, home.SectionDraft{Kind: home.KindProducts, Title: longZhSection,
+		Rule: catalog.PickChosen, ProductIDs: []int64{p.ID, en.ID}, ItemLimit: 6, Schedule: home.Schedule{Enabled: true}}); err != nil {
+		t.Fatalf("fixture section: %v", err)
+	}
 	e.StaffAccount(t, clerk, staff.RoleStaff)
 	// Signed in after the orders, so the dashboard (computed at sign-in and
 	// kept 30 s) counts them.
@@ -103,7 +115,7 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 		t.Fatal(err)
 	}
 	data := []string{longZhProduct, longEnProduct, longZhCategory, longZhCoupon, longEnCoupon, longZhFlash, longEnFlash,
-		longZhReason, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
+		longZhReason, longZhBanner, longZhSection, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
 		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv",
 		"test",  // the fixtures' actor
 		"owner", // the first owner the embedded default generates

@@ -34,21 +34,11 @@ func (s *Service) Quote(ctx context.Context, shopperID, couponID int64, lines []
 	if err != nil {
 		return Applied{}, err
 	}
-	var goods int64
-	anyCovered := false
-	for i, l := range lines {
-		if covered[i] {
-			goods += l.Amount
-			anyCovered = true
-		}
+	applied, why := judge(c, covered, lines)
+	if why != nil {
+		return Applied{}, why
 	}
-	switch {
-	case !anyCovered:
-		return Applied{}, ErrNotApplicable.With("coupon_id", couponID)
-	case goods < c.MinAmount:
-		return Applied{}, ErrBelowMinimum.With("coupon_id", couponID).With("min_amount", c.MinAmount).With("covered_amount", goods)
-	}
-	return Applied{CouponID: couponID, Discount: c.Discount(goods), Covered: covered}, nil
+	return applied, nil
 }
 
 // checkUsable finds whether the shopper holds the coupon unused and valid

@@ -28,17 +28,23 @@ type Line struct {
 
 // covered reports, line by line, whether the coupon covers it.
 func (s *Service) covered(ctx context.Context, c Coupon, lines []Line) ([]bool, error) {
-	out := make([]bool, len(lines))
-	listed := map[int64]bool{}
-	for _, id := range c.ScopeIDs.V {
-		listed[id] = true
-	}
 	var parents map[int64]int64
 	if c.Scope == ScopeCategories {
 		var err error
 		if parents, err = s.categoryParents(ctx); err != nil {
 			return nil, err
 		}
+	}
+	return coveredBy(c, lines, parents), nil
+}
+
+// coveredBy reports, line by line, whether the coupon covers it, given the
+// category tree (needed only for a coupon scoped by category).
+func coveredBy(c Coupon, lines []Line, parents map[int64]int64) []bool {
+	out := make([]bool, len(lines))
+	listed := map[int64]bool{}
+	for _, id := range c.ScopeIDs.V {
+		listed[id] = true
 	}
 	for i, l := range lines {
 		switch c.Scope {
@@ -50,7 +56,7 @@ func (s *Service) covered(ctx context.Context, c Coupon, lines []Line) ([]bool, 
 			out[i] = underAny(l.CategoryID, listed, parents)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // underAny reports whether the category or any category above it is listed.

@@ -83,12 +83,23 @@ func (c *Cache) Handler() gin.HandlerFunc {
 	return c.serve
 }
 
-func (c *Cache) serve(g *gin.Context) {
+// PerLanguage is Handler for a route whose answer is written in the
+// reader's language (Accept-Language) as well as by its path and query:
+// each language keeps its own entry.
+func (c *Cache) PerLanguage() gin.HandlerFunc {
+	if c == nil {
+		return func(g *gin.Context) { g.Next() }
+	}
+	return func(g *gin.Context) { c.serveKey(g, cacheKey(g.Request.URL)+"#"+string(Lang(g))) }
+}
+
+func (c *Cache) serve(g *gin.Context) { c.serveKey(g, cacheKey(g.Request.URL)) }
+
+func (c *Cache) serveKey(g *gin.Context, key string) {
 	if g.Request.Method != http.MethodGet {
 		g.Next()
 		return
 	}
-	key := cacheKey(g.Request.URL)
 	if a := c.lookup(key); a != nil {
 		write(g, a, "hit")
 		return

@@ -22,7 +22,7 @@ func (h *orderHandlers) preview(c *gin.Context) {
 		return
 	}
 	p, err := h.svc.Preview(c.Request.Context(), shopperID(c), in)
-	reply(c, http.StatusOK, toPreview(p), err)
+	reply(c, http.StatusOK, toPreview(httpx.Printer(c), p), err)
 }
 
 // place: POST /api/v1/orders. A replayed Idempotency-Key answers 200 with the
@@ -138,6 +138,7 @@ type previewJSON struct {
 	TotalAmount    int64           `json:"total_amount"`
 	PayAmount      int64           `json:"pay_amount"`
 	CouponID       *int64          `json:"coupon_id"`
+	Coupons        checkoutCoupons `json:"coupons"`
 }
 
 // toOrder writes an order for reader p: its close reason and history in
@@ -172,10 +173,10 @@ func toOrderItem(it order.Item) orderItemJSON {
 		DiscountAmount: it.DiscountAmount, PayAmount: it.PayAmount}
 }
 
-func toPreview(p order.Priced) previewJSON {
+func toPreview(pr *i18n.Printer, p order.Priced) previewJSON {
 	out := previewJSON{Items: make([]orderItemJSON, len(p.Lines)), ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount,
 		ShippingFee: p.ShippingFee, DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount,
-		CouponID: p.CouponID}
+		CouponID: p.CouponID, Coupons: toCheckoutCoupons(pr, p.Coupons, p.CouponID)}
 	for i, l := range p.Lines {
 		out.Items[i] = toOrderItem(l)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/footprint"
+	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -38,6 +39,7 @@ type Deps struct {
 	Messages  *subscribe.Service
 	Search    *search.Service
 	Uploads   *upload.Service
+	Home      *home.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -128,4 +130,11 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	r.GET("/search/suggest", cached, sr.suggest)
 	me.GET("/me/search-history", sr.history)
 	me.DELETE("/me/search-history", sr.clearHistory)
+
+	// Home page and coupon picker (issue 15): the home page is the same for
+	// every shopper, cached per language; a product's coupons are per shopper.
+	hm := &homeHandlers{svc: d.Home}
+	r.GET("/home", d.CatalogCache.PerLanguage(), hm.home)
+	pc := &productCouponHandlers{catalog: d.Catalog, coupons: d.Coupons}
+	r.GET("/products/:id/coupons", optionalShopper(d.Tokens), pc.list)
 }

@@ -122,7 +122,7 @@ func validateFlash(in PlaceInput) error {
 		return errs.Field("cart_item_ids", "order.flash_not_cart")
 	case len(in.Items) != 1:
 		return errs.Field("items", "order.flash_one_line")
-	case in.CouponID != nil:
+	case named(in.CouponID) != nil: // coupon_id 0 says "no coupon", which a flash order has anyway
 		return errs.Field("coupon_id", "order.flash_no_coupon")
 	}
 	return nil

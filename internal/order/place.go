@@ -34,7 +34,7 @@ type PlaceInput struct {
 	Items       []LineInput `json:"items,omitempty"`
 	CartItemIDs []int64     `json:"cart_item_ids,omitempty"`
 	AddressID   int64       `json:"address_id"`
-	CouponID    *int64      `json:"coupon_id,omitempty"`
+	CouponID    *int64      `json:"coupon_id,omitempty"` // absent: preview picks the best; 0: none
 	FlashSaleID *int64      `json:"flash_sale_id,omitempty"`
 	Remark      string      `json:"remark,omitempty"`
 }
@@ -67,7 +67,15 @@ func (s *Service) Preview(ctx context.Context, shopperID int64, in PlaceInput) (
 	if err != nil {
 		return Priced{}, err
 	}
-	return s.quote(ctx, shopperID, lines, in.CouponID, shop, true)
+	return s.preview(ctx, shopperID, lines, in.CouponID, shop)
+}
+
+// named is the coupon the input names, nil for none (absent or 0).
+func named(couponID *int64) *int64 {
+	if couponID == nil || *couponID == 0 {
+		return nil
+	}
+	return couponID
 }
 
 // Place creates the order and reserves its stock in one transaction: either
@@ -134,7 +142,7 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		if err != nil {
 			return err
 		}
-		p, err := s.quote(ctx, shopperID, lines, in.CouponID, shop, false)
+		p, err := s.quote(ctx, shopperID, lines, named(in.CouponID), shop, false)
 		if err != nil {
 			return err
 		}
@@ -199,29 +207,9 @@ func (s *Service) resolve(ctx context.Context, shopperID int64, in PlaceInput) (
 // one is named. With checkStock, lines short of stock fail as out_of_stock
 // (preview); placing relies on the reservation.
 func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput, couponID *int64, shop setting.Shop, checkStock bool) (Priced, error) {
-	ids := make([]int64, len(lines))
-	for i, l := range lines {
-		ids[i] = l.SKUID
-	}
-	skus, err := s.catalog.Sellables(ctx, ids)
+	priced, covered, err := s.priceLines(ctx, lines, checkStock)
 	if err != nil {
 		return Priced{}, err
-	}
-	priced := make([]Item, len(lines))
-	covered := make([]coupon.Line, len(lines))
-	for i, l := range lines {
-		k, ok := skus[l.SKUID]
-		switch {
-		case !ok:
-			return Priced{}, ErrUnknownSKU.With("sku_id", l.SKUID)
-		case !k.Buyable:
-			return Priced{}, ErrSKUUnavailable.With("sku_id", l.SKUID)
-		case checkStock && k.Stock < int64(l.Quantity):
-			return Priced{}, inventory.ErrOutOfStock.With("sku_id", l.SKUID).Arg("available", k.Stock) // said, not a detail
-		}
-		priced[i] = Item{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
-			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
-		covered[i] = coupon.Line{ProductID: k.ProductID, CategoryID: k.CategoryID, Amount: k.Price * int64(l.Quantity)}
 	}
 	if couponID == nil {
 		return payable(price(priced, shop.ShippingFor, discount{}))
@@ -230,9 +218,44 @@ func (s *Service) quote(ctx context.Context, shopperID int64, lines []LineInput,
 	if err != nil {
 		return Priced{}, err
 	}
-	p := price(priced, shop.ShippingFor, discount{amount: applied.Discount, covered: applied.Covered})
+	return withCoupon(priced, shop, applied)
+}
+
+// withCoupon prices lines less an applied coupon.
+func withCoupon(lines []Item, shop setting.Shop, applied coupon.Applied) (Priced, error) {
+	p := price(lines, shop.ShippingFor, discount{amount: applied.Discount, covered: applied.Covered})
 	p.CouponID = &applied.CouponID
 	return payable(p)
+}
+
+// priceLines looks the lines up at current prices: the order lines to be,
+// and the same lines as the coupon engine sees them.
+func (s *Service) priceLines(ctx context.Context, lines []LineInput, checkStock bool) ([]Item, []coupon.Line, error) {
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.SKUID
+	}
+	skus, err := s.catalog.Sellables(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	priced := make([]Item, len(lines))
+	covered := make([]coupon.Line, len(lines))
+	for i, l := range lines {
+		k, ok := skus[l.SKUID]
+		switch {
+		case !ok:
+			return nil, nil, ErrUnknownSKU.With("sku_id", l.SKUID)
+		case !k.Buyable:
+			return nil, nil, ErrSKUUnavailable.With("sku_id", l.SKUID)
+		case checkStock && k.Stock < int64(l.Quantity):
+			return nil, nil, inventory.ErrOutOfStock.With("sku_id", l.SKUID).Arg("available", k.Stock) // said, not a detail
+		}
+		priced[i] = Item{SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, SpecText: k.SpecText,
+			Image: k.Image, UnitPrice: k.Price, Quantity: l.Quantity}
+		covered[i] = coupon.Line{ProductID: k.ProductID, CategoryID: k.CategoryID, Amount: k.Price * int64(l.Quantity)}
+	}
+	return priced, covered, nil
 }
 
 // payable refuses an order WeChat Pay could not charge (under 1 fen: free
@@ -258,7 +281,7 @@ func validate(in PlaceInput, needAddress bool) error {
 		return errs.Field("address_id", "invalid.positive_id")
 	case len([]rune(in.Remark)) > MaxRemarkRunes:
 		return errs.Field("remark", "invalid.max_length", "max", 200)
-	case in.CouponID != nil && *in.CouponID <= 0:
+	case in.CouponID != nil && *in.CouponID < 0:
 		return errs.Field("coupon_id", "invalid.positive_id")
 	}
 	for i, l := range in.Items {

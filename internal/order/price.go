@@ -2,6 +2,8 @@ package order
 
 import (
 	"cmp"
+
+	"github.com/kaidian/kaidian/internal/coupon"
 	"math/bits"
 	"slices"
 )
@@ -17,6 +19,10 @@ type Priced struct {
 	TotalAmount    int64  // goods + shipping
 	PayAmount      int64  // total − discount
 	CouponID       *int64 // the coupon the discount comes from
+	// Coupons is the shopper's coupons judged against these lines, for the
+	// preview's picker (empty when placing, and for a flash sale, which
+	// takes no coupon).
+	Coupons coupon.Choice
 }
 
 // discount is what comes off an order's goods: an amount shared among the
