@@ -25,6 +25,9 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.ImportCatalog{Imports: a.CatalogIO, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.TrackParcel{Shipping: a.Shipping, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SweepParcels{Shipping: a.Shipping, Orders: a.Orders, Settings: a.Settings,
+		Metrics: a.Metrics, Enqueue: enqueue, Now: a.Clock.Now})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	return jobs.New(a.DB, jobs.Config{
@@ -33,7 +36,8 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
 			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
 			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
-			worker.EndFlashSalesEvery(a.Config.ExpirySweep)},
+			worker.EndFlashSalesEvery(a.Config.ExpirySweep),
+			worker.SweepParcelsEvery(a.Config.ExpirySweep)},
 		Log: a.Log,
 	})
 }
