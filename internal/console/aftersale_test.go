@@ -139,7 +139,7 @@ func TestReturnThroughTheConsole(t *testing.T) {
 		t.Fatalf("refunded returns: %s", p.Body)
 	}
 	actions := map[string]bool{}
-	for _, a := range audited(t, e, no) {
+	for _, a := range auditedAll(t, e, no) {
 		actions[a.Action] = true
 	}
 	for _, want := range []string{"aftersale.request", "refund.approve", "aftersale.return_shipment", "aftersale.receive", "aftersale.refund"} {

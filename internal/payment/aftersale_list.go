@@ -94,8 +94,8 @@ func (s *Service) RefundRequest(ctx context.Context, id int64) (RefundRequest, e
 }
 
 // RequestQuery filters the console's list of requests: by type, and by
-// state ("" means every request still open: waiting for the merchant or
-// on its way back).
+// state ("" means every request someone still has to act on: waiting for
+// the merchant, or a return on its way back and not yet refunded).
 type RequestQuery struct {
 	Type, Status string
 	Page         page.Request
@@ -113,7 +113,7 @@ func (s *Service) SearchRefundRequests(ctx context.Context, q RequestQuery) ([]R
 	}
 	order, cmp := "id DESC", "id < ?"
 	if q.Status == "" {
-		db = db.Where("status IN ?", openStates)
+		db = db.Where("status IN ? AND refund_id IS NULL", openStates) // an approved refund_only request has its refund
 		order, cmp = "id", "id > ?"
 	} else {
 		db = db.Where("status = ?", q.Status)
