@@ -35,6 +35,7 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/upload"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
@@ -66,6 +67,7 @@ type App struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
+	Uploads   *upload.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -127,6 +129,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	clk := a.Clock
 	a.Tokens = auth.NewTokens(key, cfg.JWTTTL, clk)
 	a.Customers = customer.New(db, clk)
+	a.Uploads = upload.New(db, upload.NewStore(cfg.DataDir), clk)
 	a.Inventory = inventory.New(db, clk)
 	a.Catalog = catalog.New(db, a.Inventory, clk)
 	a.Cart = cart.New(db, a.Catalog, a.Customers, clk)
@@ -166,7 +169,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk, Photos: a.photoChecker(selfURL)})
+		Clock: clk, Photos: photoOwner{a.Uploads}})
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.

@@ -2,12 +2,8 @@ package console_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -17,22 +13,6 @@ import (
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 )
-
-// uploadedPhoto puts an image in the shop's uploads and returns its URL.
-func uploadedPhoto(t *testing.T, e *apptest.Env) string {
-	t.Helper()
-	b := make([]byte, 16)
-	rand.Read(b)
-	name := hex.EncodeToString(b) + ".jpg"
-	dir := filepath.Join(e.App.Config.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), []byte{0xff, 0xd8, 0xff, 0xd9}, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return "/uploads/" + name
-}
 
 func TestAfterSaleSettings(t *testing.T) {
 	e := apptest.Start(t, quick)
@@ -84,7 +64,7 @@ func TestReturnThroughTheConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	line := orderOf(t, e, no).Items[0].ID
-	pic := uploadedPhoto(t, e)
+	pic := e.Photo(t, tok)
 	r := e.Post("/api/v1/orders/"+no+"/refund-requests", tok, map[string]any{"type": "return_refund", "reason": "颜色和图片不一样",
 		"items": []map[string]any{{"order_item_id": line, "quantity": 2}}, "photos": []string{pic}})
 	if r.Status != http.StatusCreated {

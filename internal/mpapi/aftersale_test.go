@@ -2,11 +2,7 @@ package mpapi_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,22 +69,6 @@ func returnAddress(t *testing.T, e *apptest.Env) {
 	}
 }
 
-// photo puts an image in the shop's uploads and returns its URL.
-func photo(t *testing.T, e *apptest.Env) string {
-	t.Helper()
-	b := make([]byte, 16)
-	rand.Read(b)
-	name := hex.EncodeToString(b) + ".jpg"
-	dir := filepath.Join(e.App.Config.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), []byte{0xff, 0xd8, 0xff, 0xd9}, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return "/uploads/" + name
-}
-
 func myRequests(t *testing.T, e *apptest.Env, tok string) []afterSaleBody {
 	t.Helper()
 	var out struct{ Items []afterSaleBody }
@@ -107,7 +87,7 @@ func TestReturnAndRefund(t *testing.T) {
 	e := apptest.Start(t, fastRefunds)
 	returnAddress(t, e)
 	tok, no, sku, line := shippedOrder(t, e, "alice", 3)
-	pic := photo(t, e)
+	pic := e.Photo(t, tok)
 
 	r := e.Post("/api/v1/orders/"+no+"/refund-requests", tok, map[string]any{"type": "return_refund", "reason": "尺码不合适",
 		"items": []map[string]any{{"order_item_id": line, "quantity": 2}}, "photos": []string{pic}})
@@ -269,7 +249,7 @@ func TestAfterSaleInputIsChecked(t *testing.T) {
 	item := func(id, q any) []map[string]any { return []map[string]any{{"order_item_id": id, "quantity": q}} }
 	tooMany := make([]string, 10)
 	for i := range tooMany {
-		tooMany[i] = photo(t, e)
+		tooMany[i] = e.Photo(t, tok)
 	}
 	for _, c := range []struct {
 		name   string
@@ -281,6 +261,8 @@ func TestAfterSaleInputIsChecked(t *testing.T) {
 		{"a 10,000-character reason", no, map[string]any{"reason": strings.Repeat("长", 10000)}, http.StatusBadRequest, "invalid_field"},
 		{"ten photos", no, map[string]any{"reason": "坏了", "photos": tooMany}, http.StatusBadRequest, "invalid_field"},
 		{"a photo from elsewhere", no, map[string]any{"reason": "坏了", "photos": []string{"https://evil.example/x.jpg"}}, http.StatusBadRequest, "invalid_field"},
+		{"someone else's photo", no, map[string]any{"reason": "坏了", "photos": []string{e.Photo(t, bob)}}, http.StatusBadRequest, "invalid_field"},
+		{"one photo twice", no, map[string]any{"reason": "坏了", "photos": []string{tooMany[0], tooMany[0]}}, http.StatusBadRequest, "invalid_field"},
 		{"a photo never uploaded", no, map[string]any{"reason": "坏了", "photos": []string{"/uploads/0123456789abcdef0123456789abcdef.jpg"}}, http.StatusBadRequest, "invalid_field"},
 		{"an unknown type", no, map[string]any{"reason": "坏了", "type": "exchange", "items": item(line, 1)}, http.StatusBadRequest, "invalid_field"},
 		{"a return without items", no, map[string]any{"reason": "坏了", "type": "return_refund"}, http.StatusBadRequest, "invalid_field"},

@@ -265,4 +265,3 @@ func TestUnconfirmedOrdersCompleteAutomatically(t *testing.T) {
 		t.Fatalf("%d automatic completions recorded, want 2", entries)
 	}
 }
-

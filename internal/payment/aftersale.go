@@ -52,8 +52,8 @@ type ItemInput struct {
 	Quantity    int64 `json:"quantity"`
 }
 
-// PhotoChecker checks that photo URLs are the shop's uploads made by this
-// shopper; the app provides it.
+// PhotoChecker checks that photo URLs are images this shopper uploaded
+// (POST /api/v1/uploads), each named once; the app provides it.
 type PhotoChecker interface {
 	CheckPhotos(ctx context.Context, shopperID int64, urls []string) error
 }
