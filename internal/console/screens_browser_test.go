@@ -24,6 +24,7 @@ var mainPages = []struct{ Name, Route string }{
 	{"flash-sale-form", "/console/flash-sales/new"}, {"flash-sale", "/console/flash-sales/:id"},
 	{"customers", "/console/customers"}, {"customer", "/console/customers/:id"}, {"staff", "/console/staff"},
 	{"audit", "/console/audit"}, {"settings", "/console/settings"}, {"password", "/console/password"},
+	{"refund-request", "/console/refunds/requests/:id"},
 }
 
 // screenSizes are the widths the console must hold at: a laptop and a phone.

@@ -136,12 +136,12 @@ func (s *Service) RequestRefund(ctx context.Context, shopperID int64, orderNo st
 			}
 		}
 		var items []RequestItem
-		if len(in.Items) > 0 {
+		switch {
+		case len(in.Items) > 0: // their share, never "everything left" (items that cost nothing refund nothing)
 			if items, in.Amount, err = chooseItems(o, requests, in.Items); err != nil {
 				return err
 			}
-		}
-		if in.Amount == 0 {
+		case in.Amount == 0:
 			in.Amount = left
 		}
 		if in.Amount <= 0 || in.Amount > left {
