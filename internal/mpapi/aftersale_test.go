@@ -383,3 +383,38 @@ func TestConcurrentRequestsNeverExceedWhatWasBought(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The owner refund limit applies to a return's refund as to any other.
+func TestReturnRefundNeedsAnOwnerAboveTheLimit(t *testing.T) {
+	e := apptest.Start(t, fastRefunds)
+	returnAddress(t, e)
+	ctx := context.Background()
+	sh, err := e.App.Settings.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.OwnerRefundLimit = 1000
+	if _, err := e.App.Settings.Update(ctx, "test", sh); err != nil {
+		t.Fatal(err)
+	}
+	tok, no, _, line := shippedOrder(t, e, "alice", 1)
+	var req afterSaleBody
+	e.Post("/api/v1/orders/"+no+"/refund-requests", tok, map[string]any{"type": "return_refund", "reason": "坏了",
+		"items": []map[string]any{{"order_item_id": line, "quantity": 1}}}).Decode(t, &req)
+	clerk := payment.Authority{Actor: "staff:2:lily"}
+	if _, err := e.App.Payments.ApproveRefundRequest(ctx, quiet(), clerk, req.ID, false); err != nil {
+		t.Fatalf("staff approving a return (no money moves): %v", err)
+	}
+	if _, err := e.App.Payments.ReceiveReturn(ctx, clerk, req.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Payments.RefundReturn(ctx, quiet(), clerk, req.ID); !errs.Is(err, payment.ErrNeedsOwner.Code) {
+		t.Fatalf("staff refunding 2990 above a 1000 limit: %v", err)
+	}
+	if got := myRequests(t, e, tok); got[0].Status != "received" || got[0].Refund != nil {
+		t.Fatalf("the refused refund changed the request: %+v", got[0])
+	}
+	if r, err := e.App.Payments.RefundReturn(ctx, quiet(), owner, req.ID); err != nil || r.Status != payment.RequestRefunded {
+		t.Fatalf("the owner refunds it: %+v %v", r, err)
+	}
+}
