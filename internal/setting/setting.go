@@ -15,20 +15,21 @@ import (
 
 // Shop is the single settings row.
 type Shop struct {
-	ID                    int64  `gorm:"column:id;primaryKey"`
-	Name                  string `gorm:"column:name"`
-	ShippingFee           int64  `gorm:"column:shipping_fee"`            // fen, charged per order
-	FreeShippingThreshold int64  `gorm:"column:free_shipping_threshold"` // fen; goods at or above it ship free; 0 = never free
-	OrderTimeoutSeconds   int    `gorm:"column:order_timeout_seconds"`   // unpaid orders close after this
-	LowStockThreshold     int64  `gorm:"column:low_stock_threshold"`     // a SKU at or below it is low on stock
-	OwnerRefundLimit      int64  `gorm:"column:owner_refund_limit"`      // fen; larger refunds need an owner
+	ID                    int64     `gorm:"column:id;primaryKey"`
+	Name                  string    `gorm:"column:name"`
+	ShippingFee           int64     `gorm:"column:shipping_fee"`            // fen, charged per order
+	FreeShippingThreshold int64     `gorm:"column:free_shipping_threshold"` // fen; goods at or above it ship free; 0 = never free
+	OrderTimeoutSeconds   int       `gorm:"column:order_timeout_seconds"`   // unpaid orders close after this
+	LowStockThreshold     int64     `gorm:"column:low_stock_threshold"`     // a SKU at or below it is low on stock
+	OwnerRefundLimit      int64     `gorm:"column:owner_refund_limit"`      // fen; larger refunds need an owner
+	UpdatedAt             time.Time `gorm:"column:updated_at"`
+
 	// After sale (setting/aftersale.go): parcels and returns.
-	AutoCompleteDays int       `gorm:"column:auto_complete_days"` // shipped orders complete this many days after shipping
-	WeChatTracking   bool      `gorm:"column:wechat_tracking"`    // parcels followed through WeChat's logistics tracking
-	ReturnName       string    `gorm:"column:return_name"`        // who receives returned goods
-	ReturnPhone      string    `gorm:"column:return_phone"`
-	ReturnAddress    string    `gorm:"column:return_address"`
-	UpdatedAt        time.Time `gorm:"column:updated_at"`
+	AutoCompleteDays int    `gorm:"column:auto_complete_days"` // shipped orders complete this many days after shipping
+	WeChatTracking   bool   `gorm:"column:wechat_tracking"`    // parcels followed through WeChat's logistics tracking
+	ReturnName       string `gorm:"column:return_name"`        // who receives returned goods
+	ReturnPhone      string `gorm:"column:return_phone"`
+	ReturnAddress    string `gorm:"column:return_address"`
 }
 
 // TableName maps Shop to its table.
