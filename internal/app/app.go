@@ -23,7 +23,9 @@ import (
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/footprint"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/jobs"
@@ -31,10 +33,12 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
@@ -67,7 +71,14 @@ type App struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
-	Uploads   *upload.Service
+	// Favorites and Footprints are the shopper's saved and viewed products;
+	// Views records views into Footprints (nil when KAIDIAN_FOOTPRINTS=off).
+	Favorites  *favorite.Service
+	Footprints *footprint.Store
+	Views      *footprint.Recorder
+	Uploads    *upload.Service
+	Messages   *subscribe.Service // subscribe messages: scene mapping, credits, the outbox
+	Search     *search.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -76,7 +87,8 @@ type App struct {
 	// first start (empty otherwise), for the command to print once.
 	FirstOwner struct{ Username, Password string }
 
-	queue   *jobs.Queue // made first: the services enqueue on it (see jobs.Queue)
+	phone   customer.PhoneExchange // WeChat's getPhoneNumber, for POST /api/v1/me/phone
+	queue   *jobs.Queue            // made first: the services enqueue on it (see jobs.Queue)
 	jobs    *jobs.Runner
 	handler http.Handler
 }
@@ -139,13 +151,19 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Staff = staff.New(db, a.Audit, clk)
 	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
+	a.Favorites, a.Footprints, a.Views = a.shopperLists(clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
+	mp := a.wechatClient(selfURL)
+	if a.Messages, err = a.newMessages(ctx, mp); err != nil {
+		return nil, err
+	}
+	a.Search = search.New(db, a.Catalog, a.Audit, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
-		Clock: clk,
+		Clock: clk, Messages: a.Messages,
 	})
-	mp := a.wechatClient(selfURL)
+	a.phone = phoneAdapter{mp}.exchange
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
 		if a.Sandbox, err = newSandbox(db, log, cfg); err != nil {
@@ -169,14 +187,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk, Photos: photoOwner{a.Uploads}})
+		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages})
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
 		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk,
-		Tracker: trackerAdapter{mp}, Settings: a.Settings, Audit: a.Audit})
+		Tracker: trackerAdapter{mp}, Settings: a.Settings, Audit: a.Audit, Messages: a.Messages})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err
@@ -247,11 +265,15 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	stopMetrics := a.serveMetrics(metricsLn)
+	a.Views.Start()
 	if a.Sandbox != nil {
 		sandboxCtx, stopSandbox := context.WithCancel(ctx)
 		defer stopSandbox()
 		go a.Sandbox.Run(sandboxCtx) // the fake WeChat's notification deliveries
 	}
+	searchCtx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
+	go a.Search.Run(searchCtx, func(err error) { a.Log.Error("search counts not written", "error", err.Error()) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
@@ -278,6 +300,12 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		a.Log.Error("http shutdown", "error", err)
 	}
 	stopMetrics(shutdownCtx)
+	if err := a.Views.Stop(shutdownCtx); err != nil { // the footprints still buffered, once no request can add one
+		a.Log.Error("footprints shutdown", "error", err)
+	}
+	if err := a.Search.Flush(shutdownCtx); err != nil { // the last second of searches, once no request can add any
+		a.Log.Error("search counts not written", "error", err.Error())
+	}
 	if err := a.Orders.Stop(shutdownCtx); err != nil { // the flash desk's lanes, once no request can queue
 		a.Log.Error("flash desk shutdown", "error", err)
 	}

@@ -3,7 +3,6 @@ package mpapi_test
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -381,8 +380,6 @@ func TestConcurrentRequestsNeverExceedWhatWasBought(t *testing.T) {
 		t.Fatalf("requests hold %d units and %d fen, want 5 and %d", units, amount, 5*2990)
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // The owner refund limit applies to a return's refund as to any other.
 func TestReturnRefundNeedsAnOwnerAboveTheLimit(t *testing.T) {

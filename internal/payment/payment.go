@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // PrepayInput is one JSAPI payment to open at WeChat Pay.
@@ -75,6 +76,10 @@ type Deps struct {
 	// Photos checks an after-sale request's photos (aftersale.go); nil
 	// accepts none, so requests with photos are refused.
 	Photos PhotoChecker
+
+	// Messages records refund_result in the transaction that settles a
+	// refund; nil sends none.
+	Messages subscribe.Emitter
 }
 
 // Service is the payment use cases.
@@ -90,6 +95,8 @@ type Service struct {
 	schedule  func(ctx context.Context, orderNo string, after time.Duration)
 	clock     *clock.Clock
 	photos    PhotoChecker
+
+	messages subscribe.Emitter
 }
 
 // New builds the service.
@@ -102,7 +109,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, photos: d.Photos}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages}
 }
 
 // Errors of paying.

@@ -17,6 +17,7 @@ import (
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Upload states of a shipment's information at WeChat.
@@ -80,6 +81,10 @@ type Deps struct {
 	Settings   *setting.Service
 	Audit      *audit.Log
 	TrackEvery time.Duration
+
+	// Messages records order_shipped in the shipment's transaction; nil
+	// sends none.
+	Messages subscribe.Emitter
 }
 
 // Service is the shipping use cases.
@@ -96,6 +101,8 @@ type Service struct {
 	settings   *setting.Service
 	audit      *audit.Log
 	trackEvery time.Duration
+
+	messages subscribe.Emitter
 }
 
 // New builds the service.
@@ -111,7 +118,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, refunds: d.Refunds, uploader: d.Uploader,
 		retryAfter: d.RetryAfter, schedule: d.ScheduleUploads,
-		clock: d.Clock, tracker: d.Tracker, settings: d.Settings, audit: d.Audit, trackEvery: d.TrackEvery}
+		clock: d.Clock, tracker: d.Tracker, settings: d.Settings, audit: d.Audit, trackEvery: d.TrackEvery, messages: d.Messages}
 }
 
 // ForOrders returns the shipments of these orders, by order id.

@@ -81,6 +81,8 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	s.mountTokens(r)
 	s.mountShipping(r)
 	s.mountExpress(r)
+	s.mountPhone(r)
+	s.mountSubscribe(r)
 }
 
 // MountPayRoot serves WeChat Pay v3 at /v3 of r as well, where
