@@ -190,14 +190,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk, Messages: a.Messages})
+		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages})
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
 		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk,
-		Messages: a.Messages})
+		Tracker: trackerAdapter{mp}, Settings: a.Settings, Audit: a.Audit, Messages: a.Messages})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

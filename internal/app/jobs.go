@@ -25,6 +25,9 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.ImportCatalog{Imports: a.CatalogIO, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.TrackParcel{Shipping: a.Shipping, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SweepParcels{Shipping: a.Shipping, Orders: a.Orders, Settings: a.Settings,
+		Metrics: a.Metrics, Enqueue: enqueue, Now: a.Clock.Now})
 	river.AddWorker(workers, &worker.PruneFootprints{Footprints: a.Footprints, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SendMessage{Messages: a.Messages, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepMessages{Messages: a.Messages, Metrics: a.Metrics, Enqueue: enqueue})
@@ -45,6 +48,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 			worker.PruneFootprintsHourly(),
 			worker.SweepMessagesEvery(time.Minute),
 			worker.RefreshSalesEvery(time.Minute),
+			worker.SweepParcelsEvery(a.Config.ExpirySweep),
 		},
 		Log: a.Log,
 	})

@@ -49,6 +49,7 @@ func (a *App) routes() (http.Handler, error) {
 		Payments:  a.Payments,
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
+		Shipping:  a.Shipping,
 		Messages:  a.Messages,
 		Search:    a.Search,
 		Uploads:   a.Uploads,

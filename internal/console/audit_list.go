@@ -22,8 +22,10 @@ var (
 		"sku.code", "stock.adjust", "catalog.import", "coupon.create", "coupon.update", "coupon.issue", "coupon.stop",
 		"flash_sale.create", "flash_sale.update", "flash_sale.end",
 		"home.create", "home.update", "home.delete", "home.move", "home.notice", "refund.create", "refund.approve", "refund.decline",
-		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language", "subscribe.template"}
-	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene"}
+		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language", "subscribe.template",
+		"aftersale.request", "aftersale.return_shipment", "aftersale.cancel", "aftersale.receive", "aftersale.refund", "shipment.event",
+		"search.pin", "search.unpin", "search.move_pin"}
+	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene", "search_pin"}
 )
 
 type auditData struct {

@@ -18,6 +18,8 @@ type orderPageData struct {
 	Order      order.Order
 	Shopper    customer.Shopper
 	Shipment   *shipping.Shipment
+	Events     []shipping.Event // the parcel's journey, newest first
+	Tracking   bool             // the shop follows parcels through WeChat
 	Refunds    []payment.Refund
 	Requests   []payment.RefundRequest
 	Refundable int64 // what can still be refunded: paid less refunds that have not failed
@@ -54,12 +56,12 @@ func (h *handlers) orderData(c *gin.Context, no string) (orderPageData, error) {
 	if d.Shopper, err = h.d.Customers.Get(ctx, o.ShopperID); err != nil {
 		return d, err
 	}
-	shipments, err := h.d.Shipping.ForOrders(ctx, []int64{o.ID})
+	parcels, err := h.d.Shipping.Parcels(ctx, []int64{o.ID})
 	if err != nil {
 		return d, err
 	}
-	if sh, ok := shipments[o.ID]; ok {
-		d.Shipment = &sh
+	if p, ok := parcels[o.ID]; ok {
+		d.Shipment, d.Events = &p.Shipment, p.Events
 	}
 	if d.Refunds, err = h.d.Payments.Refunds(ctx, o.ID); err != nil {
 		return d, err
@@ -71,7 +73,7 @@ func (h *handlers) orderData(c *gin.Context, no string) (orderPageData, error) {
 	if err != nil {
 		return d, err
 	}
-	d.OwnerLimit = sh.OwnerRefundLimit
+	d.OwnerLimit, d.Tracking = sh.OwnerRefundLimit, sh.WeChatTracking
 	d.Refundable = o.PayAmount
 	for _, r := range d.Refunds {
 		if r.Status != payment.RefundFailed {

@@ -47,6 +47,10 @@ func (h *handlers) refundDecline(c *gin.Context) {
 // decisionFailed shows a refused decision on the page it was made from.
 func (h *handlers) decisionFailed(c *gin.Context, form *Form, err error) {
 	form.Values.Set("request_id", c.Param("id"))
+	if strings.HasPrefix(back(form), "/console/refunds/requests/") {
+		h.refundRequestPage(c, httpx.Status(err), form.Fail(err))
+		return
+	}
 	if no, ok := strings.CutPrefix(back(form), "/console/orders/"); ok {
 		c.AddParam("no", no)
 		h.orderPage(c, httpx.Status(err), form.Fail(err))
@@ -55,11 +59,14 @@ func (h *handlers) decisionFailed(c *gin.Context, form *Form, err error) {
 	h.refundPage(c, httpx.Status(err), form.Fail(err))
 }
 
-// back is where a decision returns to: the order page it was made on, or
-// the refunds page. Only console order pages are accepted, so the form
-// cannot send anyone elsewhere.
+// back is where a decision returns to: the order page or the request's
+// page it was made on, or the refunds page. Only those console pages are
+// accepted, so the form cannot send anyone elsewhere.
 func back(form *Form) string {
 	b := form.Get("back")
+	if id, ok := strings.CutPrefix(b, "/console/refunds/requests/"); ok && id != "" && strings.Trim(id, "0123456789") == "" {
+		return b
+	}
 	if no, ok := strings.CutPrefix(b, "/console/orders/"); ok && no != "" && !strings.ContainsAny(no, "/?#\\") {
 		return b
 	}

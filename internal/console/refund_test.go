@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
@@ -26,8 +27,21 @@ func requestRefund(t *testing.T, e *apptest.Env, tok, no string, amount int64, r
 	return strconv.FormatInt(int64(r.JSON(t)["id"].(float64)), 10)
 }
 
-// audited returns the audit log's entries for an order, newest first.
+// audited returns the audit log's entries for an order made by the shop,
+// newest first (the shopper's after-sale steps are left out).
 func audited(t *testing.T, e *apptest.Env, no string) []audit.Entry {
+	t.Helper()
+	var out []audit.Entry
+	for _, a := range auditedAll(t, e, no) {
+		if !strings.HasPrefix(a.Actor, "shopper:") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// auditedAll returns every audit log entry for an order, newest first.
+func auditedAll(t *testing.T, e *apptest.Env, no string) []audit.Entry {
 	t.Helper()
 	es, _, err := e.App.Audit.List(context.Background(), audit.Query{SubjectType: "order", SubjectID: no, Page: page.Request{Limit: 50}})
 	if err != nil {

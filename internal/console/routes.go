@@ -124,6 +124,12 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/refunds", h.refundList)
 	in.POST("/refunds/requests/:id/approve", h.refundApprove)
 	in.POST("/refunds/requests/:id/decline", h.refundDecline)
+	// After sale: a request's own page, a return's receipt and refund, the
+	// parcel's events the merchant enters, the after-sale settings.
+	in.GET("/refunds/requests/:id", h.refundRequestShow)
+	in.POST("/refunds/requests/:id/receive", h.refundReceive)
+	in.POST("/refunds/requests/:id/refund", h.refundReturn)
+	in.POST("/orders/:no/parcel-events", h.parcelEvent)
 
 	// Subscribe messages: the log for everyone; which template each scene
 	// sends is the owner's (audited).
@@ -145,5 +151,6 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	owner.GET("/audit", h.auditList)
 	owner.GET("/settings", h.settingsPage)
 	owner.POST("/settings", h.settingsSave)
+	owner.POST("/settings/after-sale", h.settingsAfterSaleSave)
 	return nil
 }

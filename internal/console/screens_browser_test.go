@@ -26,6 +26,7 @@ var mainPages = []struct{ Name, Route string }{
 	{"home", "/console/home"}, {"home-banner-form", "/console/home/banners/new"}, {"home-section-form", "/console/home/sections/new"},
 	{"customers", "/console/customers"}, {"customer", "/console/customers/:id"}, {"staff", "/console/staff"},
 	{"audit", "/console/audit"}, {"settings", "/console/settings"}, {"password", "/console/password"},
+	{"refund-request", "/console/refunds/requests/:id"},
 	{"messages", "/console/messages"}, {"message-templates", "/console/messages/templates"},
 	{"message-template", "/console/messages/templates/:scene"},
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/money"
+	"github.com/kaidian/kaidian/internal/setting"
 )
 
 // settingsPage: GET /console/settings (owners)
@@ -18,11 +19,18 @@ func (h *handlers) settingsPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: NewForm(c, url.Values{
+	h.render(c, http.StatusOK, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: NewForm(c, settingsValues(sh))})
+}
+
+// settingsValues are the settings page's form values from the settings.
+func settingsValues(sh setting.Shop) url.Values {
+	v := url.Values{
 		"name": {sh.Name}, "shipping_fee": {money.Decimal(sh.ShippingFee)}, "free_shipping_threshold": {money.Decimal(sh.FreeShippingThreshold)},
 		"order_timeout_minutes": {strconv.Itoa(sh.OrderTimeoutSeconds / 60)}, "low_stock_threshold": {strconv.FormatInt(sh.LowStockThreshold, 10)},
 		"owner_refund_limit": {money.Decimal(sh.OwnerRefundLimit)},
-	})})
+	}
+	afterSaleValues(sh, v)
+	return v
 }
 
 // settingsSave: POST /console/settings
@@ -37,6 +45,7 @@ func (h *handlers) settingsSave(c *gin.Context) {
 	}
 	if err != nil {
 		form.Fail(err)
+		afterSaleValues(sh, form.Values)
 		if msg, ok := form.Errors["order_timeout_seconds"]; ok { // the domain counts seconds, the form minutes
 			form.Errors["order_timeout_minutes"] = msg
 		}

@@ -10,9 +10,13 @@ import (
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/page"
+	"github.com/kaidian/kaidian/internal/shipping"
 )
 
-type orderHandlers struct{ svc *order.Service }
+type orderHandlers struct {
+	svc     *order.Service
+	parcels *shipping.Service
+}
 
 // preview: POST /api/v1/orders/preview
 func (h *orderHandlers) preview(c *gin.Context) {
@@ -57,10 +61,14 @@ func (h *orderHandlers) list(c *gin.Context) {
 	reply(c, http.StatusOK, listOf(orders, next, toOrder(httpx.Printer(c))), err)
 }
 
-// get: GET /api/v1/orders/{order_no}
+// get: GET /api/v1/orders/{order_no}, with its parcel (parcel_handlers.go)
 func (h *orderHandlers) get(c *gin.Context) {
 	o, err := h.svc.Get(c.Request.Context(), shopperID(c), c.Param("order_no"))
-	reply(c, http.StatusOK, toOrder(httpx.Printer(c))(o), err)
+	var ps map[int64]shipping.Parcel
+	if err == nil {
+		ps, err = h.parcels.Parcels(c.Request.Context(), []int64{o.ID})
+	}
+	reply(c, http.StatusOK, orderDetailJSON{orderJSON: toOrder(httpx.Printer(c))(o), Shipment: toShipment(ps, o.ID)}, err)
 }
 
 // cancel: POST /api/v1/orders/{order_no}/cancel
@@ -110,6 +118,7 @@ type addressSnapshot struct {
 }
 
 type orderItemJSON struct {
+	ID             int64  `json:"id"`
 	SKUID          int64  `json:"sku_id"`
 	ProductID      int64  `json:"product_id"`
 	Title          string `json:"title"`
@@ -168,7 +177,7 @@ func orderFor(p *i18n.Printer, o order.Order) orderJSON {
 }
 
 func toOrderItem(it order.Item) orderItemJSON {
-	return orderItemJSON{SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
+	return orderItemJSON{ID: it.ID, SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
 		Image: it.Image, UnitPrice: it.UnitPrice, Quantity: it.Quantity, LineAmount: it.LineAmount,
 		DiscountAmount: it.DiscountAmount, PayAmount: it.PayAmount}
 }

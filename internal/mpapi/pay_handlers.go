@@ -53,14 +53,20 @@ func (h *payHandlers) refundRequests(c *gin.Context) {
 }
 
 type refundRequestJSON struct {
-	ID           int64       `json:"id"`
-	Amount       int64       `json:"amount"`
-	Reason       string      `json:"reason"`
-	Status       string      `json:"status"`
-	DecisionNote string      `json:"decision_note"`
-	CreatedAt    time.Time   `json:"created_at"`
-	DecidedAt    *time.Time  `json:"decided_at"`
-	Refund       *refundJSON `json:"refund"`
+	ID             int64               `json:"id"`
+	OrderNo        string              `json:"order_no"`
+	Type           string              `json:"type"`
+	Amount         int64               `json:"amount"`
+	Reason         string              `json:"reason"`
+	Status         string              `json:"status"`
+	Items          []refundItemJSON    `json:"items"`
+	Photos         []string            `json:"photos"`
+	ReturnAddress  *returnAddressJSON  `json:"return_address"`
+	ReturnShipment *returnShipmentJSON `json:"return_shipment"`
+	DecisionNote   string              `json:"decision_note"`
+	CreatedAt      time.Time           `json:"created_at"`
+	DecidedAt      *time.Time          `json:"decided_at"`
+	Refund         *refundJSON         `json:"refund"`
 }
 
 type refundJSON struct {
@@ -73,8 +79,22 @@ type refundJSON struct {
 // decision note in p's language when Kaidian wrote it.
 func toRefundRequest(p *i18n.Printer) func(payment.RefundRequest) refundRequestJSON {
 	return func(r payment.RefundRequest) refundRequestJSON {
-		out := refundRequestJSON{ID: r.ID, Amount: r.Amount, Reason: r.Reason, Status: r.Status,
+		out := refundRequestJSON{ID: r.ID, OrderNo: r.OrderNo, Type: r.Type, Amount: r.Amount, Reason: r.Reason, Status: r.Status,
+			Items: make([]refundItemJSON, len(r.Items.V)), Photos: r.Photos.V,
 			DecisionNote: p.Msg(r.DecisionNote), CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+		if out.Photos == nil {
+			out.Photos = []string{}
+		}
+		for i, it := range r.Items.V {
+			out.Items[i] = refundItemJSON{OrderItemID: it.OrderItemID, SKUID: it.SKUID, Title: it.Title, SpecText: it.SpecText,
+				Quantity: it.Quantity, Amount: it.Amount}
+		}
+		if a := r.ReturnTo; a != nil {
+			out.ReturnAddress = &returnAddressJSON{Name: a.ReturnName, Phone: a.ReturnPhone, Address: a.ReturnAddress}
+		}
+		if r.ReturnTrackingNo != "" {
+			out.ReturnShipment = &returnShipmentJSON{Carrier: r.ReturnCarrier, TrackingNo: r.ReturnTrackingNo, ShippedAt: r.ReturnedAt}
+		}
 		if r.Refund != nil {
 			out.Refund = &refundJSON{Amount: r.Refund.Amount, Status: r.Refund.Status, SucceededAt: r.Refund.SucceededAt}
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/search"
+	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 )
@@ -36,6 +37,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Shipping  *shipping.Service // parcels: an order's shipment and its tracking
 	Messages  *subscribe.Service
 	Search    *search.Service
 	Uploads   *upload.Service
@@ -93,7 +95,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.PUT("/addresses/:id", ad.update)
 	me.DELETE("/addresses/:id", ad.remove)
 
-	o := &orderHandlers{svc: d.Orders}
+	o := &orderHandlers{svc: d.Orders, parcels: d.Shipping}
 	me.POST("/orders/preview", o.preview)
 	me.POST("/orders", o.place)
 	me.GET("/orders", o.list)
@@ -105,6 +107,12 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/orders/:order_no/pay", pay.pay)
 	me.POST("/orders/:order_no/refund-requests", pay.requestRefund)
 	me.GET("/orders/:order_no/refund-requests", pay.refundRequests)
+
+	// Parcels and after sale (parcel_handlers.go, aftersale_handlers.go).
+	me.GET("/orders/:order_no/tracking", o.tracking)
+	me.POST("/refund-requests/:id/return-shipment", pay.returnShipment)
+	me.POST("/refund-requests/:id/cancel", pay.cancelRequest)
+	me.GET("/me/refund-requests", pay.myRefundRequests)
 
 	cp := &couponHandlers{svc: d.Coupons}
 	me.GET("/coupons", cp.offers)

@@ -73,6 +73,9 @@ type Deps struct {
 	// racing pay call reopened then has only the pay call's own close.
 	ScheduleReconcile func(ctx context.Context, orderNo string, after time.Duration)
 	Clock             *clock.Clock
+	// Photos checks an after-sale request's photos (aftersale.go); nil
+	// accepts none, so requests with photos are refused.
+	Photos PhotoChecker
 
 	// Messages records refund_result in the transaction that settles a
 	// refund; nil sends none.
@@ -91,6 +94,7 @@ type Service struct {
 	pollAfter time.Duration
 	schedule  func(ctx context.Context, orderNo string, after time.Duration)
 	clock     *clock.Clock
+	photos    PhotoChecker
 
 	messages subscribe.Emitter
 }
@@ -105,7 +109,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, messages: d.Messages}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages}
 }
 
 // Errors of paying.

@@ -48,10 +48,15 @@ func (s *Service) Refund(ctx context.Context, log *slog.Logger, by Authority, in
 	return s.SyncRefund(ctx, log, r.ID)
 }
 
-// ApproveRefundRequest starts the refund a shopper asked for (its amount,
-// its reason; restock puts every unit not yet restocked back on sale when
-// it succeeds) and asks WeChat Pay for it. The owner refund limit applies to
-// the refund it starts, and the decision is audited in the same transaction.
+// ApproveRefundRequest decides a request waiting for the merchant. A
+// refund_only request starts the refund the shopper asked for (its amount,
+// its reason; restock puts its chosen units — or, for a request of an
+// amount, every unit not yet restocked — back on sale when it succeeds)
+// and asks WeChat Pay for it; the owner refund limit applies to that
+// refund. A return_refund request is approved without money moving: the
+// shopper is shown the return address and sends the goods back
+// (aftersale_flow.go). Either way the decision goes into the order's
+// history and the audit log in the same transaction.
 func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by Authority, id int64, restock bool) (RefundRequest, error) {
 	var req RefundRequest
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -63,8 +68,17 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by
 		if err != nil {
 			return err
 		}
-		r, err := s.openRefund(ctx, RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: i18n.Text(req.Reason),
-			RestockAll: restock, Actor: by.Actor}, &req.ID)
+		if req.Type == TypeReturnRefund {
+			return s.approveReturn(ctx, by, &req, o)
+		}
+		in := RefundInput{OrderNo: o.OrderNo, Amount: req.Amount, Reason: i18n.Text(req.Reason), Actor: by.Actor}
+		switch {
+		case restock && len(req.Items.V) > 0:
+			in.Restock = itemsRestock(req.Items.V)
+		case restock:
+			in.RestockAll = true
+		}
+		r, err := s.openRefund(ctx, in, &req.ID)
 		if err != nil {
 			return err
 		}
@@ -76,19 +90,24 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, log *slog.Logger, by
 		if err := s.decide(ctx, &req, RequestApproved, by.Actor, note); err != nil {
 			return err
 		}
+		if err := s.orders.Note(ctx, o.ID, by.Actor, i18n.M("record.aftersale.approved", "request", req.ID, "refund", r.OutRefundNo)); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, by.Actor, "refund.approve", "order", o.OrderNo,
 			i18n.M("record.audit.refund_request_approved", "request", req.ID, "refund", describeRefund(r)))
 	})
-	if err != nil {
-		return RefundRequest{}, err
+	if err != nil || req.RefundID == nil {
+		return req, err
 	}
 	r, err := s.SyncRefund(ctx, log, *req.RefundID)
 	req.Refund = &r
 	return req, err
 }
 
-// DeclineRefundRequest turns a shopper's request down with a note they see,
-// audited in the same transaction. Declining costs nothing, so no limit applies.
+// DeclineRefundRequest turns a shopper's request down with a note they see
+// (one waiting for a decision, or a return not yet refunded), into the
+// order's history and the audit log in the same transaction. Declining
+// costs nothing, so no limit applies.
 func (s *Service) DeclineRefundRequest(ctx context.Context, by Authority, id int64, note string) (RefundRequest, error) {
 	var req RefundRequest
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
@@ -100,8 +119,14 @@ func (s *Service) DeclineRefundRequest(ctx context.Context, by Authority, id int
 		if err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, by.Actor, "refund.decline", "order", o.OrderNo,
-			i18n.M("record.audit.refund_request_declined", "request", req.ID, "amount", money.Yuan(req.Amount), "note", req.DecisionNote))
+		if err := s.orders.Note(ctx, o.ID, by.Actor, i18n.M("record.aftersale.declined", "request", req.ID, "note", req.DecisionNote)); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, by.Actor, "refund.decline", "order", o.OrderNo,
+			i18n.M("record.audit.refund_request_declined", "request", req.ID, "amount", money.Yuan(req.Amount), "note", req.DecisionNote)); err != nil {
+			return err
+		}
+		return s.emitAfterSale(ctx, o, "refund.decline", i18n.For(i18n.ZhCN).Msg(req.DecisionNote))
 	})
 	return req, err
 }

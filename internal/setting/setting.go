@@ -23,6 +23,13 @@ type Shop struct {
 	LowStockThreshold     int64     `gorm:"column:low_stock_threshold"`     // a SKU at or below it is low on stock
 	OwnerRefundLimit      int64     `gorm:"column:owner_refund_limit"`      // fen; larger refunds need an owner
 	UpdatedAt             time.Time `gorm:"column:updated_at"`
+
+	// After sale (setting/aftersale.go): parcels and returns.
+	AutoCompleteDays int    `gorm:"column:auto_complete_days"` // shipped orders complete this many days after shipping
+	WeChatTracking   bool   `gorm:"column:wechat_tracking"`    // parcels followed through WeChat's logistics tracking
+	ReturnName       string `gorm:"column:return_name"`        // who receives returned goods
+	ReturnPhone      string `gorm:"column:return_phone"`
+	ReturnAddress    string `gorm:"column:return_address"`
 }
 
 // TableName maps Shop to its table.

@@ -75,7 +75,8 @@ func (s *Service) ship(ctx context.Context, actor string, in Input) (Shipment, e
 	}
 	now := s.clock.Now()
 	sh := Shipment{OrderID: o.ID, Carrier: in.Carrier, TrackingNo: in.TrackingNo, ShippedBy: actor,
-		UploadStatus: UploadPending, NextUploadAt: now, CreatedAt: now, UpdatedAt: now}
+		UploadStatus: UploadPending, NextUploadAt: now, CreatedAt: now, UpdatedAt: now,
+		TrackState: TrackInTransit, NextTrackAt: ptr(now.Add(s.trackEvery))}
 	err = s.db.Conn(ctx).Create(&sh).Error
 	if database.IsDuplicate(err) {
 		return Shipment{}, ErrAlreadyShipped

@@ -10,11 +10,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
@@ -37,6 +39,10 @@ type Shipment struct {
 	UploadError    i18n.Msg   `gorm:"column:upload_error"` // why the last upload failed, in the reader's language
 	NextUploadAt   time.Time  `gorm:"column:next_upload_at"`
 	UploadedAt     *time.Time `gorm:"column:uploaded_at"`
+	TrackState     string     `gorm:"column:track_state"`   // in_transit → delivered | stopped (track.go)
+	NextTrackAt    *time.Time `gorm:"column:next_track_at"` // when the tracking sweep next asks WeChat
+	TrackedAt      *time.Time `gorm:"column:tracked_at"`    // WeChat's path last read
+	TrackError     string     `gorm:"column:track_error"`   // why the last read failed (technical text)
 	CreatedAt      time.Time  `gorm:"column:created_at"`
 	UpdatedAt      time.Time  `gorm:"column:updated_at"`
 }
@@ -68,6 +74,13 @@ type Deps struct {
 	// upload sweep finds them: their rows say they are due.
 	ScheduleUploads func(ctx context.Context, shipmentIDs []int64)
 	Clock           *clock.Clock
+	// Parcel tracking (track.go): WeChat's logistics path, the shop's
+	// settings (whether it uses it), the audit log for the merchant's own
+	// events, and how often a parcel in transit is looked up (default 2h).
+	Tracker    Tracker
+	Settings   *setting.Service
+	Audit      *audit.Log
+	TrackEvery time.Duration
 
 	// Messages records order_shipped in the shipment's transaction; nil
 	// sends none.
@@ -84,6 +97,10 @@ type Service struct {
 	retryAfter time.Duration
 	schedule   func(ctx context.Context, shipmentIDs []int64)
 	clock      *clock.Clock
+	tracker    Tracker
+	settings   *setting.Service
+	audit      *audit.Log
+	trackEvery time.Duration
 
 	messages subscribe.Emitter
 }
@@ -96,9 +113,12 @@ func New(d Deps) *Service {
 	if d.ScheduleUploads == nil {
 		d.ScheduleUploads = func(context.Context, []int64) {}
 	}
+	if d.TrackEvery <= 0 {
+		d.TrackEvery = defaultTrackEvery
+	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, refunds: d.Refunds, uploader: d.Uploader,
 		retryAfter: d.RetryAfter, schedule: d.ScheduleUploads,
-		clock: d.Clock, messages: d.Messages}
+		clock: d.Clock, tracker: d.Tracker, settings: d.Settings, audit: d.Audit, trackEvery: d.TrackEvery, messages: d.Messages}
 }
 
 // ForOrders returns the shipments of these orders, by order id.

@@ -1,0 +1,54 @@
+package console
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/httpx"
+	"github.com/kaidian/kaidian/internal/setting"
+)
+
+// afterSaleValues are the after-sale form's values from the settings.
+func afterSaleValues(sh setting.Shop, into map[string][]string) {
+	a := sh.AfterSale()
+	into["auto_complete_days"] = []string{strconv.Itoa(a.AutoCompleteDays)}
+	into["return_name"], into["return_phone"], into["return_address"] = []string{a.ReturnName}, []string{a.ReturnPhone}, []string{a.ReturnAddress}
+	if a.WeChatTracking {
+		into["wechat_tracking"] = []string{"on"}
+	}
+}
+
+// settingsAfterSaleSave: POST /console/settings/after-sale {auto_complete_days,
+// wechat_tracking, return_name, return_phone, return_address} (owners)
+func (h *handlers) settingsAfterSaleSave(c *gin.Context) {
+	form := postedForm(c)
+	a := setting.AfterSale{WeChatTracking: form.Get("wechat_tracking") == "on", ReturnName: form.Get("return_name"),
+		ReturnPhone: form.Get("return_phone"), ReturnAddress: form.Get("return_address")}
+	days, err := strconv.Atoi(strings.TrimSpace(form.Get("auto_complete_days")))
+	if err != nil {
+		err = errs.Field("auto_complete_days", "invalid.whole_number")
+	}
+	if err == nil {
+		_, err = h.d.Settings.UpdateAfterSale(c.Request.Context(), me(c).Actor(), setting.AfterSale{AutoCompleteDays: days,
+			WeChatTracking: a.WeChatTracking, ReturnName: a.ReturnName, ReturnPhone: a.ReturnPhone, ReturnAddress: a.ReturnAddress})
+	}
+	if err != nil {
+		// The shop's other settings are shown as saved; only this form keeps what was typed.
+		sh, gerr := h.d.Settings.Get(c.Request.Context())
+		if gerr != nil {
+			h.fail(c, gerr)
+			return
+		}
+		vals := settingsValues(sh)
+		for k, v := range form.Values {
+			vals[k] = v
+		}
+		f := NewForm(c, vals).Fail(err)
+		h.render(c, httpx.Status(err), "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: f})
+		return
+	}
+	redirect(c, "/console/settings", httpx.Printer(c).T("aftersale.console.settings_saved"))
+}
