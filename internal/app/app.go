@@ -31,6 +31,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -66,6 +67,7 @@ type App struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
+	Reviews   *review.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -173,6 +175,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
 		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk})
+	a.Reviews = review.New(review.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Audit: a.Audit,
+		Checker: textCheckAdapter{mp}, ScheduleChecks: a.scheduleReviewChecks, Clock: clk})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

@@ -25,6 +25,8 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.ImportCatalog{Imports: a.CatalogIO, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepImports{Imports: a.CatalogIO, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.CheckReview{Reviews: a.Reviews, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SweepReviews{Reviews: a.Reviews, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	return jobs.New(a.DB, jobs.Config{
@@ -33,7 +35,8 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
 			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
 			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
-			worker.EndFlashSalesEvery(a.Config.ExpirySweep)},
+			worker.EndFlashSalesEvery(a.Config.ExpirySweep),
+			worker.SweepReviewsEvery(time.Minute)},
 		Log: a.Log,
 	})
 }

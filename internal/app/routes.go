@@ -49,6 +49,7 @@ func (a *App) routes() (http.Handler, error) {
 		Payments:  a.Payments,
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
+		Reviews:   a.Reviews,
 
 		CatalogCache: httpx.NewCache(a.Config.CatalogCacheTTL),
 		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),

@@ -68,7 +68,7 @@ var domainTiers = [][]string{
 	{"internal/auth", "internal/catalog"},
 	{"internal/flashsale", "internal/catalogio"},
 	{"internal/order"},
-	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
+	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},
 	{"internal/report"}, // read models across domains
 }
 

@@ -110,6 +110,7 @@ type addressSnapshot struct {
 }
 
 type orderItemJSON struct {
+	ID             int64  `json:"id,omitempty"` // the line's id, for reviews; none in a preview
 	SKUID          int64  `json:"sku_id"`
 	ProductID      int64  `json:"product_id"`
 	Title          string `json:"title"`
@@ -167,7 +168,7 @@ func orderFor(p *i18n.Printer, o order.Order) orderJSON {
 }
 
 func toOrderItem(it order.Item) orderItemJSON {
-	return orderItemJSON{SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
+	return orderItemJSON{ID: it.ID, SKUID: it.SKUID, ProductID: it.ProductID, Title: it.Title, SpecText: it.SpecText,
 		Image: it.Image, UnitPrice: it.UnitPrice, Quantity: it.Quantity, LineAmount: it.LineAmount,
 		DiscountAmount: it.DiscountAmount, PayAmount: it.PayAmount}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/review"
 )
 
 // Deps are the services the API calls.
@@ -28,6 +29,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Reviews   *review.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
@@ -86,4 +88,12 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+
+	// Reviews: the product's list is public and read fresh (its names are
+	// in the reader's language); writing them is the shopper's.
+	rv := &reviewHandlers{svc: d.Reviews}
+	r.GET("/products/:id/reviews", rv.product)
+	me.POST("/orders/:order_no/reviews", rv.submit)
+	me.GET("/orders/:order_no/reviews", rv.mine)
+	me.POST("/orders/:order_no/reviews/:review_id/follow-up", rv.followUp)
 }
