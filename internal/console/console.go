@@ -18,6 +18,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
@@ -38,6 +39,7 @@ type Deps struct {
 	Customers *customer.Service
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
+	Reviews   *review.Service
 	DataDir   string // uploads are stored under DataDir/uploads
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).

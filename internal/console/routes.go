@@ -101,6 +101,14 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/refunds/requests/:id/approve", h.refundApprove)
 	in.POST("/refunds/requests/:id/decline", h.refundDecline)
 
+	// Reviews: the list with its filters, the shop's reply, hiding and
+	// showing, approving held ones; each audited under the merchant's name.
+	in.GET("/reviews", h.reviewList)
+	in.POST("/reviews/:id/reply", h.reviewReply)
+	in.POST("/reviews/:id/hide", h.reviewHide)
+	in.POST("/reviews/:id/unhide", h.reviewUnhide)
+	in.POST("/reviews/:id/approve", h.reviewApprove)
+
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)
 	in.GET("/customers/:id", h.customerShow)

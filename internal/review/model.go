@@ -53,6 +53,7 @@ type Review struct {
 	OrderItemID     int64                   `gorm:"column:order_item_id"`
 	ProductID       int64                   `gorm:"column:product_id"`
 	SKUID           int64                   `gorm:"column:sku_id"`
+	Title           string                  `gorm:"column:title"` // the line's product title as ordered
 	SKUText         string                  `gorm:"column:sku_text"`
 	ShopperID       int64                   `gorm:"column:shopper_id"`
 	ShopperName     string                  `gorm:"column:shopper_name"` // masked when written: "张**"

@@ -54,7 +54,7 @@ func (s *Service) Submit(ctx context.Context, shopperID int64, orderNo string, l
 		if err != nil {
 			return nil, err
 		}
-		reviews[i] = Review{OrderID: o.ID, OrderItemID: it.ID, ProductID: it.ProductID, SKUID: it.SKUID, SKUText: it.SpecText,
+		reviews[i] = Review{OrderID: o.ID, OrderItemID: it.ID, ProductID: it.ProductID, SKUID: it.SKUID, Title: it.Title, SKUText: it.SpecText,
 			ShopperID: shopperID, ShopperName: MaskName(sh.Nickname), Anonymous: l.Anonymous, Rating: l.Rating,
 			Grade: gradeOf(l.Rating), Content: l.Text, Photos: database.JSON[[]string]{V: l.Photos}, HasPhotos: len(l.Photos) > 0,
 			Status: status, CheckLabel: label, FollowUpPhotos: database.JSON[[]string]{V: []string{}}, CreatedAt: now, UpdatedAt: now}
@@ -170,12 +170,22 @@ func (s *Service) count(ctx context.Context, rs []Review, sign int64) error {
 	sort.Slice(products, func(i, j int) bool { return products[i] < products[j] })
 	for _, id := range products {
 		d := per[id]
-		err := s.db.Conn(ctx).Exec(`INSERT INTO review_stats (product_id, review_count, rating_sum, good_count, bad_count, photo_count)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (product_id) DO UPDATE SET review_count = review_stats.review_count + excluded.review_count,
-				rating_sum = review_stats.rating_sum + excluded.rating_sum, good_count = review_stats.good_count + excluded.good_count,
-				bad_count = review_stats.bad_count + excluded.bad_count, photo_count = review_stats.photo_count + excluded.photo_count`,
-			id, sign*d.Count, sign*d.RatingSum, sign*d.Good, sign*d.Bad, sign*d.WithPhotos).Error
+		// Taking away is a plain update (the row exists: the review was
+		// counted); adding inserts the product's row the first time. Both
+		// engines check the row an upsert proposes, so it cannot carry negatives.
+		var err error
+		if sign < 0 {
+			err = s.db.Conn(ctx).Exec(`UPDATE review_stats SET review_count = review_count - ?, rating_sum = rating_sum - ?,
+				good_count = good_count - ?, bad_count = bad_count - ?, photo_count = photo_count - ? WHERE product_id = ?`,
+				d.Count, d.RatingSum, d.Good, d.Bad, d.WithPhotos, id).Error
+		} else {
+			err = s.db.Conn(ctx).Exec(`INSERT INTO review_stats (product_id, review_count, rating_sum, good_count, bad_count, photo_count)
+				VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (product_id) DO UPDATE SET review_count = review_stats.review_count + excluded.review_count,
+					rating_sum = review_stats.rating_sum + excluded.rating_sum, good_count = review_stats.good_count + excluded.good_count,
+					bad_count = review_stats.bad_count + excluded.bad_count, photo_count = review_stats.photo_count + excluded.photo_count`,
+				id, d.Count, d.RatingSum, d.Good, d.Bad, d.WithPhotos).Error
+		}
 		if err != nil {
 			return err
 		}

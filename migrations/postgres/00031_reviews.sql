@@ -14,6 +14,7 @@ CREATE TABLE reviews (
     order_item_id      BIGINT NOT NULL UNIQUE REFERENCES order_items (id),
     product_id         BIGINT NOT NULL,
     sku_id             BIGINT NOT NULL,
+    title              TEXT NOT NULL,
     sku_text           TEXT NOT NULL,
     shopper_id         BIGINT NOT NULL REFERENCES shoppers (id),
     shopper_name       TEXT NOT NULL,
