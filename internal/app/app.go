@@ -36,6 +36,7 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/upload"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 	"github.com/kaidian/kaidian/internal/wechat/wxpay"
@@ -68,6 +69,7 @@ type App struct {
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
 	Reviews   *review.Service
+	Uploads   *upload.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -129,6 +131,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	clk := a.Clock
 	a.Tokens = auth.NewTokens(key, cfg.JWTTTL, clk)
 	a.Customers = customer.New(db, clk)
+	a.Uploads = upload.New(db, upload.NewStore(cfg.DataDir), clk)
 	a.Inventory = inventory.New(db, clk)
 	a.Catalog = catalog.New(db, a.Inventory, clk)
 	a.Cart = cart.New(db, a.Catalog, a.Customers, clk)
@@ -176,7 +179,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
 		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk})
 	a.Reviews = review.New(review.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Audit: a.Audit,
-		Checker: textCheckAdapter{mp}, ScheduleChecks: a.scheduleReviewChecks, Clock: clk})
+		Checker: textCheckAdapter{mp}, Photos: a.Uploads, ScheduleChecks: a.scheduleReviewChecks, Clock: clk})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

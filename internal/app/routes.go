@@ -33,13 +33,13 @@ func (a *App) routes() (http.Handler, error) {
 		r.GET("/debug/pprof/*any", requireMetricsToken(a.Config.MetricsToken), gin.WrapH(profiler()))
 	}
 	r.StaticFS("/static", http.FS(web.StaticFiles()))
-	r.GET("/uploads/:name", console.Uploads(a.Config.DataDir))
+	r.GET("/uploads/:name", mpapi.ServeUpload(a.Uploads.Store()))
 
 	// Each group that reads bodies caps them where it is grouped: the API, the
 	// webhooks and the sandbox at KAIDIAN_MAX_BODY_BYTES; the console by the
 	// kind of form (console.Mount).
 	limit := httpx.LimitBody(a.Config.MaxBodyBytes)
-	mpapi.Mount(r.Group("/api/v1", limit), mpapi.Deps{
+	api := mpapi.Deps{
 		Tokens:    a.Tokens,
 		Login:     a.Login,
 		Catalog:   a.Catalog,
@@ -50,15 +50,18 @@ func (a *App) routes() (http.Handler, error) {
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
 		Reviews:   a.Reviews,
+		Uploads:   a.Uploads,
 
 		CatalogCache: httpx.NewCache(a.Config.CatalogCacheTTL),
 		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),
 		ShopperLimit: httpx.NewLimiter(a.Config.RateShopper),
-	})
+	}
+	mpapi.Mount(r.Group("/api/v1", limit), api)
+	mpapi.MountUploads(r.Group("/api/v1", httpx.LimitBody(max(a.Config.MaxBodyBytes, mpapi.MaxUploadBody))), api)
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay", limit))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
-		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, Reviews: a.Reviews, DataDir: a.Config.DataDir, MaxBodyBytes: a.Config.MaxBodyBytes,
+		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, Reviews: a.Reviews, Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes,
 		Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ var (
 // checkout (order.Cart, order.AddressBook) with order's own types, so order
 // never imports them and the app needs no adapter.
 var domainTiers = [][]string{
-	{"internal/audit"},
+	{"internal/audit", "internal/upload"},
 	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
 	{"internal/auth", "internal/catalog"},
 	{"internal/flashsale", "internal/catalogio"},

@@ -22,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/upload"
 )
 
 // Deps are the services the console calls.
@@ -40,7 +41,7 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Reviews   *review.Service
-	DataDir   string // uploads are stored under DataDir/uploads
+	Images    *upload.Store // where uploaded images are kept
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).
 	MaxBodyBytes int64

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strconv"
-	"sync/atomic"
 	"time"
 )
 
@@ -29,29 +28,25 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 	r.note("%d products, %d categories", len(cat.productIDs), len(cat.categoryIDs))
 	rec := newRecorder()
 	b := l.newBudget()
-	var seq atomic.Int64
 	start := time.Now()
-	workers(l.o.Concurrency, func(int) {
-		for ctx.Err() == nil && b.take(1) {
-			i := seq.Add(1)
-			base := l.target(int(i)) + "/api/v1/products"
-			step := l.o.BrowseStep
-			if step == "" {
-				step = [8]string{"detail", "list", "detail", "list_category", "detail", "list_cursor", "list_search", "detail"}[i%8]
-			}
-			u := base + "/" + strconv.FormatInt(pick(cat.productIDs), 10)
-			switch step {
-			case "list":
-				u = base + "?limit=20"
-			case "list_category":
-				u = base + "?limit=20&category_id=" + strconv.FormatInt(pick(cat.categoryIDs), 10)
-			case "list_cursor":
-				u = base + "?limit=20&cursor=" + url.QueryEscape(cat.secondPage)
-			case "list_search":
-				u = base + "?limit=20&q=" + url.QueryEscape(searchTerm(cat.titles))
-			}
-			rec.add(step, l.cl.do(ctx, "GET", u, "", nil, false))
+	l.drive(ctx, b, rec, func(i int64) (string, answer) {
+		base := l.target(int(i)) + "/api/v1/products"
+		step := l.o.BrowseStep
+		if step == "" {
+			step = [8]string{"detail", "list", "detail", "list_category", "detail", "list_cursor", "list_search", "detail"}[i%8]
 		}
+		u := base + "/" + strconv.FormatInt(pick(cat.productIDs), 10)
+		switch step {
+		case "list":
+			u = base + "?limit=20"
+		case "list_category":
+			u = base + "?limit=20&category_id=" + strconv.FormatInt(pick(cat.categoryIDs), 10)
+		case "list_cursor":
+			u = base + "?limit=20&cursor=" + url.QueryEscape(cat.secondPage)
+		case "list_search":
+			u = base + "?limit=20&q=" + url.QueryEscape(searchTerm(cat.titles))
+		}
+		return step, l.cl.do(ctx, "GET", u, "", nil, false)
 	})
 	r.finish(rec, time.Since(start), browseSteps...)
 	r.check("browse answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,

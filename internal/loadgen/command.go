@@ -17,7 +17,8 @@ import (
 const Usage = `usage: kaidian load [flags]            run a scenario against running Kaidian replicas
        kaidian load baseline [-addr A]   serve a bare gin hello-world (the baseline for -scenario hello)
 
-Scenarios: browse (product list and detail reads), checkout (cart → preview → order → pay → paid),
+Scenarios: browse (product list and detail reads), pages (the shopper's everyday pages: home, me,
+search, reviews, favourites, footprints), checkout (cart → preview → order → pay → paid),
 flash (shoppers race for a flash sale's units), notify (bursts of duplicate payment notifications),
 notify-orders (payment notifications of distinct orders, 32 at once, beside their CPU ceiling),
 hello (GET / of a baseline server). Prints throughput, latency percentiles, non-2xx answers by
@@ -89,6 +90,8 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	fs.DurationVar(&o.Duration, "duration", 0, "time limit of the timed part (default 10s, flash 1m, when -requests is not given either)")
 	fs.StringVar(&o.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL of the shop's database (default KAIDIAN_DATABASE_URL; unset: the SQLite file under KAIDIAN_DATA_DIR)")
 	fs.Int64Var(&o.Restock, "restock", 0, "checkout, notify, notify-orders: raise the stock of the SKUs used to at least this many units through the ledger (needs the database)")
+	fs.Float64Var(&o.Rate, "rate", 0, "hello, browse, pages: send this many requests a second whatever the shop does (an open loop; latency counts from when each was due) instead of as fast as it answers")
+	fs.StringVar(&o.PagesStep, "pages-step", "", "pages: only this kind of request ("+strings.Join(pagesSteps, ", ")+"; default: the mix)")
 	fs.StringVar(&o.BrowseStep, "browse-step", "", "browse: only this kind of request ("+strings.Join(browseSteps, ", ")+"; default: the mix)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	metrics := fs.String("metrics", "", "comma-separated base URLs of the replicas' metrics listeners, in the order of -targets, for their memory (RSS) at the end of the scenario (default with one target: KAIDIAN_METRICS_ADDR, else 127.0.0.1:9090; with KAIDIAN_METRICS_TOKEN set, each target's own /metrics)")

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -42,12 +41,9 @@ func (l *load) hello(ctx context.Context, r *Report) error {
 	r.Shoppers = 0
 	rec := newRecorder()
 	b := l.newBudget()
-	var seq atomic.Int64
 	start := time.Now()
-	workers(l.o.Concurrency, func(int) {
-		for ctx.Err() == nil && b.take(1) {
-			rec.add("hello", l.cl.do(ctx, "GET", l.target(int(seq.Add(1)))+"/", "", nil, false))
-		}
+	l.drive(ctx, b, rec, func(i int64) (string, answer) {
+		return "hello", l.cl.do(ctx, "GET", l.target(int(i))+"/", "", nil, false)
 	})
 	r.finish(rec, time.Since(start), "hello")
 	r.check("hello answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,

@@ -53,6 +53,13 @@ type Options struct {
 	// the hello-world baseline; empty: the mix.
 	BrowseStep string
 
+	// Rate, when above 0, sends requests at this many a second whatever the
+	// shop does (an open loop, see drive) instead of as fast as it answers;
+	// scenarios hello, browse and pages honour it.
+	Rate float64
+	// PagesStep limits pages to one kind of request (see pagesSteps).
+	PagesStep string
+
 	Flash FlashOptions
 
 	// Run names this run's shoppers (load-<run>-<i>); random when empty.
@@ -82,7 +89,7 @@ type FlashOptions struct {
 }
 
 // Scenarios lists the scenario names.
-var Scenarios = []string{"browse", "checkout", "flash", "notify", "notify-orders", "hello"}
+var Scenarios = []string{"browse", "pages", "checkout", "flash", "notify", "notify-orders", "hello"}
 
 // Run runs the scenario and returns its report. An error means the run
 // could not be carried out (a target down, setup refused); failed checks
@@ -104,6 +111,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	switch o.Scenario {
 	case "browse":
 		err = l.browse(ctx, r)
+	case "pages":
+		err = l.pages(ctx, r)
 	case "checkout":
 		err = l.checkout(ctx, r)
 	case "notify":
@@ -157,6 +166,12 @@ func (o *Options) validate() error {
 	}
 	if o.BrowseStep != "" && !slices.Contains(browseSteps, o.BrowseStep) {
 		return fmt.Errorf("-browse-step %q is not one of %s", o.BrowseStep, strings.Join(browseSteps, ", "))
+	}
+	if o.PagesStep != "" && !slices.Contains(pagesSteps, o.PagesStep) {
+		return fmt.Errorf("-pages-step %q is not one of %s", o.PagesStep, strings.Join(pagesSteps, ", "))
+	}
+	if o.Rate < 0 {
+		return errors.New("-rate must not be negative")
 	}
 	if f := o.Flash.PayFraction; f < 0 || f > 1 {
 		return errors.New("-pay-fraction must be between 0 and 1")

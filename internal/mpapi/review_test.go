@@ -15,8 +15,9 @@ func TestReviewsAfterReceiptShowOnTheProductPage(t *testing.T) {
 	e := apptest.Start(t)
 	p := e.Product(t, apptest.SKU{Price: 1000, Stock: 10}, apptest.SKU{Price: 2000, Stock: 10}, apptest.SKU{Price: 3000, Stock: 10})
 	tok, no, lines := receivedOrder(t, e, "alice", "张三丰", p.SKUs[0].ID, p.SKUs[1].ID, p.SKUs[2].ID)
+	photo := e.Upload(t, tok, "cup.png", apptest.PNG(t, 30, 20)).JSON(t)["url"].(string)
 	r := e.Post("/api/v1/orders/"+no+"/reviews", tok, map[string]any{"reviews": []map[string]any{
-		{"order_item_id": lines[0], "rating": 5, "text": "质量很好，物流也快"},
+		{"order_item_id": lines[0], "rating": 5, "text": "质量很好，物流也快", "photos": []string{photo}},
 		{"order_item_id": lines[1], "rating": 4, "text": "不错", "anonymous": true},
 		{"order_item_id": lines[2], "rating": 1},
 	}})
@@ -56,7 +57,7 @@ func TestReviewsAfterReceiptShowOnTheProductPage(t *testing.T) {
 	if b := readReviews(t, e, path+"?filter=bad"); len(b.Items) != 1 || b.Items[0].Rating != 1 {
 		t.Fatalf("bad: %+v", b)
 	}
-	if ph := readReviews(t, e, path+"?filter=with_photos"); len(ph.Items) != 0 {
+	if ph := readReviews(t, e, path+"?filter=with_photos"); len(ph.Items) != 1 || ph.Items[0].Photos[0] != photo || ph.Summary.WithPhotosCount != 1 {
 		t.Fatalf("with photos: %+v", ph)
 	}
 	first := readReviews(t, e, path+"?limit=2")
@@ -75,7 +76,7 @@ func TestReviewsRefuseBadInputAndChangeNothing(t *testing.T) {
 	sku := p.SKUs[0].ID
 	tok, no, lines := receivedOrder(t, e, "alice", "爱丽丝", sku)
 	bobTok, bobNo, _ := receivedOrder(t, e, "bob", "鲍勃", sku)
-	_ = bobTok
+	bobsPhoto := e.Upload(t, bobTok, "bob.png", apptest.PNG(t, 20, 20)).JSON(t)["url"].(string)
 	pendingTok, addr := shopperWithAddress(t, e, "carol")
 	unreceived := e.Post("/api/v1/orders", pendingTok, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}},
 		"address_id": addr}).JSON(t)
@@ -101,7 +102,8 @@ func TestReviewsRefuseBadInputAndChangeNothing(t *testing.T) {
 		{Name: "rating x", Req: post(no, tok, line(map[string]any{"rating": "x"})), Status: 400, Code: "invalid_type"},
 		{Name: "10,000 characters", Req: post(no, tok, line(map[string]any{"text": strings.Repeat("好", 10000)})), Status: 400, Code: "invalid_field"},
 		{Name: "10 photos", Req: post(no, tok, line(map[string]any{"photos": tenPhotos})), Status: 400, Code: "invalid_field"},
-		{Name: "photo not uploaded by the shopper", Req: post(no, tok, line(map[string]any{"photos": []string{"https://example.com/x.jpg"}})), Status: 400, Code: "invalid_field"},
+		{Name: "photo not uploaded here", Req: post(no, tok, line(map[string]any{"photos": []string{"https://example.com/x.jpg"}})), Status: 400, Code: "invalid_field"},
+		{Name: "photo uploaded by someone else", Req: post(no, tok, line(map[string]any{"photos": []string{bobsPhoto}})), Status: 400, Code: "invalid_field"},
 		{Name: "unknown field", Req: post(no, tok, line(map[string]any{"stars": 5})), Status: 400, Code: "unknown_field"},
 		{Name: "no reviews", Req: post(no, tok, map[string]any{"reviews": []any{}}), Status: 400, Code: "invalid_field"},
 		{Name: "the same line twice", Req: post(no, tok, map[string]any{"reviews": []map[string]any{

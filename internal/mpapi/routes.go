@@ -16,6 +16,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/review"
+	"github.com/kaidian/kaidian/internal/upload"
 )
 
 // Deps are the services the API calls.
@@ -30,6 +31,7 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Reviews   *review.Service
+	Uploads   *upload.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends

@@ -31,7 +31,7 @@ func (s *Service) FollowUp(ctx context.Context, shopperID int64, orderNo string,
 	case now.Sub(r.CreatedAt) > FollowUpWithin:
 		return Review{}, ErrFollowUpClosed.With("closed_at", r.CreatedAt.Add(FollowUpWithin))
 	}
-	if err := s.ownPhotos(ctx, shopperID, in.Photos); err != nil {
+	if err := s.ownPhotos(ctx, shopperID, "photos", in.Photos); err != nil {
 		return Review{}, err
 	}
 	sh, err := s.customers.Get(ctx, shopperID)

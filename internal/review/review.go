@@ -72,9 +72,10 @@ type TextChecker interface {
 }
 
 // Photos tells whether every URL was uploaded by the shopper (POST
-// /api/v1/uploads); an error of kind invalid names what is wrong.
+// /api/v1/uploads); an error of kind invalid names the first that was not,
+// as field[i]. *upload.Service satisfies it.
 type Photos interface {
-	OwnedBy(ctx context.Context, shopperID int64, urls []string) error
+	Owned(ctx context.Context, shopperID int64, field string, urls []string) error
 }
 
 // Service is the review use cases.

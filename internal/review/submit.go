@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/kaidian/kaidian/internal/database"
@@ -29,15 +30,15 @@ func (s *Service) Submit(ctx context.Context, shopperID int64, orderNo string, l
 	for _, it := range o.Items {
 		items[it.ID] = it
 	}
-	var photos []string
 	for _, l := range lines {
 		if _, ok := items[l.OrderItemID]; !ok {
 			return nil, ErrLineNotFound.With("order_item_id", l.OrderItemID)
 		}
-		photos = append(photos, l.Photos...)
 	}
-	if err := s.ownPhotos(ctx, shopperID, photos); err != nil {
-		return nil, err
+	for i, l := range lines {
+		if err := s.ownPhotos(ctx, shopperID, fmt.Sprintf("reviews[%d].photos", i), l.Photos); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.notReviewed(ctx, lines); err != nil {
 		return nil, err
@@ -92,15 +93,16 @@ func (s *Service) notReviewed(ctx context.Context, lines []LineInput) error {
 	return nil
 }
 
-// ownPhotos refuses photos the shopper did not upload.
-func (s *Service) ownPhotos(ctx context.Context, shopperID int64, urls []string) error {
+// ownPhotos refuses photos the shopper did not upload; field is the
+// request's path of the list.
+func (s *Service) ownPhotos(ctx context.Context, shopperID int64, field string, urls []string) error {
 	if len(urls) == 0 {
 		return nil
 	}
 	if s.photos == nil {
-		return errs.Field("photos", "review.photo_url")
+		return errs.Field(field, "review.photo_url")
 	}
-	return s.photos.OwnedBy(ctx, shopperID, urls)
+	return s.photos.Owned(ctx, shopperID, field, urls)
 }
 
 // check asks WeChat about a text and says where the review starts: visible
