@@ -26,7 +26,8 @@ commands:
   serve     run the shop (default): API, webhooks, background jobs, sandbox
   migrate   apply database migrations and exit
   seed      apply migrations and seed the demo shop into an empty catalog, then exit;
-            seed -products N adds N bulk products (three SKUs each) for load tests
+            seed -products N adds N bulk products (three SKUs each) for load tests;
+            seed -reviews N adds N visible reviews (with their orders) over the products on the shelf
   sandbox   run only the local fake WeChat on KAIDIAN_ADDR (see README)
   admin     console accounts: admin create <username> [staff], admin password <username>
   settings  show the shop settings, or set them: kaidian settings order_timeout=30m shipping_fee=800
@@ -93,6 +94,7 @@ func run(args []string, stdout io.Writer) error {
 func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	products := fs.Int("products", 0, "bulk products to add (three SKUs each, in ten categories)")
+	reviews := fs.Int("reviews", 0, "visible reviews to add, with their completed orders, over the on-shelf products")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -102,10 +104,15 @@ func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer a.Close()
-	if *products <= 0 {
+	if *products <= 0 && *reviews <= 0 {
 		return nil
 	}
-	if err := seed.Bulk(ctx, a.DB, seed.Sizes{Products: *products}); err != nil {
+	if *products > 0 {
+		if err := seed.Bulk(ctx, a.DB, seed.Sizes{Products: *products}); err != nil {
+			return err
+		}
+	}
+	if err := seed.Reviews(ctx, a.DB, *reviews); err != nil {
 		return err
 	}
 	return a.DB.Optimize(ctx)
