@@ -20,7 +20,7 @@ var reviewTexts = [5][]string{
 
 // Reviews adds n visible reviews, with the completed orders they review
 // and 1,000 shoppers who wrote them, spread over the shop's on-shelf
-// products and the last 90 days (every fifth with a photo, ratings leaning
+// products and the 90 days before now (every fifth with a photo, ratings leaning
 // to good), for load tests of the product page's reviews (`kaidian seed
 // -reviews N`). Rows go in as multi-row inserts; the per-product
 // aggregates are then summed from the visible reviews in one statement.
@@ -62,7 +62,9 @@ func Reviews(ctx context.Context, db *database.DB, n int) error {
 		orders := make([]map[string]any, n)
 		for i := range orders {
 			l := lines[i%len(lines)]
-			at := now.Add(-time.Duration(n-i) * (90 * 24 * time.Hour / time.Duration(n)))
+			// Over the 90 days up to three days ago: each review is written
+			// three days after its order, and none lies in the future.
+			at := now.Add(-72*time.Hour - time.Duration(n-i)*(90*24*time.Hour/time.Duration(n)))
 			orders[i] = map[string]any{"order_no": fmt.Sprintf("RV%s%08d", run, i), "shopper_id": shopperIDs[i%writers],
 				"status": "completed", "item_count": 1, "goods_amount": l.Price, "shipping_fee": 0, "total_amount": l.Price,
 				"pay_amount": l.Price, "receiver_name": "张三", "receiver_phone": "13800138000", "province": "广东省",
