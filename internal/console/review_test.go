@@ -75,6 +75,9 @@ func TestMerchantRepliesHidesAndApprovesReviews(t *testing.T) {
 	if n := summary(); n != 2 {
 		t.Fatalf("after approval %v reviews counted", n)
 	}
+	if pg := c.Get(fmt.Sprintf("/console/products/%d", p.ID)); !pg.Has("2 条评价，平均 5 星，好评率 100%") {
+		t.Fatalf("the product page's summary: %s", pg.Body)
+	}
 	if pg := c.Post(base+"/approve", url.Values{}); pg.Status != http.StatusConflict {
 		t.Fatalf("approve twice: %d", pg.Status)
 	}
