@@ -49,11 +49,15 @@ func (s *Service) Submit(ctx context.Context, shopperID int64, orderNo string, l
 	}
 	now := s.clock.Now()
 	reviews := make([]Review, len(lines))
+	down := false // once WeChat could not be reached, the other texts wait for the job too
 	for i, l := range lines {
 		it := items[l.OrderItemID]
-		status, label, err := s.check(ctx, sh.OpenID, l.Text)
-		if err != nil {
-			return nil, err
+		status, label := StatusUnchecked, 0
+		if !down || l.Text == "" {
+			if status, label, err = s.check(ctx, sh.OpenID, l.Text); err != nil {
+				return nil, err
+			}
+			down = down || status == StatusUnchecked
 		}
 		reviews[i] = Review{OrderID: o.ID, OrderItemID: it.ID, ProductID: it.ProductID, SKUID: it.SKUID, Title: it.Title, SKUText: it.SpecText,
 			ShopperID: shopperID, ShopperName: MaskName(sh.Nickname), Anonymous: l.Anonymous, Rating: l.Rating,
