@@ -90,11 +90,13 @@ func run(args []string, stdout io.Writer) error {
 
 // seedShop seeds the demo shop and, with -products N, N bulk products on
 // top, so cache-off reads can be measured on a catalog the size of a real
-// shop's (the one-second cache then misses most searches and filters).
+// shop's (the one-second cache then misses most searches and filters);
+// with -footprints N, N footprints for the "me" pages' measurements.
 func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	products := fs.Int("products", 0, "bulk products to add (three SKUs each, in ten categories)")
 	reviews := fs.Int("reviews", 0, "visible reviews to add, with their completed orders, over the on-shelf products")
+	footprints := fs.Int("footprints", 0, "footprints to add, over new shoppers (100 each) and the products on shelf")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,16 +106,23 @@ func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer a.Close()
-	if *products <= 0 && *reviews <= 0 {
-		return nil
-	}
 	if *products > 0 {
 		if err := seed.Bulk(ctx, a.DB, seed.Sizes{Products: *products}); err != nil {
 			return err
 		}
 	}
-	if err := seed.Reviews(ctx, a.DB, *reviews); err != nil {
-		return err
+	if *footprints > 0 {
+		if err := seed.Footprints(ctx, a.DB, *footprints); err != nil {
+			return err
+		}
+	}
+	if *reviews > 0 {
+		if err := seed.Reviews(ctx, a.DB, *reviews); err != nil {
+			return err
+		}
+	}
+	if *products <= 0 && *footprints <= 0 && *reviews <= 0 {
+		return nil
 	}
 	return a.DB.Optimize(ctx)
 }

@@ -23,7 +23,9 @@ import (
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/footprint"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/jobs"
@@ -69,7 +71,12 @@ type App struct {
 	Flash     *flashsale.Service
 	CatalogIO *catalogio.Service
 	Reviews   *review.Service
-	Uploads   *upload.Service
+	// Favorites and Footprints are the shopper's saved and viewed products;
+	// Views records views into Footprints (nil when KAIDIAN_FOOTPRINTS=off).
+	Favorites  *favorite.Service
+	Footprints *footprint.Store
+	Views      *footprint.Recorder
+	Uploads    *upload.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -78,7 +85,8 @@ type App struct {
 	// first start (empty otherwise), for the command to print once.
 	FirstOwner struct{ Username, Password string }
 
-	queue   *jobs.Queue // made first: the services enqueue on it (see jobs.Queue)
+	phone   customer.PhoneExchange // WeChat's getPhoneNumber, for POST /api/v1/me/phone
+	queue   *jobs.Queue            // made first: the services enqueue on it (see jobs.Queue)
 	jobs    *jobs.Runner
 	handler http.Handler
 }
@@ -141,6 +149,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Staff = staff.New(db, a.Audit, clk)
 	a.Coupons = coupon.New(db, a.Audit, a.Catalog, a.Customers, clk)
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
+	a.Favorites, a.Footprints, a.Views = a.shopperLists(clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
@@ -148,6 +157,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Clock: clk,
 	})
 	mp := a.wechatClient(selfURL)
+	a.phone = phoneAdapter{mp}.exchange
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
 		if a.Sandbox, err = newSandbox(db, log, cfg); err != nil {
@@ -250,6 +260,7 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	stopMetrics := a.serveMetrics(metricsLn)
+	a.Views.Start()
 	if a.Sandbox != nil {
 		sandboxCtx, stopSandbox := context.WithCancel(ctx)
 		defer stopSandbox()
@@ -281,6 +292,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		a.Log.Error("http shutdown", "error", err)
 	}
 	stopMetrics(shutdownCtx)
+	if err := a.Views.Stop(shutdownCtx); err != nil { // the footprints still buffered, once no request can add one
+		a.Log.Error("footprints shutdown", "error", err)
+	}
 	if err := a.Orders.Stop(shutdownCtx); err != nil { // the flash desk's lanes, once no request can queue
 		a.Log.Error("flash desk shutdown", "error", err)
 	}

@@ -27,6 +27,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.EndFlashSales{Sales: a.Flash, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.CheckReview{Reviews: a.Reviews, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepReviews{Reviews: a.Reviews, Metrics: a.Metrics, Enqueue: enqueue})
+	river.AddWorker(workers, &worker.PruneFootprints{Footprints: a.Footprints, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
 	return jobs.New(a.DB, jobs.Config{
@@ -36,7 +37,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
 			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
 			worker.EndFlashSalesEvery(a.Config.ExpirySweep),
-			worker.SweepReviewsEvery(time.Minute)},
+			worker.PruneFootprintsHourly(), worker.SweepReviewsEvery(time.Minute)},
 		Log: a.Log,
 	})
 }

@@ -52,6 +52,14 @@ func (a *App) routes() (http.Handler, error) {
 		Reviews:   a.Reviews,
 		Uploads:   a.Uploads,
 
+		Customers:   a.Customers,
+		Reports:     a.Reports,
+		Favorites:   a.Favorites,
+		Footprints:  a.Footprints,
+		Views:       a.Views,
+		Phone:       a.phone,
+		AvatarCheck: a.avatarCheck,
+
 		CatalogCache: httpx.NewCache(a.Config.CatalogCacheTTL),
 		ClientLimit:  httpx.NewLimiter(a.Config.RateClient),
 		ShopperLimit: httpx.NewLimiter(a.Config.RateShopper),

@@ -66,6 +66,7 @@ var domainTiers = [][]string{
 	{"internal/audit", "internal/upload"},
 	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
 	{"internal/auth", "internal/catalog"},
+	{"internal/favorite", "internal/footprint"}, // a shopper's saved and viewed products, over the catalog
 	{"internal/flashsale", "internal/catalogio"},
 	{"internal/order"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},

@@ -87,6 +87,9 @@ type Config struct {
 	// product lists and details) is reused before the database is asked
 	// again; 0 turns the cache off.
 	CatalogCacheTTL time.Duration // KAIDIAN_CATALOG_CACHE_TTL
+	// Footprints turns the recording of logged-in shoppers' product views
+	// on (GET /api/v1/me/footprints) or off.
+	Footprints bool // KAIDIAN_FOOTPRINTS
 	// RateClient is the requests a second each client address may make on
 	// /api/v1 (bursts of twice that); 0 turns the limit off.
 	RateClient float64 // KAIDIAN_RATE_CLIENT
@@ -187,6 +190,7 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 		otherWechat:        p.otherWechat(names),
 	}
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
+	c.Footprints = p.bool("KAIDIAN_FOOTPRINTS", true)
 	c.SandboxDuplicateForm = p.str("KAIDIAN_SANDBOX_DUPLICATE_FORM", SandboxDuplicateDocumented)
 	c.SandboxBlockedWords = p.str("KAIDIAN_SANDBOX_BLOCKED_WORDS", "")
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {

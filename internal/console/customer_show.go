@@ -15,6 +15,7 @@ import (
 
 type customerData struct {
 	Customer report.CustomerRow
+	Profile  customerProfile
 	Orders   []order.Order
 	Next     string
 	Query    url.Values
@@ -35,6 +36,11 @@ func (h *handlers) customerShow(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	prof, _, err := h.d.Reports.CustomerProfile(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	pg, err := page.Parse(c.Query("cursor"), "20")
 	if err != nil {
 		h.fail(c, err)
@@ -46,5 +52,18 @@ func (h *handlers) customerShow(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "customer.html", View{Title: httpx.Printer(c).T("console.customer.title", "n", row.ID), Nav: "customers",
-		Data: customerData{Customer: row, Orders: orders, Next: next, Query: c.Request.URL.Query()}})
+		Data: customerData{Customer: row, Profile: profileOf(prof), Orders: orders, Next: next, Query: c.Request.URL.Query()}})
+}
+
+// customerProfile is the shopper's own details as the page shows them:
+// the phone masked, as everywhere in Kaidian (it is personal data the
+// merchant needs no more of than the last digits to recognise a caller;
+// the full number stays in the database, never on a page).
+type customerProfile struct {
+	AvatarURL, Phone string
+	Favorites        int64
+}
+
+func profileOf(p report.Profile) customerProfile {
+	return customerProfile{AvatarURL: p.AvatarURL, Phone: customer.MaskPhone(p.Phone), Favorites: p.Favorites}
 }

@@ -18,6 +18,9 @@ type Shopper struct {
 	UnionID     *string   `gorm:"column:unionid"`
 	SessionKey  string    `gorm:"column:session_key"`
 	Nickname    string    `gorm:"column:nickname"`
+	AvatarURL   string    `gorm:"column:avatar_url"`
+	Phone       string    `gorm:"column:phone"`              // as WeChat vouched for it; personal data, shown masked
+	PhoneRegion string    `gorm:"column:phone_country_code"` // "86" for mainland China
 	CreatedAt   time.Time `gorm:"column:created_at"`
 	UpdatedAt   time.Time `gorm:"column:updated_at"`
 	LastLoginAt time.Time `gorm:"column:last_login_at"`

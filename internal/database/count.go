@@ -16,6 +16,7 @@ type Count struct {
 	mu           sync.Mutex
 	statements   []string
 	transactions int
+	pipelined    int // statements sent in a batch behind another (Read on PostgreSQL): no round trip of their own
 }
 
 type countKey struct{}
@@ -52,11 +53,12 @@ func (c *Count) Transactions() int {
 }
 
 // RoundTrips is what reaches the database server: the statements, and the
-// BEGIN and COMMIT of each transaction.
+// BEGIN and COMMIT of each transaction; statements Read pipelines behind
+// another in one batch share its round trip.
 func (c *Count) RoundTrips() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.statements) + 2*c.transactions
+	return len(c.statements) + 2*c.transactions - c.pipelined
 }
 
 // SQL is the statements run, in order, for a failing test to show.
@@ -70,7 +72,23 @@ func (c *Count) SQL() []string {
 func (c *Count) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.statements, c.transactions = nil, 0
+	c.statements, c.transactions, c.pipelined = nil, 0, 0
+}
+
+// read adds the statements of one Read on the raw driver (gorm's callbacks
+// do not see it), the ones after the first pipelined when batched.
+func (c *Count) read(qs []Query, batched bool) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range qs {
+		c.statements = append(c.statements, q.SQL)
+	}
+	if batched && len(qs) > 1 {
+		c.pipelined += len(qs) - 1
+	}
 }
 
 func (c *Count) began() {

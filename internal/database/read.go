@@ -43,8 +43,10 @@ func (d *DB) Read(ctx context.Context, qs []Query, each ...func(Rows) error) err
 		return readOn(tx, qs, each)
 	}
 	if d.pgPool != nil {
+		countOf(ctx).read(qs, true)
 		return d.readPostgres(ctx, qs, each)
 	}
+	countOf(ctx).read(qs, false)
 	return d.readSQLite(ctx, qs, each)
 }
 

@@ -17,17 +17,28 @@ var browseSteps = []string{"list", "list_category", "list_cursor", "list_search"
 // product details over the shop's real ids; -browse-step keeps one kind.
 // The searches and the details spread over many keys, so with a catalog
 // cache most of them miss it, as on a large shop. Browsing needs no
-// login, so no shoppers are set up; requests go round-robin over the
-// targets.
+// login, so no shoppers are set up unless -browse-login asks for them (to
+// measure footprint recording); requests go round-robin over the targets.
 func (l *load) browse(ctx context.Context, r *Report) error {
 	cat, err := l.discover(ctx, 0)
 	if err != nil {
 		return err
 	}
-	r.Shoppers = 0
-	r.note("%d products, %d categories", len(cat.productIDs), len(cat.categoryIDs))
+	var tokens []string
+	if l.o.BrowseLogin {
+		shoppers, err := l.login(ctx, l.o.Shoppers)
+		if err != nil {
+			return err
+		}
+		for _, s := range shoppers {
+			tokens = append(tokens, s.token)
+		}
+	}
+	r.Shoppers = len(tokens)
+	r.note("%d products, %d categories, %d shoppers logged in", len(cat.productIDs), len(cat.categoryIDs), len(tokens))
 	rec := newRecorder()
 	b := l.newBudget()
+	cpu := l.meterCPU(ctx)
 	start := time.Now()
 	l.drive(ctx, b, rec, func(i int64) (string, answer) {
 		base := l.target(int(i)) + "/api/v1/products"
@@ -46,9 +57,14 @@ func (l *load) browse(ctx context.Context, r *Report) error {
 		case "list_search":
 			u = base + "?limit=20&q=" + url.QueryEscape(searchTerm(cat.titles))
 		}
-		return step, l.cl.do(ctx, "GET", u, "", nil, false)
+		token := ""
+		if len(tokens) > 0 {
+			token = tokens[int(i)%len(tokens)]
+		}
+		return step, l.cl.do(ctx, "GET", u, token, nil, false)
 	})
 	r.finish(rec, time.Since(start), browseSteps...)
+	cpu.report(ctx, r, "request", r.Total.Count)
 	r.check("browse answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,
 		"%d requests, %d not 200 %v", r.Total.Count, sum(r.Total.Answers), r.Total.Answers)
 	return nil

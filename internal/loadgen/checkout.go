@@ -35,6 +35,7 @@ func (l *load) checkout(ctx context.Context, r *Report) error {
 	var started, paid int
 	var orderNos []string
 	var firstErr error
+	cpu := l.meterCPU(ctx)
 	start := time.Now()
 	workers(nw, func(w int) {
 		owned := (len(shoppers) - w + nw - 1) / nw // shoppers w, w+nw, w+2nw, …
@@ -61,6 +62,7 @@ func (l *load) checkout(ctx context.Context, r *Report) error {
 		}
 	})
 	elapsed := time.Since(start)
+	cpu.report(ctx, r, "loop", int64(paid))
 	r.finish(rec, elapsed, "cart_add", "preview", "place", "pay", "sandbox_pay", "poll")
 	r.figure("loops_per_s", perSecond(int64(paid), elapsed))
 	detail := fmt.Sprintf("%d of %d loops ended paid", paid, started)

@@ -93,6 +93,7 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	fs.Float64Var(&o.Rate, "rate", 0, "hello, browse, pages: send this many requests a second whatever the shop does (an open loop; latency counts from when each was due) instead of as fast as it answers")
 	fs.StringVar(&o.PagesStep, "pages-step", "", "pages: only this kind of request ("+strings.Join(pagesSteps, ", ")+"; default: the mix)")
 	fs.StringVar(&o.BrowseStep, "browse-step", "", "browse: only this kind of request ("+strings.Join(browseSteps, ", ")+"; default: the mix)")
+	fs.BoolVar(&o.BrowseLogin, "browse-login", false, "browse: log -shoppers shoppers in first and send their tokens, so product views are recorded as footprints")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	metrics := fs.String("metrics", "", "comma-separated base URLs of the replicas' metrics listeners, in the order of -targets, for their memory (RSS) at the end of the scenario (default with one target: KAIDIAN_METRICS_ADDR, else 127.0.0.1:9090; with KAIDIAN_METRICS_TOKEN set, each target's own /metrics)")
 	fs.StringVar(&o.Run, "run", "", "name of this run; shoppers are load-<run>-<i> (default random)")

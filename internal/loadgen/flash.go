@@ -67,7 +67,9 @@ func (l *load) flash(ctx context.Context, r *Report) error {
 		fr.sale.ID, fr.item.SKUID, fr.item.Available, fr.item.Allotted, fr.sale.Limit, fr.sale.payWindow(), fr.demand)
 
 	rec := newRecorder()
-	raceTime := l.race(ctx, fr, shoppers, rec)
+	cpu := &cpuMeter{l: l}
+	raceTime := l.race(ctx, fr, shoppers, rec, cpu)
+	cpu.report(ctx, r, "accepted_order", int64(len(fr.orders)))
 	r.finish(rec, raceTime, "order")
 	l.flashFigures(r, fr)
 	l.checkTaken(ctx, r, fr)
@@ -92,11 +94,13 @@ func (fr *flashRun) wants(s *shopper) int {
 
 // race runs every shopper to an order or a final answer, with at most
 // concurrency shoppers at a time (a greedy shopper's requests at once count
-// as one), and returns the race's wall time.
-func (l *load) race(ctx context.Context, fr *flashRun, shoppers []*shopper, rec *recorder) time.Duration {
+// as one), and returns the race's wall time. cpu meters the servers from
+// the first request on, not the wait for the opening.
+func (l *load) race(ctx context.Context, fr *flashRun, shoppers []*shopper, rec *recorder, cpu *cpuMeter) time.Duration {
 	if err := sleep(ctx, time.Until(fr.start.Add(-fireLead))); err != nil {
 		return 0
 	}
+	cpu.resume(ctx)
 	b := l.newBudget()
 	var next atomic.Int64
 	began := time.Now()

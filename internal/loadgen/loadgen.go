@@ -52,6 +52,10 @@ type Options struct {
 	// list_category, list_cursor, list_search, detail), to set one beside
 	// the hello-world baseline; empty: the mix.
 	BrowseStep string
+	// BrowseLogin has browse log Shoppers shoppers in first and send their
+	// tokens with every request, as a logged-in mini program does: their
+	// product views are recorded as footprints (KAIDIAN_FOOTPRINTS).
+	BrowseLogin bool
 
 	// Rate, when above 0, sends requests at this many a second whatever the
 	// shop does (an open loop, see drive) instead of as fast as it answers;
@@ -106,6 +110,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer l.closeDB()
 	r := &Report{Scenario: o.Scenario, Targets: o.Targets, Shoppers: o.Shoppers, Concurrency: o.Concurrency}
 	mem := l.watchMemory(ctx)
+	l.mem = mem
 	r.CatalogCache = l.catalogCache(ctx)
 	var err error
 	switch o.Scenario {
@@ -185,6 +190,7 @@ type load struct {
 	cl     *client
 	db     *database.DB
 	ownsDB bool
+	mem    *memoryWatch // the replicas' metrics, for memory and CPU
 }
 
 // target is the base URL the i-th shopper (or worker) talks to.

@@ -25,6 +25,8 @@ import (
 // memorySample is one reading of a replica's memory.
 type memorySample struct {
 	rss, heapInUse float64 // bytes
+	cpu            float64 // process_cpu_seconds_total (cpu.go)
+	hasCPU         bool
 }
 
 // memoryWatch samples the replicas' memory until stopped.
@@ -142,7 +144,8 @@ func (w *memoryWatch) read(ctx context.Context, i int) (memorySample, error) {
 	return parseMemory(res.Body)
 }
 
-// parseMemory reads the two gauges from Prometheus's text format.
+// parseMemory reads the two gauges, and the CPU counter cpu.go uses, from
+// Prometheus's text format.
 func parseMemory(r io.Reader) (memorySample, error) {
 	var s memorySample
 	found := false
@@ -159,6 +162,8 @@ func parseMemory(r io.Reader) (memorySample, error) {
 			dst, found = &s.rss, true
 		case "go_memstats_heap_inuse_bytes":
 			dst = &s.heapInUse
+		case "process_cpu_seconds_total":
+			dst, s.hasCPU = &s.cpu, true
 		default:
 			continue
 		}

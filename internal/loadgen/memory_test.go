@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -34,8 +35,8 @@ func TestReportsServerMemory(t *testing.T) {
 }
 
 func TestParseMemory(t *testing.T) {
-	s, err := parseMemory(strings.NewReader("# HELP x\ngo_memstats_heap_inuse_bytes 2.3650304e+07\nprocess_resident_memory_bytes 6.7637248e+07\n"))
-	if err != nil || s.rss != 67637248 || s.heapInUse != 23650304 {
+	s, err := parseMemory(strings.NewReader("# HELP x\ngo_memstats_heap_inuse_bytes 2.3650304e+07\nprocess_cpu_seconds_total 12.34\nprocess_resident_memory_bytes 6.7637248e+07\n"))
+	if err != nil || s.rss != 67637248 || s.heapInUse != 23650304 || !s.hasCPU || s.cpu != 12.34 {
 		t.Fatalf("%+v %v", s, err)
 	}
 	if _, err := parseMemory(strings.NewReader("go_goroutines 3\n")); err == nil {
@@ -62,5 +63,37 @@ func TestMetricsDefaults(t *testing.T) {
 	o, _, _ = parseFlags(cfg, []string{"-targets", "http://a:1,http://b:2", "-metrics", "http://a:9,http://b:9"}, nil)
 	if len(o.Metrics) != 2 || len(metricsURLs(o)) != 2 || metricsURLs(o)[1] != "http://b:9/metrics" {
 		t.Errorf("given: %v", o.Metrics)
+	}
+}
+
+// The report gives the server's CPU over the timed part and per loop, read
+// from process_cpu_seconds_total; without the metrics it says so and leaves
+// the figures out rather than report a zero.
+func TestReportsServerCPU(t *testing.T) {
+	e := shop(t)
+	o := options(e, "checkout")
+	o.Requests = 6 * requestsPerLoop
+	o.Metrics = []string{e.MetricsURL}
+	r := run(t, o)
+	requirePass(t, r)
+	// The test's process is the server, the sandbox and the generator at
+	// once: six loops take tens of milliseconds of its CPU at least, and
+	// the process cannot have used more than its cores over the run.
+	secs, perLoop := r.Figures["server_cpu_s"], r.Figures["server_cpu_ms_per_loop"]
+	if secs <= 0 || secs > r.Seconds*float64(runtime.NumCPU())+0.1 {
+		t.Fatalf("server_cpu_s = %v over %.2fs", secs, r.Seconds)
+	}
+	if want := secs * 1000 / 6; perLoop < want*0.99 || perLoop > want*1.01 {
+		t.Errorf("server_cpu_ms_per_loop = %v, want %v (6 loops)", perLoop, want)
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "ms per loop over 6") {
+		t.Errorf("no CPU note: %q", r.Notes)
+	}
+
+	o = options(e, "checkout")
+	o.Requests = 2 * requestsPerLoop
+	r = run(t, o)
+	if _, ok := r.Figures["server_cpu_s"]; ok || !strings.Contains(strings.Join(r.Notes, "\n"), "server CPU not read") {
+		t.Errorf("without -metrics: figures %v, notes %q", r.Figures, r.Notes)
 	}
 }

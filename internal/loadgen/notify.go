@@ -44,6 +44,7 @@ func (l *load) notify(ctx context.Context, r *Report) error {
 	var sent, ok2xx int64
 	var delivering time.Duration
 	var p50s, p99s, maxes []float64
+	cpu := l.meterCPU(ctx)
 	start := time.Now()
 	for i := 0; ctx.Err() == nil; i++ {
 		times := int64(maxBurst)
@@ -81,6 +82,7 @@ func (l *load) notify(ctx context.Context, r *Report) error {
 		p50s, p99s, maxes = append(p50s, burst.P50), append(p99s, burst.P99), append(maxes, burst.Max)
 	}
 	r.finish(rec, time.Since(start), "redeliver")
+	cpu.report(ctx, r, "notification", sent)
 	r.figure("notifications", float64(sent))
 	if delivering > 0 {
 		r.figure("notifications_per_s", perSecond(sent, delivering))

@@ -50,6 +50,7 @@ func (l *load) notifyOrders(ctx context.Context, r *Report) error {
 	var orderNos []string
 	var sent, ok2xx int64
 	var delivering time.Duration
+	cpu := &cpuMeter{l: l}
 	start := time.Now()
 	for round := 0; ctx.Err() == nil; round++ {
 		n := int64(notifyRound)
@@ -64,8 +65,10 @@ func (l *load) notifyOrders(ctx context.Context, r *Report) error {
 			return err
 		}
 		orderNos = append(orderNos, nos...)
+		cpu.resume(ctx)
 		a := l.cl.do(ctx, "POST", l.target(round)+"/sandbox/wxpay/notifications/deliver", "",
 			map[string]any{"ids": ids, "concurrency": l.o.Concurrency}, true)
+		cpu.pause(ctx)
 		if !a.ok() {
 			return fmt.Errorf("deliver: %s", a)
 		}
@@ -89,6 +92,7 @@ func (l *load) notifyOrders(ctx context.Context, r *Report) error {
 		}
 	}
 	r.finish(rec, time.Since(start), "notification")
+	cpu.report(ctx, r, "notification", sent)
 	r.figure("notifications", float64(sent))
 	if delivering > 0 {
 		// Over the time spent delivering, not the rounds' setup.

@@ -43,6 +43,7 @@ func (l *load) pages(ctx context.Context, r *Report) error {
 	r.note("%d products, %d shoppers with favourites and footprints", len(cat.productIDs), len(shoppers))
 	rec := newRecorder()
 	b := l.newBudget()
+	cpu := l.meterCPU(ctx)
 	start := time.Now()
 	l.drive(ctx, b, rec, func(i int64) (string, answer) {
 		s := shoppers[int(i)%len(shoppers)]
@@ -74,6 +75,7 @@ func (l *load) pages(ctx context.Context, r *Report) error {
 		return step, l.cl.do(ctx, "GET", u, token, nil, false)
 	})
 	r.finish(rec, time.Since(start), pagesSteps...)
+	cpu.report(ctx, r, "request", r.Total.Count)
 	r.check("pages answered 200", r.Total.Count > 0 && len(r.Total.Answers) == 0,
 		"%d requests, %d not 200 %v", r.Total.Count, sum(r.Total.Answers), r.Total.Answers)
 	for _, st := range r.Steps {

@@ -11,10 +11,14 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/customer"
+	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/footprint"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/upload"
 )
@@ -32,6 +36,18 @@ type Deps struct {
 	Flash     *flashsale.Service
 	Reviews   *review.Service
 	Uploads   *upload.Service
+
+	// The shopper's own page, favourites and footprints. Footprints, when
+	// not nil, records logged-in shoppers' product views (off the request's
+	// path); AvatarCheck and Phone are the upload and WeChat sides of
+	// PATCH /me and POST /me/phone.
+	Customers   *customer.Service
+	Reports     *report.Service
+	Favorites   *favorite.Service
+	Footprints  *footprint.Store
+	Views       *footprint.Recorder
+	AvatarCheck customer.AvatarCheck
+	Phone       customer.PhoneExchange
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
@@ -53,7 +69,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	cat := &catalogHandlers{svc: d.Catalog}
 	r.GET("/categories", cached, cat.categories)
 	r.GET("/products", cached, cat.products)
-	r.GET("/products/:id", cached, cat.product)
+	r.GET("/products/:id", recordView(d.Tokens, d.Views), cached, cat.product)
 
 	fl := &flashHandlers{svc: d.Flash}
 	r.GET("/flash-sales", fl.list)
@@ -90,6 +106,18 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+
+	mine := &meHandlers{customers: d.Customers, reports: d.Reports, uploads: d.Uploads, avatar: d.AvatarCheck, phone: d.Phone}
+	me.GET("/me", mine.get)
+	me.POST("/me/phone", mine.bindPhone) // PATCH /me: mountProfile, beside /uploads
+	fav := &favoriteHandlers{svc: d.Favorites}
+	me.GET("/me/favorites", fav.list)
+	me.GET("/me/favorites/:product_id", fav.get)
+	me.PUT("/me/favorites/:product_id", fav.put)
+	me.DELETE("/me/favorites/:product_id", fav.remove)
+	fp := &footprintHandlers{store: d.Footprints}
+	me.GET("/me/footprints", fp.list)
+	me.DELETE("/me/footprints", fp.clear)
 
 	// Reviews: the product's list is public and read fresh (its names are
 	// in the reader's language); writing them is the shopper's.

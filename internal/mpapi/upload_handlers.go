@@ -19,6 +19,7 @@ const MaxUploadBody = upload.MaxBytes + 64<<10
 func MountUploads(r *gin.RouterGroup, d Deps) {
 	h := &uploadHandlers{svc: d.Uploads}
 	r.POST("/uploads", d.ClientLimit.PerClient(), requireShopper(d.Tokens), limitShopperWrites(d.ShopperLimit), h.create)
+	mountProfile(r, d)
 }
 
 // uploadHandlers take shoppers' photos for reviews, returns and avatars.

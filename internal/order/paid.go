@@ -76,7 +76,8 @@ var errNotRevived = errors.New("order: not revived")
 func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error) {
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
 		fromStock := false
-		o, err := s.lockByNo(ctx, p.OrderNo)
+		// The lines come with the locked row, in the same statement.
+		o, err := s.lockWithLines(ctx, p.OrderNo)
 		if err != nil {
 			return err
 		}
@@ -90,11 +91,6 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		case p.Amount != o.PayAmount:
 			return ErrAmountMismatch.With("order_no", o.OrderNo).With("paid", p.Amount).With("expected", o.PayAmount)
 		}
-		items, err := s.items(ctx, []int64{o.ID})
-		if err != nil {
-			return err
-		}
-		o.Items = items[o.ID]
 		paidAt := p.PaidAt.UTC()
 		if o.Status == StatusClosed {
 			// The money came after the order closed and gave back its stock,

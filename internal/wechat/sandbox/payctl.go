@@ -80,6 +80,9 @@ func (s *Server) Run(ctx context.Context) {
 			if _, err := s.PruneLoginCodes(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("sandbox: prune login codes", "error", err)
 			}
+			if _, err := s.PrunePhoneCodes(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("sandbox: prune phone codes", "error", err)
+			}
 		}
 		if s.pay != nil {
 			if polled {

@@ -82,6 +82,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	r.GET("/sns/jscode2session", s.jscode2session)
 	s.mountTokens(r)
 	s.mountShipping(r)
+	s.mountPhone(r)
 	s.mountSecCheck(r)
 }
 
