@@ -34,10 +34,12 @@ import (
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
+	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 	"github.com/kaidian/kaidian/internal/wechat/miniprogram"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
@@ -77,6 +79,8 @@ type App struct {
 	Footprints *footprint.Store
 	Views      *footprint.Recorder
 	Uploads    *upload.Service
+	Messages   *subscribe.Service // subscribe messages: scene mapping, credits, the outbox
+	Search     *search.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -151,12 +155,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Flash = flashsale.New(db, a.Inventory, a.Catalog, a.Audit, clk)
 	a.Favorites, a.Footprints, a.Views = a.shopperLists(clk)
 	a.CatalogIO = catalogio.New(db, a.Catalog, a.Inventory, a.Audit, clk, a.scheduleImport)
+	mp := a.wechatClient(selfURL)
+	if a.Messages, err = a.newMessages(ctx, mp); err != nil {
+		return nil, err
+	}
+	a.Search = search.New(db, a.Catalog, a.Audit, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
-		Clock: clk,
+		Clock: clk, Messages: a.Messages,
 	})
-	mp := a.wechatClient(selfURL)
 	a.phone = phoneAdapter{mp}.exchange
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
 	if cfg.Sandbox() {
@@ -181,13 +189,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk})
+		Clock: clk, Messages: a.Messages})
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.
 	a.Orders.UsePaymentCloser(a.Payments)
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
-		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk})
+		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk,
+		Messages: a.Messages})
 	a.Reviews = review.New(review.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Audit: a.Audit,
 		Checker: textCheckAdapter{mp}, Photos: a.Uploads, ScheduleChecks: a.scheduleReviewChecks, Clock: clk})
 	a.jobs, err = a.newJobs()
@@ -266,6 +275,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		defer stopSandbox()
 		go a.Sandbox.Run(sandboxCtx) // the fake WeChat's notification deliveries
 	}
+	searchCtx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
+	go a.Search.Run(searchCtx, func(err error) { a.Log.Error("search counts not written", "error", err.Error()) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("kaidian listening", "addr", ln.Addr().String(), "database", a.DB, "sandbox", a.Config.Sandbox())
@@ -294,6 +306,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	stopMetrics(shutdownCtx)
 	if err := a.Views.Stop(shutdownCtx); err != nil { // the footprints still buffered, once no request can add one
 		a.Log.Error("footprints shutdown", "error", err)
+	}
+	if err := a.Search.Flush(shutdownCtx); err != nil { // the last second of searches, once no request can add any
+		a.Log.Error("search counts not written", "error", err.Error())
 	}
 	if err := a.Orders.Stop(shutdownCtx); err != nil { // the flash desk's lanes, once no request can queue
 		a.Log.Error("flash desk shutdown", "error", err)

@@ -28,16 +28,27 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.CheckReview{Reviews: a.Reviews, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepReviews{Reviews: a.Reviews, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.PruneFootprints{Footprints: a.Footprints, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SendMessage{Messages: a.Messages, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SweepMessages{Messages: a.Messages, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.Maintain{Metrics: a.Metrics,
-		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize}})
+		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize,
+			a.Catalog.RefreshSearchText, a.Search.PruneCounts}})
+	river.AddWorker(workers, &worker.RefreshSales{Catalog: a.Catalog, Metrics: a.Metrics})
 	return jobs.New(a.DB, jobs.Config{
 		Queue:   a.queue,
 		Workers: workers,
-		Periodic: []*river.PeriodicJob{worker.SweepEvery(a.Config.ExpirySweep),
-			worker.SweepRefundsEvery(a.Config.PayPollAfter), worker.MaintainHourly(),
-			worker.SweepShippingEvery(a.Config.PayPollAfter), worker.SweepImportsEvery(time.Minute),
+		Periodic: []*river.PeriodicJob{
+			worker.SweepEvery(a.Config.ExpirySweep),
+			worker.SweepRefundsEvery(a.Config.PayPollAfter),
+			worker.MaintainHourly(),
+			worker.SweepShippingEvery(a.Config.PayPollAfter),
+			worker.SweepImportsEvery(time.Minute),
 			worker.EndFlashSalesEvery(a.Config.ExpirySweep),
-			worker.PruneFootprintsHourly(), worker.SweepReviewsEvery(time.Minute)},
+			worker.PruneFootprintsHourly(),
+			worker.SweepMessagesEvery(time.Minute),
+			worker.RefreshSalesEvery(time.Minute),
+			worker.SweepReviewsEvery(time.Minute),
+		},
 		Log: a.Log,
 	})
 }

@@ -50,6 +50,8 @@ func (a *App) routes() (http.Handler, error) {
 		Coupons:   a.Coupons,
 		Flash:     a.Flash,
 		Reviews:   a.Reviews,
+		Messages:  a.Messages,
+		Search:    a.Search,
 		Uploads:   a.Uploads,
 
 		Customers:   a.Customers,
@@ -69,7 +71,8 @@ func (a *App) routes() (http.Handler, error) {
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay", limit))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders, Payments: a.Payments, Shipping: a.Shipping,
-		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, Reviews: a.Reviews, Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes,
+		Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash, Messages: a.Messages, Search: a.Search, Reviews: a.Reviews,
+		Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes,
 		Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}

@@ -65,9 +65,10 @@ var (
 var domainTiers = [][]string{
 	{"internal/audit", "internal/upload"},
 	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
+	{"internal/subscribe"}, // subscribe messages: order, payment and later kinds emit into it
 	{"internal/auth", "internal/catalog"},
 	{"internal/favorite", "internal/footprint"}, // a shopper's saved and viewed products, over the catalog
-	{"internal/flashsale", "internal/catalogio"},
+	{"internal/flashsale", "internal/catalogio", "internal/search"},
 	{"internal/order"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},
 	{"internal/report"}, // read models across domains

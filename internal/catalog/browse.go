@@ -52,8 +52,15 @@ func (s *Service) Categories(ctx context.Context) ([]CategoryNode, error) {
 // ProductQuery selects a page of on-shelf products.
 type ProductQuery struct {
 	CategoryID int64  // 0 means every category; otherwise the category and all below it
-	Q          string // case-insensitive substring of the title; empty means no filter
-	Page       page.Request
+	Q          string // substring of the title, compared as SearchText; empty means no filter
+	Sort       Sort   // "" is SortDefault
+	// MinPrice and MaxPrice bound the product's price in fen (nil: no bound).
+	MinPrice, MaxPrice *int64
+	InStock            bool // only products with a SKU on sale and in stock
+	// Cursor is the next_cursor of the previous page of the same sort;
+	// when set it replaces Page.After. Page.Limit is the page size.
+	Cursor string
+	Page   page.Request
 }
 
 // ProductSummary is a product as a list shows it.
@@ -66,6 +73,9 @@ type ProductSummary struct {
 	Price         int64 // lowest price among SKUs on sale
 	OriginalPrice int64 // that SKU's original price (0: none)
 	InStock       bool  // some SKU on sale has stock
+	Sales         int64 // units sold (see RefreshSales)
+
+	minPrice int64 // the price column the price sorts order by, for the cursor
 }
 
 // subtree returns id and the ids of every category below it. An unknown id

@@ -57,7 +57,7 @@ func (s *Service) CreateProduct(ctx context.Context, np NewProduct, actor string
 		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
 		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
 		SpecDims: database.JSON[[]SpecDim]{V: np.SpecDims}, OnShelf: !np.OffShelf,
-		MinPrice: minPrice(np.SKUs), CreatedAt: now, UpdatedAt: now,
+		MinPrice: minPrice(np.SKUs), SearchText: SearchText(np.Title), CreatedAt: now, UpdatedAt: now,
 	}
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
 		if err := s.requireCategory(ctx, np.CategoryID); err != nil {

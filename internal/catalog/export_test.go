@@ -3,8 +3,6 @@ package catalog
 import (
 	"context"
 	"fmt"
-
-	"github.com/kaidian/kaidian/internal/page"
 )
 
 // The gorm versions of the shopper's reads, kept for the tests that check
@@ -22,8 +20,38 @@ func (s *Service) gormListProducts(ctx context.Context, q ProductQuery) ([]Produ
 	if err := searchInput(&q.Q, &q.Page, MaxQueryLen); err != nil {
 		return nil, "", err
 	}
-	db := s.db.Conn(ctx).Model(&Product{}).Select("id", "category_id", "title", "subtitle", "main_image", "min_price").
-		Where("on_shelf = ? AND id > ?", true, q.Page.After)
+	afterKey, err := q.check()
+	if err != nil {
+		return nil, "", err
+	}
+	db := s.db.Conn(ctx).Model(&Product{}).Select("id", "category_id", "title", "subtitle", "main_image", "min_price", "sales").
+		Where("on_shelf = ?", true)
+	// The sorts, written out one by one rather than built as the
+	// hand-written statement builds them.
+	switch q.Sort {
+	case SortDefault:
+		db = db.Where("id > ?", q.Page.After).Order("id")
+	case SortNewest:
+		if q.Cursor != "" {
+			db = db.Where("id < ?", q.Page.After)
+		}
+		db = db.Order("id DESC")
+	case SortSales:
+		if q.Cursor != "" {
+			db = db.Where("sales < ? OR (sales = ? AND id < ?)", afterKey, afterKey, q.Page.After)
+		}
+		db = db.Order("sales DESC, id DESC")
+	case SortPriceAsc:
+		if q.Cursor != "" {
+			db = db.Where("min_price > ? OR (min_price = ? AND id > ?)", afterKey, afterKey, q.Page.After)
+		}
+		db = db.Order("min_price, id")
+	case SortPriceDesc:
+		if q.Cursor != "" {
+			db = db.Where("min_price < ? OR (min_price = ? AND id < ?)", afterKey, afterKey, q.Page.After)
+		}
+		db = db.Order("min_price DESC, id DESC")
+	}
 	if q.CategoryID != 0 {
 		ids, err := s.subtree(ctx, q.CategoryID)
 		if err != nil {
@@ -31,16 +59,28 @@ func (s *Service) gormListProducts(ctx context.Context, q ProductQuery) ([]Produ
 		}
 		db = db.Where("category_id IN ?", ids)
 	}
+	if q.MinPrice != nil {
+		db = db.Where("min_price >= ?", *q.MinPrice)
+	}
+	if q.MaxPrice != nil {
+		db = db.Where("min_price <= ?", *q.MaxPrice)
+	}
+	if q.InStock {
+		db = db.Where("id IN (SELECT product_id FROM skus WHERE on_sale = ? AND stock > 0)", true)
+	}
 	if q.Q != "" {
-		db = db.Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, "%"+escapeLike(q.Q)+"%")
+		db = db.Where(`search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(SearchText(q.Q))+"%")
 	}
 	var rows []Product
-	if err := db.Order("id").Limit(q.Page.Limit + 1).Find(&rows).Error; err != nil {
+	if err := db.Limit(q.Page.Limit + 1).Find(&rows).Error; err != nil {
 		return nil, "", fmt.Errorf("list products: %w", err)
 	}
-	rows, next := page.Trim(rows, q.Page, func(p Product) int64 { return p.ID })
 	out, err := s.summaries(ctx, rows)
-	return out, next, err
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := trimPage(out, q)
+	return out, next, nil
 }
 
 // summaries joins a page of products with their offer (Product.Offer, the
@@ -68,7 +108,8 @@ func (s *Service) summaries(ctx context.Context, rows []Product) ([]ProductSumma
 		p.SKUs = byProduct[p.ID]
 		price, original, inStock := p.Offer()
 		out = append(out, ProductSummary{ID: p.ID, CategoryID: p.CategoryID, Title: p.Title, Subtitle: p.Subtitle,
-			MainImage: p.MainImage, Price: price, OriginalPrice: original, InStock: inStock})
+			MainImage: p.MainImage, Price: price, OriginalPrice: original, InStock: inStock, Sales: p.Sales,
+			minPrice: p.MinPrice})
 	}
 	return out, nil
 }

@@ -75,7 +75,7 @@ func (s *Service) ProductsTitledQuery(ctx context.Context, what string) *gorm.DB
 }
 
 func (s *Service) productsTitled(ctx context.Context, what string) *gorm.DB {
-	return s.db.Conn(ctx).Table("products").Where(`LOWER(title) LIKE LOWER(?) ESCAPE '\'`, "%"+escapeLike(what)+"%")
+	return s.db.Conn(ctx).Table("products").Where(`search_text LIKE ? ESCAPE '\'`, searchPattern(what))
 }
 
 // SKUsByID reads SKUs by id, in id order (the order orders lock them in),

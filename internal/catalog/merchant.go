@@ -75,8 +75,10 @@ func (s *Service) MerchantProducts(ctx context.Context, q MerchantQuery) ([]Merc
 		db = db.Where("p.id IN (SELECT product_id FROM skus WHERE on_sale AND stock <= ?)", q.Threshold)
 	}
 	if q.Q != "" {
-		db = db.Where(`(LOWER(p.title) LIKE LOWER(?) ESCAPE '\' OR p.id IN (SELECT product_id FROM skus WHERE code = ?))`,
-			"%"+escapeLike(q.Q)+"%", q.Q)
+		// The same matching as the shopper's search (width and case
+		// ignored), or a SKU code exactly.
+		db = db.Where(`(p.search_text LIKE ? ESCAPE '\' OR p.id IN (SELECT product_id FROM skus WHERE code = ?))`,
+			searchPattern(q.Q), q.Q)
 	}
 	var rows []MerchantRow
 	if err := db.Order("p.id DESC").Limit(q.Page.Limit + 1).Scan(&rows).Error; err != nil {

@@ -38,6 +38,8 @@ type Product struct {
 	SpecDims    database.JSON[[]SpecDim] `gorm:"column:spec_dims"`
 	OnShelf     bool                     `gorm:"column:on_shelf"`
 	MinPrice    int64                    `gorm:"column:min_price"`
+	Sales       int64                    `gorm:"column:sales;->"`    // units sold; only RefreshSales writes it
+	SearchText  string                   `gorm:"column:search_text"` // SearchText(Title)
 	CreatedAt   time.Time                `gorm:"column:created_at"`
 	UpdatedAt   time.Time                `gorm:"column:updated_at"`
 	SKUs        []SKU                    `gorm:"-"`

@@ -76,11 +76,11 @@ func (s *Service) saveProductRow(ctx context.Context, before Product, np NewProd
 		CategoryID: np.CategoryID, Title: np.Title, Subtitle: np.Subtitle, Description: np.Description,
 		MainImage: np.MainImage, Images: database.JSON[[]string]{V: np.Images},
 		SpecDims: database.JSON[[]SpecDim]{V: np.SpecDims}, OnShelf: !np.OffShelf,
-		MinPrice: minPrice(np.SKUs), UpdatedAt: s.clock.Now(),
+		MinPrice: minPrice(np.SKUs), SearchText: SearchText(np.Title), UpdatedAt: s.clock.Now(),
 	}
 	err := s.db.Conn(ctx).Model(&Product{}).Where("id = ?", before.ID).
 		Select("category_id", "title", "subtitle", "description", "main_image", "images", "spec_dims",
-			"on_shelf", "min_price", "updated_at").Updates(&after).Error
+			"on_shelf", "min_price", "search_text", "updated_at").Updates(&after).Error
 	if err != nil {
 		return err
 	}

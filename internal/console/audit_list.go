@@ -21,9 +21,9 @@ var (
 	auditActions = []string{"product.create", "product.update", "product.shelf", "sku.create", "sku.price", "sku.sale",
 		"sku.code", "stock.adjust", "catalog.import", "coupon.create", "coupon.update", "coupon.issue", "coupon.stop",
 		"flash_sale.create", "flash_sale.update", "flash_sale.end", "refund.create", "refund.approve", "refund.decline",
-		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language",
+		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language", "subscribe.template",
 		"review.reply", "review.hide", "review.unhide", "review.approve"}
-	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "order", "settings", "staff", "review"}
+	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "order", "settings", "staff", "subscribe_scene", "review"}
 )
 
 type auditData struct {

@@ -19,9 +19,11 @@ import (
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
+	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
@@ -41,6 +43,8 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Reviews   *review.Service
+	Messages  *subscribe.Service
+	Search    *search.Service
 	Images    *upload.Store // where uploaded images are kept
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).

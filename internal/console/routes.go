@@ -86,6 +86,13 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/flash-sales/:id", h.flashUpdate)
 	in.POST("/flash-sales/:id/end", h.flashEnd)
 
+	// Hot search words: pin, unpin and reorder the words the mini program's
+	// search page shows first, beside the most searched ones.
+	in.GET("/search-words", h.searchWordList)
+	in.POST("/search-words", h.searchWordPin)
+	in.POST("/search-words/:id/unpin", h.searchWordUnpin)
+	in.POST("/search-words/:id/move", h.searchWordMove)
+
 	// Orders, shipping, refunds. None is owner-only: the owner refund limit
 	// is enforced by the payment domain for each refund, whoever asks.
 	in.GET("/orders", h.orderList)
@@ -108,6 +115,13 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/reviews/:id/hide", h.reviewHide)
 	in.POST("/reviews/:id/unhide", h.reviewUnhide)
 	in.POST("/reviews/:id/approve", h.reviewApprove)
+
+	// Subscribe messages: the log for everyone; which template each scene
+	// sends is the owner's (audited).
+	in.GET("/messages", h.messageList)
+	in.GET("/messages/templates", h.messageTemplates)
+	in.GET("/messages/templates/:scene", h.requireOwner, h.messageTemplateEdit)
+	in.POST("/messages/templates/:scene", h.requireOwner, h.messageTemplateSave)
 
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)

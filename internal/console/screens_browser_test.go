@@ -22,8 +22,11 @@ var mainPages = []struct{ Name, Route string }{
 	{"import", "/console/inventory/import"}, {"coupons", "/console/coupons"}, {"coupon-form", "/console/coupons/new"},
 	{"coupon", "/console/coupons/:id"}, {"flash-sales", "/console/flash-sales"},
 	{"flash-sale-form", "/console/flash-sales/new"}, {"flash-sale", "/console/flash-sales/:id"},
-	{"reviews", "/console/reviews"}, {"customers", "/console/customers"}, {"customer", "/console/customers/:id"}, {"staff", "/console/staff"},
+	{"search-words", "/console/search-words"}, {"reviews", "/console/reviews"},
+	{"customers", "/console/customers"}, {"customer", "/console/customers/:id"}, {"staff", "/console/staff"},
 	{"audit", "/console/audit"}, {"settings", "/console/settings"}, {"password", "/console/password"},
+	{"messages", "/console/messages"}, {"message-templates", "/console/messages/templates"},
+	{"message-template", "/console/messages/templates/:scene"},
 }
 
 // screenSizes are the widths the console must hold at: a laptop and a phone.

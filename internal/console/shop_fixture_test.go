@@ -82,6 +82,14 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 			t.Fatalf("fixture flash sale: %v", err)
 		}
 	}
+	// Hot search words: one pinned, one searched (the hot words page).
+	if _, err := e.App.Search.AddPin(ctx, "新品", "test"); err != nil {
+		t.Fatalf("fixture pin: %v", err)
+	}
+	e.App.Search.Record(0, "毛衣")
+	if err := e.App.Search.Flush(ctx); err != nil {
+		t.Fatalf("fixture searches: %v", err)
+	}
 	e.StaffAccount(t, clerk, staff.RoleStaff)
 	// Signed in after the orders, so the dashboard (computed at sign-in and
 	// kept 30 s) counts them.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -168,9 +169,49 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if c := countOf(ctx); c != nil {
 		c.began()
 	}
-	return d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	after := &afterCommit{}
+	ctx = context.WithValue(ctx, afterKey{}, after)
+	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
+	if err == nil {
+		after.run()
+	}
+	return err
+}
+
+type afterKey struct{}
+
+// afterCommit holds what AfterCommit registered during one transaction.
+type afterCommit struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (a *afterCommit) run() {
+	a.mu.Lock()
+	fns := a.fns
+	a.fns = nil
+	a.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// AfterCommit runs fn once the transaction on ctx has committed (at once
+// when ctx has none), and never if it rolls back: the way to start work
+// about rows a transaction wrote (enqueue their job) without a caller
+// having to know. A Savepoint rolled back inside a committed transaction
+// does not cancel what it registered, so fn must cope with rows that are
+// not there (a job that finds nothing to do).
+func AfterCommit(ctx context.Context, fn func()) {
+	if a, ok := ctx.Value(afterKey{}).(*afterCommit); ok {
+		a.mu.Lock()
+		a.fns = append(a.fns, fn)
+		a.mu.Unlock()
+		return
+	}
+	fn()
 }
 
 // Optimize refreshes the query planner's statistics. PostgreSQL's autovacuum

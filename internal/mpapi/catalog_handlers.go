@@ -54,19 +54,39 @@ func (h *catalogHandlers) products(c *gin.Context) {
 	httpx.WriteJSON(c, http.StatusOK, func(b []byte) []byte { return appendProductList(b, items, next) })
 }
 
-// productQuery binds ?category_id=&q=&cursor=&limit=.
+// productQuery binds ?category_id=&q=&sort=&min_price=&max_price=&in_stock=&cursor=&limit=.
+// The cursor is read by the catalog, as its form depends on the sort.
 func productQuery(c *gin.Context) (catalog.ProductQuery, error) {
-	pr, err := page.Parse(c.Query("cursor"), c.Query("limit"))
+	pr, err := page.Parse("", c.Query("limit"))
 	if err != nil {
 		return catalog.ProductQuery{}, err
 	}
-	q := catalog.ProductQuery{Q: c.Query("q"), Page: pr}
+	q := catalog.ProductQuery{Q: c.Query("q"), Sort: catalog.Sort(c.Query("sort")), Cursor: c.Query("cursor"), Page: pr}
 	if raw := c.Query("category_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
 			return q, errs.Field("category_id", "invalid.positive_id")
 		}
 		q.CategoryID = id
+	}
+	for _, b := range []struct {
+		name string
+		to   **int64
+	}{{"min_price", &q.MinPrice}, {"max_price", &q.MaxPrice}} {
+		if raw := c.Query(b.name); raw != "" {
+			v, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				return q, errs.Field(b.name, "invalid.whole_number")
+			}
+			*b.to = &v
+		}
+	}
+	if raw := c.Query("in_stock"); raw != "" {
+		v, err := strconv.ParseBool(raw)
+		if err != nil {
+			return q, errs.Field("in_stock", "search.bool")
+		}
+		q.InStock = v
 	}
 	return q, nil
 }

@@ -29,6 +29,7 @@ func appendProductList(b []byte, items []catalog.ProductSummary, next string) []
 		b = httpx.AppendJSONInt(httpx.AppendJSONField(b, "price", false), p.Price)
 		b = httpx.AppendJSONInt(httpx.AppendJSONField(b, "original_price", false), p.OriginalPrice)
 		b = httpx.AppendJSONBool(httpx.AppendJSONField(b, "in_stock", false), p.InStock)
+		b = httpx.AppendJSONInt(httpx.AppendJSONField(b, "sales", false), p.Sales)
 		b = append(b, '}')
 	}
 	b = append(b, `],"next_cursor":`...)
@@ -62,6 +63,7 @@ func appendProductDetail(b []byte, p catalog.Product) []byte {
 	b = httpx.AppendJSONInt(httpx.AppendJSONField(b, "price", false), price)
 	b = httpx.AppendJSONInt(httpx.AppendJSONField(b, "original_price", false), original)
 	b = httpx.AppendJSONBool(httpx.AppendJSONField(b, "in_stock", false), inStock)
+	b = httpx.AppendJSONInt(httpx.AppendJSONField(b, "sales", false), p.Sales)
 	b = append(httpx.AppendJSONField(b, "skus", false), '[')
 	for i, k := range p.SKUs {
 		if i > 0 {

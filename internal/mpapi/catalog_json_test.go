@@ -21,6 +21,7 @@ type productSummaryJSON struct {
 	Price         int64  `json:"price"`
 	OriginalPrice int64  `json:"original_price"`
 	InStock       bool   `json:"in_stock"`
+	Sales         int64  `json:"sales"`
 }
 
 type specDimJSON struct {
@@ -52,6 +53,7 @@ type productDetailJSON struct {
 	Price         int64         `json:"price"`
 	OriginalPrice int64         `json:"original_price"`
 	InStock       bool          `json:"in_stock"`
+	Sales         int64         `json:"sales"`
 	SKUs          []skuJSON     `json:"skus"`
 }
 
@@ -60,7 +62,7 @@ func productDetail(p catalog.Product) productDetailJSON {
 	out := productDetailJSON{
 		ID: p.ID, Title: p.Title, Subtitle: p.Subtitle, Description: p.Description, CategoryID: p.CategoryID,
 		MainImage: p.MainImage, Images: nonNil(p.Images.V), SpecDims: make([]specDimJSON, len(p.SpecDims.V)),
-		Price: price, OriginalPrice: original, InStock: inStock, SKUs: make([]skuJSON, len(p.SKUs)),
+		Price: price, OriginalPrice: original, InStock: inStock, Sales: p.Sales, SKUs: make([]skuJSON, len(p.SKUs)),
 	}
 	for i, d := range p.SpecDims.V {
 		out.SpecDims[i] = specDimJSON{Name: d.Name, Values: nonNil(d.Values)}
@@ -86,7 +88,7 @@ func nonNil(vs []string) []string {
 // offer from a tie.
 func TestCatalogJSONLikeEncodingJSON(t *testing.T) {
 	summaries := []catalog.ProductSummary{
-		{ID: 1, CategoryID: 2, Title: "纯棉T恤 <新>", Subtitle: `"好" & \ 软`, MainImage: "/uploads/a.jpg", Price: 5900, OriginalPrice: 9900, InStock: true},
+		{ID: 1, CategoryID: 2, Title: "纯棉T恤 <新>", Subtitle: `"好" & \ 软`, MainImage: "/uploads/a.jpg", Price: 5900, OriginalPrice: 9900, InStock: true, Sales: 12345},
 		{ID: 9007199254740993, Title: "tab\there\n", Price: 0},
 	}
 	for _, tc := range []struct {
@@ -97,7 +99,7 @@ func TestCatalogJSONLikeEncodingJSON(t *testing.T) {
 			out := make([]productSummaryJSON, len(tc.items))
 			for i, p := range tc.items {
 				out[i] = productSummaryJSON{ID: p.ID, Title: p.Title, Subtitle: p.Subtitle, MainImage: p.MainImage,
-					CategoryID: p.CategoryID, Price: p.Price, OriginalPrice: p.OriginalPrice, InStock: p.InStock}
+					CategoryID: p.CategoryID, Price: p.Price, OriginalPrice: p.OriginalPrice, InStock: p.InStock, Sales: p.Sales}
 			}
 			return out
 		}(), NextCursor: tc.next})
@@ -110,7 +112,7 @@ func TestCatalogJSONLikeEncodingJSON(t *testing.T) {
 		{ID: 4, CategoryID: 5, Title: "T恤", Subtitle: "sub", Description: "第一行\n<p>second</p>", MainImage: "m.jpg",
 			Images:   database.JSON[[]string]{V: []string{"a.jpg", "b&c.jpg"}},
 			SpecDims: database.JSON[[]catalog.SpecDim]{V: []catalog.SpecDim{{Name: "颜色", Values: []string{"白", "黑"}}, {Name: "空"}}},
-			MinPrice: 4900,
+			MinPrice: 4900, Sales: 77,
 			SKUs: []catalog.SKU{
 				{ID: 7, Code: "W-M", SpecValues: database.JSON[[]string]{V: []string{"白", "M"}}, SpecText: "颜色:白 尺码:M", Price: 5900, OriginalPrice: 9900, Stock: 10, OnSale: true},
 				{ID: 8, Code: "B-M", SpecText: "x", Image: "k.jpg", Price: 4900, Stock: 3},

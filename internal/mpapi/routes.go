@@ -20,6 +20,8 @@ import (
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
+	"github.com/kaidian/kaidian/internal/search"
+	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
 )
 
@@ -35,6 +37,8 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Reviews   *review.Service
+	Messages  *subscribe.Service
+	Search    *search.Service
 	Uploads   *upload.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
@@ -68,7 +72,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 
 	cat := &catalogHandlers{svc: d.Catalog}
 	r.GET("/categories", cached, cat.categories)
-	r.GET("/products", cached, cat.products)
+	r.GET("/products", recordSearches(d.Search, d.Tokens), cached, cat.products)
 	r.GET("/products/:id", recordView(d.Tokens, d.Views), cached, cat.product)
 
 	fl := &flashHandlers{svc: d.Flash}
@@ -118,6 +122,14 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	fp := &footprintHandlers{store: d.Footprints}
 	me.GET("/me/footprints", fp.list)
 	me.DELETE("/me/footprints", fp.clear)
+	sub := &subscriptionHandlers{svc: d.Messages}
+	r.GET("/subscriptions/templates", sub.templates)
+	me.POST("/subscriptions", sub.record)
+	sr := &searchHandlers{svc: d.Search}
+	r.GET("/search/hot", cached, sr.hot)
+	r.GET("/search/suggest", cached, sr.suggest)
+	me.GET("/me/search-history", sr.history)
+	me.DELETE("/me/search-history", sr.clearHistory)
 
 	// Reviews: the product's list is public and read fresh (its names are
 	// in the reader's language); writing them is the shopper's.

@@ -119,6 +119,9 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		}
 		o.TransactionID, o.PaidAt = p.TransactionID, &paidAt
 		res.Order = o
+		if err := s.emitPaid(ctx, o); err != nil {
+			return err
+		}
 		if o.FlashSaleID != nil && !fromStock {
 			return s.flash.Sell(ctx, flashUnit(o), ActorWeChatPay)
 		}

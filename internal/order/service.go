@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Cart is what checkout needs from the shopper's cart. It is declared here,
@@ -73,6 +74,8 @@ type Service struct {
 	payments  PaymentCloser // nil: unpaid orders close without asking WeChat Pay
 	metrics   *metrics.Metrics
 	clock     *clock.Clock
+
+	messages subscribe.Emitter // nil: no subscribe messages
 }
 
 // Deps are the collaborators of the order service.
@@ -89,6 +92,10 @@ type Deps struct {
 	Payments  PaymentCloser
 	Metrics   *metrics.Metrics
 	Clock     *clock.Clock
+
+	// Messages records subscribe-message events (order_paid) in the
+	// transactions that cause them; nil sends none.
+	Messages subscribe.Emitter
 }
 
 // New builds the service.
@@ -99,6 +106,7 @@ func New(d Deps) *Service {
 		clock: d.Clock,
 	}
 	s.desk = newDesk(s)
+	s.messages = d.Messages
 	return s
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // PrepayInput is one JSAPI payment to open at WeChat Pay.
@@ -72,6 +73,10 @@ type Deps struct {
 	// racing pay call reopened then has only the pay call's own close.
 	ScheduleReconcile func(ctx context.Context, orderNo string, after time.Duration)
 	Clock             *clock.Clock
+
+	// Messages records refund_result in the transaction that settles a
+	// refund; nil sends none.
+	Messages subscribe.Emitter
 }
 
 // Service is the payment use cases.
@@ -86,6 +91,8 @@ type Service struct {
 	pollAfter time.Duration
 	schedule  func(ctx context.Context, orderNo string, after time.Duration)
 	clock     *clock.Clock
+
+	messages subscribe.Emitter
 }
 
 // New builds the service.
@@ -98,7 +105,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock}
+		clock: d.Clock, messages: d.Messages}
 }
 
 // Errors of paying.

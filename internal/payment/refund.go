@@ -326,7 +326,14 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 			outcome = OutcomeIgnored
 		}
 		r.Status = fmt.Sprint(set["status"])
-		return s.db.Conn(ctx).Model(&Refund{}).Where("id = ?", r.ID).Updates(set).Error
+		if err := s.db.Conn(ctx).Model(&Refund{}).Where("id = ?", r.ID).Updates(set).Error; err != nil {
+			return err
+		}
+		settled := now
+		if at, ok := set["succeeded_at"].(time.Time); ok {
+			settled = at // WeChat's success time
+		}
+		return s.emitRefundResult(ctx, r, settled)
 	})
 	if err != nil {
 		return "", err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/database"
 )
 
@@ -38,8 +39,9 @@ func Bulk(ctx context.Context, db *database.DB, n Sizes) error {
 		conn.Table("products").Select("COALESCE(MAX(id), 0)").Scan(&firstProduct)
 		products := make([]map[string]any, 0, n.Products)
 		for i := range n.Products {
+			title := fmt.Sprintf("商品 %05d 纯棉T恤", i+1)
 			products = append(products, map[string]any{"category_id": catIDs[i%len(catIDs)],
-				"title": fmt.Sprintf("商品 %05d 纯棉T恤", i+1), "description": "bulk", "on_shelf": i%7 != 0,
+				"title": title, "search_text": catalog.SearchText(title), "description": "bulk", "on_shelf": i%7 != 0,
 				"min_price": int64(1000 + i%50*100), "created_at": now, "updated_at": now})
 		}
 		if err := insert(ctx, db, "products", products); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Input is one shipment as the merchant enters it.
@@ -79,7 +80,25 @@ func (s *Service) ship(ctx context.Context, actor string, in Input) (Shipment, e
 	if database.IsDuplicate(err) {
 		return Shipment{}, ErrAlreadyShipped
 	}
-	return sh, err
+	if err != nil {
+		return Shipment{}, err
+	}
+	return sh, s.emitShipped(ctx, o, sh)
+}
+
+// emitShipped records order_shipped in the shipment's transaction.
+func (s *Service) emitShipped(ctx context.Context, o order.Order, sh Shipment) error {
+	if s.messages == nil || !s.messages.Wants(ctx, subscribe.OrderShipped) {
+		return nil
+	}
+	full, err := s.orders.ByID(ctx, o.ID) // with its lines, for the product's name
+	if err != nil {
+		return err
+	}
+	return s.messages.Emit(ctx, subscribe.Event{Scene: subscribe.OrderShipped, ShopperID: o.ShopperID, Ref: o.OrderNo,
+		Values: subscribe.Values{"order_no": subscribe.Code(o.OrderNo), "product_name": subscribe.Text(order.FirstTitle(full.Items)),
+			"carrier": subscribe.Text(CarrierName(sh.Carrier)), "tracking_no": subscribe.Code(sh.TrackingNo),
+			"shipped_at": subscribe.At(sh.CreatedAt), "status": subscribe.Phrase("subscribe.phrase.shipped")}})
 }
 
 // notRefundedInFull refuses an order whose refunds, counting those still

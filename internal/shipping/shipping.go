@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Upload states of a shipment's information at WeChat.
@@ -67,6 +68,10 @@ type Deps struct {
 	// upload sweep finds them: their rows say they are due.
 	ScheduleUploads func(ctx context.Context, shipmentIDs []int64)
 	Clock           *clock.Clock
+
+	// Messages records order_shipped in the shipment's transaction; nil
+	// sends none.
+	Messages subscribe.Emitter
 }
 
 // Service is the shipping use cases.
@@ -79,6 +84,8 @@ type Service struct {
 	retryAfter time.Duration
 	schedule   func(ctx context.Context, shipmentIDs []int64)
 	clock      *clock.Clock
+
+	messages subscribe.Emitter
 }
 
 // New builds the service.
@@ -91,7 +98,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, refunds: d.Refunds, uploader: d.Uploader,
 		retryAfter: d.RetryAfter, schedule: d.ScheduleUploads,
-		clock: d.Clock}
+		clock: d.Clock, messages: d.Messages}
 }
 
 // ForOrders returns the shipments of these orders, by order id.

@@ -84,6 +84,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	s.mountShipping(r)
 	s.mountPhone(r)
 	s.mountSecCheck(r)
+	s.mountSubscribe(r)
 }
 
 // MountPayRoot serves WeChat Pay v3 at /v3 of r as well, where
