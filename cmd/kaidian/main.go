@@ -26,7 +26,8 @@ commands:
   serve     run the shop (default): API, webhooks, background jobs, sandbox
   migrate   apply database migrations and exit
   seed      apply migrations and seed the demo shop into an empty catalog, then exit;
-            seed -products N adds N bulk products (three SKUs each) for load tests
+            seed -products N adds N bulk products (three SKUs each) for load tests;
+            seed -reviews N adds N visible reviews (with their orders) over the products on the shelf
   sandbox   run only the local fake WeChat on KAIDIAN_ADDR (see README)
   admin     console accounts: admin create <username> [staff], admin password <username>
   settings  show the shop settings, or set them: kaidian settings order_timeout=30m shipping_fee=800
@@ -94,6 +95,7 @@ func run(args []string, stdout io.Writer) error {
 func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	products := fs.Int("products", 0, "bulk products to add (three SKUs each, in ten categories)")
+	reviews := fs.Int("reviews", 0, "visible reviews to add, with their completed orders, over the on-shelf products")
 	footprints := fs.Int("footprints", 0, "footprints to add, over new shoppers (100 each) and the products on shelf")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -114,7 +116,12 @@ func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 	}
-	if *products <= 0 && *footprints <= 0 {
+	if *reviews > 0 {
+		if err := seed.Reviews(ctx, a.DB, *reviews); err != nil {
+			return err
+		}
+	}
+	if *products <= 0 && *footprints <= 0 && *reviews <= 0 {
 		return nil
 	}
 	return a.DB.Optimize(ctx)

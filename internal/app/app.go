@@ -34,6 +34,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
@@ -73,6 +74,7 @@ type App struct {
 	Flash     *flashsale.Service
 	Home      *home.Service
 	CatalogIO *catalogio.Service
+	Reviews   *review.Service
 	// Favorites and Footprints are the shopper's saved and viewed products;
 	// Views records views into Footprints (nil when KAIDIAN_FOOTPRINTS=off).
 	Favorites  *favorite.Service
@@ -198,6 +200,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Shipping = shipping.New(shipping.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Refunds: a.Payments,
 		Uploader: uploaderAdapter{mp}, RetryAfter: cfg.PayPollAfter, ScheduleUploads: a.scheduleUploads, Clock: clk,
 		Tracker: trackerAdapter{mp}, Settings: a.Settings, Audit: a.Audit, Messages: a.Messages})
+	a.Reviews = review.New(review.Deps{DB: db, Orders: a.Orders, Customers: a.Customers, Audit: a.Audit,
+		Checker: textCheckAdapter{mp}, Photos: a.Uploads, ScheduleChecks: a.scheduleReviewChecks, Clock: clk})
 	a.jobs, err = a.newJobs()
 	if err != nil {
 		return nil, err

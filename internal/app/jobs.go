@@ -28,6 +28,8 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 	river.AddWorker(workers, &worker.TrackParcel{Shipping: a.Shipping, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepParcels{Shipping: a.Shipping, Orders: a.Orders, Settings: a.Settings,
 		Metrics: a.Metrics, Enqueue: enqueue, Now: a.Clock.Now})
+	river.AddWorker(workers, &worker.CheckReview{Reviews: a.Reviews, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SweepReviews{Reviews: a.Reviews, Metrics: a.Metrics, Enqueue: enqueue})
 	river.AddWorker(workers, &worker.PruneFootprints{Footprints: a.Footprints, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SendMessage{Messages: a.Messages, Metrics: a.Metrics})
 	river.AddWorker(workers, &worker.SweepMessages{Messages: a.Messages, Metrics: a.Metrics, Enqueue: enqueue})
@@ -49,6 +51,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 			worker.SweepMessagesEvery(time.Minute),
 			worker.RefreshSalesEvery(time.Minute),
 			worker.SweepParcelsEvery(a.Config.ExpirySweep),
+			worker.SweepReviewsEvery(time.Minute),
 		},
 		Log: a.Log,
 	})

@@ -32,6 +32,7 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 	sb.SetRetryScale(cfg.SandboxRetryScale)
 	sb.SetRefundDelay(cfg.SandboxRefundDelay)
 	sb.SetRateLimit(cfg.SandboxRate)
+	sb.SetBlockedWords(cfg.SandboxBlockedWords)
 	return sb, nil
 }
 

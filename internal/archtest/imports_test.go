@@ -70,7 +70,7 @@ var domainTiers = [][]string{
 	{"internal/favorite", "internal/footprint"}, // a shopper's saved and viewed products, over the catalog
 	{"internal/flashsale", "internal/catalogio", "internal/search"},
 	{"internal/order", "internal/home"},
-	{"internal/payment", "internal/shipping", "internal/cart", "internal/address"},
+	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},
 	{"internal/report"}, // read models across domains
 }
 

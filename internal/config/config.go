@@ -71,6 +71,9 @@ type Config struct {
 	// SandboxRate is the requests a second each client address may make on
 	// the sandbox (bursts of twice that); 0 turns the limit off.
 	SandboxRate float64 // KAIDIAN_SANDBOX_RATE
+	// SandboxBlockedWords is the sandbox content check's word list
+	// (sandbox.SetBlockedWords); empty means the sandbox's default.
+	SandboxBlockedWords string // KAIDIAN_SANDBOX_BLOCKED_WORDS
 
 	ExpirySweep time.Duration // KAIDIAN_EXPIRY_SWEEP: how often unpaid orders past their deadline are looked for
 	// PayPollAfter is how long after a payment is opened, or a refund
@@ -189,6 +192,7 @@ func parse(getenv func(string) string, names ...string) (Config, error) {
 	c.Demo = p.bool("KAIDIAN_DEMO", c.SQLite())
 	c.Footprints = p.bool("KAIDIAN_FOOTPRINTS", true)
 	c.SandboxDuplicateForm = p.str("KAIDIAN_SANDBOX_DUPLICATE_FORM", SandboxDuplicateDocumented)
+	c.SandboxBlockedWords = p.str("KAIDIAN_SANDBOX_BLOCKED_WORDS", "")
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p.fail("KAIDIAN_JWT_SECRET", "must be at least 32 characters")
 	}

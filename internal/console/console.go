@@ -19,6 +19,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/setting"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -43,6 +44,7 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Home      *home.Service
+	Reviews   *review.Service
 	Messages  *subscribe.Service
 	Search    *search.Service
 	Images    *upload.Store // where uploaded images are kept

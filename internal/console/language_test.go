@@ -138,6 +138,7 @@ func TestShopPagesInBothLanguages(t *testing.T) {
 		{"/console/orders/" + unpaid, false},
 		{"/console/orders/ship-csv", true},
 		{"/console/refunds", true},
+		{"/console/reviews", true},
 		{"/console/customers", true},
 		{"/console/customers/" + strconv.FormatInt(ids[0], 10), true},
 		{"/console/audit", false}, // details are the domain's records

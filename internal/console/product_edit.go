@@ -53,6 +53,9 @@ func (h *handlers) productEdit(c *gin.Context) {
 	// import) show as new rows off sale, so saving does not start selling them.
 	data.Rows, _ = syncGrid(p.SpecDims.V, storedRows(current), data.CodeBase, false)
 	annotate(data.Rows, p.SKUs)
+	if sum, err := h.d.Reviews.SummaryOf(c.Request.Context(), id); err == nil {
+		data.Reviews = &sum
+	}
 	h.render(c, http.StatusOK, "product_form.html", View{Title: p.Title, Nav: "products", Form: NewForm(c, v), Data: data})
 }
 

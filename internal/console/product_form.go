@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/money"
+	"github.com/kaidian/kaidian/internal/review"
 )
 
 // productData is what product_form.html shows besides the typed values.
@@ -27,6 +28,7 @@ type productData struct {
 	CodeBase   string // new rows' suggested codes are CodeBase-1, CodeBase-2, …
 	Notice     string
 	MaxImages  int
+	Reviews    *review.Summary // the product's visible reviews; nil on a new product
 }
 
 // dimRow is one spec dimension as typed: its name and its values, comma separated.

@@ -131,6 +131,14 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/refunds/requests/:id/refund", h.refundReturn)
 	in.POST("/orders/:no/parcel-events", h.parcelEvent)
 
+	// Reviews: the list with its filters, the shop's reply, hiding and
+	// showing, approving held ones; each audited under the merchant's name.
+	in.GET("/reviews", h.reviewList)
+	in.POST("/reviews/:id/reply", h.reviewReply)
+	in.POST("/reviews/:id/hide", h.reviewHide)
+	in.POST("/reviews/:id/unhide", h.reviewUnhide)
+	in.POST("/reviews/:id/approve", h.reviewApprove)
+
 	// Subscribe messages: the log for everyone; which template each scene
 	// sends is the owner's (audited).
 	in.GET("/messages", h.messageList)

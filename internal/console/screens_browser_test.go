@@ -22,7 +22,7 @@ var mainPages = []struct{ Name, Route string }{
 	{"import", "/console/inventory/import"}, {"coupons", "/console/coupons"}, {"coupon-form", "/console/coupons/new"},
 	{"coupon", "/console/coupons/:id"}, {"flash-sales", "/console/flash-sales"},
 	{"flash-sale-form", "/console/flash-sales/new"}, {"flash-sale", "/console/flash-sales/:id"},
-	{"search-words", "/console/search-words"},
+	{"search-words", "/console/search-words"}, {"reviews", "/console/reviews"},
 	{"home", "/console/home"}, {"home-banner-form", "/console/home/banners/new"}, {"home-section-form", "/console/home/sections/new"},
 	{"customers", "/console/customers"}, {"customer", "/console/customers/:id"}, {"staff", "/console/staff"},
 	{"audit", "/console/audit"}, {"settings", "/console/settings"}, {"password", "/console/password"},

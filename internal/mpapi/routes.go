@@ -20,6 +20,7 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
 	"github.com/kaidian/kaidian/internal/report"
+	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/subscribe"
@@ -38,6 +39,7 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Flash     *flashsale.Service
 	Shipping  *shipping.Service // parcels: an order's shipment and its tracking
+	Reviews   *review.Service
 	Messages  *subscribe.Service
 	Search    *search.Service
 	Uploads   *upload.Service
@@ -145,4 +147,11 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	r.GET("/home", d.CatalogCache.PerLanguage(), hm.home)
 	pc := &productCouponHandlers{catalog: d.Catalog, coupons: d.Coupons}
 	r.GET("/products/:id/coupons", optionalShopper(d.Tokens), pc.list)
+	// Reviews: the product's list is public and read fresh (its names are
+	// in the reader's language); writing them is the shopper's.
+	rv := &reviewHandlers{svc: d.Reviews}
+	r.GET("/products/:id/reviews", rv.product)
+	me.POST("/orders/:order_no/reviews", rv.submit)
+	me.GET("/orders/:order_no/reviews", rv.mine)
+	me.POST("/orders/:order_no/reviews/:review_id/follow-up", rv.followUp)
 }

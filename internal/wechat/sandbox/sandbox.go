@@ -40,6 +40,7 @@ type Server struct {
 	log   *slog.Logger
 	clock atomic.Pointer[func() time.Time]
 	pay   *pay // nil until EnablePay
+	sec   secCheck
 
 	limiter *httpx.Limiter // per client address; nil: no limit
 }
@@ -48,6 +49,7 @@ type Server struct {
 func New(db *database.DB, log *slog.Logger) *Server {
 	s := &Server{db: db, log: log}
 	s.SetClock(time.Now)
+	s.SetBlockedWords(DefaultBlockedWords)
 	return s
 }
 
@@ -82,6 +84,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	s.mountShipping(r)
 	s.mountExpress(r)
 	s.mountPhone(r)
+	s.mountSecCheck(r)
 	s.mountSubscribe(r)
 }
 
