@@ -71,3 +71,29 @@ func TestBrowseReportsErrors(t *testing.T) {
 		t.Fatalf("answers %v, ok %t", r.Total.Answers, r.OK)
 	}
 }
+
+// pages walks every everyday page of issue 15 with logged-in shoppers who
+// have favourites and footprints, and every one answers 200.
+func TestPages(t *testing.T) {
+	e := shop(t)
+	e.Product(t)
+	o := options(e, "pages")
+	o.Requests = 80
+	r := run(t, o)
+	requirePass(t, r)
+	steps := map[string]int64{}
+	for _, s := range r.Steps {
+		steps[s.Name] = s.Count
+	}
+	for _, want := range pagesSteps {
+		if steps[want] == 0 {
+			t.Errorf("no %s requests: %+v", want, r.Steps)
+		}
+	}
+	o.PagesStep = "footprints"
+	o.Rate = 200
+	o.Requests = 20
+	if r := run(t, o); len(r.Steps) != 1 || r.Steps[0].Name != "footprints" || r.Total.Count != 20 {
+		t.Errorf("-pages-step footprints at -rate 200: %+v", r.Steps)
+	}
+}
