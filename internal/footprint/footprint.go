@@ -56,16 +56,22 @@ func NewStore(db *database.DB, cat Catalog, clk *clock.Clock) *Store {
 // both engines' parameter limits (SQLite 32,766; PostgreSQL 65,535).
 const rowsPerStatement = 500
 
+// key is one footprint row: a shopper's views of a product on a day.
+type key struct {
+	shopper, product int64
+	day              string
+}
+
+// upsertTail keeps the latest view of a footprint, whichever batch brings it.
+const upsertTail = " ON CONFLICT (shopper_id, product_id, day) DO UPDATE SET viewed_at = excluded.viewed_at" +
+	" WHERE excluded.viewed_at > footprints.viewed_at"
+
 // Save records views, several rows per statement: views of one product by
 // one shopper on one day fold into one row holding the latest time. Within
 // a statement the keys are made unique first (PostgreSQL refuses to update
 // one row twice in one INSERT … ON CONFLICT), and the update keeps the later
 // time, so batches flushed out of order never move a footprint back.
 func (s *Store) Save(ctx context.Context, views []View) error {
-	type key struct {
-		shopper, product int64
-		day              string
-	}
 	latest := make(map[key]time.Time, len(views))
 	order := make([]key, 0, len(views))
 	for _, v := range views {
@@ -77,6 +83,9 @@ func (s *Store) Save(ctx context.Context, views []View) error {
 		} else if at.After(prev) {
 			latest[k] = at
 		}
+	}
+	if s.db.Dialect == database.Postgres {
+		return s.savePostgres(ctx, order, latest)
 	}
 	for len(order) > 0 {
 		n := min(len(order), rowsPerStatement)
@@ -90,8 +99,7 @@ func (s *Store) Save(ctx context.Context, views []View) error {
 			sql.WriteString("(?, ?, ?, ?)")
 			args = append(args, k.shopper, k.product, k.day, latest[k])
 		}
-		sql.WriteString(" ON CONFLICT (shopper_id, product_id, day) DO UPDATE SET viewed_at = excluded.viewed_at" +
-			" WHERE excluded.viewed_at > footprints.viewed_at")
+		sql.WriteString(upsertTail)
 		if err := s.db.Conn(ctx).Exec(sql.String(), args...).Error; err != nil {
 			return fmt.Errorf("footprint: save: %w", err)
 		}
@@ -200,4 +208,24 @@ func parseCursor(c string) (time.Time, int64, error) {
 		return time.Time{}, 0, bad
 	}
 	return time.UnixMicro(micro).UTC(), n, nil
+}
+
+// savePostgres writes the footprints in one statement of four arrays: its
+// text is the same for any number of rows, so PostgreSQL plans it once per
+// connection, and the rows travel as four binary arrays instead of four
+// parameters each, which gorm would otherwise expand and convert one by one
+// on the flusher's goroutine, beside the requests.
+func (s *Store) savePostgres(ctx context.Context, order []key, latest map[key]time.Time) error {
+	shoppers, products := make([]int64, len(order)), make([]int64, len(order))
+	days, ats := make([]string, len(order)), make([]time.Time, len(order))
+	for i, k := range order {
+		shoppers[i], products[i], days[i], ats[i] = k.shopper, k.product, k.day, latest[k]
+	}
+	err := s.db.Conn(ctx).Exec("INSERT INTO footprints (shopper_id, product_id, day, viewed_at) "+
+		"SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[])"+upsertTail,
+		database.Array(shoppers), database.Array(products), database.Array(days), database.Array(ats)).Error
+	if err != nil {
+		return fmt.Errorf("footprint: save: %w", err)
+	}
+	return nil
 }
