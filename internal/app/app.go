@@ -177,7 +177,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	}
 	a.Reports = report.New(db, clk)
 	if cfg.Demo {
-		if err := seed.Demo(ctx, a.Catalog, log); err != nil {
+		if err := seed.DemoShop(ctx, a.Catalog, a.Home, log); err != nil {
 			return nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/home"
 )
 
 // actor names the demo seed in the inventory ledger.
@@ -31,6 +32,22 @@ type demoProduct struct {
 // runs in one transaction: a crash leaves nothing, and a second replica
 // seeding at the same moment fails on the demo's SKU codes and rolls back.
 func Demo(ctx context.Context, cat *catalog.Service, log *slog.Logger) error {
+	_, err := demoCatalog(ctx, cat, log)
+	return err
+}
+
+// DemoShop is Demo, and when it seeded the catalog, a home page for it
+// too (demo_home.go): a shop whose mini program opens on something.
+func DemoShop(ctx context.Context, cat *catalog.Service, h *home.Service, log *slog.Logger) error {
+	seeded, err := demoCatalog(ctx, cat, log)
+	if err != nil || !seeded {
+		return err
+	}
+	return demoHome(ctx, h, cat)
+}
+
+// demoCatalog seeds the demo catalog into an empty one and tells whether it did.
+func demoCatalog(ctx context.Context, cat *catalog.Service, log *slog.Logger) (bool, error) {
 	var nCats, nProducts, nSKUs int
 	seeded, err := cat.FillIfEmpty(ctx, func(ctx context.Context) error {
 		ids := map[string]int64{}
@@ -66,15 +83,15 @@ func Demo(ctx context.Context, cat *catalog.Service, log *slog.Logger) error {
 	})
 	if errs.Is(err, catalog.ErrSKUCodeTaken.Code) {
 		log.Info("demo shop already being seeded by another replica")
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("seed demo shop: %w", err)
+		return false, fmt.Errorf("seed demo shop: %w", err)
 	}
 	if seeded {
 		log.Info("demo shop seeded", "categories", nCats, "products", nProducts, "skus", nSKUs)
 	}
-	return nil
+	return seeded, nil
 }
 
 func demoCategories() []demoCategory {
