@@ -112,14 +112,18 @@ func (s *Store) Save(ctx context.Context, views []View) error {
 // next page's cursor ("" on the last). Footprints older than Retention that
 // the pruning job has not reached yet are not shown.
 func (s *Store) List(ctx context.Context, shopperID int64, cursor string, limit int) ([]Footprint, string, error) {
+	// By the shopper's days, newest first, then by time within a day: the
+	// index is (shopper_id, day), so a re-view that moves viewed_at changes
+	// no index and PostgreSQL updates the row in place (a HOT update).
 	q := s.db.Conn(ctx).Table("footprints").Select("id, product_id, day, viewed_at").
-		Where("shopper_id = ? AND viewed_at >= ?", shopperID, s.clock.Now().Add(-Retention))
+		Where("shopper_id = ? AND day > ?", shopperID, day(s.clock.Now().Add(-Retention)))
 	if cursor != "" {
 		at, id, err := parseCursor(cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		q = q.Where("viewed_at < ? OR (viewed_at = ? AND id < ?)", at, at, id)
+		d := day(at) // a footprint's time falls on its day
+		q = q.Where("day < ? OR (day = ? AND (viewed_at < ? OR (viewed_at = ? AND id < ?)))", d, d, at, at, id)
 	}
 	var rows []struct {
 		ID        int64     `gorm:"column:id"`
@@ -127,7 +131,7 @@ func (s *Store) List(ctx context.Context, shopperID int64, cursor string, limit 
 		Day       string    `gorm:"column:day"`
 		ViewedAt  time.Time `gorm:"column:viewed_at"`
 	}
-	if err := q.Order("viewed_at DESC, id DESC").Limit(limit + 1).Scan(&rows).Error; err != nil {
+	if err := q.Order("day DESC, viewed_at DESC, id DESC").Limit(limit + 1).Scan(&rows).Error; err != nil {
 		return nil, "", fmt.Errorf("footprint: list: %w", err)
 	}
 	next := ""
@@ -166,14 +170,18 @@ func (s *Store) Clear(ctx context.Context, shopperID int64) error {
 // milliseconds while shoppers' views keep being written.
 const PruneBatch = 5000
 
-// Prune deletes the footprints older than Retention, PruneBatch rows per
-// statement until none is left, and says how many it deleted.
+// Prune deletes the footprints of the day Retention ago and before (as
+// List no longer shows them: a footprint lives 89 to 90 days), PruneBatch
+// rows per statement until none is left, and says how many it deleted. It
+// walks the primary key: a footprint's row is inserted on its day's first
+// view, so the oldest days hold the smallest ids and each statement stops
+// soon after it starts, with no index on the time to keep up on every view.
 func (s *Store) Prune(ctx context.Context) (int64, error) {
-	cutoff := s.clock.Now().Add(-Retention)
+	cutoff := day(s.clock.Now().Add(-Retention))
 	var total int64
 	for ctx.Err() == nil {
 		res := s.db.Conn(ctx).Exec(`DELETE FROM footprints WHERE id IN
-			(SELECT id FROM footprints WHERE viewed_at < ? ORDER BY viewed_at LIMIT ?)`, cutoff, PruneBatch)
+			(SELECT id FROM footprints WHERE day <= ? ORDER BY id LIMIT ?)`, cutoff, PruneBatch)
 		if res.Error != nil {
 			return total, fmt.Errorf("footprint: prune: %w", res.Error)
 		}
