@@ -18,6 +18,7 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
@@ -33,11 +34,13 @@ import (
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/promoter"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/seed"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/share"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 	"github.com/kaidian/kaidian/internal/subscribe"
@@ -83,6 +86,12 @@ type App struct {
 	Uploads    *upload.Service
 	Messages   *subscribe.Service // subscribe messages: scene mapping, credits, the outbox
 	Search     *search.Service
+	// Channels, Promoters and Scenes are where social traffic comes from:
+	// named channels, KOLs and store associates, and the short keys their
+	// mini-program codes carry.
+	Channels  *channel.Service
+	Promoters *promoter.Service
+	Scenes    *share.Scenes
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -163,6 +172,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		return nil, err
 	}
 	a.Search = search.New(db, a.Catalog, a.Audit, clk)
+	a.Channels = channel.New(db, a.Audit, clk)
+	a.Promoters = promoter.New(db, a.Audit, clk)
+	a.Scenes = share.NewScenes(db, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,

@@ -37,7 +37,7 @@ var (
 	plumbing = []string{
 		"internal/config", "internal/database", "internal/httpx", "internal/errs",
 		"internal/page", "internal/metrics", "internal/jobs", "internal/money", "internal/clock",
-		"internal/i18n",
+		"internal/i18n", "internal/shortcode",
 	}
 	// outside: code that speaks to WeChat (the clients and the local fake);
 	// it knows WeChat's wire formats, never the shop's rules or tables.
@@ -64,14 +64,18 @@ var (
 // never imports them and the app needs no adapter.
 var domainTiers = [][]string{
 	{"internal/audit", "internal/upload"},
-	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory"},
+	{"internal/setting", "internal/customer", "internal/staff", "internal/coupon", "internal/inventory",
+		"internal/channel", "internal/promoter"}, // promoters and channels: sources of traffic, below everything that credits them
 	{"internal/subscribe"}, // subscribe messages: order, payment and later kinds emit into it
 	{"internal/auth", "internal/catalog"},
 	{"internal/favorite", "internal/footprint"}, // a shopper's saved and viewed products, over the catalog
 	{"internal/flashsale", "internal/catalogio", "internal/search"},
+	{"internal/share"},       // share cards and mini-program codes, over products, flash sales and coupons
+	{"internal/attribution"}, // visits, bindings and the source an order is credited to
 	{"internal/order", "internal/home"},
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},
-	{"internal/report"}, // read models across domains
+	{"internal/commission"}, // the promoters' ledger, fed by payments and refunds
+	{"internal/report"},     // read models across domains
 }
 
 // tierOf returns the tier of a domain package, or -1.

@@ -83,6 +83,8 @@ type Order struct {
 	CloseReason    i18n.Msg   `gorm:"column:close_reason"` // a message, read in the reader's language
 	TransactionID  string     `gorm:"column:transaction_id"`
 	RefundedAmount int64      `gorm:"column:refunded_amount"` // fen, by refunds that succeeded
+	Source         string     `gorm:"column:source"`          // the source credited at placement: "channel:AB12CD", "promoter:K7X2QD", "share:42", "unknown", '' direct
+	PromoterID     *int64     `gorm:"column:promoter_id"`     // the promoter paid a commission for it, if any
 	CreatedAt      time.Time  `gorm:"column:created_at"`
 	UpdatedAt      time.Time  `gorm:"column:updated_at"`
 
