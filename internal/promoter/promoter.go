@@ -43,7 +43,9 @@ const (
 
 // Errors of promoters.
 var (
-	ErrNotFound = errs.NotFound("promoter_not_found", "promoter.not_found")
+	ErrNotFound        = errs.NotFound("promoter_not_found", "promoter.not_found")
+	ErrStoreNotFound   = errs.NotFound("store_not_found", "promoter.store_not_found")
+	ErrAlreadyPromoter = errs.Conflict("already_promoter", "promoter.already")
 )
 
 // Promoter is one person paid for the sales they bring.
