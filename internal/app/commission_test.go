@@ -77,7 +77,9 @@ func TestCommissionFromPaymentToPayout(t *testing.T) {
 	check("refund before settlement", commission.Balances{Pending: 252 + 701 + 252})
 
 	complete(t, e, o)
-	at := func(days int) { e.App.Clock.Set(func() time.Time { return time.Now().Add(time.Duration(days) * 24 * time.Hour) }) }
+	at := func(days int) {
+		e.App.Clock.Set(func() time.Time { return time.Now().Add(time.Duration(days) * 24 * time.Hour) })
+	}
 	at(6)
 	n, err := cm.SettleDue(ctx)
 	testkit.Must(t, err)

@@ -182,9 +182,9 @@ func (s *Service) SaveCampaign(ctx context.Context, actor string, id int64, in C
 	case in.StartsAt.IsZero():
 		return Campaign{}, errs.Field("starts_at", "invalid.required")
 	case !in.EndsAt.After(in.StartsAt):
-		return Campaign{}, errs.Field("ends_at", "commission.ends_before_start")
+		return Campaign{}, errs.Field("ends_at", "invalid.after_start")
 	case len(in.ProductIDs) > 200 || len(in.CategoryIDs) > 200:
-		return Campaign{}, errs.Field("product_ids", "invalid.max_items", "max", 200)
+		return Campaign{}, errs.Field("product_ids", "commission.too_many", "max", 200)
 	}
 	if err := checkRate(in.RateBP); err != nil {
 		return Campaign{}, err
