@@ -131,3 +131,16 @@ func (s *Service) write(ctx context.Context, es []Entry) error {
 }
 
 func ptr(v int64) *int64 { return &v }
+
+// Order is the id of the order the entry is about, 0 for none (for pages).
+func (e Entry) Order() int64 { return deref(e.OrderID) }
+
+// Payout is the id of the payout batch the entry is about, 0 for none.
+func (e Entry) Payout() int64 { return deref(e.PayoutID) }
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -29,6 +29,8 @@ var mainPages = []struct{ Name, Route string }{
 	{"refund-request", "/console/refunds/requests/:id"},
 	{"messages", "/console/messages"}, {"message-templates", "/console/messages/templates"},
 	{"message-template", "/console/messages/templates/:scene"},
+	{"promoters", "/console/promoters"}, {"promoter", "/console/promoters/:id"}, {"statement", "/console/promoters/:id/statement"},
+	{"stores", "/console/stores"}, {"commission", "/console/commission"}, {"payouts", "/console/payouts"}, {"payout", "/console/payouts/:id"},
 }
 
 // screenSizes are the widths the console must hold at: a laptop and a phone.
