@@ -25,6 +25,7 @@ type promoterShowData struct {
 	Rules    []commission.Rule
 	Months   []time.Time // the statement months offered besides this one: the eleven before
 	CodeURL  string      // the promoter's mini-program code (the share helper serves it)
+	Invite   string      // the open invite code of a promoter without an account
 }
 
 // promoterShow: GET /console/promoters/{id} — details and the edit form,
@@ -66,6 +67,9 @@ func (h *handlers) promoterPage(c *gin.Context, status int, p promoter.Promoter,
 	}
 	if err == nil {
 		d.Stores, err = h.d.Promoters.Stores(ctx)
+	}
+	if err == nil && p.ShopperID == nil {
+		d.Invite, err = h.d.Promoters.InviteCode(ctx, p.ID)
 	}
 	if err == nil {
 		d.Balances, err = h.d.Commission.Balances(ctx, p.ID)

@@ -54,3 +54,12 @@ func (h *handlers) promoterMove(c *gin.Context, move func(ctx context.Context, a
 	}
 	redirect(c, "/console/promoters/"+strconv.FormatInt(p.ID, 10), httpx.Printer(c).T(done))
 }
+
+// promoterInvite: POST /console/promoters/{id}/invite — a fresh invite code
+// for a promoter without a mini-program account, shown on their page.
+func (h *handlers) promoterInvite(c *gin.Context) {
+	h.promoterMove(c, func(ctx context.Context, actor string, id int64) (promoter.Promoter, error) {
+		_, err := h.d.Promoters.Invite(ctx, actor, id)
+		return promoter.Promoter{}, err
+	}, "console.promoters.invited")
+}

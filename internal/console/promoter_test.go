@@ -53,6 +53,13 @@ func TestConsolePromotersToPayout(t *testing.T) {
 	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/console/promoters/") {
 		t.Fatalf("create associate: %d %s", p.Status, p.Body)
 	}
+	assoc := p.Location
+	if p := c.Post(assoc+"/invite", url.Values{}); p.Status != http.StatusSeeOther {
+		t.Fatalf("invite: %d %s", p.Status, p.Body)
+	}
+	if pg := c.Get(assoc); !pg.Has(zh.T("console.promoters.invite_code")) {
+		t.Fatalf("the invite code is not shown: %s", pg.Body)
+	}
 	if list := c.Get("/console/promoters?kind=associate&store_id=" + storeID); !list.Has("小王") {
 		t.Fatalf("filtered list: %s", list.Body)
 	}

@@ -161,6 +161,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/promoters/:id/reject", h.promoterReject)
 	in.POST("/promoters/:id/disable", h.promoterDisable)
 	in.POST("/promoters/:id/enable", h.promoterEnable)
+	in.POST("/promoters/:id/invite", h.promoterInvite)
 	in.GET("/promoters/:id/statement", h.promoterStatement)
 	in.GET("/stores", h.storeList)
 	in.POST("/stores", h.storeCreate)

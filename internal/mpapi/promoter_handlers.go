@@ -89,6 +89,27 @@ func (h *promoterHandlers) apply(c *gin.Context) {
 	reply(c, http.StatusCreated, promoterJSON{Code: p.Code, Kind: string(p.Kind), Status: string(p.Status), Name: p.Name, RateBP: p.RateBP}, nil)
 }
 
+type inviteJSON struct {
+	Code string `json:"code"`
+}
+
+// acceptInvite: POST /api/v1/promoter/invites/accept {code} — a promoter
+// the merchant invited attaches the shopper's account; 404
+// invite_not_found, 409 already_promoter.
+func (h *promoterHandlers) acceptInvite(c *gin.Context) {
+	var in inviteJSON
+	if err := httpx.BindJSON(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	p, err := h.promoters.AcceptInvite(c.Request.Context(), shopperID(c), in.Code)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	reply(c, http.StatusOK, promoterJSON{Code: p.Code, Kind: string(p.Kind), Status: string(p.Status), Name: p.Name, RateBP: p.RateBP}, nil)
+}
+
 // me: GET /api/v1/promoter/me — the active promoter's code, store,
 // balances by state and how many customers bought through them.
 func (h *promoterHandlers) me(c *gin.Context) {

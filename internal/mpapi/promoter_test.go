@@ -4,10 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/promoter"
 	"github.com/kaidian/kaidian/internal/testkit"
 )
 
@@ -134,5 +137,61 @@ func TestPromoterAPI(t *testing.T) {
 	testkit.Must(t, err)
 	if r := e.Get("/api/v1/promoter/me", kol); r.Status != http.StatusForbidden {
 		t.Fatalf("disabled promoter: %d", r.Status)
+	}
+}
+
+// A KOL invited in the console attaches their account with the invite
+// code: of two shoppers racing for it one wins, the code is used up, a
+// wrong code is 404 and a shopper who is a promoter already is refused.
+func TestPromoterInvite(t *testing.T) {
+	e := apptest.Start(t)
+	ctx := context.Background()
+	p, err := e.App.Promoters.Create(ctx, "staff:1:owner", promoter.Input{Kind: promoter.KindKOL, Status: promoter.StatusActive,
+		Name: "受邀达人", RateBP: 1000})
+	testkit.Must(t, err)
+	code, err := e.App.Promoters.Invite(ctx, "staff:1:owner", p.ID)
+	testkit.Must(t, err)
+	a, b := e.Login("invite-a"), e.Login("invite-b")
+	if r := e.Post("/api/v1/promoter/invites/accept", a, map[string]any{"code": "ABCDEFGHJK"}); r.Status != http.StatusNotFound || r.ErrorCode() != "invite_not_found" {
+		t.Fatalf("a wrong code: %d %s", r.Status, r.Body)
+	}
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i, tok := range []string{a, b} {
+		wg.Go(func() { statuses[i] = e.Post("/api/v1/promoter/invites/accept", tok, map[string]any{"code": strings.ToLower(code)}).Status })
+	}
+	wg.Wait()
+	won := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			won++
+		case http.StatusNotFound:
+		default:
+			t.Fatalf("accept: %v", statuses)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d shoppers attached to one invite (%v)", won, statuses)
+	}
+	winner := a
+	if statuses[1] == http.StatusOK {
+		winner = b
+	}
+	if r := e.Get("/api/v1/promoter/me", winner); r.Status != http.StatusOK || r.JSON(t)["code"] != p.Code {
+		t.Fatalf("the winner's page: %d %s", r.Status, r.Body)
+	}
+	if left, _ := e.App.Promoters.InviteCode(ctx, p.ID); left != "" {
+		t.Fatalf("invite code left after use: %q", left)
+	}
+	other, err := e.App.Promoters.Create(ctx, "staff:1:owner", promoter.Input{Kind: promoter.KindKOL, Status: promoter.StatusActive, Name: "另一位"})
+	testkit.Must(t, err)
+	code2, err := e.App.Promoters.Invite(ctx, "staff:1:owner", other.ID)
+	testkit.Must(t, err)
+	if r := e.Post("/api/v1/promoter/invites/accept", winner, map[string]any{"code": code2}); r.Status != http.StatusConflict || r.ErrorCode() != "already_promoter" {
+		t.Fatalf("a promoter accepting a second invite: %d %s", r.Status, r.Body)
+	}
+	if _, err := e.App.Promoters.Invite(ctx, "staff:1:owner", p.ID); errs.As(err) == nil || errs.As(err).Code != "promoter_status" {
+		t.Fatalf("inviting a promoter with an account: %v", err)
 	}
 }

@@ -130,6 +130,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	// Promoters: applying, and an active promoter's own page.
 	pr := &promoterHandlers{promoters: d.Promoters, commission: d.Commission, orderSvc: d.Orders, shoppers: d.Customers}
 	me.POST("/promoter/apply", pr.apply)
+	me.POST("/promoter/invites/accept", pr.acceptInvite)
 	active := me.Group("/promoter", pr.requireActive)
 	active.GET("/me", pr.me)
 	active.GET("/orders", pr.orderList)
