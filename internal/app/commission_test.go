@@ -166,3 +166,23 @@ func sumOf(es []commission.Entry) int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Statements are by month in China time: commission earned at 00:30 on
+// 1 December in Beijing (16:30 UTC on 30 November) is December's.
+func TestStatementMonthsInChinaTime(t *testing.T) {
+	e := apptest.Start(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC)
+	e.App.Clock.Set(func() time.Time { return at })
+	sku := e.Product(t, apptest.SKU{Price: 5000, Stock: 10}).SKUs[0].ID
+	p := newPromoter(t, e, "月初达人", 1000)
+	creditedOrder(t, e, "month-buyer", p, map[int64]int{sku: 1})
+	china := e.App.Clock.Location()
+	nov, err := e.App.Commission.Statement(ctx, p.ID, time.Date(2026, 11, 15, 0, 0, 0, 0, china), china)
+	testkit.Must(t, err)
+	dec, err := e.App.Commission.Statement(ctx, p.ID, time.Date(2026, 12, 15, 0, 0, 0, 0, china), china)
+	testkit.Must(t, err)
+	if len(nov.Entries) != 0 || nov.Closing != 0 || len(dec.Entries) != 1 || dec.Opening != 0 || dec.Closing != 500 || dec.Earned != 500 {
+		t.Fatalf("November %+v, December %+v", nov, dec)
+	}
+}

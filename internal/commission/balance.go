@@ -116,6 +116,7 @@ func (s *Service) Statement(ctx context.Context, promoterID int64, month time.Ti
 	from := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, loc)
 	to := from.AddDate(0, 1, 0)
 	st := Statement{PromoterID: promoterID, From: from, To: to}
+	from, to = from.UTC(), to.UTC() // SQLite compares times as text: parameters in UTC, as stored
 	owed := []State{StatePending, StateSettled}
 	sum := func(where string, args ...any) (int64, error) {
 		var n *int64

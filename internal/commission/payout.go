@@ -69,6 +69,7 @@ const MaxReferenceRunes = 64
 // promoter whose clawbacks exceed what settled is owed nothing until
 // later commission covers them.
 func (s *Service) Due(ctx context.Context, cutoff time.Time, promoterIDs []int64) ([]Due, error) {
+	cutoff = cutoff.UTC() // SQLite compares times as text: every parameter in UTC, as stored
 	var rows []struct {
 		PromoterID int64 `gorm:"column:promoter_id"`
 		Amount     int64 `gorm:"column:amount"`

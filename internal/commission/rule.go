@@ -283,6 +283,7 @@ func (s *Service) rates(ctx context.Context, p promoter.Promoter, placedAt time.
 		return nil, err
 	}
 	var campaigns []Campaign
+	placedAt = placedAt.UTC() // SQLite compares times as text: parameters in UTC, as stored
 	if err := s.db.Conn(ctx).Where("starts_at <= ? AND ends_at > ?", placedAt, placedAt).Find(&campaigns).Error; err != nil {
 		return nil, err
 	}

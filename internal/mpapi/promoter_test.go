@@ -158,7 +158,9 @@ func TestPromoterInvite(t *testing.T) {
 	var wg sync.WaitGroup
 	statuses := make([]int, 2)
 	for i, tok := range []string{a, b} {
-		wg.Go(func() { statuses[i] = e.Post("/api/v1/promoter/invites/accept", tok, map[string]any{"code": strings.ToLower(code)}).Status })
+		wg.Go(func() {
+			statuses[i] = e.Post("/api/v1/promoter/invites/accept", tok, map[string]any{"code": strings.ToLower(code)}).Status
+		})
 	}
 	wg.Wait()
 	won := 0

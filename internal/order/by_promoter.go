@@ -12,6 +12,7 @@ import (
 // cutoff: the orders whose after-sale window is over (commission settlement).
 func (s *Service) CompletedBefore(ctx context.Context, ids []int64, cutoff time.Time) ([]int64, error) {
 	var out []int64
+	cutoff = cutoff.UTC() // SQLite compares times as text: parameters in UTC, as stored
 	if len(ids) == 0 {
 		return out, nil
 	}
