@@ -6,10 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/promoter"
 	"github.com/kaidian/kaidian/internal/testkit"
+	"github.com/kaidian/kaidian/internal/worker"
 )
 
 // One order through its whole life, amounts worked out by hand: credited
@@ -184,5 +187,27 @@ func TestStatementMonthsInChinaTime(t *testing.T) {
 	testkit.Must(t, err)
 	if len(nov.Entries) != 0 || nov.Closing != 0 || len(dec.Entries) != 1 || dec.Opening != 0 || dec.Closing != 500 || dec.Earned != 500 {
 		t.Fatalf("November %+v, December %+v", nov, dec)
+	}
+}
+
+// Settlement runs as the durable commission.settle job (periodic on the
+// leader; enqueued here so the test need not wait for the interval).
+func TestCommissionSettlesInTheJob(t *testing.T) {
+	e := apptest.Start(t)
+	ctx := context.Background()
+	testkit.Must(t, e.App.Settings.UpdateCommissionSettleDays(ctx, "test", 0))
+	sku := e.Product(t, apptest.SKU{Price: 3000, Stock: 10}).SKUs[0].ID
+	p := newPromoter(t, e, "任务达人", 1000)
+	complete(t, e, creditedOrder(t, e, "job-buyer", p, map[int64]int{sku: 1}))
+	testkit.Must(t, e.App.Jobs().Enqueue(ctx, river.InsertManyParams{Args: worker.SettleCommissionArgs{}}))
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, err := e.App.Commission.Balances(ctx, p.ID)
+		testkit.Must(t, err)
+		if b.Settled == 300 && b.Pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job never settled: %+v", b)
+		}
 	}
 }
