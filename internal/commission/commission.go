@@ -89,7 +89,6 @@ type Deps struct {
 	Orders    *order.Service
 	Catalog   *catalog.Service
 	Promoters *promoter.Service
-	Payments  *payment.Service // refunds still processing hold settlement back
 	Settings  *setting.Service
 	Audit     *audit.Log
 	Clock     *clock.Clock
@@ -109,13 +108,14 @@ type Service struct {
 
 // New builds the service.
 func New(d Deps) *Service {
-	return &Service{db: d.DB, orders: d.Orders, catalog: d.Catalog, promoters: d.Promoters, payments: d.Payments,
+	return &Service{db: d.DB, orders: d.Orders, catalog: d.Catalog, promoters: d.Promoters,
 		settings: d.Settings, audit: d.Audit, clock: d.Clock}
 }
 
-// UsePayments hands the service the payment service once it exists: payment
-// is built with this service as its Commissions hook, so one of the two
-// must be given the other afterwards.
+// UsePayments hands the service the payment service once it exists (before
+// any settlement runs: refunds still processing hold an order's settlement
+// back). Payment is built with this service as its Commissions hook, so one
+// of the two must be given the other afterwards.
 func (s *Service) UsePayments(p *payment.Service) { s.payments = p }
 
 // write appends entries in the caller's transaction.

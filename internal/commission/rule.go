@@ -254,9 +254,6 @@ func ratePercent(bp int) string {
 	return s + "%"
 }
 
-// RatePercent is ratePercent for pages.
-func RatePercent(bp int) string { return ratePercent(bp) }
-
 // lineRate is the rate one order line earns and the rule that set it.
 type lineRate struct {
 	bp   int
