@@ -54,9 +54,6 @@ type SweepExpiredArgs struct{}
 // Kind names the job in River's table.
 func (SweepExpiredArgs) Kind() string { return "order.sweep_expired" }
 
-// sweepBatch bounds one sweep; a backlog is worked off over several sweeps.
-const sweepBatch = 500
-
 // SweepExpired finds due orders and enqueues one ExpireOrder job for each.
 // The deadline lives on the order row itself, so nothing is lost when the
 // process restarts: the next sweep after start finds every overdue order.
@@ -69,14 +66,7 @@ type SweepExpired struct {
 
 // Work runs the job.
 func (w *SweepExpired) Work(ctx context.Context, job *river.Job[SweepExpiredArgs]) error {
-	nos, err := w.Orders.DueForExpiry(ctx, sweepBatch)
-	if err == nil && len(nos) > 0 {
-		params := make([]river.InsertManyParams, len(nos))
-		for i, no := range nos {
-			params[i] = river.InsertManyParams{Args: ExpireOrderArgs{OrderNo: no}}
-		}
-		err = w.Enqueue(ctx, params...)
-	}
+	err := enqueueDue(ctx, w.Orders.DueForExpiry, func(no string) river.JobArgs { return ExpireOrderArgs{OrderNo: no} }, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }

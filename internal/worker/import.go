@@ -70,14 +70,9 @@ type SweepImports struct {
 
 // Work runs the job.
 func (w *SweepImports) Work(ctx context.Context, job *river.Job[SweepImportsArgs]) error {
-	due, err := w.Imports.DueImports(ctx, sweepBatch)
-	if err == nil && len(due) > 0 {
-		params := make([]river.InsertManyParams, len(due))
-		for i, d := range due {
-			params[i] = river.InsertManyParams{Args: ImportCatalogArgs{ImportID: d.ID, Attempts: d.Attempts}}
-		}
-		err = w.Enqueue(ctx, params...)
-	}
+	err := enqueueDue(ctx, w.Imports.DueImports, func(d catalogio.Due) river.JobArgs {
+		return ImportCatalogArgs{ImportID: d.ID, Attempts: d.Attempts}
+	}, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }

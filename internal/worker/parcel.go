@@ -68,24 +68,12 @@ type SweepParcels struct {
 
 // Work runs the job.
 func (w *SweepParcels) Work(ctx context.Context, job *river.Job[SweepParcelsArgs]) error {
-	err := w.track(ctx)
+	err := enqueueDue(ctx, w.Shipping.DueTracking, func(id int64) river.JobArgs { return TrackParcelArgs{ShipmentID: id} }, w.Enqueue)
 	if err == nil {
 		_, err = CompleteOverdue(ctx, w.Orders, w.Settings, w.Now())
 	}
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
-}
-
-func (w *SweepParcels) track(ctx context.Context) error {
-	ids, err := w.Shipping.DueTracking(ctx, sweepBatch)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: TrackParcelArgs{ShipmentID: id}}
-	}
-	return w.Enqueue(ctx, params...)
 }
 
 // CompleteOverdue completes every shipped order that shipped the shop's

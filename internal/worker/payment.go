@@ -101,14 +101,7 @@ type SweepRefunds struct {
 
 // Work runs the job.
 func (w *SweepRefunds) Work(ctx context.Context, job *river.Job[SweepRefundsArgs]) error {
-	ids, err := w.Payments.DueRefunds(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		params := make([]river.InsertManyParams, len(ids))
-		for i, id := range ids {
-			params[i] = river.InsertManyParams{Args: SyncRefundArgs{RefundID: id}}
-		}
-		err = w.Enqueue(ctx, params...)
-	}
+	err := enqueueDue(ctx, w.Payments.DueRefunds, func(id int64) river.JobArgs { return SyncRefundArgs{RefundID: id} }, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }

@@ -45,13 +45,9 @@ func (w *CheckReview) Work(ctx context.Context, job *river.Job[CheckReviewArgs])
 }
 
 // CheckReviewJobs are the check jobs for these reviews.
-func CheckReviewJobs(ids []int64) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: CheckReviewArgs{ReviewID: id}}
-	}
-	return params
-}
+func CheckReviewJobs(ids []int64) []river.InsertManyParams { return jobsFor(ids, checkReviewJob) }
+
+func checkReviewJob(id int64) river.JobArgs { return CheckReviewArgs{ReviewID: id} }
 
 // SweepReviewsArgs asks for a look for reviews still unchecked.
 type SweepReviewsArgs struct{}
@@ -71,10 +67,7 @@ type SweepReviews struct {
 
 // Work runs the job.
 func (w *SweepReviews) Work(ctx context.Context, job *river.Job[SweepReviewsArgs]) error {
-	ids, err := w.Reviews.DueChecks(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		err = w.Enqueue(ctx, CheckReviewJobs(ids)...)
-	}
+	err := enqueueDue(ctx, w.Reviews.DueChecks, checkReviewJob, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }

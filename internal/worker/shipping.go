@@ -61,22 +61,17 @@ type SweepShipping struct {
 
 // Work runs the job.
 func (w *SweepShipping) Work(ctx context.Context, job *river.Job[SweepShippingArgs]) error {
-	ids, err := w.Shipping.DueUploads(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		err = w.Enqueue(ctx, UploadShippingJobs(ids)...)
-	}
+	err := enqueueDue(ctx, w.Shipping.DueUploads, uploadShippingJob, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // UploadShippingJobs are the upload jobs for these shipments.
 func UploadShippingJobs(shipmentIDs []int64) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(shipmentIDs))
-	for i, id := range shipmentIDs {
-		params[i] = river.InsertManyParams{Args: UploadShippingArgs{ShipmentID: id}}
-	}
-	return params
+	return jobsFor(shipmentIDs, uploadShippingJob)
 }
+
+func uploadShippingJob(id int64) river.JobArgs { return UploadShippingArgs{ShipmentID: id} }
 
 // SweepShippingEvery schedules the upload sweep (on the leader only).
 func SweepShippingEvery(interval time.Duration) *river.PeriodicJob {

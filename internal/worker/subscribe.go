@@ -66,22 +66,17 @@ type SweepMessages struct {
 
 // Work runs the job.
 func (w *SweepMessages) Work(ctx context.Context, job *river.Job[SweepMessagesArgs]) error {
-	ids, err := w.Messages.Due(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		err = w.Enqueue(ctx, SendMessageJobs(ids)...)
-	}
+	err := enqueueDue(ctx, w.Messages.Due, sendMessageJob, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // SendMessageJobs are the send jobs for these events.
 func SendMessageJobs(eventIDs []int64) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(eventIDs))
-	for i, id := range eventIDs {
-		params[i] = river.InsertManyParams{Args: SendMessageArgs{EventID: id}}
-	}
-	return params
+	return jobsFor(eventIDs, sendMessageJob)
 }
+
+func sendMessageJob(id int64) river.JobArgs { return SendMessageArgs{EventID: id} }
 
 // SweepMessagesEvery schedules the sweep (on the leader only).
 func SweepMessagesEvery(interval time.Duration) *river.PeriodicJob {
