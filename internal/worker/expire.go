@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
@@ -28,9 +27,7 @@ func (ExpireOrderArgs) Kind() string { return "order.expire" }
 // replica whose clock was ahead, found the order not yet due and did
 // nothing, and must not stop the next sweep's job from closing it.
 func (ExpireOrderArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(20)
 }
 
 // ExpireOrder closes the order; order.Service.Expire is idempotent, so a
@@ -77,9 +74,7 @@ func (w *SweepExpired) Timeout(*river.Job[SweepExpiredArgs]) time.Duration { ret
 // SweepEvery schedules the sweeper. River enqueues periodic jobs only on its
 // elected leader, so several replicas do not multiply sweeps.
 func SweepEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepExpiredArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepExpiredArgs{})
 }
 
 func outcome(err error) string {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/metrics"
@@ -27,9 +26,7 @@ func (ImportCatalogArgs) Kind() string { return "catalog.import" }
 // InsertOpts: one job per import and run waiting or running at a time; the
 // lease on the import's row keeps two runs from writing at once.
 func (ImportCatalogArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(5)
 }
 
 // ImportCatalog runs an import (catalogio.Service.RunImport), which keeps
@@ -79,7 +76,5 @@ func (w *SweepImports) Work(ctx context.Context, job *river.Job[SweepImportsArgs
 
 // SweepImportsEvery schedules the import sweep (on the leader only).
 func SweepImportsEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepImportsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepImportsArgs{})
 }

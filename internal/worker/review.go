@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/review"
@@ -25,9 +24,7 @@ func (CheckReviewArgs) Kind() string { return "review.check" }
 // run out the sweep starts another. Meanwhile the review is never shown,
 // and the merchant may approve or hide it.
 func (CheckReviewArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(12)
 }
 
 // CheckReview runs review.Service.Recheck.
@@ -74,7 +71,5 @@ func (w *SweepReviews) Work(ctx context.Context, job *river.Job[SweepReviewsArgs
 
 // SweepReviewsEvery schedules the review sweep (on the leader only).
 func SweepReviewsEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepReviewsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepReviewsArgs{})
 }

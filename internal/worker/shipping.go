@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -22,9 +21,7 @@ func (UploadShippingArgs) Kind() string { return "shipping.upload" }
 // InsertOpts: one upload per shipment waiting or running at a time; a
 // finished one does not block the next, as a failed upload is tried again.
 func (UploadShippingArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(20)
 }
 
 // UploadShipping sends a shipment's information to WeChat
@@ -75,7 +72,5 @@ func uploadShippingJob(id int64) river.JobArgs { return UploadShippingArgs{Shipm
 
 // SweepShippingEvery schedules the upload sweep (on the leader only).
 func SweepShippingEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepShippingArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepShippingArgs{})
 }
