@@ -81,3 +81,13 @@ func (s *Service) check(ctx context.Context, t Target) error {
 	}
 	return err
 }
+
+// CheckTarget reads target and finds out whether it exists: the console
+// asks before offering a target's codes for download.
+func (s *Service) CheckTarget(ctx context.Context, target string) (Target, error) {
+	t, err := ParseTarget(target)
+	if err != nil {
+		return Target{}, err
+	}
+	return t, s.check(ctx, t)
+}
