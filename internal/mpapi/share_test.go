@@ -234,3 +234,26 @@ func TestShareCodeBadInput(t *testing.T) {
 		t.Errorf("refused requests kept %d scenes and drew %d codes", scenes-scenes0, e.App.Sandbox.CodesDrawn()-drawn)
 	}
 }
+
+// TestShareCodeWhenWeChatRefuses: when WeChat does not draw the code (here
+// the released mini program lacks the product page) the answer is 503
+// wechat_unavailable and nothing is kept, so the code is drawn once WeChat
+// does.
+func TestShareCodeWhenWeChatRefuses(t *testing.T) {
+	e := apptest.Start(t)
+	p := e.Product(t)
+	e.App.Sandbox.SetPages([]string{"pages/index/index"})
+	r := e.Get("/api/v1/share/code?target=product:"+itoa(p.ID), "")
+	if r.Status != http.StatusServiceUnavailable || r.ErrorCode() != "wechat_unavailable" {
+		t.Fatalf("WeChat refusing: %d %s", r.Status, r.Body)
+	}
+	var stored int64
+	e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM share_codes").Scan(&stored)
+	if stored != 0 {
+		t.Fatalf("a refused code was kept (%d rows)", stored)
+	}
+	e.App.Sandbox.SetPages([]string{"pages/index/index", "pages/product/index"})
+	if _, page, _, _ := shareCode(t, e, "target=product:"+itoa(p.ID), ""); page != "pages/product/index" {
+		t.Fatalf("once WeChat draws it: %s", page)
+	}
+}
