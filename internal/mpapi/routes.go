@@ -22,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
+	"github.com/kaidian/kaidian/internal/share"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
@@ -44,6 +45,7 @@ type Deps struct {
 	Search    *search.Service
 	Uploads   *upload.Service
 	Home      *home.Service
+	Share     *share.Service // share cards and mini-program codes
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -154,4 +156,9 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/orders/:order_no/reviews", rv.submit)
 	me.GET("/orders/:order_no/reviews", rv.mine)
 	me.POST("/orders/:order_no/reviews/:review_id/follow-up", rv.followUp)
+	// Share cards and mini-program codes (issue 16): public, and carrying
+	// the shopper's reference when a token is sent.
+	sh := &shareHandlers{svc: d.Share}
+	r.GET("/share", optionalShopper(d.Tokens), sh.card)
+	r.GET("/share/code", optionalShopper(d.Tokens), sh.code)
 }
