@@ -93,6 +93,7 @@ type App struct {
 	Channels  *channel.Service
 	Promoters *promoter.Service
 	Scenes    *share.Scenes
+	Share     *share.Service // share cards and mini-program codes
 	// Commission is the promoters' ledger, fed by payments and refunds.
 	Commission *commission.Service
 	// Clock is the time every service reads; tests move the whole shop
@@ -178,6 +179,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Channels = channel.New(db, a.Audit, clk)
 	a.Promoters = promoter.New(db, a.Audit, clk)
 	a.Scenes = share.NewScenes(db, clk)
+	a.Share = share.New(share.Deps{DB: db, Scenes: a.Scenes, Products: a.Catalog, Flash: a.Flash, Coupons: a.Coupons,
+		Shop: a.Settings, Promoters: a.Promoters, Channels: a.Channels, Drawer: codeDrawer{mp}, Clock: clk})
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,

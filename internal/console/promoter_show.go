@@ -59,7 +59,7 @@ func promoterValues(p promoter.Promoter) url.Values {
 func (h *handlers) promoterPage(c *gin.Context, status int, p promoter.Promoter, form *Form) {
 	ctx := c.Request.Context()
 	d := promoterShowData{Promoter: p, OrderNo: map[int64]string{},
-		CodeURL: "/console/share/code.png?" + url.Values{"page": {"pages/index/index"}, "target": {"home"}, "ref": {p.Ref()}, "width": {"430"}}.Encode()}
+		CodeURL: "/console/share/code.png?" + url.Values{"page": {"pages/index/index"}, "target": {"home"}, "ref": {p.Ref()}, "width": {"430"}, "download": {"1"}}.Encode()}
 	var err error
 	if p.StoreID != nil {
 		st, serr := h.d.Promoters.Store(ctx, *p.StoreID)

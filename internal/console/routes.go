@@ -146,6 +146,16 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/messages/templates/:scene", h.requireOwner, h.messageTemplateEdit)
 	in.POST("/messages/templates/:scene", h.requireOwner, h.messageTemplateSave)
 
+	// Channels (渠道): the merchant's named traffic sources, audited
+	// through the channel service, and the mini-program codes every page
+	// that offers codes to print links to (promoters' pages too).
+	in.GET("/channels", h.channelList)
+	in.GET("/channels/new", h.channelNew)
+	in.POST("/channels", h.channelCreate)
+	in.GET("/channels/:id", h.channelEdit)
+	in.POST("/channels/:id", h.channelUpdate)
+	in.GET("/share/code.png", h.shareCode)
+
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)
 	in.GET("/customers/:id", h.customerShow)

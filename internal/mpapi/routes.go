@@ -24,6 +24,7 @@ import (
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
+	"github.com/kaidian/kaidian/internal/share"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
@@ -46,6 +47,7 @@ type Deps struct {
 	Search    *search.Service
 	Uploads   *upload.Service
 	Home      *home.Service
+	Share     *share.Service // share cards and mini-program codes
 
 	// Promoters and their commission (promoter_handlers.go).
 	Promoters  *promoter.Service
@@ -170,4 +172,9 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/orders/:order_no/reviews", rv.submit)
 	me.GET("/orders/:order_no/reviews", rv.mine)
 	me.POST("/orders/:order_no/reviews/:review_id/follow-up", rv.followUp)
+	// Share cards and mini-program codes (issue 16): public, and carrying
+	// the shopper's reference when a token is sent.
+	sh := &shareHandlers{svc: d.Share}
+	r.GET("/share", optionalShopper(d.Tokens), sh.card)
+	r.GET("/share/code", optionalShopper(d.Tokens), sh.code)
 }

@@ -36,7 +36,5 @@ func (w *SettleCommission) Work(ctx context.Context, job *river.Job[SettleCommis
 // SettleCommissionEvery schedules settlement (on the leader only), once at
 // start too. The window is counted in days, so minutes of lag do not matter.
 func SettleCommissionEvery(every time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(every),
-		func() (river.JobArgs, *river.InsertOpts) { return SettleCommissionArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(every, SettleCommissionArgs{})
 }
