@@ -33,7 +33,9 @@ func TestStatusMoves(t *testing.T) {
 		want promoter.Status // "" for refused
 	}{
 		{svc.Disable, ""}, {svc.Enable, ""},
-		{func(ctx context.Context, a string, id int64) (promoter.Promoter, error) { return svc.Approve(ctx, a, id, 1200) }, promoter.StatusActive},
+		{func(ctx context.Context, a string, id int64) (promoter.Promoter, error) {
+			return svc.Approve(ctx, a, id, 1200)
+		}, promoter.StatusActive},
 		{svc.Reject, ""}, {svc.Enable, ""},
 		{svc.Disable, promoter.StatusDisabled}, {svc.Disable, ""},
 		{svc.Enable, promoter.StatusActive},
