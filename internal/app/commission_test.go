@@ -71,7 +71,7 @@ func TestCommissionFromPaymentToPayout(t *testing.T) {
 	if !rules["category:"+itoa(clothes.ID)] || !rules["product:"+itoa(b.ID)] || len(rules) != 3 {
 		t.Fatalf("rules applied: %v", rules)
 	}
-	testkit.Must(t, cm.OrderPaid(ctx, o.ID)) // the same payment again credits nothing
+	testkit.Must(t, cm.OrderPaid(ctx, o)) // the same payment again credits nothing
 	check("paid twice", commission.Balances{Pending: 1432})
 
 	// ¥10 back before settlement, spread over the lines by what each paid

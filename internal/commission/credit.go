@@ -2,10 +2,10 @@ package commission
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/money"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/promoter"
 )
 
@@ -15,12 +15,11 @@ import (
 // that marks the order paid (payment.Commissions), so a paid order never
 // lacks its commission; a second call for the same order adds nothing. An
 // order credited to no promoter, or to the promoter's own account when
-// they are not paid on their own orders, earns nothing.
-func (s *Service) OrderPaid(ctx context.Context, orderID int64) error {
-	o, err := s.orders.ByID(ctx, orderID)
-	if err != nil {
-		return fmt.Errorf("commission for order %d: %w", orderID, err)
-	}
+// they are not paid on their own orders, earns nothing. o is the order as
+// the payment read it, with its lines: an order credited to nobody costs no
+// statement at all (the notification's statement budget,
+// TestCheckoutStatementBudget).
+func (s *Service) OrderPaid(ctx context.Context, o order.Order) error {
 	if o.PromoterID == nil {
 		return nil
 	}

@@ -89,7 +89,7 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 		}
 		// The order is paid in this transaction: its promoter's commission
 		// is credited in it too (Commissions).
-		if err := s.commissions.OrderPaid(ctx, paid.Order.ID); err != nil {
+		if err := s.commissions.OrderPaid(ctx, paid.Order); err != nil {
 			return "", "", err
 		}
 		if paid.Revived {
