@@ -170,4 +170,10 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/me/coupons/:id/share/cancel", gf.cancel)
 	r.GET("/coupon-shares/:token", optionalShopper(d.Tokens), gf.view)
 	me.POST("/coupon-shares/:token/claim", gf.claim)
+	// Share-to-unlock campaigns (unlock_handlers.go).
+	ul := &unlockHandlers{svc: d.Gifts}
+	me.POST("/unlock-campaigns/:id/start", ul.start)
+	me.GET("/unlock-campaigns/:id/progress", ul.progress)
+	r.GET("/unlock-shares/:token", optionalShopper(d.Tokens), ul.invitation)
+	me.POST("/unlock-shares/:token/claim", ul.claim)
 }

@@ -30,6 +30,8 @@ CREATE INDEX coupon_shares_held ON coupon_shares (held_id, id);
 -- (rewarded_at is set by one guarded update). One share per shopper and
 -- campaign; one claim per friend and share (unique), and a friend who
 -- already holds the invite coupon is refused, so no one counts twice.
+-- A claim keeps the friend's masked nickname and avatar as they were, for
+-- the sharer's progress page.
 CREATE TABLE unlock_campaigns (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     name             TEXT NOT NULL,
@@ -60,6 +62,8 @@ CREATE TABLE unlock_claims (
     share_id   BIGINT NOT NULL REFERENCES unlock_shares (id),
     friend_id  BIGINT NOT NULL REFERENCES shoppers (id),
     held_id    BIGINT NOT NULL REFERENCES shopper_coupons (id),
+    friend_name   TEXT NOT NULL DEFAULT '',
+    friend_avatar TEXT NOT NULL DEFAULT '',
     created_at DATETIME NOT NULL,
     UNIQUE (share_id, friend_id)
 );
