@@ -47,7 +47,8 @@ type Deps struct {
 	Uploads   *upload.Service
 	Home      *home.Service
 	Share     *share.Service // share cards and mini-program codes
-	Gifts     *couponshare.Service // coupons friends give each other, share-to-unlock
+	// Gifts is coupons friends give each other, and share-to-unlock.
+	Gifts *couponshare.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
