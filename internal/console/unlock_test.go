@@ -37,6 +37,21 @@ func TestCouponGiftableCheckbox(t *testing.T) {
 	if p := c.Get(p.Location); !p.Has(zh.T("couponshare.coupon.giftable")) {
 		t.Fatalf("coupon page does not say giftable: %s", p.Body)
 	}
+	// Alice gives hers to Bob: the holders list says who has what and how.
+	alice, bob := e.Login("alice"), e.Login("bob")
+	held := e.Post("/api/v1/coupons/"+itoa(id)+"/claim", alice, nil).JSON(t)["id"].(float64)
+	token := e.Post("/api/v1/me/coupons/"+itoa(int64(held))+"/share", alice, nil).JSON(t)["share_token"].(string)
+	if p := c.Get(p.Location); !p.Has(zh.T("coupon.state.gifting")) {
+		t.Fatalf("holders while gifting: %s", p.Body)
+	}
+	if r := e.Post("/api/v1/coupon-shares/"+token+"/claim", bob, nil); r.Status != http.StatusCreated {
+		t.Fatalf("bob claims: %d %s", r.Status, r.Body)
+	}
+	aliceID, _ := e.App.Tokens.Verify(alice)
+	if p := c.Get(p.Location); !p.Has(zh.T("coupon.state.gifted")) ||
+		!p.Has(zh.T("couponshare.coupon.from_friend", "actor", zh.T("console.actor.shopper", "n", itoa(aliceID)))) {
+		t.Fatalf("holders after the gift: %s", p.Body)
+	}
 	form.Del("giftable")
 	if p := c.Post("/console/coupons/"+itoa(id), form); p.Status != http.StatusSeeOther {
 		t.Fatalf("update: %d %s", p.Status, p.Body)
