@@ -114,3 +114,39 @@ func TestGiftClaimRace(t *testing.T) {
 	}
 	t.Logf("outcomes: %v", outcomes)
 }
+
+// Ten requests sharing one coupon at once answer one token and open one
+// share: sharing is idempotent under concurrency too.
+func TestGiveTwiceAtOnce(t *testing.T) {
+	e := apptest.Start(t)
+	alice := e.Token("alice")
+	gift := giftableCoupon(t, e)
+	held := claimHeld(t, e, alice, gift.ID)
+	tokens := make([]string, 10)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r := e.Post(fmt.Sprintf("/api/v1/me/coupons/%d/share", held), alice, nil)
+			if r.Status != http.StatusOK {
+				t.Errorf("share: %d %s", r.Status, r.Body)
+				return
+			}
+			tokens[i], _ = r.JSON(t)["share_token"].(string)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for _, tok := range tokens {
+		if tok != tokens[0] || tok == "" {
+			t.Fatalf("tokens differ: %v", tokens)
+		}
+	}
+	var n int64
+	if err := e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM coupon_shares WHERE held_id = ?", held).Scan(&n).Error; err != nil || n != 1 {
+		t.Fatalf("shares: %d %v", n, err)
+	}
+}
