@@ -155,7 +155,10 @@ func (s *Service) Claim(ctx context.Context, token string, friendID int64) (coup
 		if got, err = s.coupons.GiveAway(ctx, sh.HeldID, friendID); err != nil {
 			return err
 		}
-		return s.db.Conn(ctx).Model(&Share{}).Where("id = ?", sh.ID).Update("received_held_id", got.ID).Error
+		if err := s.db.Conn(ctx).Model(&Share{}).Where("id = ?", sh.ID).Update("received_held_id", got.ID).Error; err != nil {
+			return fmt.Errorf("couponshare: claim: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return coupon.Held{}, err
