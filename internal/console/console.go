@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/home"
@@ -60,6 +61,8 @@ type Deps struct {
 	// (and promoters') mini-program codes.
 	Channels *channel.Service
 	Share    *share.Service
+	// Gifts is share-to-unlock campaigns (issue 17 §1).
+	Gifts *couponshare.Service
 }
 
 type handlers struct {
