@@ -23,6 +23,7 @@ import (
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/favorite"
@@ -94,6 +95,9 @@ type App struct {
 	Promoters *promoter.Service
 	Scenes    *share.Scenes
 	Share     *share.Service // share cards and mini-program codes
+	// CouponShares is coupons shoppers give friends, and share-to-unlock
+	// campaigns (issue 17 §1).
+	CouponShares *couponshare.Service
 	// Commission is the promoters' ledger, fed by payments and refunds.
 	Commission *commission.Service
 	// Clock is the time every service reads; tests move the whole shop
@@ -181,6 +185,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Scenes = share.NewScenes(db, clk)
 	a.Share = share.New(share.Deps{DB: db, Scenes: a.Scenes, Products: a.Catalog, Flash: a.Flash, Coupons: a.Coupons,
 		Shop: a.Settings, Promoters: a.Promoters, Channels: a.Channels, Drawer: codeDrawer{mp}, Clock: clk})
+	a.CouponShares = couponshare.New(db, a.Audit, a.Coupons, a.Customers, a.Share, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,

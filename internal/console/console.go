@@ -14,6 +14,7 @@ import (
 	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/home"
@@ -66,6 +67,8 @@ type Deps struct {
 	// (and promoters') mini-program codes.
 	Channels *channel.Service
 	Share    *share.Service
+	// Gifts is share-to-unlock campaigns (issue 17 §1).
+	Gifts *couponshare.Service
 }
 
 type handlers struct {

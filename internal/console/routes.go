@@ -72,6 +72,12 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/coupons/:id", h.couponUpdate)
 	in.POST("/coupons/:id/stop", h.couponStop)
 	in.POST("/coupons/:id/issue", h.couponIssue)
+	// Share-to-unlock campaigns (裂变券, issue 17 §1): staff and owners alike,
+	// as for coupons.
+	in.GET("/unlock-campaigns", h.unlockList)
+	in.GET("/unlock-campaigns/new", h.unlockNew)
+	in.POST("/unlock-campaigns", h.unlockCreate)
+	in.POST("/unlock-campaigns/:id/stop", h.unlockStop)
 
 	// Flash sales (秒杀): the list by phase, schedule and edit (before the
 	// start), a sale's own page with its live numbers or results, and

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -48,6 +49,8 @@ type Deps struct {
 	Uploads   *upload.Service
 	Home      *home.Service
 	Share     *share.Service // share cards and mini-program codes
+	// Gifts is coupons friends give each other, and share-to-unlock.
+	Gifts *couponshare.Service
 
 	// Promoters and their commission (promoter_handlers.go).
 	Promoters  *promoter.Service
@@ -177,4 +180,17 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	sh := &shareHandlers{svc: d.Share}
 	r.GET("/share", optionalShopper(d.Tokens), sh.card)
 	r.GET("/share/code", optionalShopper(d.Tokens), sh.code)
+	// Coupons friends give each other (issue 17 §1, gift_handlers.go): a
+	// share is open to anyone who has its token; claiming needs a login.
+	gf := &giftHandlers{svc: d.Gifts}
+	me.POST("/me/coupons/:id/share", gf.give)
+	me.POST("/me/coupons/:id/share/cancel", gf.cancel)
+	r.GET("/coupon-shares/:token", optionalShopper(d.Tokens), gf.view)
+	me.POST("/coupon-shares/:token/claim", gf.claim)
+	// Share-to-unlock campaigns (unlock_handlers.go).
+	ul := &unlockHandlers{svc: d.Gifts}
+	me.POST("/unlock-campaigns/:id/start", ul.start)
+	me.GET("/unlock-campaigns/:id/progress", ul.progress)
+	r.GET("/unlock-shares/:token", optionalShopper(d.Tokens), ul.invitation)
+	me.POST("/unlock-shares/:token/claim", ul.claim)
 }
