@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
@@ -20,6 +21,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/promoter"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
@@ -49,6 +51,10 @@ type Deps struct {
 	Share     *share.Service // share cards and mini-program codes
 	// Gifts is coupons friends give each other, and share-to-unlock.
 	Gifts *couponshare.Service
+
+	// Promoters and their commission (promoter_handlers.go).
+	Promoters  *promoter.Service
+	Commission *commission.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -125,6 +131,16 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+
+	// Promoters: applying, and an active promoter's own page.
+	pr := &promoterHandlers{promoters: d.Promoters, commission: d.Commission, orderSvc: d.Orders, shoppers: d.Customers}
+	me.POST("/promoter/apply", pr.apply)
+	me.POST("/promoter/invites/accept", pr.acceptInvite)
+	active := me.Group("/promoter", pr.requireActive)
+	active.GET("/me", pr.me)
+	active.GET("/orders", pr.orderList)
+	active.GET("/commissions", pr.entryList)
+	active.GET("/customers", pr.customerList)
 
 	mine := &meHandlers{customers: d.Customers, reports: d.Reports, uploads: d.Uploads, avatar: d.AvatarCheck, phone: d.Phone}
 	me.GET("/me", mine.get)

@@ -86,7 +86,13 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: i18n.M(refundReasons[why]), Actor: order.ActorWeChatPay}, nil)
 			refundID = r.ID
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
-		case paid.Revived:
+		}
+		// The order is paid in this transaction: its promoter's commission
+		// is credited in it too (Commissions).
+		if err := s.commissions.OrderPaid(ctx, paid.Order); err != nil {
+			return "", "", err
+		}
+		if paid.Revived {
 			return OutcomeApplied, "revived a closed order", nil
 		}
 		return OutcomeApplied, "", nil
