@@ -61,6 +61,7 @@ func (a *App) routes() (http.Handler, error) {
 		Favorites:   a.Favorites,
 		Footprints:  a.Footprints,
 		Views:       a.Views,
+		Visits:      a.Attribution.Recorder(),
 		Phone:       a.phone,
 		AvatarCheck: a.avatarCheck,
 
