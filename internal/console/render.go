@@ -105,6 +105,7 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 		"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
 		"fenInput": money.Decimal,
+		"source":   func(src string) string { return sourceName(p, src, "") },
 	}
 }
 
