@@ -129,3 +129,18 @@ func (s *Service) MoveAll(ctx context.Context, actor string, fromID int64, toCod
 	}
 	return n, nil
 }
+
+// Customers finds the associate with the code (any status: a disabled
+// associate's customers are the ones to move) and a page of the customers
+// bound to them; an unknown code, or a KOL's, fails on field "promoter".
+func (s *Service) Customers(ctx context.Context, code string, pg page.Request) (promoter.Promoter, []Binding, string, error) {
+	p, err := s.promoters.ByCode(ctx, code)
+	if errs.Is(err, promoter.ErrNotFound.Code) || (err == nil && p.Kind != promoter.KindAssociate) {
+		return promoter.Promoter{}, nil, "", errs.Field("promoter", "attribution.no_associate")
+	}
+	if err != nil {
+		return promoter.Promoter{}, nil, "", err
+	}
+	bs, next, err := s.Bindings(ctx, p.ID, pg)
+	return p, bs, next, err
+}

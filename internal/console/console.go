@@ -8,6 +8,7 @@ package console
 import (
 	"log/slog"
 
+	"github.com/kaidian/kaidian/internal/attribution"
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
@@ -30,24 +31,26 @@ import (
 
 // Deps are the services the console calls.
 type Deps struct {
-	Staff     *staff.Service
-	Audit     *audit.Log
-	Settings  *setting.Service
-	Reports   *report.Service
-	Catalog   *catalog.Service
-	CatalogIO *catalogio.Service
-	Inventory *inventory.Service
-	Orders    *order.Service
-	Payments  *payment.Service
-	Shipping  *shipping.Service
-	Customers *customer.Service
-	Coupons   *coupon.Service
-	Flash     *flashsale.Service
-	Home      *home.Service
-	Reviews   *review.Service
-	Messages  *subscribe.Service
-	Search    *search.Service
-	Images    *upload.Store // where uploaded images are kept
+	Staff    *staff.Service
+	Audit    *audit.Log
+	Settings *setting.Service
+	Reports  *report.Service
+	// Attribution keeps the customers bound to store associates (moved here).
+	Attribution *attribution.Service
+	Catalog     *catalog.Service
+	CatalogIO   *catalogio.Service
+	Inventory   *inventory.Service
+	Orders      *order.Service
+	Payments    *payment.Service
+	Shipping    *shipping.Service
+	Customers   *customer.Service
+	Coupons     *coupon.Service
+	Flash       *flashsale.Service
+	Home        *home.Service
+	Reviews     *review.Service
+	Messages    *subscribe.Service
+	Search      *search.Service
+	Images      *upload.Store // where uploaded images are kept
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).
 	MaxBodyBytes int64

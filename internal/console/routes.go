@@ -146,6 +146,14 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/messages/templates/:scene", h.requireOwner, h.messageTemplateEdit)
 	in.POST("/messages/templates/:scene", h.requireOwner, h.messageTemplateSave)
 
+	// Attribution (issue 16): the funnel by source and day, with its CSV,
+	// and the customers bound to store associates, moved when one leaves.
+	in.GET("/funnel", h.funnelShow)
+	in.GET("/funnel/export.csv", h.funnelExport)
+	in.GET("/bindings", h.bindingList)
+	in.POST("/bindings/move", h.bindingMove)
+	in.POST("/bindings/move-all", h.bindingMoveAll)
+
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)
 	in.GET("/customers/:id", h.customerShow)
@@ -160,5 +168,6 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	owner.GET("/settings", h.settingsPage)
 	owner.POST("/settings", h.settingsSave)
 	owner.POST("/settings/after-sale", h.settingsAfterSaleSave)
+	owner.POST("/settings/attribution", h.settingsAttributionSave)
 	return nil
 }
