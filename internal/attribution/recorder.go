@@ -115,3 +115,24 @@ func (r *Recorder) Refused() int64 { return r.b.Dropped() }
 // Lost counts what was accepted and never saved (a shutdown that could not
 // reach the database).
 func (r *Recorder) Lost() int64 { return r.b.Failed() }
+
+// Recorded is a visit at a given time, for SaveVisits.
+type Recorded struct {
+	ShopperID int64 // 0: before login
+	Visit     Visit
+	At        time.Time
+}
+
+// SaveVisits saves visits at once, as one flush of the recorder would
+// (`kaidian seed -visits` fills a shop's history with it). A malformed
+// visit fails the whole call.
+func (s *Service) SaveVisits(ctx context.Context, vs []Recorded) error {
+	events := make([]event, len(vs))
+	for i, v := range vs {
+		if err := v.Visit.validate(); err != nil {
+			return err
+		}
+		events[i] = event{shopperID: v.ShopperID, visit: v.Visit, at: v.At}
+	}
+	return s.save(ctx, events)
+}

@@ -42,6 +42,20 @@ type binding struct {
 // dayKey is a (day, source) of the funnel.
 type dayKey struct{ day, source string }
 
+// daily is one (day, source)'s counts added by a batch.
+type daily struct{ visits, visitors, carts int64 }
+
+// FunnelSource is the source the funnel counts a source under: every
+// shopper's share is one source, "share" (the funnel compares channels,
+// promoters and sharing as a whole, not thousands of sharers); orders keep
+// "share:<id>".
+func FunnelSource(source string) string {
+	if strings.HasPrefix(source, "share:") {
+		return "share"
+	}
+	return source
+}
+
 // shopperKey is a shopper counted once per day, source and step.
 type shopperKey struct {
 	step, day, source string
@@ -59,7 +73,7 @@ func (s *Service) save(ctx context.Context, events []event) error {
 	}
 	var (
 		visits   = make([]visitRow, 0, len(events))
-		daily    = map[dayKey]int64{}
+		days     = map[dayKey]*daily{}
 		counted  = map[shopperKey]bool{}
 		touches  = map[int64]*touch{}
 		bindings = map[int64]binding{}
@@ -80,11 +94,11 @@ func (s *Service) save(ctx context.Context, events []event) error {
 			raw = e.visit.Ref
 		}
 		row := visitRow{source: r.source, raw: cut(raw, MaxRawRunes), entry: e.visit.Entry, path: e.visit.Path, day: day(at), at: at}
-		daily[dayKey{row.day, row.source}]++
+		dayOf(days, row.day, FunnelSource(row.source)).visits++
 		if e.shopperID > 0 {
 			id := e.shopperID
 			row.shopper = &id
-			counted[shopperKey{stepVisit, row.day, row.source, id}] = true
+			counted[shopperKey{stepVisit, row.day, FunnelSource(row.source), id}] = true
 			if r.source != Direct {
 				addTouch(touches, id, r.source, at)
 			}
@@ -98,9 +112,6 @@ func (s *Service) save(ctx context.Context, events []event) error {
 		if err := s.insertVisits(ctx, visits); err != nil {
 			return err
 		}
-		if err := s.addDaily(ctx, daily); err != nil {
-			return err
-		}
 		if err := s.upsertTouches(ctx, touches); err != nil {
 			return err
 		}
@@ -110,8 +121,21 @@ func (s *Service) save(ctx context.Context, events []event) error {
 		if err := s.countCarts(ctx, carts, shop.Attribution(), counted); err != nil {
 			return err
 		}
-		return s.countShoppers(ctx, counted)
+		if err := s.countShoppers(ctx, counted, days); err != nil {
+			return err
+		}
+		return s.addDaily(ctx, days)
 	})
+}
+
+func dayOf(days map[dayKey]*daily, day, source string) *daily {
+	k := dayKey{day, source}
+	d := days[k]
+	if d == nil {
+		d = &daily{}
+		days[k] = d
+	}
+	return d
 }
 
 func addTouch(touches map[int64]*touch, id int64, source string, at time.Time) {
@@ -174,24 +198,27 @@ func (s *Service) insertVisits(ctx context.Context, rows []visitRow) error {
 	})
 }
 
-// addDaily adds the batch's visits to the daily counts.
-func (s *Service) addDaily(ctx context.Context, daily map[dayKey]int64) error {
-	keys := make([]dayKey, 0, len(daily))
-	for k := range daily {
+// addDaily adds the batch's visits, new visitors and new cart shoppers to
+// the daily counts.
+func (s *Service) addDaily(ctx context.Context, days map[dayKey]*daily) error {
+	keys := make([]dayKey, 0, len(days))
+	for k := range days {
 		keys = append(keys, k)
 	}
 	return chunks(len(keys), func(from, to int) error {
 		var sql strings.Builder
-		sql.WriteString("INSERT INTO visits_daily (day, source, visits) VALUES ")
-		args := make([]any, 0, 3*(to-from))
+		sql.WriteString("INSERT INTO visits_daily (day, source, visits, visitors, cart_shoppers) VALUES ")
+		args := make([]any, 0, 5*(to-from))
 		for i, k := range keys[from:to] {
 			if i > 0 {
 				sql.WriteByte(',')
 			}
-			sql.WriteString("(?, ?, ?)")
-			args = append(args, k.day, k.source, daily[k])
+			d := days[k]
+			sql.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, k.day, k.source, d.visits, d.visitors, d.carts)
 		}
-		sql.WriteString(" ON CONFLICT (day, source) DO UPDATE SET visits = visits_daily.visits + excluded.visits")
+		sql.WriteString(` ON CONFLICT (day, source) DO UPDATE SET visits = visits_daily.visits + excluded.visits,
+			visitors = visits_daily.visitors + excluded.visitors, cart_shoppers = visits_daily.cart_shoppers + excluded.cart_shoppers`)
 		if err := s.db.Conn(ctx).Exec(sql.String(), args...).Error; err != nil {
 			return fmt.Errorf("visits: daily counts: %w", err)
 		}
@@ -278,14 +305,16 @@ func (s *Service) countCarts(ctx context.Context, carts []event, a setting.Attri
 	}
 	for _, e := range carts {
 		at := e.at.UTC()
-		counted[shopperKey{stepCart, day(at), states[e.shopperID].source(a, at), e.shopperID}] = true
+		counted[shopperKey{stepCart, day(at), FunnelSource(states[e.shopperID].source(a, at)), e.shopperID}] = true
 	}
 	return nil
 }
 
 // countShoppers records the funnel's shoppers; one already counted that
-// day, source and step stays counted once.
-func (s *Service) countShoppers(ctx context.Context, counted map[shopperKey]bool) error {
+// day, source and step stays counted once. The rows the statement did
+// insert (RETURNING, on both engines) are the day's new visitors and cart
+// shoppers, added to days.
+func (s *Service) countShoppers(ctx context.Context, counted map[shopperKey]bool, days map[dayKey]*daily) error {
 	keys := make([]shopperKey, 0, len(counted))
 	for k := range counted {
 		keys = append(keys, k)
@@ -301,9 +330,17 @@ func (s *Service) countShoppers(ctx context.Context, counted map[shopperKey]bool
 			sql.WriteString("(?, ?, ?, ?)")
 			args = append(args, k.step, k.day, k.source, k.shopper)
 		}
-		sql.WriteString(" ON CONFLICT DO NOTHING")
-		if err := s.db.Conn(ctx).Exec(sql.String(), args...).Error; err != nil {
+		sql.WriteString(" ON CONFLICT DO NOTHING RETURNING step, day, source")
+		var added []struct{ Step, Day, Source string }
+		if err := s.db.Conn(ctx).Raw(sql.String(), args...).Scan(&added).Error; err != nil {
 			return fmt.Errorf("visits: funnel shoppers: %w", err)
+		}
+		for _, a := range added {
+			if d := dayOf(days, a.Day, a.Source); a.Step == stepVisit {
+				d.visitors++
+			} else {
+				d.carts++
+			}
 		}
 		return nil
 	})

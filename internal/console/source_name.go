@@ -16,6 +16,8 @@ func sourceName(p *i18n.Printer, src, name string) string {
 		return p.T("console.source.direct")
 	case src == "unknown":
 		return p.T("console.source.unknown")
+	case src == "share":
+		return p.T("console.source.shares")
 	case kind == "share":
 		return p.T("console.source.share", "id", code)
 	case kind == "channel" && name != "":

@@ -144,10 +144,12 @@ func TestVisitSources(t *testing.T) {
 	if daily != 3 || visitors != 1 {
 		t.Errorf("channel: %d visits counted, %d visitors; want 3 and 1", daily, visitors)
 	}
-	var unknown int64
+	var unknown, shares, dailyVisitors int64
 	db.Raw("SELECT SUM(visits) FROM visits_daily WHERE source = 'unknown'").Scan(&unknown)
-	if unknown != 9 {
-		t.Errorf("%d unknown visits counted, want 9", unknown)
+	db.Raw("SELECT SUM(visits) FROM visits_daily WHERE source = 'share'").Scan(&shares)
+	db.Raw("SELECT SUM(visitors) FROM visits_daily WHERE source = ?", s.channel.Ref()).Scan(&dailyVisitors)
+	if unknown != 9 || shares != 1 || dailyVisitors != 1 {
+		t.Errorf("%d unknown visits counted (want 9), %d shares (want 1, under \"share\"), %d channel visitors (want 1)", unknown, shares, dailyVisitors)
 	}
 }
 

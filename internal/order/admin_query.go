@@ -25,13 +25,18 @@ type AdminQuery struct {
 	Shopper   string    // a shopper's id or openid
 	Product   string    // a product's id, or words of its title
 	FlashSale int64     // orders placed in this flash sale; 0 = any
-	Source    string    // orders credited to this source ("channel:AB12CD", …; SourceDirect for none); empty = any
+	Source    string    // orders credited to this source ("channel:AB12CD", …; SourceDirect, SourceShares); empty = any
 	Page      page.Request
 }
 
-// SourceDirect is the Source filter of orders credited to no source (their
-// source is empty, which as a filter means "any").
-const SourceDirect = "direct"
+// Source filters with a meaning of their own: SourceDirect for orders
+// credited to no source (their source is empty, which as a filter means
+// "any"), SourceShares for every shopper's share ("share:<id>"), as the
+// funnel counts them.
+const (
+	SourceDirect = "direct"
+	SourceShares = "share"
+)
 
 // maxFilterLen bounds a typed filter, so nobody sends a novel as a LIKE pattern.
 const maxFilterLen = 100
@@ -152,6 +157,8 @@ func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) 
 	case "":
 	case SourceDirect:
 		db = db.Where("source = ''")
+	case SourceShares:
+		db = db.Where("source LIKE 'share:%'")
 	default:
 		db = db.Where("source = ?", src)
 	}

@@ -21,12 +21,15 @@ const (
 // FunnelStep is one source's numbers (on a day, or over the period).
 //
 //   - Visits: visits reported through the source (anonymous ones included).
-//   - Visitors: logged-in shoppers who visited through it (访客数; a visit
-//     before login cannot be told from another, so it counts as a visit
-//     only). Over the period a shopper counts once per source.
+//   - Visitors: logged-in shoppers who visited through it (访客数), once a
+//     day (a visit before login cannot be told from another, so it counts
+//     as a visit only). Over a period the days add up: a shopper who came
+//     on three days is three visitor-days, as daily unique visitors are
+//     usually summed; counting them once would read every shopper-day of
+//     the period, which a 90-day report on a busy shop cannot afford.
 //   - CartShoppers: shoppers who added to the cart while the source was
 //     the one their order would have been credited to (the shop's rule at
-//     that moment), once per day; over the period once per source.
+//     that moment), once a day, added up over a period as visitors are.
 //   - Orders: orders placed in the period credited to the source
 //     (orders.source), by the day they were placed; PaidOrders those of
 //     them paid (paid, shipped or completed now), PaidRevenue what they
@@ -67,7 +70,7 @@ type FunnelDay struct {
 
 // FunnelSource is one source over the period.
 type FunnelSource struct {
-	Source string // "channel:AB12CD", "promoter:K7X2QD", "share:42", "unknown", "" direct
+	Source string // "channel:AB12CD", "promoter:K7X2QD", "share" (all shares), "unknown", "" direct
 	Name   string // the channel's or promoter's name, when it is one
 	FunnelStep
 }
@@ -112,59 +115,53 @@ func (s *Service) FunnelPeriod(from, to string) (time.Time, time.Time, error) {
 }
 
 // Funnel computes the funnel for the days [from, to) (midnights, China
-// time; see FunnelPeriod). Visits come from the daily counts the visit
-// recorder keeps, visitors and cart shoppers from one row per shopper, day
-// and source, orders from the orders table grouped by day in SQL: a
-// 90-day report reads rows in proportion to days × sources and to the
-// period's orders, not to its visits.
+// time; see FunnelPeriod). Visits, visitors and cart shoppers come from the
+// daily counts the visit recorder keeps, orders from the orders table
+// grouped by day and source in SQL: a 90-day report reads rows in
+// proportion to days × sources and to the period's orders, never to its
+// visits.
 func (s *Service) Funnel(ctx context.Context, from, to time.Time) (Funnel, error) {
 	f := Funnel{From: from, To: to}
-	d0, d1 := from.Format(time.DateOnly), to.Format(time.DateOnly)
 	days := map[string]*FunnelDay{}
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-		day := FunnelDay{Date: d, BySource: map[string]FunnelStep{}}
-		f.Days = append(f.Days, day)
+		f.Days = append(f.Days, FunnelDay{Date: d, BySource: map[string]FunnelStep{}})
 	}
 	for i := range f.Days {
 		days[f.Days[i].Date.Format(time.DateOnly)] = &f.Days[i]
 	}
 	totals := map[string]*FunnelStep{}
 	add := func(day, source string, fn func(*FunnelStep)) {
-		if d, ok := days[day]; ok {
-			st := d.BySource[source]
-			fn(&st)
-			d.BySource[source] = st
-			fn(&d.Total)
+		d, ok := days[day]
+		if !ok {
+			return
 		}
+		st := d.BySource[source]
+		fn(&st)
+		d.BySource[source] = st
+		fn(&d.Total)
 		if totals[source] == nil {
 			totals[source] = &FunnelStep{}
 		}
+		fn(totals[source])
+		fn(&f.Total)
 	}
-	db := s.db.Conn(ctx)
-	type count struct {
-		Day    string `gorm:"column:day"`
-		Source string `gorm:"column:source"`
-		N      int64  `gorm:"column:n"`
+	var counts []struct {
+		Day          string `gorm:"column:day"`
+		Source       string `gorm:"column:source"`
+		Visits       int64  `gorm:"column:visits"`
+		Visitors     int64  `gorm:"column:visitors"`
+		CartShoppers int64  `gorm:"column:cart_shoppers"`
 	}
-	var visits, visitors, carts []count
-	if err := db.Raw("SELECT day, source, visits AS n FROM visits_daily WHERE day >= ? AND day < ?", d0, d1).Scan(&visits).Error; err != nil {
+	if err := s.db.Conn(ctx).Raw("SELECT day, source, visits, visitors, cart_shoppers FROM visits_daily WHERE day >= ? AND day < ?",
+		from.Format(time.DateOnly), to.Format(time.DateOnly)).Scan(&counts).Error; err != nil {
 		return f, fmt.Errorf("funnel visits: %w", err)
 	}
-	perDay := "SELECT day, source, COUNT(*) AS n FROM funnel_shoppers WHERE step = ? AND day >= ? AND day < ? GROUP BY day, source"
-	if err := db.Raw(perDay, "visit", d0, d1).Scan(&visitors).Error; err != nil {
-		return f, fmt.Errorf("funnel visitors: %w", err)
-	}
-	if err := db.Raw(perDay, "cart", d0, d1).Scan(&carts).Error; err != nil {
-		return f, fmt.Errorf("funnel carts: %w", err)
-	}
-	for _, c := range visits {
-		add(c.Day, c.Source, func(st *FunnelStep) { st.Visits += c.N })
-	}
-	for _, c := range visitors {
-		add(c.Day, c.Source, func(st *FunnelStep) { st.Visitors += c.N })
-	}
-	for _, c := range carts {
-		add(c.Day, c.Source, func(st *FunnelStep) { st.CartShoppers += c.N })
+	for _, c := range counts {
+		add(c.Day, c.Source, func(st *FunnelStep) {
+			st.Visits += c.Visits
+			st.Visitors += c.Visitors
+			st.CartShoppers += c.CartShoppers
+		})
 	}
 	orders, err := s.funnelOrders(ctx, from, to)
 	if err != nil {
@@ -177,26 +174,6 @@ func (s *Service) Funnel(ctx context.Context, from, to time.Time) (Funnel, error
 			st.PaidRevenue += o.PaidRevenue
 			st.Refunds += o.Refunds
 		})
-	}
-	// A shopper visiting on several days counts once over the period: the
-	// period's visitors are counted distinct, not summed over days.
-	if err := s.distinctShoppers(ctx, d0, d1, totals, &f.Total); err != nil {
-		return f, err
-	}
-	for _, d := range f.Days {
-		for src, st := range d.BySource {
-			t := totals[src]
-			t.Visits += st.Visits
-			t.Orders += st.Orders
-			t.PaidOrders += st.PaidOrders
-			t.PaidRevenue += st.PaidRevenue
-			t.Refunds += st.Refunds
-		}
-		f.Total.Visits += d.Total.Visits
-		f.Total.Orders += d.Total.Orders
-		f.Total.PaidOrders += d.Total.PaidOrders
-		f.Total.PaidRevenue += d.Total.PaidRevenue
-		f.Total.Refunds += d.Total.Refunds
 	}
 	names, err := s.sourceNames(ctx, totals)
 	if err != nil {
@@ -218,49 +195,6 @@ func (s *Service) Funnel(ctx context.Context, from, to time.Time) (Funnel, error
 	return f, nil
 }
 
-// distinctShoppers counts the period's visitors and cart shoppers once per
-// source (into totals) and once overall (into total).
-func (s *Service) distinctShoppers(ctx context.Context, d0, d1 string, totals map[string]*FunnelStep, total *FunnelStep) error {
-	var rows []struct {
-		Step   string `gorm:"column:step"`
-		Source string `gorm:"column:source"`
-		N      int64  `gorm:"column:n"`
-	}
-	err := s.db.Conn(ctx).Raw(`SELECT step, source, COUNT(DISTINCT shopper_id) AS n FROM funnel_shoppers
-		WHERE step IN ('visit', 'cart') AND day >= ? AND day < ? GROUP BY step, source`, d0, d1).Scan(&rows).Error
-	if err != nil {
-		return fmt.Errorf("funnel shoppers: %w", err)
-	}
-	for _, r := range rows {
-		t := totals[r.Source]
-		if t == nil {
-			continue // outside the days (cannot happen: same range)
-		}
-		if r.Step == "visit" {
-			t.Visitors = r.N
-		} else {
-			t.CartShoppers = r.N
-		}
-	}
-	var all []struct {
-		Step string `gorm:"column:step"`
-		N    int64  `gorm:"column:n"`
-	}
-	err = s.db.Conn(ctx).Raw(`SELECT step, COUNT(DISTINCT shopper_id) AS n FROM funnel_shoppers
-		WHERE step IN ('visit', 'cart') AND day >= ? AND day < ? GROUP BY step`, d0, d1).Scan(&all).Error
-	if err != nil {
-		return fmt.Errorf("funnel shoppers: %w", err)
-	}
-	for _, r := range all {
-		if r.Step == "visit" {
-			total.Visitors = r.N
-		} else {
-			total.CartShoppers = r.N
-		}
-	}
-	return nil
-}
-
 type funnelOrderRow struct {
 	Day         string `gorm:"column:day"`
 	Source      string `gorm:"column:source"`
@@ -279,7 +213,9 @@ func (s *Service) funnelOrders(ctx context.Context, from, to time.Time) ([]funne
 		day = "to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
 	}
 	var rows []funnelOrderRow
-	err := s.db.Conn(ctx).Raw(`SELECT `+day+` AS day, source, COUNT(*) AS orders,
+	// Shares count as one source, as the visit recorder counts them
+	// (attribution.FunnelSource).
+	err := s.db.Conn(ctx).Raw(`SELECT `+day+` AS day, CASE WHEN source LIKE 'share:%' THEN 'share' ELSE source END AS source, COUNT(*) AS orders,
 		COALESCE(SUM(CASE WHEN status IN ? THEN 1 ELSE 0 END), 0) AS paid_orders,
 		COALESCE(SUM(CASE WHEN status IN ? THEN pay_amount ELSE 0 END), 0) AS paid_revenue,
 		COALESCE(SUM(CASE WHEN status IN ? THEN refunded_amount ELSE 0 END), 0) AS refunds

@@ -17,19 +17,23 @@ CREATE TABLE visits (
 );
 CREATE INDEX visits_day ON visits (day, source);
 
--- The funnel's visits, counted by day and source in the same transaction
--- as the visits themselves, so a 90-day report reads 90 × sources rows.
+-- The funnel by day and source, counted in the same transaction as the
+-- visits themselves, so a 90-day report reads 90 × sources rows: visits,
+-- visitors (logged-in shoppers, once a day) and cart shoppers (once a
+-- day). Shares are one source here ("share"), whoever shared.
 CREATE TABLE visits_daily (
-    day    TEXT NOT NULL,
-    source TEXT NOT NULL,
-    visits BIGINT NOT NULL,
+    day           TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    visits        BIGINT NOT NULL DEFAULT 0,
+    visitors      BIGINT NOT NULL DEFAULT 0,
+    cart_shoppers BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (day, source)
 );
 
 -- The shoppers counted by the funnel, once per day, source and step:
 -- 'visit' (a logged-in visitor through that source) and 'cart' (a shopper
 -- who added to the cart, under the source an order would be credited to
--- at that moment).
+-- at that moment). A row new in a batch adds one to visits_daily.
 CREATE TABLE funnel_shoppers (
     day        TEXT NOT NULL,
     source     TEXT NOT NULL,
