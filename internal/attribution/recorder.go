@@ -46,10 +46,10 @@ type event struct {
 	at        time.Time
 }
 
-// RecorderConfig sizes the buffer (batch.Config's defaults when zero).
+// RecorderConfig sizes the buffer.
 type RecorderConfig struct {
-	Capacity   int
-	BatchSize  int
+	Capacity   int           // visits the buffer holds (default 65,536: about six seconds of the busiest load measured)
+	BatchSize  int           // visits per transaction at most (default 5,000)
 	FlushEvery time.Duration // default 1 s: what a crash can lose at most
 }
 
@@ -69,6 +69,12 @@ type Recorder struct {
 
 func newRecorder(s *Service, log *slog.Logger, cfg RecorderConfig) *Recorder {
 	r := &Recorder{s: s}
+	if cfg.Capacity <= 0 {
+		cfg.Capacity = 1 << 16
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 5000
+	}
 	r.b = batch.New(s.save, (*batch.Fold[event, struct{}])(nil), log, batch.Config{Name: "visits",
 		Capacity: cfg.Capacity, BatchSize: cfg.BatchSize, FlushEvery: cfg.FlushEvery, Retry: true})
 	return r

@@ -76,7 +76,8 @@ func Visits(ctx context.Context, s Social, n, orders int) error {
 	}
 	// spread puts the i-th of count over the last 90 days, oldest first.
 	spread := func(i, count int) time.Time {
-		return now.Add(-time.Duration(count-i) * (90*24*time.Hour - time.Hour) / time.Duration(count))
+		step := (90*24*time.Hour - time.Hour) / time.Duration(count) // divided first: count × 90 days overflows
+		return now.Add(-time.Duration(count-i) * step)
 	}
 	const batch = 5000
 	for start := 0; start < n; start += batch {
