@@ -1,8 +1,10 @@
 package attribution
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,7 +66,9 @@ type shopperKey struct {
 
 // save writes a batch of events in one transaction: the visits, the daily
 // counts, the shoppers counted by the funnel, their touches and the
-// bindings the batch makes. Sources are resolved here, off the request's
+// bindings the batch makes. Each table's rows are written in key order, so
+// two replicas flushing at once lock shared rows in the same order and
+// wait for each other rather than deadlock. Sources are resolved here, off the request's
 // path, mostly from the cache.
 func (s *Service) save(ctx context.Context, events []event) error {
 	shop, err := s.settings.Get(ctx)
@@ -205,6 +209,7 @@ func (s *Service) addDaily(ctx context.Context, days map[dayKey]*daily) error {
 	for k := range days {
 		keys = append(keys, k)
 	}
+	slices.SortFunc(keys, func(a, b dayKey) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.source, b.source)) })
 	return chunks(len(keys), func(from, to int) error {
 		var sql strings.Builder
 		sql.WriteString("INSERT INTO visits_daily (day, source, visits, visitors, cart_shoppers) VALUES ")
@@ -233,6 +238,7 @@ func (s *Service) upsertTouches(ctx context.Context, touches map[int64]*touch) e
 	for id := range touches {
 		ids = append(ids, id)
 	}
+	slices.Sort(ids)
 	return chunks(len(ids), func(from, to int) error {
 		var sql strings.Builder
 		sql.WriteString("INSERT INTO shopper_touches (shopper_id, first_source, first_at, last_source, last_at) VALUES ")
@@ -266,6 +272,7 @@ func (s *Service) bind(ctx context.Context, bindings map[int64]binding, a settin
 	for id := range bindings {
 		ids = append(ids, id)
 	}
+	slices.Sort(ids)
 	return chunks(len(ids), func(from, to int) error {
 		var sql strings.Builder
 		sql.WriteString("INSERT INTO bindings (shopper_id, promoter_id, bound_at, locked_until, moved_by, updated_at) VALUES ")
@@ -319,6 +326,9 @@ func (s *Service) countShoppers(ctx context.Context, counted map[shopperKey]bool
 	for k := range counted {
 		keys = append(keys, k)
 	}
+	slices.SortFunc(keys, func(a, b shopperKey) int {
+		return cmp.Or(cmp.Compare(a.step, b.step), cmp.Compare(a.day, b.day), cmp.Compare(a.source, b.source), cmp.Compare(a.shopper, b.shopper))
+	})
 	return chunks(len(keys), func(from, to int) error {
 		var sql strings.Builder
 		sql.WriteString("INSERT INTO funnel_shoppers (step, day, source, shopper_id) VALUES ")
