@@ -166,6 +166,22 @@ func TestOrderCredit(t *testing.T) {
 	credited(t, place(t, e, "c-ann", sku), "", s.associate.ID)
 	e.App.Clock.Set(time.Now)
 
+	// A flash-sale order goes through the desk's batch insert: credited the same way.
+	sale := scheduleFlash(t, e, sku, time.Now().UTC().Add(-time.Second), 5, 1)
+	visit(t, e, e.Token("c-flash"), map[string]any{"ref": s.channel.Ref()})
+	syncVisits(t, e)
+	addr := e.Address(t, shopperOf(t, e, "c-flash"))
+	r := e.Post("/api/v1/orders", e.Token("c-flash"), map[string]any{"flash_sale_id": sale.ID, "address_id": addr,
+		"items": []map[string]any{{"sku_id": sku, "quantity": 1}}})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("flash order: %d %s", r.Status, r.Body)
+	}
+	fo, err := e.App.Orders.Get(ctx, shopperOf(t, e, "c-flash"), r.JSON(t)["order_no"].(string))
+	if err != nil || fo.FlashSaleID == nil {
+		t.Fatalf("flash order %+v, %v", fo, err)
+	}
+	credited(t, fo, s.channel.Ref(), 0)
+
 	// A KOL buying through their own link: no commission unless they earn on their own orders.
 	kolShopper := shopperOf(t, e, "c-kol")
 	self, err := e.App.Promoters.Create(ctx, "staff:1", promoter.Input{Kind: promoter.KindKOL, Status: promoter.StatusActive,
