@@ -29,6 +29,7 @@ var mainPages = []struct{ Name, Route string }{
 	{"refund-request", "/console/refunds/requests/:id"},
 	{"messages", "/console/messages"}, {"message-templates", "/console/messages/templates"},
 	{"message-template", "/console/messages/templates/:scene"},
+	{"funnel", "/console/funnel"}, {"bindings", "/console/bindings"},
 }
 
 // screenSizes are the widths the console must hold at: a laptop and a phone.
