@@ -23,6 +23,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/favorite"
@@ -93,6 +94,10 @@ type App struct {
 	Channels  *channel.Service
 	Promoters *promoter.Service
 	Scenes    *share.Scenes
+	Share     *share.Service // share cards and mini-program codes
+	// CouponShares is coupons shoppers give friends, and share-to-unlock
+	// campaigns (issue 17 §1).
+	CouponShares *couponshare.Service
 	// Attribution records visits (through its Recorder, off the request's
 	// path), binds customers to associates and credits orders to sources.
 	Attribution *attribution.Service
@@ -179,6 +184,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Channels = channel.New(db, a.Audit, clk)
 	a.Promoters = promoter.New(db, a.Audit, clk)
 	a.Scenes = share.NewScenes(db, clk)
+	a.Share = share.New(share.Deps{DB: db, Scenes: a.Scenes, Products: a.Catalog, Flash: a.Flash, Coupons: a.Coupons,
+		Shop: a.Settings, Promoters: a.Promoters, Channels: a.Channels, Drawer: codeDrawer{mp}, Clock: clk})
+	a.CouponShares = couponshare.New(db, a.Audit, a.Coupons, a.Customers, a.Share, clk)
 	a.Attribution = a.newAttribution(clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,

@@ -25,8 +25,8 @@ var (
 		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language", "subscribe.template",
 		"aftersale.request", "aftersale.return_shipment", "aftersale.cancel", "aftersale.receive", "aftersale.refund", "shipment.event",
 		"search.pin", "search.unpin", "search.move_pin", "review.reply", "review.hide", "review.unhide", "review.approve",
-		"binding.move", "binding.move_all"}
-	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene", "search_pin", "review", "binding"}
+		"channel.create", "channel.update", "unlock.create", "unlock.stop", "binding.move", "binding.move_all"}
+	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene", "search_pin", "review", "channel", "unlock_campaign", "binding"}
 )
 
 type auditData struct {

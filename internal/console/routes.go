@@ -72,6 +72,12 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/coupons/:id", h.couponUpdate)
 	in.POST("/coupons/:id/stop", h.couponStop)
 	in.POST("/coupons/:id/issue", h.couponIssue)
+	// Share-to-unlock campaigns (裂变券, issue 17 §1): staff and owners alike,
+	// as for coupons.
+	in.GET("/unlock-campaigns", h.unlockList)
+	in.GET("/unlock-campaigns/new", h.unlockNew)
+	in.POST("/unlock-campaigns", h.unlockCreate)
+	in.POST("/unlock-campaigns/:id/stop", h.unlockStop)
 
 	// Flash sales (秒杀): the list by phase, schedule and edit (before the
 	// start), a sale's own page with its live numbers or results, and
@@ -146,6 +152,15 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/messages/templates/:scene", h.requireOwner, h.messageTemplateEdit)
 	in.POST("/messages/templates/:scene", h.requireOwner, h.messageTemplateSave)
 
+	// Channels (渠道): the merchant's named traffic sources, audited
+	// through the channel service, and the mini-program codes every page
+	// that offers codes to print links to (promoters' pages too).
+	in.GET("/channels", h.channelList)
+	in.GET("/channels/new", h.channelNew)
+	in.POST("/channels", h.channelCreate)
+	in.GET("/channels/:id", h.channelEdit)
+	in.POST("/channels/:id", h.channelUpdate)
+	in.GET("/share/code.png", h.shareCode)
 	// Attribution (issue 16): the funnel by source and day, with its CSV,
 	// and the customers bound to store associates, moved when one leaves.
 	in.GET("/funnel", h.funnelShow)

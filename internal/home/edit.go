@@ -3,6 +3,7 @@ package home
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -20,37 +21,11 @@ func (s *Service) SaveBanner(ctx context.Context, actor string, id int64, d Bann
 	if err := d.validate(); err != nil {
 		return Banner{}, err
 	}
-	var b Banner
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.checkLink(ctx, d); err != nil {
-			return err
-		}
-		if err := s.db.LockRow(ctx, "home_notice", 1); err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		action := "home.update"
-		if id == 0 {
-			action = "home.create"
-			pos, n, err := s.nextPosition(ctx, "home_banners")
-			switch {
-			case err != nil:
-				return err
-			case n >= MaxBanners:
-				return errs.Rule("home_full", "home.banners_max", "max", MaxBanners)
-			}
-			b = Banner{Position: pos, CreatedAt: now}
-		} else if err := s.db.Conn(ctx).Where("id = ?", id).Take(&b).Error; err != nil {
-			return notFound(err, ErrBannerNotFound.With("banner_id", id))
-		}
+	check := func(ctx context.Context) error { return s.checkLink(ctx, d) }
+	return save(ctx, s, actor, id, banners, check, func(b *Banner, now time.Time) {
 		b.Image, b.Title, b.LinkType, b.LinkID, b.LinkPage, b.Schedule = d.Image, d.Title, d.LinkType, d.LinkID, d.LinkPage, d.Schedule
 		b.UpdatedAt = now
-		if err := s.db.Conn(ctx).Save(&b).Error; err != nil {
-			return fmt.Errorf("home: save banner: %w", err)
-		}
-		return s.audit.Record(ctx, actor, action, "home_banner", b.ID, bannerRecord(b))
 	})
-	return b, err
 }
 
 // SaveSection creates a section (id 0, placed last) or updates one.
@@ -59,71 +34,25 @@ func (s *Service) SaveSection(ctx context.Context, actor string, id int64, d Sec
 	if err := d.validate(); err != nil {
 		return Section{}, err
 	}
-	var sec Section
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.checkSection(ctx, d); err != nil {
-			return err
-		}
-		if err := s.db.LockRow(ctx, "home_notice", 1); err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		action := "home.update"
-		if id == 0 {
-			action = "home.create"
-			pos, n, err := s.nextPosition(ctx, "home_sections")
-			switch {
-			case err != nil:
-				return err
-			case n >= MaxSections:
-				return errs.Rule("home_full", "home.sections_max", "max", MaxSections)
-			}
-			sec = Section{Position: pos, CreatedAt: now}
-		} else if err := s.db.Conn(ctx).Where("id = ?", id).Take(&sec).Error; err != nil {
-			return notFound(err, ErrSectionNotFound.With("section_id", id))
-		}
+	check := func(ctx context.Context) error { return s.checkSection(ctx, d) }
+	return save(ctx, s, actor, id, sections, check, func(sec *Section, now time.Time) {
 		ids := d.ProductIDs
 		if ids == nil {
 			ids = []int64{}
 		}
 		sec.Kind, sec.Title, sec.Rule, sec.ProductIDs, sec.CategoryID = d.Kind, d.Title, d.Rule, database.JSON[[]int64]{V: ids}, d.CategoryID
 		sec.ItemLimit, sec.Schedule, sec.UpdatedAt = d.ItemLimit, d.Schedule, now
-		if err := s.db.Conn(ctx).Save(&sec).Error; err != nil {
-			return fmt.Errorf("home: save section: %w", err)
-		}
-		return s.audit.Record(ctx, actor, action, "home_section", sec.ID, sectionRecord(sec))
 	})
-	return sec, err
 }
 
 // DeleteBanner removes a banner.
 func (s *Service) DeleteBanner(ctx context.Context, actor string, id int64) (Banner, error) {
-	var b Banner
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.Conn(ctx).Where("id = ?", id).Take(&b).Error; err != nil {
-			return notFound(err, ErrBannerNotFound.With("banner_id", id))
-		}
-		if res := s.db.Conn(ctx).Where("id = ?", id).Delete(&Banner{}); res.Error != nil || res.RowsAffected != 1 {
-			return notFound(res.Error, ErrBannerNotFound.With("banner_id", id))
-		}
-		return s.audit.Record(ctx, actor, "home.delete", "home_banner", id, bannerRecord(b))
-	})
-	return b, err
+	return remove[Banner](ctx, s, actor, id, banners)
 }
 
 // DeleteSection removes a section.
 func (s *Service) DeleteSection(ctx context.Context, actor string, id int64) (Section, error) {
-	var sec Section
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		if err := s.db.Conn(ctx).Where("id = ?", id).Take(&sec).Error; err != nil {
-			return notFound(err, ErrSectionNotFound.With("section_id", id))
-		}
-		if res := s.db.Conn(ctx).Where("id = ?", id).Delete(&Section{}); res.Error != nil || res.RowsAffected != 1 {
-			return notFound(res.Error, ErrSectionNotFound.With("section_id", id))
-		}
-		return s.audit.Record(ctx, actor, "home.delete", "home_section", id, sectionRecord(sec))
-	})
-	return sec, err
+	return remove[Section](ctx, s, actor, id, sections)
 }
 
 // SetNotice replaces the notice line ("" takes it down).
@@ -148,9 +77,9 @@ func (s *Service) SetNotice(ctx context.Context, actor, text string) error {
 // Move swaps a banner or section with its neighbour above (up) or below;
 // at the top or bottom it stays. what is "banner" or "section".
 func (s *Service) Move(ctx context.Context, actor, what string, id int64, up bool) error {
-	table, subject, gone := "home_banners", "home_banner", ErrBannerNotFound.With("banner_id", id)
-	if what == "section" {
-		table, subject, gone = "home_sections", "home_section", ErrSectionNotFound.With("section_id", id)
+	l := banners
+	if what == sections.name {
+		l = sections
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		if err := s.db.LockRow(ctx, "home_notice", 1); err != nil {
@@ -160,7 +89,7 @@ func (s *Service) Move(ctx context.Context, actor, what string, id int64, up boo
 			ID       int64 `gorm:"column:id"`
 			Position int   `gorm:"column:position"`
 		}
-		if err := s.db.Conn(ctx).Raw("SELECT id, position FROM " + table + " ORDER BY position, id").Scan(&rows).Error; err != nil {
+		if err := s.db.Conn(ctx).Raw("SELECT id, position FROM " + l.table + " ORDER BY position, id").Scan(&rows).Error; err != nil {
 			return fmt.Errorf("home: move: %w", err)
 		}
 		at := -1
@@ -175,7 +104,7 @@ func (s *Service) Move(ctx context.Context, actor, what string, id int64, up boo
 		}
 		switch {
 		case at < 0:
-			return gone
+			return l.gone(id)
 		case other < 0 || other >= len(rows):
 			return nil
 		}
@@ -184,12 +113,12 @@ func (s *Service) Move(ctx context.Context, actor, what string, id int64, up boo
 		rows[at], rows[other] = rows[other], rows[at]
 		for i, r := range rows {
 			if r.Position != i+1 || i == at || i == other {
-				if err := s.db.Conn(ctx).Exec("UPDATE "+table+" SET position = ? WHERE id = ?", i+1, r.ID).Error; err != nil {
+				if err := s.db.Conn(ctx).Exec("UPDATE "+l.table+" SET position = ? WHERE id = ?", i+1, r.ID).Error; err != nil {
 					return fmt.Errorf("home: move: %w", err)
 				}
 			}
 		}
-		return s.audit.Record(ctx, actor, "home.move", subject, id, i18n.M("home.record.moved", "id", id, "position", other+1))
+		return s.audit.Record(ctx, actor, "home.move", l.subject, id, i18n.M("home.record.moved", "id", id, "position", other+1))
 	})
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
@@ -28,9 +27,7 @@ func (ExpireOrderArgs) Kind() string { return "order.expire" }
 // replica whose clock was ahead, found the order not yet due and did
 // nothing, and must not stop the next sweep's job from closing it.
 func (ExpireOrderArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(20)
 }
 
 // ExpireOrder closes the order; order.Service.Expire is idempotent, so a
@@ -54,9 +51,6 @@ type SweepExpiredArgs struct{}
 // Kind names the job in River's table.
 func (SweepExpiredArgs) Kind() string { return "order.sweep_expired" }
 
-// sweepBatch bounds one sweep; a backlog is worked off over several sweeps.
-const sweepBatch = 500
-
 // SweepExpired finds due orders and enqueues one ExpireOrder job for each.
 // The deadline lives on the order row itself, so nothing is lost when the
 // process restarts: the next sweep after start finds every overdue order.
@@ -69,14 +63,7 @@ type SweepExpired struct {
 
 // Work runs the job.
 func (w *SweepExpired) Work(ctx context.Context, job *river.Job[SweepExpiredArgs]) error {
-	nos, err := w.Orders.DueForExpiry(ctx, sweepBatch)
-	if err == nil && len(nos) > 0 {
-		params := make([]river.InsertManyParams, len(nos))
-		for i, no := range nos {
-			params[i] = river.InsertManyParams{Args: ExpireOrderArgs{OrderNo: no}}
-		}
-		err = w.Enqueue(ctx, params...)
-	}
+	err := enqueueDue(ctx, w.Orders.DueForExpiry, func(no string) river.JobArgs { return ExpireOrderArgs{OrderNo: no} }, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
@@ -87,9 +74,7 @@ func (w *SweepExpired) Timeout(*river.Job[SweepExpiredArgs]) time.Duration { ret
 // SweepEvery schedules the sweeper. River enqueues periodic jobs only on its
 // elected leader, so several replicas do not multiply sweeps.
 func SweepEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepExpiredArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepExpiredArgs{})
 }
 
 func outcome(err error) string {

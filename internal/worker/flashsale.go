@@ -34,7 +34,5 @@ func (w *EndFlashSales) Work(ctx context.Context, job *river.Job[EndFlashSalesAr
 
 // EndFlashSalesEvery schedules the check (on the leader only).
 func EndFlashSalesEvery(d time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(d),
-		func() (river.JobArgs, *river.InsertOpts) { return EndFlashSalesArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(d, EndFlashSalesArgs{})
 }

@@ -38,7 +38,5 @@ func (w *PruneFootprints) Work(ctx context.Context, job *river.Job[PruneFootprin
 // start too: footprints age by the hour, and each run deletes only what
 // turned 90 days old since the last.
 func PruneFootprintsHourly() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return PruneFootprintsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(time.Hour, PruneFootprintsArgs{})
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/metrics"
@@ -27,9 +26,7 @@ func (ImportCatalogArgs) Kind() string { return "catalog.import" }
 // InsertOpts: one job per import and run waiting or running at a time; the
 // lease on the import's row keeps two runs from writing at once.
 func (ImportCatalogArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(5)
 }
 
 // ImportCatalog runs an import (catalogio.Service.RunImport), which keeps
@@ -70,21 +67,14 @@ type SweepImports struct {
 
 // Work runs the job.
 func (w *SweepImports) Work(ctx context.Context, job *river.Job[SweepImportsArgs]) error {
-	due, err := w.Imports.DueImports(ctx, sweepBatch)
-	if err == nil && len(due) > 0 {
-		params := make([]river.InsertManyParams, len(due))
-		for i, d := range due {
-			params[i] = river.InsertManyParams{Args: ImportCatalogArgs{ImportID: d.ID, Attempts: d.Attempts}}
-		}
-		err = w.Enqueue(ctx, params...)
-	}
+	err := enqueueDue(ctx, w.Imports.DueImports, func(d catalogio.Due) river.JobArgs {
+		return ImportCatalogArgs{ImportID: d.ID, Attempts: d.Attempts}
+	}, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // SweepImportsEvery schedules the import sweep (on the leader only).
 func SweepImportsEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepImportsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepImportsArgs{})
 }

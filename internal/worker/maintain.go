@@ -38,7 +38,5 @@ func (w *Maintain) Work(ctx context.Context, job *river.Job[MaintainArgs]) error
 
 // MaintainHourly schedules the housekeeping (on the leader only), once at start too.
 func MaintainHourly() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return MaintainArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(time.Hour, MaintainArgs{})
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/order"
@@ -23,9 +22,7 @@ func (TrackParcelArgs) Kind() string { return "parcel.track" }
 
 // InsertOpts: one lookup per parcel waiting or running at a time.
 func (TrackParcelArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(5)
 }
 
 // TrackParcel reads a parcel's path (shipping.Service.RefreshTracking,
@@ -68,24 +65,12 @@ type SweepParcels struct {
 
 // Work runs the job.
 func (w *SweepParcels) Work(ctx context.Context, job *river.Job[SweepParcelsArgs]) error {
-	err := w.track(ctx)
+	err := enqueueDue(ctx, w.Shipping.DueTracking, func(id int64) river.JobArgs { return TrackParcelArgs{ShipmentID: id} }, w.Enqueue)
 	if err == nil {
 		_, err = CompleteOverdue(ctx, w.Orders, w.Settings, w.Now())
 	}
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
-}
-
-func (w *SweepParcels) track(ctx context.Context) error {
-	ids, err := w.Shipping.DueTracking(ctx, sweepBatch)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: TrackParcelArgs{ShipmentID: id}}
-	}
-	return w.Enqueue(ctx, params...)
 }
 
 // CompleteOverdue completes every shipped order that shipped the shop's
@@ -116,7 +101,5 @@ func (w *SweepParcels) Timeout(*river.Job[SweepParcelsArgs]) time.Duration { ret
 
 // SweepParcelsEvery schedules the parcel sweep (on the leader only).
 func SweepParcelsEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepParcelsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepParcelsArgs{})
 }

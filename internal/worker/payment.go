@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/payment"
@@ -25,9 +24,7 @@ func (ReconcilePaymentArgs) Kind() string { return "payment.reconcile" }
 // one: a pay call that reopens WeChat's order after an earlier check ended
 // (e.g. one racing a cancel) gets its own check of the order again.
 func (ReconcilePaymentArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(20)
 }
 
 // ReconcilePayment queries WeChat for a payment whose notification has not
@@ -62,9 +59,7 @@ func (SyncRefundArgs) Kind() string { return "refund.sync" }
 // River's default, a completed sync does not block the next one, as a
 // refund is checked again and again until WeChat settles it.
 func (SyncRefundArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(20)
 }
 
 // SyncRefund submits a refund WeChat has not accepted yet, or queries one
@@ -101,21 +96,12 @@ type SweepRefunds struct {
 
 // Work runs the job.
 func (w *SweepRefunds) Work(ctx context.Context, job *river.Job[SweepRefundsArgs]) error {
-	ids, err := w.Payments.DueRefunds(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		params := make([]river.InsertManyParams, len(ids))
-		for i, id := range ids {
-			params[i] = river.InsertManyParams{Args: SyncRefundArgs{RefundID: id}}
-		}
-		err = w.Enqueue(ctx, params...)
-	}
+	err := enqueueDue(ctx, w.Payments.DueRefunds, func(id int64) river.JobArgs { return SyncRefundArgs{RefundID: id} }, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // SweepRefundsEvery schedules the refund sweep (on the leader only).
 func SweepRefundsEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepRefundsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepRefundsArgs{})
 }

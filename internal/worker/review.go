@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/review"
@@ -25,9 +24,7 @@ func (CheckReviewArgs) Kind() string { return "review.check" }
 // run out the sweep starts another. Meanwhile the review is never shown,
 // and the merchant may approve or hide it.
 func (CheckReviewArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(12)
 }
 
 // CheckReview runs review.Service.Recheck.
@@ -45,13 +42,9 @@ func (w *CheckReview) Work(ctx context.Context, job *river.Job[CheckReviewArgs])
 }
 
 // CheckReviewJobs are the check jobs for these reviews.
-func CheckReviewJobs(ids []int64) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: CheckReviewArgs{ReviewID: id}}
-	}
-	return params
-}
+func CheckReviewJobs(ids []int64) []river.InsertManyParams { return jobsFor(ids, checkReviewJob) }
+
+func checkReviewJob(id int64) river.JobArgs { return CheckReviewArgs{ReviewID: id} }
 
 // SweepReviewsArgs asks for a look for reviews still unchecked.
 type SweepReviewsArgs struct{}
@@ -71,17 +64,12 @@ type SweepReviews struct {
 
 // Work runs the job.
 func (w *SweepReviews) Work(ctx context.Context, job *river.Job[SweepReviewsArgs]) error {
-	ids, err := w.Reviews.DueChecks(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		err = w.Enqueue(ctx, CheckReviewJobs(ids)...)
-	}
+	err := enqueueDue(ctx, w.Reviews.DueChecks, checkReviewJob, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // SweepReviewsEvery schedules the review sweep (on the leader only).
 func SweepReviewsEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepReviewsArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepReviewsArgs{})
 }

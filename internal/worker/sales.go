@@ -36,7 +36,5 @@ func (w *RefreshSales) Work(ctx context.Context, job *river.Job[RefreshSalesArgs
 
 // RefreshSalesEvery schedules the refresh (on the leader only), once at start too.
 func RefreshSalesEvery(every time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(every),
-		func() (river.JobArgs, *river.InsertOpts) { return RefreshSalesArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(every, RefreshSalesArgs{})
 }

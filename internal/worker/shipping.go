@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -22,9 +21,7 @@ func (UploadShippingArgs) Kind() string { return "shipping.upload" }
 // InsertOpts: one upload per shipment waiting or running at a time; a
 // finished one does not block the next, as a failed upload is tried again.
 func (UploadShippingArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(20)
 }
 
 // UploadShipping sends a shipment's information to WeChat
@@ -61,26 +58,19 @@ type SweepShipping struct {
 
 // Work runs the job.
 func (w *SweepShipping) Work(ctx context.Context, job *river.Job[SweepShippingArgs]) error {
-	ids, err := w.Shipping.DueUploads(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		err = w.Enqueue(ctx, UploadShippingJobs(ids)...)
-	}
+	err := enqueueDue(ctx, w.Shipping.DueUploads, uploadShippingJob, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // UploadShippingJobs are the upload jobs for these shipments.
 func UploadShippingJobs(shipmentIDs []int64) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(shipmentIDs))
-	for i, id := range shipmentIDs {
-		params[i] = river.InsertManyParams{Args: UploadShippingArgs{ShipmentID: id}}
-	}
-	return params
+	return jobsFor(shipmentIDs, uploadShippingJob)
 }
+
+func uploadShippingJob(id int64) river.JobArgs { return UploadShippingArgs{ShipmentID: id} }
 
 // SweepShippingEvery schedules the upload sweep (on the leader only).
 func SweepShippingEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepShippingArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepShippingArgs{})
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kaidian/kaidian/internal/metrics"
 	"github.com/kaidian/kaidian/internal/subscribe"
@@ -27,9 +26,7 @@ const sendMessageAttempts = 8
 // InsertOpts: one send per event waiting or running at a time, so the
 // sweep never doubles a job still in the queue.
 func (SendMessageArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: sendMessageAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
-		rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
+	return uniqueWhileQueued(sendMessageAttempts)
 }
 
 // SendMessage sends one event (subscribe.Service.Send). An error is a
@@ -66,26 +63,19 @@ type SweepMessages struct {
 
 // Work runs the job.
 func (w *SweepMessages) Work(ctx context.Context, job *river.Job[SweepMessagesArgs]) error {
-	ids, err := w.Messages.Due(ctx, sweepBatch)
-	if err == nil && len(ids) > 0 {
-		err = w.Enqueue(ctx, SendMessageJobs(ids)...)
-	}
+	err := enqueueDue(ctx, w.Messages.Due, sendMessageJob, w.Enqueue)
 	w.Metrics.JobsCompleted.WithLabelValues(job.Kind, outcome(err)).Inc()
 	return err
 }
 
 // SendMessageJobs are the send jobs for these events.
 func SendMessageJobs(eventIDs []int64) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(eventIDs))
-	for i, id := range eventIDs {
-		params[i] = river.InsertManyParams{Args: SendMessageArgs{EventID: id}}
-	}
-	return params
+	return jobsFor(eventIDs, sendMessageJob)
 }
+
+func sendMessageJob(id int64) river.JobArgs { return SendMessageArgs{EventID: id} }
 
 // SweepMessagesEvery schedules the sweep (on the leader only).
 func SweepMessagesEvery(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepMessagesArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return periodic(interval, SweepMessagesArgs{})
 }

@@ -5,23 +5,18 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/kaidian/kaidian/internal/database"
 )
 
 // phoneCode is one getPhoneNumber code the sandbox handed out: what the
 // phone's button gives the mini program, exchanged once within
 // CodeLifetime (five minutes, as WeChat's) for the number.
 type phoneCode struct {
-	Code        string     `gorm:"column:code;primaryKey"`
-	OpenID      string     `gorm:"column:openid"`
-	Phone       string     `gorm:"column:phone"`
-	CountryCode string     `gorm:"column:country_code"`
-	ExpiresAt   time.Time  `gorm:"column:expires_at"`
-	UsedAt      *time.Time `gorm:"column:used_at"`
+	SingleUse
+	OpenID      string `gorm:"column:openid"`
+	Phone       string `gorm:"column:phone"`
+	CountryCode string `gorm:"column:country_code"`
 }
 
 func (phoneCode) TableName() string { return "sandbox_phone_codes" }
@@ -56,14 +51,9 @@ func (s *Server) wxPhoneCode(c *gin.Context) {
 			"message": "send {\"user\": \"<1 to 64 characters>\", \"phone\": \"<5 to 20 digits>\", \"country_code\": \"<1 to 4 digits, default 86>\"}"}})
 		return
 	}
-	pc := phoneCode{Code: randomToken(32), OpenID: derive("openid", in.User, 27), Phone: in.Phone,
-		CountryCode: in.CountryCode, ExpiresAt: s.now().Add(CodeLifetime)}
-	if err := s.db.Conn(c.Request.Context()).Create(&pc).Error; err != nil {
-		s.log.Error("sandbox: store phone code", "error", err)
-		c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "could not store the code"}})
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"code": pc.Code})
+	pc := phoneCode{SingleUse: s.newCode(32), OpenID: derive("openid", in.User, 27), Phone: in.Phone,
+		CountryCode: in.CountryCode}
+	s.issueCode(c, &pc, "phone")
 }
 
 // getUserPhoneNumber answers like WeChat's phonenumber.getPhoneNumber
@@ -84,8 +74,9 @@ func (s *Server) getUserPhoneNumber(c *gin.Context) {
 		wxFail(c, 47001, "data format error")
 		return
 	}
-	pc, code, msg := s.spendPhoneCode(ctx, in.Code)
-	if code != 0 {
+	// WeChat answers 40029 for any code it will not exchange, spent ones too.
+	var pc phoneCode
+	if code, msg := s.spendCode(ctx, &pc, in.Code, "phone", 40029, "invalid code"); code != 0 {
 		wxFail(c, code, msg)
 		return
 	}
@@ -99,40 +90,8 @@ func (s *Server) getUserPhoneNumber(c *gin.Context) {
 	}})
 }
 
-// spendPhoneCode marks the code used with one guarded update whose row
-// count decides, so two exchanges racing for one code give one number.
-// WeChat answers 40029 for any code it will not exchange.
-func (s *Server) spendPhoneCode(ctx context.Context, code string) (phoneCode, int, string) {
-	var pc phoneCode
-	if code == "" {
-		return pc, 40029, "invalid code"
-	}
-	err := s.db.Conn(ctx).Where("code = ?", code).Take(&pc).Error
-	if database.IsNotFound(err) {
-		return pc, 40029, "invalid code"
-	}
-	if err != nil {
-		s.log.Error("sandbox: read phone code", "error", err)
-		return pc, -1, "system error"
-	}
-	now := s.now()
-	if pc.UsedAt != nil || !now.Before(pc.ExpiresAt) {
-		return pc, 40029, "invalid code"
-	}
-	res := s.db.Conn(ctx).Model(&phoneCode{}).Where("code = ? AND used_at IS NULL", code).Update("used_at", now)
-	if res.Error != nil {
-		s.log.Error("sandbox: spend phone code", "error", res.Error)
-		return pc, -1, "system error"
-	}
-	if res.RowsAffected != 1 {
-		return pc, 40029, "invalid code"
-	}
-	return pc, 0, ""
-}
-
 // PrunePhoneCodes deletes the phone codes past their five minutes and says
 // how many; Run calls it beside PruneLoginCodes.
 func (s *Server) PrunePhoneCodes(ctx context.Context) (int64, error) {
-	res := s.db.Conn(ctx).Where("expires_at <= ?", s.now()).Delete(&phoneCode{})
-	return res.RowsAffected, res.Error
+	return s.pruneCodes(ctx, &phoneCode{})
 }

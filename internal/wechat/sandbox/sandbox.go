@@ -41,6 +41,7 @@ type Server struct {
 	clock atomic.Pointer[func() time.Time]
 	pay   *pay // nil until EnablePay
 	sec   secCheck
+	codes codes // mini-program codes: the pages they may open (wxacode.go)
 
 	limiter *httpx.Limiter // per client address; nil: no limit
 }
@@ -86,6 +87,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	s.mountPhone(r)
 	s.mountSecCheck(r)
 	s.mountSubscribe(r)
+	s.mountCodes(r)
 }
 
 // MountPayRoot serves WeChat Pay v3 at /v3 of r as well, where
@@ -102,13 +104,13 @@ func (s *Server) MountPayRoot(r *gin.RouterGroup) {
 	s.pay.mount(r)
 }
 
+// loginCode is one wx.login code the sandbox handed out, exchanged once
+// within CodeLifetime for the session.
 type loginCode struct {
-	Code       string     `gorm:"column:code;primaryKey"`
-	OpenID     string     `gorm:"column:openid"`
-	UnionID    string     `gorm:"column:unionid"`
-	SessionKey string     `gorm:"column:session_key"`
-	ExpiresAt  time.Time  `gorm:"column:expires_at"`
-	UsedAt     *time.Time `gorm:"column:used_at"`
+	SingleUse
+	OpenID     string `gorm:"column:openid"`
+	UnionID    string `gorm:"column:unionid"`
+	SessionKey string `gorm:"column:session_key"`
 }
 
 func (loginCode) TableName() string { return "sandbox_login_codes" }
@@ -126,17 +128,12 @@ func (s *Server) wxLogin(c *gin.Context) {
 		return
 	}
 	// A real session_key is 16 random bytes in standard base64.
-	lc := loginCode{Code: randomToken(16), OpenID: derive("openid", in.User, 27),
-		SessionKey: base64.StdEncoding.EncodeToString(randomBytes(16)), ExpiresAt: s.now().Add(CodeLifetime)}
+	lc := loginCode{SingleUse: s.newCode(16), OpenID: derive("openid", in.User, 27),
+		SessionKey: base64.StdEncoding.EncodeToString(randomBytes(16))}
 	if in.UnionID {
 		lc.UnionID = derive("unionid", in.User, 27)
 	}
-	if err := s.db.Conn(c.Request.Context()).Create(&lc).Error; err != nil {
-		s.log.Error("sandbox: store login code", "error", err)
-		c.JSON(http.StatusInternalServerError, gin.H{"error": gin.H{"code": "internal", "message": "could not store the code"}})
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"code": lc.Code})
+	s.issueCode(c, &lc, "login")
 }
 
 // jscode2session answers like WeChat (WeChat's code2Session documentation): HTTP 200
@@ -154,10 +151,8 @@ func (s *Server) jscode2session(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// exchange checks the credentials and spends the code. Credentials are checked
-// first, so a refused call does not burn the shopper's code. Marking it used
-// is one guarded update whose row count decides, so two concurrent exchanges
-// of one code give exactly one success, on SQLite and PostgreSQL alike.
+// exchange checks the credentials and spends the code (spendCode). Credentials
+// are checked first, so a refused call does not burn the shopper's code.
 func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string) (loginCode, int, string) {
 	switch {
 	case appID != AppID:
@@ -170,30 +165,8 @@ func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string
 		return loginCode{}, 41008, "missing code"
 	}
 	var lc loginCode
-	err := s.db.Conn(ctx).Where("code = ?", code).Take(&lc).Error
-	if database.IsNotFound(err) {
-		return lc, 40029, "invalid code"
-	}
-	if err != nil {
-		s.log.Error("sandbox: read login code", "error", err)
-		return lc, -1, "system error"
-	}
-	now := s.now()
-	if lc.UsedAt != nil {
-		return lc, 40163, "code been used"
-	}
-	if !now.Before(lc.ExpiresAt) {
-		return lc, 40029, "invalid code"
-	}
-	res := s.db.Conn(ctx).Model(&loginCode{}).Where("code = ? AND used_at IS NULL", code).Update("used_at", now)
-	if res.Error != nil {
-		s.log.Error("sandbox: spend login code", "error", res.Error)
-		return lc, -1, "system error"
-	}
-	if res.RowsAffected != 1 {
-		return lc, 40163, "code been used"
-	}
-	return lc, 0, ""
+	errcode, msg := s.spendCode(ctx, &lc, code, "login", 40163, "code been used")
+	return lc, errcode, msg
 }
 
 // PruneLoginCodes deletes the login codes past their five minutes, used or
@@ -201,8 +174,7 @@ func (s *Server) exchange(ctx context.Context, appID, secret, code, grant string
 // yet expired is kept, so exchanging it again still answers 40163 (code been
 // used) as WeChat does; once expired it answers 40029 either way.
 func (s *Server) PruneLoginCodes(ctx context.Context) (int64, error) {
-	res := s.db.Conn(ctx).Where("expires_at <= ?", s.now()).Delete(&loginCode{})
-	return res.RowsAffected, res.Error
+	return s.pruneCodes(ctx, &loginCode{})
 }
 
 // derive makes a stable WeChat-looking id for a sandbox user.
