@@ -91,12 +91,15 @@ func run(args []string, stdout io.Writer) error {
 // seedShop seeds the demo shop and, with -products N, N bulk products on
 // top, so cache-off reads can be measured on a catalog the size of a real
 // shop's (the one-second cache then misses most searches and filters);
-// with -footprints N, N footprints for the "me" pages' measurements.
+// with -footprints N, N footprints for the "me" pages' measurements; with
+// -visits N and -sourced-orders M, the history the funnel is measured on.
 func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	products := fs.Int("products", 0, "bulk products to add (three SKUs each, in ten categories)")
 	reviews := fs.Int("reviews", 0, "visible reviews to add, with their completed orders, over the on-shelf products")
 	footprints := fs.Int("footprints", 0, "footprints to add, over new shoppers (100 each) and the products on shelf")
+	visits := fs.Int("visits", 0, "visits to add over the last 90 days, through new channels and KOLs, shares, direct and unknown sources")
+	sourced := fs.Int("sourced-orders", 0, "orders to add over the last 90 days, credited to the sources -visits makes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,7 +124,13 @@ func seedShop(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 	}
-	if *products <= 0 && *footprints <= 0 && *reviews <= 0 {
+	if *visits > 0 || *sourced > 0 {
+		social := seed.Social{DB: a.DB, Channels: a.Channels, Promoters: a.Promoters, Attribution: a.Attribution}
+		if err := seed.Visits(ctx, social, *visits, *sourced); err != nil {
+			return err
+		}
+	}
+	if *products <= 0 && *footprints <= 0 && *reviews <= 0 && *visits <= 0 && *sourced <= 0 {
 		return nil
 	}
 	return a.DB.Optimize(ctx)

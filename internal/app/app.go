@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kaidian/kaidian/internal/address"
+	"github.com/kaidian/kaidian/internal/attribution"
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
@@ -100,6 +101,9 @@ type App struct {
 	CouponShares *couponshare.Service
 	// Commission is the promoters' ledger, fed by payments and refunds.
 	Commission *commission.Service
+	// Attribution records visits (through its Recorder, off the request's
+	// path), binds customers to associates and credits orders to sources.
+	Attribution *attribution.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -186,10 +190,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Share = share.New(share.Deps{DB: db, Scenes: a.Scenes, Products: a.Catalog, Flash: a.Flash, Coupons: a.Coupons,
 		Shop: a.Settings, Promoters: a.Promoters, Channels: a.Channels, Drawer: codeDrawer{mp}, Clock: clk})
 	a.CouponShares = couponshare.New(db, a.Audit, a.Coupons, a.Customers, a.Share, clk)
+	a.Attribution = a.newAttribution(clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
-		Clock: clk, Messages: a.Messages,
+		Clock: clk, Messages: a.Messages, Attributor: a.Attribution,
 	})
 	a.phone = phoneAdapter{mp}.exchange
 	a.Login = auth.NewLogin(sessionAdapter{mp}, a.Customers, a.Tokens)
@@ -301,6 +306,7 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	}
 	stopMetrics := a.serveMetrics(metricsLn)
 	a.Views.Start()
+	a.Attribution.Recorder().Start()
 	if a.Sandbox != nil {
 		sandboxCtx, stopSandbox := context.WithCancel(ctx)
 		defer stopSandbox()
@@ -337,6 +343,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	stopMetrics(shutdownCtx)
 	if err := a.Views.Stop(shutdownCtx); err != nil { // the footprints still buffered, once no request can add one
 		a.Log.Error("footprints shutdown", "error", err)
+	}
+	if err := a.Attribution.Recorder().Stop(shutdownCtx); err != nil { // the visits still buffered, once no request can add one
+		a.Log.Error("visits shutdown", "error", err)
 	}
 	if err := a.Search.Flush(shutdownCtx); err != nil { // the last second of searches, once no request can add any
 		a.Log.Error("search counts not written", "error", err.Error())

@@ -45,8 +45,10 @@ func TestCheckoutStatementBudget(t *testing.T) {
 		// The coupon picker (issue 15) reads the shopper's coupons with
 		// their terms: one statement more than the price alone.
 		"preview": {4, 4},
-		"place":   {10, 12},
-		"pay":     {3, 3},
+		// Attribution (issue 16) reads the shopper's touches and binding:
+		// one statement inside the transaction, for checkout and flash alike.
+		"place": {11, 13},
+		"pay":   {3, 3},
 		// GET /orders/{no}, which the mini program (and the load's
 		// checkout) reads until the notification has marked it paid: the
 		// order with its lines, and its history, pipelined in one round
@@ -60,7 +62,7 @@ func TestCheckoutStatementBudget(t *testing.T) {
 		// "Buy now" of three SKUs: each SKU's guarded update is its own
 		// statement, the order's lines and the three stock movements are
 		// one multi-row insert each (the movements were three inserts).
-		"place_3_lines": {10, 12},
+		"place_3_lines": {11, 13},
 	}
 	step := func(name string, run func(ctx context.Context) error) {
 		t.Helper()

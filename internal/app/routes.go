@@ -64,6 +64,7 @@ func (a *App) routes() (http.Handler, error) {
 		Favorites:   a.Favorites,
 		Footprints:  a.Footprints,
 		Views:       a.Views,
+		Visits:      a.Attribution.Recorder(),
 		Phone:       a.phone,
 		AvatarCheck: a.avatarCheck,
 
@@ -75,7 +76,7 @@ func (a *App) routes() (http.Handler, error) {
 	mpapi.MountUploads(r.Group("/api/v1", httpx.LimitBody(max(a.Config.MaxBodyBytes, mpapi.MaxUploadBody))), api)
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay", limit))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
-		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders,
+		Reports: a.Reports, Attribution: a.Attribution, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders,
 		Payments: a.Payments, Shipping: a.Shipping, Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash,
 		Messages: a.Messages, Search: a.Search, Home: a.Home, Reviews: a.Reviews, Channels: a.Channels, Share: a.Share,
 		Gifts:     a.CouponShares,

@@ -37,7 +37,7 @@ var (
 	plumbing = []string{
 		"internal/config", "internal/database", "internal/httpx", "internal/errs",
 		"internal/page", "internal/metrics", "internal/jobs", "internal/money", "internal/clock",
-		"internal/i18n", "internal/shortcode",
+		"internal/i18n", "internal/shortcode", "internal/batch",
 	}
 	// outside: code that speaks to WeChat (the clients and the local fake);
 	// it knows WeChat's wire formats, never the shop's rules or tables.

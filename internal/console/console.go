@@ -8,6 +8,7 @@ package console
 import (
 	"log/slog"
 
+	"github.com/kaidian/kaidian/internal/attribution"
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
@@ -35,23 +36,25 @@ import (
 
 // Deps are the services the console calls.
 type Deps struct {
-	Staff     *staff.Service
-	Audit     *audit.Log
-	Settings  *setting.Service
-	Reports   *report.Service
-	Catalog   *catalog.Service
-	CatalogIO *catalogio.Service
-	Inventory *inventory.Service
-	Orders    *order.Service
-	Payments  *payment.Service
-	Shipping  *shipping.Service
-	Customers *customer.Service
-	Coupons   *coupon.Service
-	Flash     *flashsale.Service
-	Home      *home.Service
-	Reviews   *review.Service
-	Messages  *subscribe.Service
-	Search    *search.Service
+	Staff    *staff.Service
+	Audit    *audit.Log
+	Settings *setting.Service
+	Reports  *report.Service
+	// Attribution keeps the customers bound to store associates (moved here).
+	Attribution *attribution.Service
+	Catalog     *catalog.Service
+	CatalogIO   *catalogio.Service
+	Inventory   *inventory.Service
+	Orders      *order.Service
+	Payments    *payment.Service
+	Shipping    *shipping.Service
+	Customers   *customer.Service
+	Coupons     *coupon.Service
+	Flash       *flashsale.Service
+	Home        *home.Service
+	Reviews     *review.Service
+	Messages    *subscribe.Service
+	Search      *search.Service
 	// Promoters, stores, commission rules, statements and payouts
 	// (promoter_*.go, store_*.go, commission_*.go, payout_*.go).
 	Promoters  *promoter.Service

@@ -24,7 +24,7 @@ import (
 // status as a word rather than a code.
 var exportColumns = []string{"order_no", "placed_at", "status", "shopper_id", "receiver_name", "receiver_phone",
 	"address", "items", "goods_amount", "shipping_fee", "discount_amount", "pay_amount", "refunded_amount",
-	"coupon_id", "remark", "paid_at", "transaction_id", "carrier", "tracking_no", "shipped_at"}
+	"coupon_id", "remark", "paid_at", "transaction_id", "carrier", "tracking_no", "shipped_at", "source", "promoter_id"}
 
 // exportHeader is the header row: for people in p's language, for tools
 // (forTools) the English column names, whatever the reader's language.
@@ -63,6 +63,12 @@ func (h *handlers) orderExport(c *gin.Context) {
 		}
 		return p.Enum("order.status", s)
 	}
+	source := func(src string) string {
+		if forTools {
+			return src
+		}
+		return sourceName(p, src, "")
+	}
 	w := csv.NewWriter(c.Writer)
 	started := false
 	start := func() {
@@ -82,7 +88,7 @@ func (h *handlers) orderExport(c *gin.Context) {
 			return err
 		}
 		for _, o := range batch {
-			w.Write(exportRow(o, shipments[o.ID], status(o.Status)))
+			w.Write(exportRow(o, shipments[o.ID], status(o.Status), source(o.Source)))
 		}
 		w.Flush()
 		return w.Error()
@@ -99,20 +105,23 @@ func (h *handlers) orderExport(c *gin.Context) {
 	}
 }
 
-func exportRow(o order.Order, sh shipping.Shipment, status string) []string {
+func exportRow(o order.Order, sh shipping.Shipment, status, source string) []string {
 	items := make([]string, len(o.Items))
 	for i, it := range o.Items {
 		items[i] = strings.TrimSpace(it.Title+" "+it.SpecText) + " ×" + strconv.Itoa(it.Quantity)
 	}
-	coupon := ""
+	coupon, promoter := "", ""
 	if o.CouponID != nil {
 		coupon = strconv.FormatInt(*o.CouponID, 10)
+	}
+	if o.PromoterID != nil {
+		promoter = strconv.FormatInt(*o.PromoterID, 10)
 	}
 	return []string{o.OrderNo, csvTime(&o.CreatedAt), status, strconv.FormatInt(o.ShopperID, 10),
 		cell(o.ReceiverName), cell(o.ReceiverPhone), cell(o.Province + o.City + o.District + " " + o.AddressDetail),
 		cell(strings.Join(items, "; ")), money.Decimal(o.GoodsAmount), money.Decimal(o.ShippingFee), money.Decimal(o.DiscountAmount),
 		money.Decimal(o.PayAmount), money.Decimal(o.RefundedAmount), coupon, cell(o.Remark), csvTime(o.PaidAt), o.TransactionID,
-		cell(sh.CarrierName()), cell(sh.TrackingNo), csvTime(o.ShippedAt)}
+		cell(sh.CarrierName()), cell(sh.TrackingNo), csvTime(o.ShippedAt), cell(source), promoter}
 }
 
 // cell keeps text a shopper or merchant typed from being read as a formula

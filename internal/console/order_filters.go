@@ -19,12 +19,12 @@ var orderStatuses = []order.Status{order.StatusPendingPayment, order.StatusPaid,
 	order.StatusCompleted, order.StatusClosed}
 
 // orderFilterFields are the list's filters, in the order the page shows them.
-var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product", "flash_sale"}
+var orderFilterFields = []string{"status", "from", "to", "order_no", "shopper", "product", "flash_sale", "source"}
 
 // orderFilterForm is the order list's filters as typed in the query string:
 // status, from and to (days in the shop's time zone, both included),
-// order_no, shopper (id or openid), product (id or title words) and
-// flash_sale (id). The list and the CSV export read them alike.
+// order_no, shopper (id or openid), product (id or title words),
+// flash_sale (id) and source (a source reference, "direct" for none). The list and the CSV export read them alike.
 type orderFilterForm struct{ *Form }
 
 // Filtered reports whether any filter is set.
@@ -42,7 +42,7 @@ func (f orderFilterForm) Filtered() bool {
 func (f orderFilterForm) Validate() (order.AdminQuery, error) {
 	v := f.Values
 	q := order.AdminQuery{Status: order.Status(v.Get("status")), OrderNo: v.Get("order_no"),
-		Shopper: v.Get("shopper"), Product: v.Get("product")}
+		Shopper: v.Get("shopper"), Product: v.Get("product"), Source: v.Get("source")}
 	var err error
 	if raw := strings.TrimSpace(v.Get("flash_sale")); raw != "" {
 		if q.FlashSale, err = strconv.ParseInt(raw, 10, 64); err != nil || q.FlashSale <= 0 {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -105,7 +106,15 @@ func funcs(p *i18n.Printer) template.FuncMap {
 		"pct":      func(part, whole int64) int64 { return percent(part, whole) },
 		"query":    func(v url.Values, kv ...string) template.URL { return withQuery(v, kv...) },
 		"fenInput": money.Decimal,
+		"source":   func(src string) string { return sourceName(p, src, "") },
+		"bp":       func(n int64) string { return basisPoints(n) },
 	}
+}
+
+// basisPoints writes a rate in basis points as a percentage with one
+// decimal ("12.5%"), exactly, without floats.
+func basisPoints(n int64) string {
+	return strconv.FormatInt(n/100, 10) + "." + strconv.FormatInt(n%100/10, 10) + "%"
 }
 
 func percent(part, whole int64) int64 {

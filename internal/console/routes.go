@@ -161,6 +161,13 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/channels/:id", h.channelEdit)
 	in.POST("/channels/:id", h.channelUpdate)
 	in.GET("/share/code.png", h.shareCode)
+	// Attribution (issue 16): the funnel by source and day, with its CSV,
+	// and the customers bound to store associates, moved when one leaves.
+	in.GET("/funnel", h.funnelShow)
+	in.GET("/funnel/export.csv", h.funnelExport)
+	in.GET("/bindings", h.bindingList)
+	in.POST("/bindings/move", h.bindingMove)
+	in.POST("/bindings/move-all", h.bindingMoveAll)
 
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)
@@ -204,5 +211,6 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	owner.GET("/settings", h.settingsPage)
 	owner.POST("/settings", h.settingsSave)
 	owner.POST("/settings/after-sale", h.settingsAfterSaleSave)
+	owner.POST("/settings/attribution", h.settingsAttributionSave)
 	return nil
 }

@@ -31,6 +31,7 @@ var mainPages = []struct{ Name, Route string }{
 	{"message-template", "/console/messages/templates/:scene"},
 	{"promoters", "/console/promoters"}, {"promoter", "/console/promoters/:id"}, {"statement", "/console/promoters/:id/statement"},
 	{"stores", "/console/stores"}, {"commission", "/console/commission"}, {"payouts", "/console/payouts"}, {"payout", "/console/payouts/:id"},
+	{"funnel", "/console/funnel"}, {"bindings", "/console/bindings"},
 }
 
 // screenSizes are the widths the console must hold at: a laptop and a phone.

@@ -58,6 +58,7 @@ func settingsValues(sh setting.Shop) url.Values {
 		"owner_refund_limit": {money.Decimal(sh.OwnerRefundLimit)},
 	}
 	afterSaleValues(sh, v)
+	attributionValues(sh, v)
 	return v
 }
 

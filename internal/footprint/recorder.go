@@ -3,38 +3,27 @@ package footprint
 import (
 	"context"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/batch"
 	"github.com/kaidian/kaidian/internal/clock"
 )
 
 // Recorder takes views from request handlers without touching the
-// database: Record puts the view in a bounded buffer and returns at once;
-// one goroutine drains the buffer, folds views of the same footprint
-// together, and writes them with Store.Save every FlushEvery (sooner when
-// BatchSize distinct footprints wait): one multi-row upsert a second
-// however many views came in. When the buffer is full (the database slower
-// than the views for a while), a view is dropped and counted, never waited
-// for: a footprint is worth less than the page.
+// database (a batch.Batcher): Record puts the view in a bounded buffer and
+// returns at once; one goroutine drains the buffer, folds views of the same
+// footprint together, and writes them with Store.Save every FlushEvery
+// (sooner when BatchSize distinct footprints wait): one multi-row upsert a
+// second however many views came in. When the buffer is full (the database
+// slower than the views for a while), a view is dropped and counted, never
+// waited for: a footprint is worth less than the page.
 //
 // What a crash can lose: the views not yet written, at most about
 // FlushEvery's worth (and at most Capacity plus BatchSize footprints); a
 // clean shutdown (Stop) writes them.
 type Recorder struct {
-	store      saver
-	clock      *clock.Clock
-	log        *slog.Logger
-	views      chan View
-	batchSize  int
-	flushEvery time.Duration
-
-	recorded, dropped, failed atomic.Int64
-	stop                      chan struct{}
-	sync                      chan chan struct{}
-	done                      chan struct{}
-	startOnce, stopOnce       sync.Once
+	b     *batch.Batcher[View, viewKey]
+	clock *clock.Clock
 }
 
 type saver interface {
@@ -51,17 +40,18 @@ type RecorderConfig struct {
 // NewRecorder builds a recorder that saves through store, timing views by
 // clk; call Start.
 func NewRecorder(store saver, clk *clock.Clock, log *slog.Logger, cfg RecorderConfig) *Recorder {
-	if cfg.Capacity <= 0 {
-		cfg.Capacity = 8192
+	fold := &batch.Fold[View, viewKey]{
+		// Arithmetic, not day()'s formatting: this runs for every view.
+		Key: func(v View) viewKey { return viewKey{v.ShopperID, v.ProductID, (v.At.Unix() + chinaOffset) / 86400} },
+		Merge: func(old, v View) View {
+			if v.At.After(old.At) {
+				return v
+			}
+			return old
+		},
 	}
-	if cfg.BatchSize <= 0 {
-		cfg.BatchSize = 1000
-	}
-	if cfg.FlushEvery <= 0 {
-		cfg.FlushEvery = time.Second
-	}
-	return &Recorder{store: store, clock: clk, log: log, views: make(chan View, cfg.Capacity), batchSize: cfg.BatchSize,
-		flushEvery: cfg.FlushEvery, stop: make(chan struct{}), sync: make(chan chan struct{}), done: make(chan struct{})}
+	return &Recorder{clock: clk, b: batch.New(store.Save, fold, log, batch.Config{Name: "footprints",
+		Capacity: cfg.Capacity, BatchSize: cfg.BatchSize, FlushEvery: cfg.FlushEvery})}
 }
 
 // Record queues the shopper's view of the product, now; it never blocks. A
@@ -70,19 +60,14 @@ func (r *Recorder) Record(shopperID, productID int64) {
 	if r == nil {
 		return
 	}
-	select {
-	case r.views <- View{ShopperID: shopperID, ProductID: productID, At: r.clock.Now()}:
-	default:
-		r.dropped.Add(1)
-	}
+	r.b.Offer(View{ShopperID: shopperID, ProductID: productID, At: r.clock.Now()})
 }
 
 // Start runs the flushing goroutine until Stop.
 func (r *Recorder) Start() {
-	if r == nil {
-		return
+	if r != nil {
+		r.b.Start()
 	}
-	r.startOnce.Do(func() { go r.run() })
 }
 
 // Stop flushes what is buffered and ends the goroutine, waiting at most
@@ -91,14 +76,7 @@ func (r *Recorder) Stop(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
-	r.Start() // a recorder never started still flushes what it holds
-	r.stopOnce.Do(func() { close(r.stop) })
-	select {
-	case <-r.done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return r.b.Stop(ctx)
 }
 
 // Sync saves every view recorded before it was called, and returns once
@@ -108,53 +86,17 @@ func (r *Recorder) Sync(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
-	flushed := make(chan struct{})
-	select {
-	case r.sync <- flushed:
-	case <-r.done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case <-flushed:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return r.b.Sync(ctx)
 }
 
 // Recorded counts views saved.
-func (r *Recorder) Recorded() int64 { return r.recorded.Load() }
+func (r *Recorder) Recorded() int64 { return r.b.Saved() }
 
 // Dropped counts views dropped because the buffer was full.
-func (r *Recorder) Dropped() int64 { return r.dropped.Load() }
+func (r *Recorder) Dropped() int64 { return r.b.Dropped() }
 
 // Failed counts views lost because their batch could not be saved.
-func (r *Recorder) Failed() int64 { return r.failed.Load() }
-
-func (r *Recorder) run() {
-	defer close(r.done)
-	p := pending{latest: make(map[viewKey]View, r.batchSize)}
-	tick := time.NewTicker(r.flushEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case v := <-r.views:
-			r.add(&p, v)
-		case <-tick.C:
-			r.flush(&p)
-		case flushed := <-r.sync:
-			r.drain(&p)
-			r.flush(&p)
-			close(flushed)
-		case <-r.stop:
-			r.drain(&p)
-			r.flush(&p)
-			return
-		}
-	}
-}
+func (r *Recorder) Failed() int64 { return r.b.Failed() }
 
 // viewKey is what one footprint row stands for; views with the same key
 // between two flushes fold into one, the latest, before they reach the
@@ -166,56 +108,3 @@ type viewKey struct {
 
 // chinaOffset is Beijing time's offset from UTC in seconds (no daylight saving).
 const chinaOffset = 8 * 3600
-
-// pending is the views waiting for the next flush, folded by key, and how
-// many views they stand for (to count them as saved or lost).
-type pending struct {
-	latest map[viewKey]View
-	views  int64
-}
-
-// add folds v in, flushing when BatchSize distinct footprints wait.
-func (r *Recorder) add(p *pending, v View) {
-	// Arithmetic, not day()'s formatting: this runs for every view.
-	k := viewKey{v.ShopperID, v.ProductID, (v.At.Unix() + chinaOffset) / 86400}
-	if old, ok := p.latest[k]; !ok || v.At.After(old.At) {
-		p.latest[k] = v
-	}
-	if p.views++; len(p.latest) >= r.batchSize {
-		r.flush(p)
-	}
-}
-
-// drain takes every view waiting in the buffer now.
-func (r *Recorder) drain(p *pending) {
-	for {
-		select {
-		case v := <-r.views:
-			r.add(p, v)
-		default:
-			return
-		}
-	}
-}
-
-// flush saves what is pending and empties it. A failed batch is logged
-// and counted, not retried: retrying would hold back the next views.
-func (r *Recorder) flush(p *pending) {
-	if len(p.latest) == 0 {
-		return
-	}
-	batch := make([]View, 0, len(p.latest))
-	for _, v := range p.latest {
-		batch = append(batch, v)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := r.store.Save(ctx, batch); err != nil {
-		r.failed.Add(p.views)
-		r.log.Error("footprints not saved", "footprints", len(batch), "views", p.views, "error", err.Error())
-	} else {
-		r.recorded.Add(p.views)
-	}
-	clear(p.latest)
-	p.views = 0
-}

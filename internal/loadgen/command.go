@@ -21,7 +21,8 @@ Scenarios: browse (product list and detail reads), pages (the shopper's everyday
 search, reviews, favourites, footprints), checkout (cart → preview → order → pay → paid),
 flash (shoppers race for a flash sale's units), notify (bursts of duplicate payment notifications),
 notify-orders (payment notifications of distinct orders, 32 at once, beside their CPU ceiling),
-hello (GET / of a baseline server). Prints throughput, latency percentiles, non-2xx answers by
+visits (POST /visits through the shop's sources, beside a hello-world measured in the same run,
+then a check that every visit answered 2xx was saved), hello (GET / of a baseline server). Prints throughput, latency percentiles, non-2xx answers by
 status and error code, and PASS/FAIL checks; exits non-zero when a check fails.
 The database (for checks, -create-sale and -restock) is KAIDIAN_DATABASE_URL, else the SQLite
 file under KAIDIAN_DATA_DIR, unless -database-url says otherwise.
@@ -91,6 +92,7 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	fs.StringVar(&o.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL URL of the shop's database (default KAIDIAN_DATABASE_URL; unset: the SQLite file under KAIDIAN_DATA_DIR)")
 	fs.Int64Var(&o.Restock, "restock", 0, "checkout, notify, notify-orders: raise the stock of the SKUs used to at least this many units through the ledger (needs the database)")
 	fs.Float64Var(&o.Rate, "rate", 0, "hello, browse, pages: send this many requests a second whatever the shop does (an open loop; latency counts from when each was due) instead of as fast as it answers")
+	fs.StringVar(&o.Baseline, "baseline", "", "visits: base URL of a hello-world baseline to measure beside the visits (default: one started in this process)")
 	fs.StringVar(&o.PagesStep, "pages-step", "", "pages: only this kind of request ("+strings.Join(pagesSteps, ", ")+"; default: the mix)")
 	fs.StringVar(&o.BrowseStep, "browse-step", "", "browse: only this kind of request ("+strings.Join(browseSteps, ", ")+"; default: the mix)")
 	fs.BoolVar(&o.BrowseLogin, "browse-login", false, "browse: log -shoppers shoppers in first and send their tokens, so product views are recorded as footprints")

@@ -63,6 +63,9 @@ type Options struct {
 	Rate float64
 	// PagesStep limits pages to one kind of request (see pagesSteps).
 	PagesStep string
+	// Baseline is the hello-world server visits measures beside itself
+	// (`kaidian load baseline`); empty: one started in this process.
+	Baseline string
 
 	Flash FlashOptions
 
@@ -93,7 +96,7 @@ type FlashOptions struct {
 }
 
 // Scenarios lists the scenario names.
-var Scenarios = []string{"browse", "pages", "checkout", "flash", "notify", "notify-orders", "hello"}
+var Scenarios = []string{"browse", "pages", "checkout", "flash", "notify", "notify-orders", "visits", "hello"}
 
 // Run runs the scenario and returns its report. An error means the run
 // could not be carried out (a target down, setup refused); failed checks
@@ -126,6 +129,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		err = l.notifyOrders(ctx, r)
 	case "flash":
 		err = l.flash(ctx, r)
+	case "visits":
+		err = l.visits(ctx, r)
 	case "hello":
 		err = l.hello(ctx, r)
 	default:

@@ -5,13 +5,17 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/attribution"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 )
 
 // cartHandlers serve the shopper's cart: GET /cart and /cart/items/….
-type cartHandlers struct{ svc *cart.Service }
+type cartHandlers struct {
+	svc    *cart.Service
+	visits *attribution.Recorder // counts cart adds for the funnel
+}
 
 // list: GET /api/v1/cart
 func (h *cartHandlers) list(c *gin.Context) {
@@ -44,6 +48,9 @@ func (h *cartHandlers) add(c *gin.Context) {
 		return
 	}
 	it, err := h.svc.Add(c.Request.Context(), shopperID(c), in.SKUID, in.Quantity)
+	if err == nil {
+		h.visits.CartAdded(shopperID(c))
+	}
 	h.answerItem(c, http.StatusCreated, it, err)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/kaidian/kaidian/internal/address"
+	"github.com/kaidian/kaidian/internal/attribution"
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
@@ -68,6 +69,9 @@ type Deps struct {
 	AvatarCheck customer.AvatarCheck
 	Phone       customer.PhoneExchange
 
+	// Visits records visits and cart adds for attribution and the funnel.
+	Visits *attribution.Recorder
+
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
 	// only on its path and query.
@@ -96,7 +100,10 @@ func Mount(r *gin.RouterGroup, d Deps) {
 
 	me := r.Group("", requireShopper(d.Tokens), limitShopperWrites(d.ShopperLimit))
 
-	ct := &cartHandlers{svc: d.Cart}
+	vs := &visitHandlers{rec: d.Visits}
+	r.POST("/visits", optionalShopper(d.Tokens), vs.record)
+
+	ct := &cartHandlers{svc: d.Cart, visits: d.Visits}
 	me.GET("/cart", ct.list)
 	me.POST("/cart/items", ct.add)
 	me.PATCH("/cart/items/:id", ct.update)

@@ -25,8 +25,18 @@ type AdminQuery struct {
 	Shopper   string    // a shopper's id or openid
 	Product   string    // a product's id, or words of its title
 	FlashSale int64     // orders placed in this flash sale; 0 = any
+	Source    string    // orders credited to this source ("channel:AB12CD", …; SourceDirect, SourceShares); empty = any
 	Page      page.Request
 }
+
+// Source filters with a meaning of their own: SourceDirect for orders
+// credited to no source (their source is empty, which as a filter means
+// "any"), SourceShares for every shopper's share ("share:<id>"), as the
+// funnel counts them.
+const (
+	SourceDirect = "direct"
+	SourceShares = "share"
+)
 
 // maxFilterLen bounds a typed filter, so nobody sends a novel as a LIKE pattern.
 const maxFilterLen = 100
@@ -121,7 +131,7 @@ func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) 
 	if q.Status != "" && !q.Status.Valid() {
 		return nil, errs.Field("status", "invalid.order_status")
 	}
-	for field, v := range map[string]string{"order_no": q.OrderNo, "shopper": q.Shopper, "product": q.Product} {
+	for field, v := range map[string]string{"order_no": q.OrderNo, "shopper": q.Shopper, "product": q.Product, "source": q.Source} {
 		if utf8.RuneCountInString(v) > maxFilterLen {
 			return nil, errs.Field(field, "invalid.max_length", "max", maxFilterLen)
 		}
@@ -142,6 +152,15 @@ func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) 
 	}
 	if q.FlashSale > 0 {
 		db = db.Where("flash_sale_id = ?", q.FlashSale)
+	}
+	switch src := strings.TrimSpace(q.Source); src {
+	case "":
+	case SourceDirect:
+		db = db.Where("source = ''")
+	case SourceShares:
+		db = db.Where("source LIKE 'share:%'")
+	default:
+		db = db.Where("source = ?", src)
 	}
 	if no := strings.TrimSpace(q.OrderNo); no != "" {
 		db = db.Where("order_no = ?", no)

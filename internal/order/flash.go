@@ -415,6 +415,9 @@ func (s *Service) insertFlashOrders(ctx context.Context, sale flashsale.Sale, rs
 			batch[i].key = &u
 		}
 	}
+	if err := s.credit(ctx, shop, now, batch); err != nil {
+		return err
+	}
 	if err := s.insertOrders(ctx, batch); err != nil {
 		return err
 	}

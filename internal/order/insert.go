@@ -70,10 +70,10 @@ func (s *Service) insertOrders(ctx context.Context, batch []newOrder) error {
 const insertOrdersSQL = `WITH o AS (
 	INSERT INTO orders (order_no, shopper_id, status, item_count, goods_amount, shipping_fee, discount_amount,
 		total_amount, pay_amount, coupon_id, flash_sale_id, remark, receiver_name, receiver_phone, province, city,
-		district, address_detail, expires_at, created_at, updated_at)
+		district, address_detail, expires_at, created_at, updated_at, source, promoter_id)
 	SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
 		?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-		?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
+		?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::bigint[])
 	ON CONFLICT (order_no) DO NOTHING
 	RETURNING id, order_no
 ), l AS (
@@ -112,16 +112,17 @@ func (s *Service) insertOrdersPostgres(ctx context.Context, batch []newOrder) er
 			make([]string, n), make([]string, n)
 		shopper, itemCount, goods, shipping, discount, total, pay = make([]int64, n), make([]int64, n),
 			make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		couponID, flashID            = make([]*int64, n), make([]*int64, n)
-		expires, created, updated    = make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
-		actor, reason                = make([]string, n), make([]string, n)
-		lNo, lTitle, lSpec, lImage   []string
-		lProduct, lSKU, lPrice, lQty []int64
-		lAmount, lDiscount, lPay     []int64
-		kNo, kScope, kKey, kHash     []string
-		kShopper                     []int64
-		kCreated                     []time.Time
-		at                           = make(map[string]int, n) // order number → index in batch
+		couponID, flashID, promoterID = make([]*int64, n), make([]*int64, n), make([]*int64, n)
+		source                        = make([]string, n)
+		expires, created, updated     = make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+		actor, reason                 = make([]string, n), make([]string, n)
+		lNo, lTitle, lSpec, lImage    []string
+		lProduct, lSKU, lPrice, lQty  []int64
+		lAmount, lDiscount, lPay      []int64
+		kNo, kScope, kKey, kHash      []string
+		kShopper                      []int64
+		kCreated                      []time.Time
+		at                            = make(map[string]int, n) // order number → index in batch
 	)
 	for i := range batch {
 		o := &batch[i].order
@@ -131,6 +132,7 @@ func (s *Service) insertOrdersPostgres(ctx context.Context, batch []newOrder) er
 		couponID[i], flashID[i], remark[i] = o.CouponID, o.FlashSaleID, o.Remark
 		name[i], phone[i], province[i], city[i], district[i], detail[i] = o.ReceiverName, o.ReceiverPhone, o.Province, o.City, o.District, o.AddressDetail
 		expires[i], created[i], updated[i] = o.ExpiresAt, o.CreatedAt, o.UpdatedAt
+		source[i], promoterID[i] = o.Source, o.PromoterID
 		stored, err := batch[i].reason.Value() // the message as its column keeps it (JSON text)
 		if err != nil {
 			return fmt.Errorf("insert orders: %w", err)
@@ -151,7 +153,7 @@ func (s *Service) insertOrdersPostgres(ctx context.Context, batch []newOrder) er
 		a(no), database.Array(shopper), a(status), database.Array(itemCount), database.Array(goods), database.Array(shipping),
 		database.Array(discount), database.Array(total), database.Array(pay), database.Array(couponID), database.Array(flashID),
 		a(remark), a(name), a(phone), a(province), a(city), a(district), a(detail),
-		database.Array(expires), database.Array(created), database.Array(updated),
+		database.Array(expires), database.Array(created), database.Array(updated), a(source), database.Array(promoterID),
 		a(lNo), database.Array(lProduct), database.Array(lSKU), a(lTitle), a(lSpec), a(lImage), database.Array(lPrice),
 		database.Array(lQty), database.Array(lAmount), database.Array(lDiscount), database.Array(lPay),
 		a(no), a(status), a(actor), a(reason), database.Array(created),

@@ -147,6 +147,9 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 			return err
 		}
 		batch := []newOrder{{order: pending(shopperID, p, addr, in.Remark, now, now.Add(shop.OrderTimeout())), reason: i18n.M("record.order.placed")}}
+		if err := s.credit(ctx, shop, now, batch); err != nil {
+			return err
+		}
 		if err := s.insertOrders(ctx, batch); err != nil {
 			return err
 		}

@@ -75,7 +75,8 @@ type Service struct {
 	metrics   *metrics.Metrics
 	clock     *clock.Clock
 
-	messages subscribe.Emitter // nil: no subscribe messages
+	messages   subscribe.Emitter // nil: no subscribe messages
+	attributor Attributor        // nil: every order is direct
 }
 
 // Deps are the collaborators of the order service.
@@ -96,6 +97,9 @@ type Deps struct {
 	// Messages records subscribe-message events (order_paid) in the
 	// transactions that cause them; nil sends none.
 	Messages subscribe.Emitter
+	// Attributor credits each order placed to a source and promoter; nil
+	// places every order as direct.
+	Attributor Attributor
 }
 
 // New builds the service.
@@ -107,6 +111,7 @@ func New(d Deps) *Service {
 	}
 	s.desk = newDesk(s)
 	s.messages = d.Messages
+	s.attributor = d.Attributor
 	return s
 }
 

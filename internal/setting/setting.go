@@ -30,6 +30,12 @@ type Shop struct {
 	ReturnName       string `gorm:"column:return_name"`        // who receives returned goods
 	ReturnPhone      string `gorm:"column:return_phone"`
 	ReturnAddress    string `gorm:"column:return_address"`
+
+	// Attribution (setting/attribution.go): how orders are credited to a
+	// source and how long a binding to an associate holds.
+	AttributionRule       string `gorm:"column:attribution_rule"`        // "last_touch" or "first_touch"
+	AttributionWindowDays int    `gorm:"column:attribution_window_days"` // a last touch older than this credits nothing
+	BindingLockDays       int    `gorm:"column:binding_lock_days"`       // another associate's code cannot take a bound customer for this long
 }
 
 // TableName maps Shop to its table.
