@@ -191,6 +191,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Shop: a.Settings, Promoters: a.Promoters, Channels: a.Channels, Drawer: codeDrawer{mp}, Clock: clk})
 	a.CouponShares = couponshare.New(db, a.Audit, a.Coupons, a.Customers, a.Share, clk)
 	a.Attribution = a.newAttribution(clk)
+	a.Promoters.OnChange(a.Attribution.PromoterChanged)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,

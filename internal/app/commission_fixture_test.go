@@ -35,8 +35,9 @@ func newPromoter(t testing.TB, e *apptest.Env, name string, rate int) promoter.P
 	return p
 }
 
-// creditedOrder places an order of the lines (sku → quantity) as user,
-// credits it to the promoter and pays it through the sandbox, waiting for
+// creditedOrder has user arrive through the promoter's link and place an
+// order of the lines (sku → quantity), credited to the promoter by
+// attribution at placement, and pays it through the sandbox, waiting for
 // WeChat Pay's notification to mark it paid.
 func creditedOrder(t testing.TB, e *apptest.Env, user string, p promoter.Promoter, lines map[int64]int) order.Order {
 	t.Helper()
@@ -44,6 +45,7 @@ func creditedOrder(t testing.TB, e *apptest.Env, user string, p promoter.Promote
 	token := e.Login(user)
 	shopperID, err := e.App.Tokens.Verify(token)
 	testkit.Must(t, err)
+	e.Visit(t, token, p.Ref()) // the shopper arrives through the promoter's link: the order is theirs
 	var in order.PlaceInput
 	in.AddressID = e.Address(t, shopperID)
 	for sku, q := range lines {
@@ -51,7 +53,9 @@ func creditedOrder(t testing.TB, e *apptest.Env, user string, p promoter.Promote
 	}
 	o, _, err := e.App.Orders.Place(ctx, shopperID, in, "")
 	testkit.Must(t, err)
-	testkit.CreditOrder(t, e.App.DB, o.ID, p.ID, p.Ref())
+	if o.Source != p.Ref() { // the promoter too, unless it is their own order (TestCommissionOnOwnOrders)
+		t.Fatalf("order %s credited to source %q, want %q", o.OrderNo, o.Source, p.Ref())
+	}
 	pkg, _ := e.Post("/api/v1/orders/"+o.OrderNo+"/pay", token, nil).JSON(t)["package"].(string)
 	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"}); r.Status != http.StatusOK {
 		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)

@@ -153,7 +153,8 @@ func TestCommissionOnOwnOrders(t *testing.T) {
 	if b, _ := e.App.Commission.Balances(ctx, p.ID); b.Pending != 0 {
 		t.Fatalf("own order earned %+v without commission_on_self", b)
 	}
-	testkit.Must(t, e.App.DB.Conn(ctx).Exec("UPDATE promoters SET commission_on_self = TRUE WHERE id = ?", p.ID).Error)
+	_, err = e.App.Promoters.Update(ctx, "staff:1:owner", p.ID, promoter.Changes{Name: p.Name, RateBP: p.RateBP, CommissionOnSelf: true})
+	testkit.Must(t, err)
 	creditedOrder(t, e, "self", p, map[int64]int{sku: 1})
 	if b, _ := e.App.Commission.Balances(ctx, p.ID); b.Pending != 1000 {
 		t.Fatalf("own order earned %+v with commission_on_self, want 1000 pending", b)

@@ -65,6 +65,7 @@ func (a *App) routes() (http.Handler, error) {
 		Footprints:  a.Footprints,
 		Views:       a.Views,
 		Visits:      a.Attribution.Recorder(),
+		Bindings:    a.Attribution,
 		Phone:       a.phone,
 		AvatarCheck: a.avatarCheck,
 

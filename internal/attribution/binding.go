@@ -43,6 +43,15 @@ func (s *Service) Bindings(ctx context.Context, promoterID int64, pg page.Reques
 	return bs, next, nil
 }
 
+// BindingCount is how many customers are bound to the associate.
+func (s *Service) BindingCount(ctx context.Context, promoterID int64) (int64, error) {
+	var n int64
+	if err := s.db.Conn(ctx).Model(&Binding{}).Where("promoter_id = ?", promoterID).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("bindings of %d: %w", promoterID, err)
+	}
+	return n, nil
+}
+
 // BindingOf is the shopper's binding, or ErrNotBound.
 func (s *Service) BindingOf(ctx context.Context, shopperID int64) (Binding, error) {
 	var bs []Binding

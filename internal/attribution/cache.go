@@ -53,3 +53,10 @@ func (c *cache) get(key string, load func() (any, error)) (any, error) {
 	c.mu.Unlock()
 	return v, nil
 }
+
+// forget drops what key resolved to, so the next look-up reads it again.
+func (c *cache) forget(key string) {
+	c.mu.Lock()
+	delete(c.m, key)
+	c.mu.Unlock()
+}

@@ -111,6 +111,15 @@ func (s *Service) promoterByCode(ctx context.Context, code string) (*promoter.Pr
 	return v.(*promoter.Promoter), err
 }
 
+// PromoterChanged forgets what this process remembers of the promoter, so
+// that a promoter disabled, re-enabled or whose switch changed is credited
+// (or not) from the next order on; the app registers it with
+// promoter.Service.OnChange.
+func (s *Service) PromoterChanged(p promoter.Promoter) {
+	s.cache.forget("pid:" + strconv.FormatInt(p.ID, 10))
+	s.cache.forget("promoter:" + p.Code)
+}
+
 // promoterByID finds a promoter (any status) by id, nil when none.
 func (s *Service) promoterByID(ctx context.Context, id int64) (*promoter.Promoter, error) {
 	v, err := s.cache.get("pid:"+strconv.FormatInt(id, 10), func() (any, error) {

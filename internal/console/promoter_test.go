@@ -186,17 +186,21 @@ func TestConsolePromotersToPayout(t *testing.T) {
 	}
 }
 
-// creditedPaidOrder has the shopper (token) buy one unit of the SKU, the
-// order credited to the promoter, paid through the sandbox.
+// creditedPaidOrder has the shopper (token) arrive through the promoter's
+// link and buy one unit of the SKU, the order credited to the promoter at
+// placement, paid through the sandbox.
 func creditedPaidOrder(t *testing.T, e *apptest.Env, token string, p promoter.Promoter, skuID int64) string {
 	t.Helper()
 	addr := e.Post("/api/v1/addresses", token, map[string]any{"name": "张三", "phone": "13800138000",
 		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"]
+	e.Visit(t, token, p.Ref())
 	r := e.Post("/api/v1/orders", token, map[string]any{"items": []map[string]any{{"sku_id": skuID, "quantity": 1}}, "address_id": addr})
 	no := r.JSON(t)["order_no"].(string)
 	o, err := e.App.Orders.ByNo(context.Background(), no)
 	testkit.Must(t, err)
-	testkit.CreditOrder(t, e.App.DB, o.ID, p.ID, p.Ref())
+	if o.PromoterID == nil || *o.PromoterID != p.ID {
+		t.Fatalf("order %s credited to %v, want promoter %d", no, o.PromoterID, p.ID)
+	}
 	pkg, _ := e.Post("/api/v1/orders/"+no+"/pay", token, nil).JSON(t)["package"].(string)
 	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
 	for deadline := time.Now().Add(20 * time.Second); e.Get("/api/v1/orders/"+no, token).JSON(t)["status"] != "paid"; time.Sleep(20 * time.Millisecond) {

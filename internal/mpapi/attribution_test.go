@@ -198,3 +198,71 @@ func isField(err error, field string) bool {
 	e := errs.As(err)
 	return e != nil && e.Details["field"] == field
 }
+
+// Disabling a promoter stops crediting them from the next order on, without
+// waiting for what this server remembers of promoters to expire.
+func TestDisabledPromoterIsNotCreditedAtOnce(t *testing.T) {
+	e := apptest.Start(t)
+	s := newSocial(t, e)
+	sku := e.Product(t).SKUs[0].ID
+	tok := e.Token("d-fan")
+	e.Visit(t, tok, s.kol.Ref())
+	credited(t, place(t, e, "d-fan", sku), s.kol.Ref(), s.kol.ID)
+	if _, err := e.App.Promoters.Disable(context.Background(), "staff:1:boss", s.kol.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.Visit(t, tok, s.kol.Ref())
+	o := place(t, e, "d-fan", sku)
+	if o.PromoterID != nil {
+		t.Fatalf("order placed after the promoter was disabled credited to promoter %d", *o.PromoterID)
+	}
+}
+
+// An associate's customers are the shoppers bound to them, whether they
+// bought yet or not, with the orders credited to the associate; a KOL's
+// are those who bought through them.
+func TestAssociateCustomersAreTheirBoundShoppers(t *testing.T) {
+	e := apptest.Start(t)
+	ctx := context.Background()
+	s := newSocial(t, e)
+	sku := e.Product(t).SKUs[0].ID
+	assocTok := e.Token("a-assoc")
+	assocID := shopperOf(t, e, "a-assoc") // the associate's own mini-program account
+	assoc, err := e.App.Promoters.Create(ctx, "staff:1", promoter.Input{Kind: promoter.KindAssociate, Status: promoter.StatusActive,
+		Name: "导购丁", StoreID: &s.store.ID, ShopperID: &assocID, RateBP: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := sceneKey(t, e, assoc.Ref())
+	for _, u := range []string{"a-buyer", "a-browser"} {
+		visit(t, e, e.Token(u), map[string]any{"scene": key, "entry": 1047})
+	}
+	syncVisits(t, e)
+	credited(t, place(t, e, "a-buyer", sku), assoc.Ref(), assoc.ID)
+
+	var me struct {
+		CustomersCount int64 `json:"customers_count"`
+	}
+	e.Get("/api/v1/promoter/me", assocTok).Decode(t, &me)
+	var list struct {
+		Items []struct {
+			Buyer   string     `json:"buyer"`
+			Orders  int64      `json:"orders"`
+			BoundAt *time.Time `json:"bound_at"`
+		} `json:"items"`
+	}
+	e.Get("/api/v1/promoter/customers", assocTok).Decode(t, &list)
+	if me.CustomersCount != 2 || len(list.Items) != 2 {
+		t.Fatalf("associate sees %d customers, listed %+v; want the 2 bound shoppers", me.CustomersCount, list.Items)
+	}
+	orders := map[int64]int{}
+	for _, c := range list.Items {
+		if c.BoundAt == nil {
+			t.Fatalf("customer %+v without bound_at", c)
+		}
+		orders[c.Orders]++
+	}
+	if orders[1] != 1 || orders[0] != 1 {
+		t.Fatalf("orders per customer %v, want one with 1 and one with 0", orders)
+	}
+}

@@ -1,12 +1,14 @@
 package mpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/kaidian/kaidian/internal/attribution"
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/httpx"
@@ -24,6 +26,7 @@ type promoterHandlers struct {
 	commission *commission.Service
 	orderSvc   *order.Service
 	shoppers   *customer.Service
+	bindings   *attribution.Service
 }
 
 const promoterKey = "promoter"
@@ -126,7 +129,7 @@ func (h *promoterHandlers) me(c *gin.Context) {
 	b, err := h.commission.Balances(ctx, p.ID)
 	if err == nil {
 		out.Balances = balancesJSON{Pending: b.Pending, Settled: b.Settled, Paid: b.Paid, Clawback: b.Clawback}
-		out.CustomersCount, err = h.orderSvc.PromoterBuyerCount(ctx, p.ID)
+		out.CustomersCount, err = h.customerCount(ctx, p)
 	}
 	reply(c, http.StatusOK, out, err)
 }
@@ -216,21 +219,36 @@ func (h *promoterHandlers) entryList(c *gin.Context) {
 }
 
 type promoterCustomerJSON struct {
-	Buyer  string `json:"buyer"`
-	Orders int64  `json:"orders"`
+	Buyer   string     `json:"buyer"`
+	Orders  int64      `json:"orders"`
+	BoundAt *time.Time `json:"bound_at,omitempty"`
 }
 
-// customerList: GET /api/v1/promoter/customers — the shoppers who bought
-// through the promoter (masked) and how many of their orders were credited.
-// Until attribution's bindings are merged, a customer is a buyer of an
-// order credited to the promoter.
+// customerCount is how many customers the promoter has: an associate's
+// customers are those bound to them (the brand's customers in their care,
+// whether they bought yet or not); a KOL's, the shoppers who bought through
+// them.
+func (h *promoterHandlers) customerCount(ctx context.Context, p promoter.Promoter) (int64, error) {
+	if p.Kind == promoter.KindAssociate {
+		return h.bindings.BindingCount(ctx, p.ID)
+	}
+	return h.orderSvc.PromoterBuyerCount(ctx, p.ID)
+}
+
+// customerList: GET /api/v1/promoter/customers — the promoter's customers
+// (masked; see customerCount) and how many of their orders were credited.
 func (h *promoterHandlers) customerList(c *gin.Context) {
+	ctx, p := c.Request.Context(), promoterOf(c)
 	pg, err := page.Parse(c.Query("cursor"), c.Query("limit"))
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	bs, next, err := h.orderSvc.PromoterBuyers(c.Request.Context(), promoterOf(c).ID, pg)
+	if p.Kind == promoter.KindAssociate {
+		h.boundCustomers(c, p, pg)
+		return
+	}
+	bs, next, err := h.orderSvc.PromoterBuyers(ctx, p.ID, pg)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -242,6 +260,27 @@ func (h *promoterHandlers) customerList(c *gin.Context) {
 	reply(c, http.StatusOK, listOf(bs, next, func(b order.Buyer) promoterCustomerJSON {
 		return promoterCustomerJSON{Buyer: names[b.ShopperID], Orders: b.Orders}
 	}), nil)
+}
+
+// boundCustomers lists an associate's bound customers, most recent first.
+func (h *promoterHandlers) boundCustomers(c *gin.Context, p promoter.Promoter, pg page.Request) {
+	ctx := c.Request.Context()
+	bs, next, err := h.bindings.Bindings(ctx, p.ID, pg)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	ids := make([]int64, len(bs))
+	names := map[int64]string{}
+	for i, b := range bs {
+		ids[i] = b.ShopperID
+		names[b.ShopperID] = h.maskedName(c, b.ShopperID)
+	}
+	counts, err := h.orderSvc.PromoterOrderCounts(ctx, p.ID, ids)
+	reply(c, http.StatusOK, listOf(bs, next, func(b attribution.Binding) promoterCustomerJSON {
+		at := b.BoundAt
+		return promoterCustomerJSON{Buyer: names[b.ShopperID], Orders: counts[b.ShopperID], BoundAt: &at}
+	}), err)
 }
 
 // maskedBuyers names the buyers of a page of orders, masked.

@@ -14,13 +14,15 @@ import (
 	"github.com/kaidian/kaidian/internal/testkit"
 )
 
-// creditedPaidOrder has user order qty of the SKU, credits the order to the
-// promoter (as attribution will at placement) and pays it through the
+// creditedPaidOrder has the shopper arrive through ref (the promoter's
+// link) and order qty of the SKU, credited to the promoter at placement, and
+// pays it through the
 // sandbox, waiting for the notification; it returns the order number.
 func creditedPaidOrder(t *testing.T, e *apptest.Env, token string, promoterID int64, ref string, skuID int64, qty int) string {
 	t.Helper()
 	addr := e.Post("/api/v1/addresses", token, map[string]any{"name": "张三", "phone": "13800138000",
 		"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园 1 号"}).JSON(t)["id"]
+	e.Visit(t, token, ref)
 	r := e.Post("/api/v1/orders", token, map[string]any{"items": []map[string]any{{"sku_id": skuID, "quantity": qty}}, "address_id": addr})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("order: %d %s", r.Status, r.Body)
@@ -28,7 +30,9 @@ func creditedPaidOrder(t *testing.T, e *apptest.Env, token string, promoterID in
 	no := r.JSON(t)["order_no"].(string)
 	o, err := e.App.Orders.ByNo(context.Background(), no)
 	testkit.Must(t, err)
-	testkit.CreditOrder(t, e.App.DB, o.ID, promoterID, ref)
+	if o.PromoterID == nil || *o.PromoterID != promoterID || o.Source != ref {
+		t.Fatalf("order %s credited to %v / %q, want promoter %d", no, o.PromoterID, o.Source, promoterID)
+	}
 	pkg, _ := e.Post("/api/v1/orders/"+no+"/pay", token, nil).JSON(t)["package"].(string)
 	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
 	for deadline := time.Now().Add(20 * time.Second); e.Get("/api/v1/orders/"+no, token).JSON(t)["status"] != "paid"; time.Sleep(20 * time.Millisecond) {

@@ -71,6 +71,8 @@ type Deps struct {
 
 	// Visits records visits and cart adds for attribution and the funnel.
 	Visits *attribution.Recorder
+	// Bindings are the customers bound to store associates (the promoter routes list them).
+	Bindings *attribution.Service
 
 	// CatalogCache holds public catalog answers for a moment (nil: off);
 	// put CatalogCache.Handler() in front of any GET whose answer depends
@@ -140,7 +142,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/me/coupons", cp.mine)
 
 	// Promoters: applying, and an active promoter's own page.
-	pr := &promoterHandlers{promoters: d.Promoters, commission: d.Commission, orderSvc: d.Orders, shoppers: d.Customers}
+	pr := &promoterHandlers{promoters: d.Promoters, commission: d.Commission, orderSvc: d.Orders, shoppers: d.Customers, bindings: d.Bindings}
 	me.POST("/promoter/apply", pr.apply)
 	me.POST("/promoter/invites/accept", pr.acceptInvite)
 	active := me.Group("/promoter", pr.requireActive)

@@ -73,3 +73,22 @@ func (s *Service) PromoterBuyerCount(ctx context.Context, promoterID int64) (int
 	err := s.db.Conn(ctx).Model(&Order{}).Where("promoter_id = ?", promoterID).Distinct("shopper_id").Count(&n).Error
 	return n, err
 }
+
+// PromoterOrderCounts is how many orders of each of the shoppers were
+// credited to the promoter (a shopper with none is absent).
+func (s *Service) PromoterOrderCounts(ctx context.Context, promoterID int64, shopperIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(shopperIDs) == 0 {
+		return out, nil
+	}
+	var bs []Buyer
+	err := s.db.Conn(ctx).Model(&Order{}).Select("shopper_id, COUNT(*) AS orders, MAX(id) AS last_order_id").
+		Where("promoter_id = ? AND shopper_id IN ?", promoterID, shopperIDs).Group("shopper_id").Scan(&bs).Error
+	if err != nil {
+		return nil, fmt.Errorf("order counts of promoter %d: %w", promoterID, err)
+	}
+	for _, b := range bs {
+		out[b.ShopperID] = b.Orders
+	}
+	return out, nil
+}

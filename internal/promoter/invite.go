@@ -102,6 +102,7 @@ func (s *Service) AcceptInvite(ctx context.Context, shopperID int64, code string
 		if p, err = s.Get(ctx, r.ID); err != nil {
 			return err
 		}
+		s.changed(ctx, p)
 		return s.audit.Record(ctx, "shopper:"+strconv.FormatInt(shopperID, 10), "promoter.accept_invite", auditPromoter, p.ID,
 			i18n.M("record.audit.promoter_invite_accepted", "name", p.Name, "code", p.Code))
 	})

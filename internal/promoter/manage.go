@@ -87,6 +87,7 @@ func (s *Service) move(ctx context.Context, actor string, id int64, action strin
 		if p, err = s.Get(ctx, id); err != nil {
 			return err
 		}
+		s.changed(ctx, p)
 		return s.audit.Record(ctx, actor, action, auditPromoter, id, i18n.M(m.record, "name", p.Name, "code", p.Code))
 	})
 	if err != nil {
@@ -130,6 +131,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, c Changes)
 		if p, err = s.Get(ctx, id); err != nil {
 			return err
 		}
+		s.changed(ctx, p)
 		return s.audit.Record(ctx, actor, "promoter.update", auditPromoter, id, i18n.M("record.audit.promoter_updated",
 			"name", p.Name, "code", p.Code, "rate", p.RateBP))
 	})

@@ -90,9 +90,10 @@ func (Store) TableName() string { return "stores" }
 
 // Service manages promoters and stores.
 type Service struct {
-	db    *database.DB
-	audit *audit.Log
-	clock *clock.Clock
+	db        *database.DB
+	audit     *audit.Log
+	clock     *clock.Clock
+	listeners []func(Promoter) // see OnChange
 }
 
 // New builds the service.
