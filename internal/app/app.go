@@ -22,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/favorite"
@@ -92,6 +93,9 @@ type App struct {
 	Channels  *channel.Service
 	Promoters *promoter.Service
 	Scenes    *share.Scenes
+	// Packs are lucky coupon packs (拼手气): campaigns, packs given on
+	// payment or for a channel, and grabs.
+	Packs *couponpack.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -175,6 +179,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Channels = channel.New(db, a.Audit, clk)
 	a.Promoters = promoter.New(db, a.Audit, clk)
 	a.Scenes = share.NewScenes(db, clk)
+	a.Packs = couponpack.New(db, a.Audit, a.Coupons, a.Customers, a.Channels, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
@@ -204,7 +209,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages})
+		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages, Packs: a.Packs})
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.

@@ -55,6 +55,7 @@ func (a *App) routes() (http.Handler, error) {
 		Search:    a.Search,
 		Uploads:   a.Uploads,
 		Home:      a.Home,
+		Packs:     a.Packs,
 
 		Customers:   a.Customers,
 		Reports:     a.Reports,

@@ -60,6 +60,7 @@ type Coupon struct {
 	PerShopperLimit int                    `gorm:"column:per_shopper_limit"`
 	Claimable       bool                   `gorm:"column:claimable"` // shoppers may claim it; otherwise only the shop issues it
 	StoppedAt       *time.Time             `gorm:"column:stopped_at"`
+	Origin          string                 `gorm:"column:origin"` // "" the merchant made it; OriginPack: a lucky pack's grab
 	CreatedAt       time.Time              `gorm:"column:created_at"`
 	UpdatedAt       time.Time              `gorm:"column:updated_at"`
 }
@@ -106,6 +107,7 @@ const (
 const (
 	SourceClaim = "claim" // the shopper claimed it in the mini program
 	SourceIssue = "issue" // the shop issued it from the console
+	SourcePack  = "pack"  // the shopper grabbed it from a lucky coupon pack (Grant)
 )
 
 // Held is one coupon a shopper holds.

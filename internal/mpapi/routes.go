@@ -11,6 +11,7 @@ import (
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -44,6 +45,7 @@ type Deps struct {
 	Search    *search.Service
 	Uploads   *upload.Service
 	Home      *home.Service
+	Packs     *couponpack.Service // lucky coupon packs
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -120,6 +122,11 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+	// Lucky coupon packs: anyone the pack was shared with may open it; grabbing is a shopper's.
+	pk := &couponPackHandlers{svc: d.Packs}
+	r.GET("/coupon-packs/:token", optionalShopper(d.Tokens), pk.view)
+	me.POST("/coupon-packs/:token/grab", pk.grab)
+	me.GET("/me/coupon-packs", pk.mine)
 
 	mine := &meHandlers{customers: d.Customers, reports: d.Reports, uploads: d.Uploads, avatar: d.AvatarCheck, phone: d.Phone}
 	me.GET("/me", mine.get)

@@ -87,9 +87,9 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			refundID = r.ID
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
 		case paid.Revived:
-			return OutcomeApplied, "revived a closed order", nil
+			return OutcomeApplied, "revived a closed order", s.givePacks(ctx, paid.Order)
 		}
-		return OutcomeApplied, "", nil
+		return OutcomeApplied, "", s.givePacks(ctx, paid.Order)
 	})
 	if err != nil {
 		return "", err

@@ -80,6 +80,9 @@ type Deps struct {
 	// Messages records refund_result in the transaction that settles a
 	// refund; nil sends none.
 	Messages subscribe.Emitter
+	// Packs gives the buyer of a paid order their lucky coupon packs
+	// (packs.go); nil gives none.
+	Packs PackGiver
 }
 
 // Service is the payment use cases.
@@ -97,6 +100,7 @@ type Service struct {
 	photos    PhotoChecker
 
 	messages subscribe.Emitter
+	packs    PackGiver // lucky coupon packs for paid orders (packs.go); nil gives none
 }
 
 // New builds the service.
@@ -109,7 +113,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, photos: d.Photos, messages: d.Messages}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages, packs: d.Packs}
 }
 
 // Errors of paying.
