@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/home"
@@ -42,6 +43,7 @@ type Deps struct {
 	Shipping  *shipping.Service
 	Customers *customer.Service
 	Coupons   *coupon.Service
+	Packs     *couponpack.Service // lucky coupon packs (拼手气)
 	Flash     *flashsale.Service
 	Home      *home.Service
 	Reviews   *review.Service

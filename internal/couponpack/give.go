@@ -128,3 +128,19 @@ func (s *Service) insertPack(ctx context.Context, c Campaign, p Pack) (Pack, err
 	}
 	return p, nil
 }
+
+// Channels lists the active channels a pack can be issued for, newest
+// first, for the console's issue form.
+func (s *Service) Channels(ctx context.Context) ([]channel.Channel, error) {
+	all, err := s.channels.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []channel.Channel
+	for _, ch := range all {
+		if ch.Active {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}
