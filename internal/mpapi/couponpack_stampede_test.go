@@ -150,3 +150,61 @@ func crowdTokens(t *testing.T, e *apptest.Env, n int) []string {
 	}
 	return tokens
 }
+
+// TestCouponPackSameShopperAtOnce: twenty shoppers each send three grabs of
+// one pack at once. Each gets exactly one coupon: one 201, the others 200
+// with that same coupon (on PostgreSQL the losers meet the unique index
+// and read the winner's grab back), never an error or a second coupon.
+func TestCouponPackSameShopperAtOnce(t *testing.T) {
+	e := apptest.Start(t)
+	campaign := packCampaign(t, e, 5000, 50, 10)
+	ctx := context.Background()
+	ch, err := e.App.Channels.Create(ctx, "test", channel.Input{Name: "社群", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pack, err := e.App.Packs.IssueForChannel(ctx, "test", campaign.ID, ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := crowdTokens(t, e, 20)
+	type answer struct {
+		status int
+		held   int64
+	}
+	answers := make([][3]answer, len(tokens))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range tokens {
+		for j := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				r := e.Post("/api/v1/coupon-packs/"+pack.Token+"/grab", tokens[i], nil)
+				var g grabBody
+				json.Unmarshal(r.Body, &g)
+				answers[i][j] = answer{r.Status, g.Coupon.ID}
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	for i, as := range answers {
+		created := 0
+		for _, a := range as {
+			switch {
+			case a.status == http.StatusCreated:
+				created++
+			case a.status != http.StatusOK:
+				t.Fatalf("shopper %d: %+v", i, as)
+			}
+			if a.held == 0 || a.held != as[0].held {
+				t.Fatalf("shopper %d got different coupons: %+v", i, as)
+			}
+		}
+		if created != 1 {
+			t.Fatalf("shopper %d: %d grabs created: %+v", i, created, as)
+		}
+	}
+}

@@ -140,7 +140,9 @@ func TestCouponPackOverHTTP(t *testing.T) {
 	}
 
 	// Bob's grabbed coupon is in his wallet and takes its amount off an order.
-	var wallet struct{ Items []struct{ Coupon struct{ ID, Amount int64 } } }
+	var wallet struct {
+		Items []struct{ Coupon struct{ ID, Amount int64 } }
+	}
 	e.Get("/api/v1/me/coupons?status=unused", bob).Decode(t, &wallet)
 	if len(wallet.Items) != 1 || wallet.Items[0].Coupon.ID != grabs["bob"].Coupon.Coupon.ID {
 		t.Fatalf("bob's wallet: %+v", wallet)
