@@ -27,7 +27,7 @@ import (
 // Options configure one run (the flags of `kaidian load`).
 type Options struct {
 	Targets     []string      // base URLs; shoppers are spread over them round-robin
-	Scenario    string        // browse | checkout | flash | notify | hello
+	Scenario    string        // one of Scenarios
 	Shoppers    int           // distinct shoppers logged in before the timed part
 	Concurrency int           // requests in flight at once
 	Requests    int64         // upper bound on requests in the timed part (0: none)
@@ -65,6 +65,7 @@ type Options struct {
 	PagesStep string
 
 	Flash FlashOptions
+	Packs PacksOptions
 
 	// Run names this run's shoppers (load-<run>-<i>); random when empty.
 	Run string
@@ -93,7 +94,7 @@ type FlashOptions struct {
 }
 
 // Scenarios lists the scenario names.
-var Scenarios = []string{"browse", "pages", "checkout", "flash", "notify", "notify-orders", "hello"}
+var Scenarios = []string{"browse", "pages", "checkout", "flash", "packs", "notify", "notify-orders", "hello"}
 
 // Run runs the scenario and returns its report. An error means the run
 // could not be carried out (a target down, setup refused); failed checks
@@ -126,6 +127,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		err = l.notifyOrders(ctx, r)
 	case "flash":
 		err = l.flash(ctx, r)
+	case "packs":
+		err = l.packs(ctx, r)
 	case "hello":
 		err = l.hello(ctx, r)
 	default:
