@@ -65,8 +65,9 @@ func Main(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 }
 
 // scenarioDuration is the time limit when neither -requests nor -duration
-// is given: a flash race of thousands of shoppers needs longer than reads.
-var scenarioDuration = map[string]time.Duration{"flash": time.Minute}
+// is given: a flash race or a packs stampede of thousands of shoppers needs
+// longer than reads.
+var scenarioDuration = map[string]time.Duration{"flash": time.Minute, "packs": time.Minute}
 
 // scenarioConcurrency is -concurrency when not given, for scenarios whose
 // figure is defined at a concurrency: notify-orders at WeChat-like 32 at once.
