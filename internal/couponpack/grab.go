@@ -7,6 +7,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/database"
+	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/review"
 )
 
@@ -38,18 +39,21 @@ func (s *Service) Grab(ctx context.Context, shopperID int64, token string) (Grab
 	if err != nil {
 		return Grabbed{}, err
 	}
+	// Free slots are looked at before the shopper's own grab: a grab of
+	// theirs committed by the time no slot looks free is then found below.
+	free, err := s.hasFree(ctx, p.ID)
+	if err != nil {
+		return Grabbed{}, err
+	}
 	if g, ok, err := s.grabOf(ctx, p, shopperID); ok || err != nil {
 		return g, err
 	}
 	now := s.clock.Now()
-	if !now.Before(p.ExpiresAt) {
-		return Grabbed{}, ErrExpired.With("expires_at", p.ExpiresAt)
-	}
-	if free, err := s.hasFree(ctx, p.ID); err != nil || !free {
-		if err != nil {
-			return Grabbed{}, err
-		}
+	switch {
+	case !free:
 		return Grabbed{}, ErrEmpty
+	case !now.Before(p.ExpiresAt):
+		return Grabbed{}, ErrExpired.With("expires_at", p.ExpiresAt)
 	}
 	c, err := s.Campaign(ctx, p.CampaignID)
 	if err != nil {
@@ -75,8 +79,9 @@ func (s *Service) Grab(ctx context.Context, shopperID int64, token string) (Grab
 		g.Slot = slot
 		return s.db.Conn(ctx).Model(&Slot{}).Where("id = ?", slot.ID).Update("coupon_id", g.Held.ID).Error
 	})
-	if database.IsDuplicate(err) {
-		// The same shopper's other grab won the race: answer with it.
+	if database.IsDuplicate(err) || errs.Is(err, ErrEmpty.Code) {
+		// The same shopper's other grab won the race (for the last slot,
+		// or the unique index): answer with it.
 		if g, ok, err := s.grabOf(ctx, p, shopperID); ok || err != nil {
 			return g, err
 		}
