@@ -152,12 +152,14 @@ func crowdTokens(t *testing.T, e *apptest.Env, n int) []string {
 }
 
 // TestCouponPackSameShopperAtOnce: twenty shoppers each send three grabs of
-// one pack at once. Each gets exactly one coupon: one 201, the others 200
-// with that same coupon (on PostgreSQL the losers meet the unique index
-// and read the winner's grab back), never an error or a second coupon.
+// a pack of twenty coupons at once. Each gets exactly one coupon: one 201,
+// the others 200 with that same coupon (on PostgreSQL the losers meet the
+// unique index and read the winner's grab back), never a second coupon,
+// and never pack_empty: a shopper's grab that loses the last slot to their
+// own other grab answers that grab.
 func TestCouponPackSameShopperAtOnce(t *testing.T) {
 	e := apptest.Start(t)
-	campaign := packCampaign(t, e, 5000, 50, 10)
+	campaign := packCampaign(t, e, 2000, 20, 10)
 	ctx := context.Background()
 	ch, err := e.App.Channels.Create(ctx, "test", channel.Input{Name: "社群", Active: true})
 	if err != nil {
