@@ -17,30 +17,40 @@ import (
 func readPackCampaign(f *Form) (couponpack.Draft, error) {
 	d := couponpack.Draft{Name: f.Get("name"), Scope: coupon.Scope(f.Get("scope")), OnPaid: f.Get("on_paid") == "on"}
 	var err error
-	steps := []func() error{
-		func() (err error) { d.Total, err = parseFen("total", f.Get("total")); return },
-		func() (err error) { d.Count, err = couponInt("count", f.Get("count")); return },
-		func() (err error) { d.MinAmount, err = parseFen("least", f.Get("least")); return },
-		func() (err error) { d.Threshold, err = couponFen("threshold", f.Get("threshold")); return },
-		func() (err error) {
-			if d.Scope != coupon.ScopeShop {
-				d.ScopeIDs, err = couponIDs("scope_ids", f.Get("scope_ids"))
-			}
-			return
-		},
-		func() (err error) { d.ValidDays, err = couponInt("valid_days", f.Get("valid_days")); return },
-		func() (err error) { d.MinOrder, err = couponFen("min_order", f.Get("min_order")); return },
-		func() (err error) { d.PerShopper, err = couponInt("per_shopper", f.Get("per_shopper")); return },
-		func() (err error) { d.PackHours, err = couponInt("pack_hours", f.Get("pack_hours")); return },
-		func() (err error) { d.StartsAt, err = couponTime("starts_at", f.Get("starts_at")); return },
-		func() (err error) { d.EndsAt, err = couponTime("ends_at", f.Get("ends_at")); return },
+	if d.Total, err = parseFen("total", f.Get("total")); err != nil {
+		return d, err
 	}
-	for _, step := range steps {
-		if err = step(); err != nil {
+	if d.Count, err = couponInt("count", f.Get("count")); err != nil {
+		return d, err
+	}
+	if d.MinAmount, err = parseFen("least", f.Get("least")); err != nil {
+		return d, err
+	}
+	if d.Threshold, err = couponFen("threshold", f.Get("threshold")); err != nil {
+		return d, err
+	}
+	if d.Scope != coupon.ScopeShop {
+		if d.ScopeIDs, err = couponIDs("scope_ids", f.Get("scope_ids")); err != nil {
 			return d, err
 		}
 	}
-	return d, nil
+	if d.ValidDays, err = couponInt("valid_days", f.Get("valid_days")); err != nil {
+		return d, err
+	}
+	if d.MinOrder, err = couponFen("min_order", f.Get("min_order")); err != nil {
+		return d, err
+	}
+	if d.PerShopper, err = couponInt("per_shopper", f.Get("per_shopper")); err != nil {
+		return d, err
+	}
+	if d.PackHours, err = couponInt("pack_hours", f.Get("pack_hours")); err != nil {
+		return d, err
+	}
+	if d.StartsAt, err = couponTime("starts_at", f.Get("starts_at")); err != nil {
+		return d, err
+	}
+	d.EndsAt, err = couponTime("ends_at", f.Get("ends_at"))
+	return d, err
 }
 
 // packCampaignValues fills the form from a saved campaign, for editing.
