@@ -29,9 +29,9 @@ type Grabbed struct {
 // others.
 //
 // The claim is one guarded statement (claimSlot) and the coupon is issued
-// in the same transaction. A pack with no free slot is answered from a
-// read, without a write transaction, so the crowd that comes after the last
-// coupon costs little; a unique (pack_id, shopper_id) makes a second grab by
+// in the same transaction. A pack with no free slot is answered from two
+// reads (standing), without a write transaction, so the crowd that comes
+// after the last coupon costs little; a unique (pack_id, shopper_id) makes a second grab by
 // the same shopper fail in the database even across replicas, and that
 // shopper then reads the first one back.
 func (s *Service) Grab(ctx context.Context, shopperID int64, token string) (Grabbed, error) {
@@ -39,14 +39,14 @@ func (s *Service) Grab(ctx context.Context, shopperID int64, token string) (Grab
 	if err != nil {
 		return Grabbed{}, err
 	}
-	// Free slots are looked at before the shopper's own grab: a grab of
-	// theirs committed by the time no slot looks free is then found below.
-	free, err := s.hasFree(ctx, p.ID)
+	free, mine, err := s.standing(ctx, p.ID, shopperID)
 	if err != nil {
 		return Grabbed{}, err
 	}
-	if g, ok, err := s.grabOf(ctx, p, shopperID); ok || err != nil {
-		return g, err
+	if mine {
+		if g, ok, err := s.grabOf(ctx, p, shopperID); ok || err != nil {
+			return g, err
+		}
 	}
 	now := s.clock.Now()
 	switch {
@@ -122,15 +122,24 @@ func (s *Service) claimSlot(ctx context.Context, packID, shopperID int64, name, 
 	return claim(s.db.LockSQL())
 }
 
-// hasFree reports whether the pack has a slot nobody has grabbed.
-func (s *Service) hasFree(ctx context.Context, packID int64) (bool, error) {
-	var ids []int64
-	err := s.db.Conn(ctx).Raw(`SELECT id FROM coupon_pack_slots WHERE pack_id = ? AND shopper_id IS NULL LIMIT 1`, packID).
-		Scan(&ids).Error
-	if err != nil {
-		return false, fmt.Errorf("couponpack: free slots: %w", err)
+// standing reads, in one statement (one snapshot), whether the pack has a
+// slot nobody grabbed and whether the shopper holds one: so the crowd after
+// the last coupon is answered with two reads, the pack and this. A grab of
+// the shopper's that commits after this read looked free then; the claim
+// that follows finds it (Grab).
+func (s *Service) standing(ctx context.Context, packID, shopperID int64) (free, mine bool, err error) {
+	var row struct {
+		Free *int64 `gorm:"column:free"`
+		Mine *int64 `gorm:"column:mine"`
 	}
-	return len(ids) > 0, nil
+	err = s.db.Conn(ctx).Raw(`SELECT
+		(SELECT id FROM coupon_pack_slots WHERE pack_id = ? AND shopper_id IS NULL LIMIT 1) AS free,
+		(SELECT id FROM coupon_pack_slots WHERE pack_id = ? AND shopper_id = ?) AS mine`, packID, packID, shopperID).
+		Scan(&row).Error
+	if err != nil {
+		return false, false, fmt.Errorf("couponpack: pack standing: %w", err)
+	}
+	return row.Free != nil, row.Mine != nil, nil
 }
 
 // grabOf finds the shopper's grab of the pack, with its coupon.
