@@ -23,6 +23,7 @@ import (
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/favorite"
@@ -96,6 +97,10 @@ type App struct {
 	// Packs are lucky coupon packs (拼手气): campaigns, packs given on
 	// payment or for a channel, and grabs.
 	Packs *couponpack.Service
+	Share *share.Service // share cards and mini-program codes
+	// CouponShares is coupons shoppers give friends, and share-to-unlock
+	// campaigns (issue 17 §1).
+	CouponShares *couponshare.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -179,7 +184,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Channels = channel.New(db, a.Audit, clk)
 	a.Promoters = promoter.New(db, a.Audit, clk)
 	a.Scenes = share.NewScenes(db, clk)
-	a.Packs = couponpack.New(db, a.Audit, a.Coupons, a.Customers, a.Channels, clk)
+	a.Share = share.New(share.Deps{DB: db, Scenes: a.Scenes, Products: a.Catalog, Flash: a.Flash, Coupons: a.Coupons,
+		Shop: a.Settings, Promoters: a.Promoters, Channels: a.Channels, Drawer: codeDrawer{mp}, Clock: clk})
+	a.CouponShares = couponshare.New(db, a.Audit, a.Coupons, a.Customers, a.Share, clk)
+	a.Packs = couponpack.New(db, a.Audit, a.Coupons, a.Customers, a.Channels, a.Share, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,

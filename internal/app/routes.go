@@ -55,6 +55,8 @@ func (a *App) routes() (http.Handler, error) {
 		Search:    a.Search,
 		Uploads:   a.Uploads,
 		Home:      a.Home,
+		Share:     a.Share,
+		Gifts:     a.CouponShares,
 		Packs:     a.Packs,
 
 		Customers:   a.Customers,
@@ -75,7 +77,8 @@ func (a *App) routes() (http.Handler, error) {
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders,
 		Payments: a.Payments, Shipping: a.Shipping, Customers: a.Customers, Coupons: a.Coupons, Packs: a.Packs, Flash: a.Flash,
-		Messages: a.Messages, Search: a.Search, Home: a.Home, Reviews: a.Reviews,
+		Messages: a.Messages, Search: a.Search, Home: a.Home, Reviews: a.Reviews, Channels: a.Channels, Share: a.Share,
+		Gifts:  a.CouponShares,
 		Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err
 	}

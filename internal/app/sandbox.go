@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/metrics"
+	"github.com/kaidian/kaidian/internal/share"
 	"github.com/kaidian/kaidian/internal/wechat/sandbox"
 )
 
@@ -33,6 +34,7 @@ func newSandbox(db *database.DB, log *slog.Logger, cfg config.Config) (*sandbox.
 	sb.SetRefundDelay(cfg.SandboxRefundDelay)
 	sb.SetRateLimit(cfg.SandboxRate)
 	sb.SetBlockedWords(cfg.SandboxBlockedWords)
+	sb.SetPages(share.Pages()) // the released mini program: the pages shares open
 	return sb, nil
 }
 

@@ -25,8 +25,9 @@ var (
 		"settings.update", "staff.create", "staff.update", "staff.password_change", "staff.language", "subscribe.template",
 		"aftersale.request", "aftersale.return_shipment", "aftersale.cancel", "aftersale.receive", "aftersale.refund", "shipment.event",
 		"search.pin", "search.unpin", "search.move_pin", "review.reply", "review.hide", "review.unhide", "review.approve",
+		"channel.create", "channel.update", "unlock.create", "unlock.stop",
 		"coupon_pack.create", "coupon_pack.update", "coupon_pack.stop", "coupon_pack.issue"}
-	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene", "search_pin", "review", "coupon_pack_campaign"}
+	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene", "search_pin", "review", "channel", "unlock_campaign", "coupon_pack_campaign"}
 )
 
 type auditData struct {

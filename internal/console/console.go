@@ -11,8 +11,10 @@ import (
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
+	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/home"
@@ -23,6 +25,7 @@ import (
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
 	"github.com/kaidian/kaidian/internal/setting"
+	"github.com/kaidian/kaidian/internal/share"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/staff"
 	"github.com/kaidian/kaidian/internal/subscribe"
@@ -55,6 +58,13 @@ type Deps struct {
 	MaxBodyBytes int64
 	Log          *slog.Logger
 	Sandbox      bool // shows the sandbox banner on every page
+
+	// Channels are the merchant's named traffic sources; Share draws their
+	// (and promoters') mini-program codes.
+	Channels *channel.Service
+	Share    *share.Service
+	// Gifts is share-to-unlock campaigns (issue 17 §1).
+	Gifts *couponshare.Service
 }
 
 type handlers struct {

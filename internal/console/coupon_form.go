@@ -28,7 +28,7 @@ const couponTimeLayout = "2006-01-02T15:04"
 // times in the shop's time zone.
 func readCoupon(f *Form) (coupon.Draft, error) {
 	d := coupon.Draft{Name: f.Get("name"), Kind: coupon.Kind(f.Get("kind")), Scope: coupon.Scope(f.Get("scope")),
-		Claimable: f.Get("claimable") == "on"}
+		Claimable: f.Get("claimable") == "on", Giftable: f.Get("giftable") == "on"}
 	var err error
 	switch d.Kind {
 	case coupon.KindFixed:
@@ -116,6 +116,9 @@ func couponValues(c coupon.Coupon) url.Values {
 	v.Set("scope_ids", strings.Join(ids, ", "))
 	if c.Claimable {
 		v.Set("claimable", "on")
+	}
+	if c.Giftable {
+		v.Set("giftable", "on")
 	}
 	return v
 }

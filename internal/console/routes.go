@@ -81,6 +81,12 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/coupon-packs/:id", h.packCampaignUpdate)
 	in.POST("/coupon-packs/:id/stop", h.packCampaignStop)
 	in.POST("/coupon-packs/:id/issue", h.packIssue)
+	// Share-to-unlock campaigns (裂变券, issue 17 §1): staff and owners alike,
+	// as for coupons.
+	in.GET("/unlock-campaigns", h.unlockList)
+	in.GET("/unlock-campaigns/new", h.unlockNew)
+	in.POST("/unlock-campaigns", h.unlockCreate)
+	in.POST("/unlock-campaigns/:id/stop", h.unlockStop)
 
 	// Flash sales (秒杀): the list by phase, schedule and edit (before the
 	// start), a sale's own page with its live numbers or results, and
@@ -154,6 +160,16 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/messages/templates", h.messageTemplates)
 	in.GET("/messages/templates/:scene", h.requireOwner, h.messageTemplateEdit)
 	in.POST("/messages/templates/:scene", h.requireOwner, h.messageTemplateSave)
+
+	// Channels (渠道): the merchant's named traffic sources, audited
+	// through the channel service, and the mini-program codes every page
+	// that offers codes to print links to (promoters' pages too).
+	in.GET("/channels", h.channelList)
+	in.GET("/channels/new", h.channelNew)
+	in.POST("/channels", h.channelCreate)
+	in.GET("/channels/:id", h.channelEdit)
+	in.POST("/channels/:id", h.channelUpdate)
+	in.GET("/share/code.png", h.shareCode)
 
 	// Shoppers and their orders.
 	in.GET("/customers", h.customerList)

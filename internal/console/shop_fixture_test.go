@@ -13,6 +13,7 @@ import (
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -110,6 +111,11 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 		Rule: catalog.PickChosen, ProductIDs: []int64{p.ID, en.ID}, ItemLimit: 6, Schedule: home.Schedule{Enabled: true}}); err != nil {
 		t.Fatalf("fixture section: %v", err)
 	}
+	// A channel: its page shows its mini-program codes.
+	ch, err := e.App.Channels.Create(ctx, "test", channel.Input{Name: "静安店一楼橱窗海报（春季上新）", Note: "印刷 A2", Active: true})
+	if err != nil {
+		t.Fatalf("fixture channel: %v", err)
+	}
 	e.StaffAccount(t, clerk, staff.RoleStaff)
 	// Signed in after the orders, so the dashboard (computed at sign-in and
 	// kept 30 s) counts them.
@@ -124,7 +130,7 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 	}
 	data := []string{longZhProduct, longEnProduct, longZhCategory, longZhCoupon, longEnCoupon, longZhFlash, longEnFlash,
 		longZhReason, longZhBanner, longZhSection, longZhPack, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
-		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv",
+		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv", ch.Code, "A2",
 		"test",  // the fixtures' actor
 		"owner", // the first owner the embedded default generates
 	}
@@ -144,13 +150,13 @@ var pathParam = regexp.MustCompile(`:[a-z]+`)
 // consolePages lists every console GET page (from the engine's routes, so
 // a page added later is walked too), with the records the fixtures made:
 // a route with parameters takes the first link to it that a page already
-// visited shows. CSV downloads are not pages. A route no page links to
+// visited shows. CSV downloads and code images are not pages. A route no page links to
 // fails the test: add a fixture for it.
 func consolePages(t *testing.T, e *apptest.Env, c *apptest.Console) []consolePage {
 	t.Helper()
 	var todo []string
 	for _, r := range e.App.Handler().(*gin.Engine).Routes() {
-		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/console") && !strings.HasSuffix(r.Path, ".csv") &&
+		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/console") && !strings.HasSuffix(r.Path, ".csv") && !strings.HasSuffix(r.Path, ".png") &&
 			r.Path != "/console/" && r.Path != "/console/login" {
 			todo = append(todo, r.Path)
 		}

@@ -3,6 +3,7 @@ package coupon
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/errs"
@@ -52,8 +53,10 @@ func (s *Service) checkUsable(ctx context.Context, shopperID, couponID int64) er
 		return ErrNotHeld.With("coupon_id", couponID)
 	}
 	now := s.clock.Now()
-	unused := false
+	unused, gifting, gifted := false, false, false
 	for _, h := range hs {
+		gifting = gifting || h.StateAt(now) == HeldGifting
+		gifted = gifted || h.Status == HeldGifted
 		if h.Status == HeldUnused {
 			unused = true
 			if usableAt(h, now) {
@@ -61,8 +64,13 @@ func (s *Service) checkUsable(ctx context.Context, shopperID, couponID int64) er
 			}
 		}
 	}
-	if unused {
+	switch {
+	case unused:
 		return ErrExpired.With("coupon_id", couponID)
+	case gifting:
+		return ErrGifting.With("coupon_id", couponID) // the only usable copy is on offer to a friend
+	case gifted && !slices.ContainsFunc(hs, func(h Held) bool { return h.Status == HeldUsed }):
+		return ErrGifted.With("coupon_id", couponID) // given away: never the giver's to use again
 	}
 	return ErrUsed.With("coupon_id", couponID)
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// OriginPack marks a coupon Grant made for one lucky-pack grab.
+// OriginPack marks a coupon GrantOwn made for one lucky-pack grab.
 const OriginPack = "pack"
 
 // CheckTerms validates coupon terms another package offers on the shop's
@@ -19,15 +19,15 @@ func (s *Service) CheckTerms(ctx context.Context, d Draft) error {
 	return s.checkScope(ctx, d)
 }
 
-// Grant makes a coupon of the draft's terms for one shopper and puts it in
-// their wallet, inside the caller's transaction: a lucky pack's grab, whose
+// GrantOwn makes a coupon of the draft's terms for one shopper and puts it
+// in their wallet, inside the caller's transaction: a lucky pack's grab, whose
 // amount is the grab's own. Each grab is its own coupon (quantity one,
 // already claimed, never claimable), so the wallet, the checkout picker and
 // Redeem treat it like any other coupon, and concurrent grabs write only
 // new rows: no shared counter to queue on. The terms were checked when the
 // campaign was saved (CheckTerms); only the draft's own rules are checked
 // again here. actor names the pack.
-func (s *Service) Grant(ctx context.Context, d Draft, shopperID int64, actor string) (Held, error) {
+func (s *Service) GrantOwn(ctx context.Context, d Draft, shopperID int64, actor string) (Held, error) {
 	d = d.normalized()
 	d.TotalQuantity, d.PerShopperLimit, d.Claimable = 1, 1, false
 	if err := d.validate(); err != nil {
@@ -44,21 +44,4 @@ func (s *Service) Grant(ctx context.Context, d Draft, shopperID int64, actor str
 		return Held{}, err
 	}
 	return h, nil
-}
-
-// HeldOne returns one of the shopper's held coupons with its terms, or
-// ErrNotHeld: another shopper's is not theirs to see.
-func (s *Service) HeldOne(ctx context.Context, shopperID, heldID int64) (Held, error) {
-	var hs []Held
-	if err := s.db.Conn(ctx).Where("id = ? AND shopper_id = ?", heldID, shopperID).Limit(1).Find(&hs).Error; err != nil {
-		return Held{}, fmt.Errorf("coupon: held: %w", err)
-	}
-	if len(hs) == 0 {
-		return Held{}, ErrNotHeld.With("id", heldID)
-	}
-	hs[0].State = hs[0].StateAt(s.clock.Now())
-	if err := s.attach(ctx, hs); err != nil {
-		return Held{}, err
-	}
-	return hs[0], nil
 }

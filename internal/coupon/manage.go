@@ -79,7 +79,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 		c.UpdatedAt = s.clock.Now()
 		if err := s.db.Conn(ctx).Model(&Coupon{}).Where("id = ?", id).
 			Select("name", "kind", "amount", "percent_off", "max_discount", "min_amount", "scope", "scope_ids",
-				"starts_at", "ends_at", "valid_days", "total_quantity", "per_shopper_limit", "claimable", "updated_at").
+				"starts_at", "ends_at", "valid_days", "total_quantity", "per_shopper_limit", "claimable", "giftable", "updated_at").
 			Updates(&c).Error; err != nil {
 			return fmt.Errorf("coupon: update: %w", err)
 		}
@@ -144,7 +144,7 @@ type Query struct {
 	Page   page.Request
 }
 
-// List returns the merchant's coupons newest first (not the ones Grant
+// List returns the merchant's coupons newest first (not the ones GrantOwn
 // made for lucky packs: their campaign shows them); the cursor is the last
 // coupon's id.
 func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
@@ -235,6 +235,9 @@ func diff(a, b Coupon) []i18n.Msg {
 	add("record.audit.coupon_limit", a.PerShopperLimit, b.PerShopperLimit)
 	if a.Claimable != b.Claimable {
 		parts = append(parts, i18n.M("record.audit.coupon_claimable", "from", yesNo(a.Claimable), "to", yesNo(b.Claimable)))
+	}
+	if a.Giftable != b.Giftable {
+		parts = append(parts, i18n.M("record.audit.coupon_giftable", "from", yesNo(a.Giftable), "to", yesNo(b.Giftable)))
 	}
 	return parts
 }

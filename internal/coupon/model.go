@@ -59,6 +59,7 @@ type Coupon struct {
 	Claimed         int64                  `gorm:"column:claimed"`
 	PerShopperLimit int                    `gorm:"column:per_shopper_limit"`
 	Claimable       bool                   `gorm:"column:claimable"` // shoppers may claim it; otherwise only the shop issues it
+	Giftable        bool                   `gorm:"column:giftable"`  // a shopper holding one may give it to a friend (gift.go)
 	StoppedAt       *time.Time             `gorm:"column:stopped_at"`
 	Origin          string                 `gorm:"column:origin"` // "" the merchant made it; OriginPack: a lucky pack's grab
 	CreatedAt       time.Time              `gorm:"column:created_at"`
@@ -95,19 +96,22 @@ func (c Coupon) validity(claimedAt time.Time) (from, until time.Time) {
 // HeldState is the state of a coupon a shopper holds.
 type HeldState string
 
-// Held coupon states. Only unused and used are stored; expired is an unused
-// coupon past its validity.
+// Held coupon states. Unused, used, gifting and gifted are stored; expired
+// is an unused (or gifting) coupon past its validity.
 const (
 	HeldUnused  HeldState = "unused"
 	HeldUsed    HeldState = "used"
 	HeldExpired HeldState = "expired"
+	HeldGifting HeldState = "gifting" // offered to a friend: locked, usable again if the giver takes it back
+	HeldGifted  HeldState = "gifted"  // a friend claimed it: never usable by this holder again
 )
 
 // Sources of a held coupon.
 const (
 	SourceClaim = "claim" // the shopper claimed it in the mini program
 	SourceIssue = "issue" // the shop issued it from the console
-	SourcePack  = "pack"  // the shopper grabbed it from a lucky coupon pack (Grant)
+	SourceGift  = "gift"  // a friend gave it (gift.go)
+	SourcePack  = "pack"  // the shopper grabbed it from a lucky coupon pack (GrantOwn)
 )
 
 // Held is one coupon a shopper holds.
@@ -134,7 +138,7 @@ func (Held) TableName() string { return "shopper_coupons" }
 
 // StateAt is the held coupon's state at now: used, expired, or unused.
 func (h Held) StateAt(now time.Time) HeldState {
-	if h.Status == HeldUnused && !now.Before(h.ValidUntil) {
+	if (h.Status == HeldUnused || h.Status == HeldGifting) && !now.Before(h.ValidUntil) {
 		return HeldExpired
 	}
 	return h.Status

@@ -71,15 +71,17 @@ func (s *Service) Choose(ctx context.Context, shopperID int64, lines []Line) (Ch
 		case !ok:
 			seen[h.CouponID] = len(picked)
 			picked = append(picked, h)
-		case !usableAt(picked[i], now) && usableAt(h, now):
-			picked[i] = h // a later copy usable now beats an earlier one not yet valid
+		case !ready(picked[i], now) && ready(h, now):
+			picked[i] = h // a later copy usable now beats an earlier one not yet valid, or one being given away
 		}
 	}
 	var out Choice
 	for _, h := range picked {
 		h.State = h.StateAt(now)
 		o := Option{Held: h}
-		if !usableAt(h, now) {
+		if h.Status == HeldGifting {
+			o.Reason = ErrGifting.With("coupon_id", h.CouponID) // WeChat locks a card in transit; so do we
+		} else if !usableAt(h, now) {
 			o.Reason = ErrNotYetValid.With("coupon_id", h.CouponID).With("valid_from", h.ValidFrom)
 		} else {
 			o.Applied, o.Reason = judge(h.Coupon, coveredBy(h.Coupon, lines, parents), lines)
@@ -93,6 +95,9 @@ func (s *Service) Choose(ctx context.Context, shopperID int64, lines []Line) (Ch
 	slices.SortStableFunc(out.Usable, better)
 	return out, nil
 }
+
+// ready is whether a held copy can be redeemed now: unused and valid.
+func ready(h Held, now time.Time) bool { return h.Status == HeldUnused && usableAt(h, now) }
 
 // better orders usable options best first: the larger discount, then the
 // earlier expiry, then the older coupon, so the pick never depends on the
@@ -141,15 +146,15 @@ type heldRow struct {
 	Coupon     `gorm:"embedded"`
 }
 
-// heldWithTerms reads the shopper's unused, unexpired coupons, expiring
+// heldWithTerms reads the shopper's unused (or gifting), unexpired coupons, expiring
 // first, each with its coupon, in one statement: checkout previews run it
 // on every visit to the checkout page.
 func (s *Service) heldWithTerms(ctx context.Context, shopperID int64, now time.Time) ([]Held, error) {
 	var rows []heldRow
 	err := s.db.Conn(ctx).Raw(`SELECT h.id AS held_id, h.status AS held_status, h.valid_from, h.valid_until, h.claimed_at, c.*
 		FROM shopper_coupons h JOIN coupons c ON c.id = h.coupon_id
-		WHERE h.shopper_id = ? AND h.status = ? AND h.valid_until > ?
-		ORDER BY h.valid_until, h.id LIMIT ?`, shopperID, HeldUnused, now, MaxChoices).Scan(&rows).Error
+		WHERE h.shopper_id = ? AND h.status IN ? AND h.valid_until > ?
+		ORDER BY h.valid_until, h.id LIMIT ?`, shopperID, []HeldState{HeldUnused, HeldGifting}, now, MaxChoices).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("coupon: choose: %w", err)
 	}

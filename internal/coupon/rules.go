@@ -41,6 +41,7 @@ type Draft struct {
 	TotalQuantity   int64
 	PerShopperLimit int
 	Claimable       bool
+	Giftable        bool // holders may give it to a friend; may change at any time, like Claimable
 }
 
 // normalized trims the name and sorts and de-duplicates the scope ids.
@@ -189,7 +190,8 @@ type term struct {
 func (c Coupon) Draft() Draft {
 	return Draft{Name: c.Name, Kind: c.Kind, Amount: c.Amount, PercentOff: c.PercentOff, MaxDiscount: c.MaxDiscount,
 		MinAmount: c.MinAmount, Scope: c.Scope, ScopeIDs: c.ScopeIDs.V, StartsAt: c.StartsAt, EndsAt: c.EndsAt,
-		ValidDays: c.ValidDays, TotalQuantity: c.TotalQuantity, PerShopperLimit: c.PerShopperLimit, Claimable: c.Claimable}
+		ValidDays: c.ValidDays, TotalQuantity: c.TotalQuantity, PerShopperLimit: c.PerShopperLimit, Claimable: c.Claimable,
+		Giftable: c.Giftable}
 }
 
 // apply copies a draft's fields onto the coupon.
@@ -198,4 +200,5 @@ func (c *Coupon) apply(d Draft) {
 	c.Scope, c.ScopeIDs = d.Scope, jsonIDs(d.ScopeIDs)
 	c.StartsAt, c.EndsAt, c.ValidDays = d.StartsAt, d.EndsAt, d.ValidDays
 	c.TotalQuantity, c.PerShopperLimit, c.Claimable = d.TotalQuantity, d.PerShopperLimit, d.Claimable
+	c.Giftable = d.Giftable
 }

@@ -5,6 +5,8 @@
 // where the order package asks it for the discount and marks the coupon used
 // in the order's own transaction (and gives it back when an unpaid order
 // closes); and the numbers the merchant watches: claimed, used, revenue.
+// A giftable coupon can also change hands between shoppers (gift.go, driven
+// by internal/couponshare), locked while on offer.
 //
 // The package sits below the catalog, the shoppers and order: the few facts
 // it needs from the first two (which categories lie under which, which ids

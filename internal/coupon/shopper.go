@@ -63,7 +63,8 @@ func (s *Service) heldByShopper(ctx context.Context, shopperID int64, couponIDs 
 }
 
 // Mine lists the shopper's coupons, newest first, optionally only those in
-// one state (unused means usable now; expired, unused past its validity).
+// one state (unused means usable now; expired, unused or gifting past its
+// validity; gifting, on offer to a friend; gifted, claimed by one).
 // Each carries its coupon's terms.
 func (s *Service) Mine(ctx context.Context, shopperID int64, state HeldState, pg page.Request) ([]Held, string, error) {
 	now := s.clock.Now()
@@ -73,9 +74,11 @@ func (s *Service) Mine(ctx context.Context, shopperID int64, state HeldState, pg
 	case HeldUnused:
 		db = db.Where("status = ? AND valid_until > ?", HeldUnused, now)
 	case HeldExpired:
-		db = db.Where("status = ? AND valid_until <= ?", HeldUnused, now)
-	case HeldUsed:
-		db = db.Where("status = ?", HeldUsed)
+		db = db.Where("status IN ? AND valid_until <= ?", []HeldState{HeldUnused, HeldGifting}, now)
+	case HeldGifting:
+		db = db.Where("status = ? AND valid_until > ?", HeldGifting, now)
+	case HeldUsed, HeldGifted:
+		db = db.Where("status = ?", state)
 	default:
 		return nil, "", errs.Field("status", "coupon.held_status")
 	}

@@ -7,12 +7,14 @@
 // A grab is one guarded claim of the pack's next free slot, and the coupon
 // is issued in the same transaction (grab.go); a shopper grabs at most once
 // per pack, which a unique index holds across replicas. The package sits
-// above coupon (whose Grant makes each grabbed coupon), customer (the
+// above coupon (whose GrantOwn makes each grabbed coupon), customer (the
 // grabbers' names) and channel; payment calls GiveForOrder through an
 // interface it declares, inside the paid notification's transaction.
 package couponpack
 
 import (
+	"context"
+
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/clock"
@@ -31,7 +33,14 @@ var (
 	ErrStopped          = errs.Conflict("pack_campaign_stopped", "couponpack.stopped")
 	ErrNotLive          = errs.Rule("pack_campaign_not_live", "couponpack.not_live")
 	ErrTermsLocked      = errs.Conflict("pack_terms_locked", "couponpack.terms_locked")
+	ErrBusy             = errs.New(errs.KindUnavailable, "pack_busy", "couponpack.busy")
 )
+
+// Refs is the reference a shopper's shares carry (*share.Service): their
+// promoter code when they are an active promoter, else share:<id>.
+type Refs interface {
+	RefFor(ctx context.Context, shopperID int64) (string, error)
+}
 
 // Service is the lucky-pack use cases.
 type Service struct {
@@ -40,12 +49,14 @@ type Service struct {
 	coupons   *coupon.Service
 	customers *customer.Service
 	channels  *channel.Service
+	refs      Refs
 	clock     *clock.Clock
 }
 
 // New builds the service; every change the merchant makes is written to the
-// audit log in the change's own transaction.
+// audit log in the change's own transaction. refs gives a pack's giver the
+// reference their share card would carry.
 func New(db *database.DB, log *audit.Log, coupons *coupon.Service, customers *customer.Service,
-	channels *channel.Service, clk *clock.Clock) *Service {
-	return &Service{db: db, audit: log, coupons: coupons, customers: customers, channels: channels, clock: clk}
+	channels *channel.Service, refs Refs, clk *clock.Clock) *Service {
+	return &Service{db: db, audit: log, coupons: coupons, customers: customers, channels: channels, refs: refs, clock: clk}
 }

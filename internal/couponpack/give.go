@@ -58,9 +58,12 @@ func (s *Service) giveOne(ctx context.Context, c Campaign, orderID, shopperID in
 		if given.ByOrder > 0 || given.N >= int64(c.PerShopper) {
 			return nil
 		}
+		ref, err := s.refs.RefFor(ctx, shopperID)
+		if err != nil {
+			return err
+		}
 		seq := int(given.N) + 1
-		p := Pack{GiverID: &shopperID, GiverSeq: &seq, OrderID: &orderID,
-			Ref: "share:" + strconv.FormatInt(shopperID, 10), Actor: "order:" + strconv.FormatInt(orderID, 10)}
+		p := Pack{GiverID: &shopperID, GiverSeq: &seq, OrderID: &orderID, Ref: ref, Actor: "order:" + strconv.FormatInt(orderID, 10)}
 		err = s.db.Savepoint(ctx, func(ctx context.Context) error {
 			_, err := s.insertPack(ctx, c, p)
 			if database.IsDuplicate(err) {

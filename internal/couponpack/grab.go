@@ -28,8 +28,8 @@ type Grabbed struct {
 // red envelope grab it too: the pack is theirs to share, not a gift only to
 // others.
 //
-// The claim is one guarded statement (claimSlot) and the coupon is issued
-// in the same transaction. A pack with no free slot is answered from two
+// The claim is one guarded statement (claim) and the coupon is issued in
+// the same transaction. A pack with no free slot is answered from two
 // reads (standing), without a write transaction, so the crowd that comes
 // after the last coupon costs little; a unique (pack_id, shopper_id) makes a second grab by
 // the same shopper fail in the database even across replicas, and that
@@ -63,63 +63,81 @@ func (s *Service) Grab(ctx context.Context, shopperID int64, token string) (Grab
 	if err != nil {
 		return Grabbed{}, err
 	}
-	g := Grabbed{Pack: p}
-	err = s.db.Tx(ctx, func(ctx context.Context) error {
-		slot, ok, err := s.claimSlot(ctx, p.ID, shopperID, review.MaskName(sh.Nickname), sh.AvatarURL, now)
-		if err != nil || !ok {
-			if err == nil {
-				err = ErrEmpty
-			}
-			return err
-		}
-		if g.Held, err = s.coupons.Grant(ctx, c.couponDraft(slot.Amount, now), shopperID, "pack:"+p.Token); err != nil {
-			return err
-		}
-		slot.CouponID = &g.Held.ID
-		g.Slot = slot
-		return s.db.Conn(ctx).Model(&Slot{}).Where("id = ?", slot.ID).Update("coupon_id", g.Held.ID).Error
-	})
-	if database.IsDuplicate(err) || errs.Is(err, ErrEmpty.Code) {
-		// The same shopper's other grab won the race (for the last slot,
-		// or the unique index): answer with it.
-		if g, ok, err := s.grabOf(ctx, p, shopperID); ok || err != nil {
+	name, began := review.MaskName(sh.Nickname), time.Now()
+	for wait := time.Duration(0); ; wait = min(2*wait+time.Millisecond, maxHeldWait) {
+		g, err := s.claim(ctx, p, c, shopperID, name, sh.AvatarURL, now)
+		if !errs.Is(err, errAllHeld.Code) && !database.IsDuplicate(err) {
 			return g, err
 		}
+		// Every free slot is held by a grab still in flight (it commits, or
+		// rolls back and frees its slot), or the same shopper's other grab
+		// won the unique index: look again, holding nothing meanwhile.
+		free, mine, err := s.standing(ctx, p.ID, shopperID)
+		switch {
+		case err != nil:
+			return Grabbed{}, err
+		case mine:
+			if g, ok, err := s.grabOf(ctx, p, shopperID); ok || err != nil {
+				return g, err
+			}
+		case !free:
+			return Grabbed{}, ErrEmpty
+		case time.Since(began) > maxGrabWait:
+			return Grabbed{}, ErrBusy
+		}
+		select {
+		case <-ctx.Done():
+			return Grabbed{}, ctx.Err()
+		case <-time.After(wait):
+		}
 	}
+}
+
+// How long a grab waits for the grabs in flight that hold every free slot:
+// they commit within milliseconds; a grab that waited maxGrabWait answers
+// ErrBusy rather than hold its request.
+const (
+	maxHeldWait = 16 * time.Millisecond
+	maxGrabWait = 5 * time.Second
+)
+
+// errAllHeld says every free slot is held by another grab in flight.
+var errAllHeld = errs.Conflict("pack_slots_held", "couponpack.busy")
+
+// claim takes the pack's first free slot for the shopper and issues its
+// coupon, in one transaction. The claim is one guarded statement: on
+// PostgreSQL concurrent grabs skip the slots other grabs hold (SKIP LOCKED)
+// and take the next, never waiting on a row lock; when every free slot is
+// held it answers errAllHeld and Grab looks again. (Waiting on the held
+// rows instead, FOR UPDATE without SKIP LOCKED, lets the waiters of one row
+// deadlock one another under a stampede.) On SQLite the write transaction
+// already holds the database, so a free slot is never held.
+func (s *Service) claim(ctx context.Context, p Pack, c Campaign, shopperID int64, name, avatar string, now time.Time) (Grabbed, error) {
+	g := Grabbed{Pack: p}
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var got []Slot
+		err := s.db.Conn(ctx).Raw(`UPDATE coupon_pack_slots SET shopper_id = ?, name = ?, avatar_url = ?, grabbed_at = ?
+			WHERE shopper_id IS NULL AND id = (SELECT id FROM coupon_pack_slots WHERE pack_id = ? AND shopper_id IS NULL
+				ORDER BY slot LIMIT 1`+s.db.SkipLockedSQL()+`)
+			RETURNING id, pack_id, slot, amount, shopper_id, name, avatar_url, grabbed_at`,
+			shopperID, name, avatar, now, p.ID).Scan(&got).Error
+		if err != nil {
+			return fmt.Errorf("couponpack: claim slot: %w", err)
+		}
+		if len(got) == 0 {
+			return errAllHeld
+		}
+		g.Slot = got[0]
+		if g.Held, err = s.coupons.GrantOwn(ctx, c.couponDraft(g.Slot.Amount, now), shopperID, "pack:"+p.Token); err != nil {
+			return err
+		}
+		g.Slot.CouponID = &g.Held.ID
+		return s.db.Conn(ctx).Model(&Slot{}).Where("id = ?", g.Slot.ID).Update("coupon_id", g.Held.ID).Error
+	})
 	if err != nil {
 		return Grabbed{}, err
 	}
 	return g, nil
-}
-
-// claimSlot takes the pack's first free slot for the shopper with one
-// guarded statement and returns it; ok is false when none is free. On
-// PostgreSQL concurrent grabs skip the slots others hold locked and take
-// the next; only when every free slot is locked does it wait (without
-// SKIP LOCKED) for their grabs to commit or roll back, so a grab that
-// fails later gives its slot to a waiting one instead of an early
-// "empty". On SQLite the write transaction already holds the database.
-func (s *Service) claimSlot(ctx context.Context, packID, shopperID int64, name, avatar string, now time.Time) (Slot, bool, error) {
-	claim := func(lock string) (Slot, bool, error) {
-		var got []Slot
-		err := s.db.Conn(ctx).Raw(`UPDATE coupon_pack_slots SET shopper_id = ?, name = ?, avatar_url = ?, grabbed_at = ?
-			WHERE shopper_id IS NULL AND id = (SELECT id FROM coupon_pack_slots WHERE pack_id = ? AND shopper_id IS NULL
-				ORDER BY slot LIMIT 1`+lock+`)
-			RETURNING id, pack_id, slot, amount, shopper_id, name, avatar_url, grabbed_at`,
-			shopperID, name, avatar, now, packID).Scan(&got).Error
-		if err != nil {
-			return Slot{}, false, fmt.Errorf("couponpack: claim slot: %w", err)
-		}
-		if len(got) == 0 {
-			return Slot{}, false, nil
-		}
-		return got[0], true, nil
-	}
-	slot, ok, err := claim(s.db.SkipLockedSQL())
-	if ok || err != nil || s.db.Dialect != database.Postgres {
-		return slot, ok, err
-	}
-	return claim(s.db.LockSQL())
 }
 
 // standing reads, in one statement (one snapshot), whether the pack has a
@@ -151,7 +169,7 @@ func (s *Service) grabOf(ctx context.Context, p Pack, shopperID int64) (Grabbed,
 	if len(slots) == 0 || slots[0].CouponID == nil {
 		return Grabbed{}, false, nil
 	}
-	held, err := s.coupons.HeldOne(ctx, shopperID, *slots[0].CouponID)
+	held, err := s.coupons.Held(ctx, shopperID, *slots[0].CouponID)
 	if err != nil {
 		return Grabbed{}, false, err
 	}

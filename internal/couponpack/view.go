@@ -3,20 +3,26 @@ package couponpack
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/review"
 )
 
-// Page is the mini program's page that opens a pack; Path adds the query.
-const Page = "pages/coupon-pack/index"
+// Page is the mini program's page that opens a pack, beside the coupon
+// pages of gifts and share-to-unlock (internal/couponshare); Path adds the
+// query.
+const Page = "pages/coupon/pack"
 
 // Path is the path a pack is shared with (onShareAppMessage): the page with
-// the pack's token and the source its grabbers' visits are credited to.
+// the pack's token and the source its grabbers' visits are credited to, as
+// share paths carry it. Tokens and references are codes and numbers,
+// nothing a query must escape.
 func (p Pack) Path() string {
-	q := url.Values{"token": {p.Token}, "ref": {p.Ref}}
-	return Page + "?" + q.Encode()
+	path := Page + "?token=" + p.Token
+	if p.Ref != "" {
+		path += "&ref=" + p.Ref
+	}
+	return path
 }
 
 // State is what can still happen to a pack.

@@ -169,7 +169,8 @@ func (l *load) makePacks(ctx context.Context, o PacksOptions) ([]couponpack.Pack
 	inv := inventory.New(db, clk)
 	customers := customer.New(db, clk)
 	channels := channel.New(db, log, clk)
-	svc := couponpack.New(db, log, coupon.New(db, log, catalog.New(db, inv, clk), customers, clk), customers, channels, clk)
+	// No share references: packs issued for a channel have no giver to ask about.
+	svc := couponpack.New(db, log, coupon.New(db, log, catalog.New(db, inv, clk), customers, clk), customers, channels, nil, clk)
 	now := clk.Now()
 	c, err := svc.Create(ctx, loadActor, couponpack.Draft{Name: "压测拼手气 " + l.o.Run, Total: o.Total, Count: o.Count,
 		MinAmount: 1, Scope: coupon.ScopeShop, ValidDays: 7, PerShopper: 1, PackHours: 24,

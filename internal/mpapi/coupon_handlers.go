@@ -64,6 +64,7 @@ type couponJSON struct {
 	EndsAt          time.Time    `json:"ends_at"`
 	ValidDays       int          `json:"valid_days"`
 	PerShopperLimit int          `json:"per_shopper_limit"`
+	Giftable        bool         `json:"giftable"`
 }
 
 type offerJSON struct {
@@ -92,7 +93,8 @@ func toCoupon(p *i18n.Printer, c coupon.Coupon) couponJSON {
 	}
 	return couponJSON{ID: c.ID, Name: c.Name, Kind: c.Kind, Summary: p.Msg(c.Value()), Amount: c.Amount,
 		PercentOff: c.PercentOff, MaxDiscount: c.MaxDiscount, MinAmount: c.MinAmount, Scope: c.Scope, ScopeIDs: ids,
-		StartsAt: c.StartsAt, EndsAt: c.EndsAt, ValidDays: c.ValidDays, PerShopperLimit: c.PerShopperLimit}
+		StartsAt: c.StartsAt, EndsAt: c.EndsAt, ValidDays: c.ValidDays, PerShopperLimit: c.PerShopperLimit,
+		Giftable: c.Giftable}
 }
 
 func toOffer(p *i18n.Printer) func(coupon.Offer) offerJSON {

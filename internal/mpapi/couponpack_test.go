@@ -96,7 +96,7 @@ func TestCouponPackOverHTTP(t *testing.T) {
 	var v packBody
 	e.Get("/api/v1/coupon-packs/"+token, "").Decode(t, &v)
 	if v.State != "open" || v.Total != 1000 || v.Count != 3 || v.GrabbedCount != 0 || v.Giver == nil || v.Luckiest != nil || v.Mine != nil ||
-		!strings.Contains(v.Path, "ref=share%3A") {
+		!strings.Contains(v.Path, "pages/coupon/pack?token="+token+"&ref=share:") {
 		t.Fatalf("fresh pack: %+v", v)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
+	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -23,6 +24,7 @@ import (
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
+	"github.com/kaidian/kaidian/internal/share"
 	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/subscribe"
 	"github.com/kaidian/kaidian/internal/upload"
@@ -46,6 +48,9 @@ type Deps struct {
 	Uploads   *upload.Service
 	Home      *home.Service
 	Packs     *couponpack.Service // lucky coupon packs
+	Share     *share.Service      // share cards and mini-program codes
+	// Gifts is coupons friends give each other, and share-to-unlock.
+	Gifts *couponshare.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -161,4 +166,22 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.POST("/orders/:order_no/reviews", rv.submit)
 	me.GET("/orders/:order_no/reviews", rv.mine)
 	me.POST("/orders/:order_no/reviews/:review_id/follow-up", rv.followUp)
+	// Share cards and mini-program codes (issue 16): public, and carrying
+	// the shopper's reference when a token is sent.
+	sh := &shareHandlers{svc: d.Share}
+	r.GET("/share", optionalShopper(d.Tokens), sh.card)
+	r.GET("/share/code", optionalShopper(d.Tokens), sh.code)
+	// Coupons friends give each other (issue 17 §1, gift_handlers.go): a
+	// share is open to anyone who has its token; claiming needs a login.
+	gf := &giftHandlers{svc: d.Gifts}
+	me.POST("/me/coupons/:id/share", gf.give)
+	me.POST("/me/coupons/:id/share/cancel", gf.cancel)
+	r.GET("/coupon-shares/:token", optionalShopper(d.Tokens), gf.view)
+	me.POST("/coupon-shares/:token/claim", gf.claim)
+	// Share-to-unlock campaigns (unlock_handlers.go).
+	ul := &unlockHandlers{svc: d.Gifts}
+	me.POST("/unlock-campaigns/:id/start", ul.start)
+	me.GET("/unlock-campaigns/:id/progress", ul.progress)
+	r.GET("/unlock-shares/:token", optionalShopper(d.Tokens), ul.invitation)
+	me.POST("/unlock-shares/:token/claim", ul.claim)
 }

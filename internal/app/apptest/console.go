@@ -34,6 +34,7 @@ type Page struct {
 	Status   int
 	Body     string
 	Location string // where a redirect points
+	Header   http.Header
 }
 
 // Has reports whether the page shows s (HTML-escaped text compares as typed).
@@ -123,7 +124,7 @@ func (c *Console) do(method, path string, body io.Reader, contentType string) Pa
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	p := Page{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
+	p := Page{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}
 	if m := csrfField.FindStringSubmatch(p.Body); m != nil {
 		c.csrf = m[1]
 	}

@@ -92,16 +92,30 @@ func (c *Client) withToken(ctx context.Context, fn func(token string) error) err
 }
 
 // postJSON posts body to path (query added) and decodes the JSON answer into
-// out. Transport errors never carry the URL, whose query may hold the access
-// token; WeChat's errcode is left in out for the caller to check.
+// out. WeChat's errcode is left in out for the caller to check.
 func (c *Client) postJSON(ctx context.Context, path string, query url.Values, body []byte, out any) error {
+	res, err := c.post(ctx, path, query, body)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(res.Body, maxBody)).Decode(out); err != nil {
+		return fmt.Errorf("decode answer from %s: %w", res.Request.URL.Host, err)
+	}
+	return nil
+}
+
+// post posts body to path (query added) and returns a 200 answer for the
+// caller to read and close. Transport errors never carry the URL, whose
+// query may hold the access token.
+func (c *Client) post(ctx context.Context, path string, query url.Values, body []byte) (*http.Response, error) {
 	u := c.baseURL + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
-		return errors.New("bad base URL")
+		return nil, errors.New("bad base URL")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := c.http.Do(req)
@@ -110,14 +124,11 @@ func (c *Client) postJSON(ctx context.Context, path string, query url.Values, bo
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("request to %s failed: %w", req.URL.Host, err)
+		return nil, fmt.Errorf("request to %s failed: %w", req.URL.Host, err)
 	}
-	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d from %s", res.StatusCode, req.URL.Host)
+		res.Body.Close()
+		return nil, fmt.Errorf("HTTP %d from %s", res.StatusCode, req.URL.Host)
 	}
-	if err := json.NewDecoder(io.LimitReader(res.Body, maxBody)).Decode(out); err != nil {
-		return fmt.Errorf("decode answer from %s: %w", req.URL.Host, err)
-	}
-	return nil
+	return res, nil
 }

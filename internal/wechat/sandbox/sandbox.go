@@ -41,6 +41,7 @@ type Server struct {
 	clock atomic.Pointer[func() time.Time]
 	pay   *pay // nil until EnablePay
 	sec   secCheck
+	codes codes // mini-program codes: the pages they may open (wxacode.go)
 
 	limiter *httpx.Limiter // per client address; nil: no limit
 }
@@ -86,6 +87,7 @@ func (s *Server) Mount(r *gin.RouterGroup) {
 	s.mountPhone(r)
 	s.mountSecCheck(r)
 	s.mountSubscribe(r)
+	s.mountCodes(r)
 }
 
 // MountPayRoot serves WeChat Pay v3 at /v3 of r as well, where

@@ -1,0 +1,15 @@
+-- +goose Up
+-- Mini-program codes WeChat drew, kept so each (scene, width) is asked for
+-- once: getwxacodeunlimit is rate-limited (about 5,000 a minute for the
+-- whole mini program) and a scene key's code never changes. Kept in the
+-- database, not on one replica's disk, so every replica serves it.
+CREATE TABLE share_codes (
+    scene_key  TEXT NOT NULL,
+    width      INTEGER NOT NULL,
+    png        BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (scene_key, width)
+);
+
+-- +goose Down
+DROP TABLE share_codes;
