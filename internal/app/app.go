@@ -20,6 +20,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
@@ -101,6 +102,8 @@ type App struct {
 	// CouponShares is coupons shoppers give friends, and share-to-unlock
 	// campaigns (issue 17 §1).
 	CouponShares *couponshare.Service
+	// Commission is the promoters' ledger, fed by payments and refunds.
+	Commission *commission.Service
 	// Clock is the time every service reads; tests move the whole shop
 	// with Clock.Set.
 	Clock *clock.Clock
@@ -212,12 +215,18 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	if a.PayClient, err = a.payClient(ctx, selfURL); err != nil {
 		return nil, fmt.Errorf("wechat pay: %w", err)
 	}
+	a.Commission = commission.New(commission.Deps{DB: db, Orders: a.Orders, Catalog: a.Catalog, Promoters: a.Promoters,
+		Settings: a.Settings, Audit: a.Audit, Clock: clk})
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
 		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, ScheduleReconcile: a.scheduleReconcile,
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages, Packs: a.Packs})
+		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages, Commissions: a.Commission,
+		Packs: a.Packs})
+	// Payment credits commission in its transactions; the ledger asks payment
+	// which refunds are still processing before settling (commission.UsePayments).
+	a.Commission.UsePayments(a.Payments)
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.

@@ -37,6 +37,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 		Tasks: []func(context.Context) error{a.pruneKeys, a.Staff.PruneSessions, a.DB.Optimize,
 			a.Catalog.RefreshSearchText, a.Search.PruneCounts}})
 	river.AddWorker(workers, &worker.RefreshSales{Catalog: a.Catalog, Metrics: a.Metrics})
+	river.AddWorker(workers, &worker.SettleCommission{Commission: a.Commission, Metrics: a.Metrics})
 	return jobs.New(a.DB, jobs.Config{
 		Queue:   a.queue,
 		Workers: workers,
@@ -52,6 +53,7 @@ func (a *App) newJobs() (*jobs.Runner, error) {
 			worker.RefreshSalesEvery(time.Minute),
 			worker.SweepParcelsEvery(a.Config.ExpirySweep),
 			worker.SweepReviewsEvery(time.Minute),
+			worker.SettleCommissionEvery(10 * time.Minute),
 		},
 		Log: a.Log,
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/catalogio"
 	"github.com/kaidian/kaidian/internal/channel"
+	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/couponshare"
@@ -21,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/promoter"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
@@ -52,7 +54,11 @@ type Deps struct {
 	Reviews   *review.Service
 	Messages  *subscribe.Service
 	Search    *search.Service
-	Images    *upload.Store // where uploaded images are kept
+	// Promoters, stores, commission rules, statements and payouts
+	// (promoter_*.go, store_*.go, commission_*.go, payout_*.go).
+	Promoters  *promoter.Service
+	Commission *commission.Service
+	Images     *upload.Store // where uploaded images are kept
 	// MaxBodyBytes caps the body of every console request but a product
 	// form's, which carries images (KAIDIAN_MAX_BODY_BYTES).
 	MaxBodyBytes int64

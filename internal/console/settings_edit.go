@@ -19,7 +19,14 @@ func (h *handlers) settingsPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: NewForm(c, settingsValues(sh))})
+	v := settingsValues(sh)
+	days, err := h.d.Settings.CommissionSettleDays(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	v.Set("commission_settle_days", strconv.Itoa(days))
+	h.render(c, http.StatusOK, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: NewForm(c, v)})
 }
 
 // settingsValues are the settings page's form values from the settings.

@@ -36,6 +36,8 @@ const (
 	longZhBanner   = "双十二全场五折起限时狂欢还有满减优惠券等你来领"
 	longZhSection  = "本周新品推荐精选好物限时特惠"
 	longZhPack     = "付款后分享拼手气优惠券好友各抢一张"
+	longZhStore    = "上海南京西路旗舰店（静安嘉里中心北区一楼）"
+	longZhPromoter = "小红书美妆穿搭达人阿美的推广账号"
 	shopper        = "alice"
 	clerk          = "xiaowang"
 	bossName       = "boss"
@@ -116,6 +118,7 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 	if err != nil {
 		t.Fatalf("fixture channel: %v", err)
 	}
+	codes := promoterFixtures(t, e, orderOf(t, e, no).ID)
 	e.StaffAccount(t, clerk, staff.RoleStaff)
 	// Signed in after the orders, so the dashboard (computed at sign-in and
 	// kept 30 s) counts them.
@@ -130,7 +133,7 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 	}
 	data := []string{longZhProduct, longEnProduct, longZhCategory, longZhCoupon, longEnCoupon, longZhFlash, longEnFlash,
 		longZhReason, longZhBanner, longZhSection, longZhPack, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
-		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv", ch.Code, "A2",
+		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv", ch.Code, "A2", codes[0], codes[1],
 		"test",  // the fixtures' actor
 		"owner", // the first owner the embedded default generates
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/kaidian/kaidian/internal/auth"
 	"github.com/kaidian/kaidian/internal/cart"
 	"github.com/kaidian/kaidian/internal/catalog"
+	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
 	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/couponshare"
@@ -21,6 +22,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/promoter"
 	"github.com/kaidian/kaidian/internal/report"
 	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/search"
@@ -51,6 +53,10 @@ type Deps struct {
 	Share     *share.Service      // share cards and mini-program codes
 	// Gifts is coupons friends give each other, and share-to-unlock.
 	Gifts *couponshare.Service
+
+	// Promoters and their commission (promoter_handlers.go).
+	Promoters  *promoter.Service
+	Commission *commission.Service
 
 	// The shopper's own page, favourites and footprints. Footprints, when
 	// not nil, records logged-in shoppers' product views (off the request's
@@ -132,6 +138,16 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	r.GET("/coupon-packs/:token", optionalShopper(d.Tokens), pk.view)
 	me.POST("/coupon-packs/:token/grab", pk.grab)
 	me.GET("/me/coupon-packs", pk.mine)
+
+	// Promoters: applying, and an active promoter's own page.
+	pr := &promoterHandlers{promoters: d.Promoters, commission: d.Commission, orderSvc: d.Orders, shoppers: d.Customers}
+	me.POST("/promoter/apply", pr.apply)
+	me.POST("/promoter/invites/accept", pr.acceptInvite)
+	active := me.Group("/promoter", pr.requireActive)
+	active.GET("/me", pr.me)
+	active.GET("/orders", pr.orderList)
+	active.GET("/commissions", pr.entryList)
+	active.GET("/customers", pr.customerList)
 
 	mine := &meHandlers{customers: d.Customers, reports: d.Reports, uploads: d.Uploads, avatar: d.AvatarCheck, phone: d.Phone}
 	me.GET("/me", mine.get)

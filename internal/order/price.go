@@ -1,11 +1,8 @@
 package order
 
 import (
-	"cmp"
-
 	"github.com/kaidian/kaidian/internal/coupon"
-	"math/bits"
-	"slices"
+	"github.com/kaidian/kaidian/internal/money"
 )
 
 // Priced is the arithmetic of an order, all in fen. Its lines are the order
@@ -65,50 +62,8 @@ func price(lines []Item, shipping func(goods int64) int64, d discount) Priced {
 }
 
 // allocate splits total over weights in proportion, in whole fen, so that the
-// shares sum to exactly min(total, Σweights) and none exceeds its weight.
-// Weights must be non-negative and sum to at most math.MaxInt64 (order lines
-// do: see TestPriceBoundsFitInt64).
-//
-// Each share is w×total/Σw rounded down, computed in 128 bits: w×total itself
-// passes int64 for large orders (50 lines of 999 × ¥100,000 under a 99% coupon
-// is about 5e21), and an overflowed product once gave negative shares and a
-// leftover so large that handing it out a fen at a time took minutes. The fen
-// left over by rounding number fewer than the lines; they go one each to the
-// lines with the largest remainders (ties to the earlier line), in one pass
-// over the lines sorted by remainder: the largest-remainder method.
-func allocate(total int64, weights []int64) []int64 {
-	shares := make([]int64, len(weights))
-	var sum uint64
-	for _, w := range weights {
-		sum += uint64(w)
-	}
-	if total <= 0 || sum == 0 {
-		return shares
-	}
-	t := min(uint64(total), sum)
-	rems := make([]uint64, len(weights))
-	var given uint64
-	for i, w := range weights {
-		// hi < sum because w ≤ sum and t ≤ sum, so the quotient fits in 64 bits.
-		hi, lo := bits.Mul64(uint64(w), t)
-		q, r := bits.Div64(hi, lo, sum)
-		shares[i], rems[i] = int64(q), r
-		given += q
-	}
-	// The remainders sum to left×sum with each below sum, so more than left
-	// lines have one: every line given a fen had a remainder, hence a share
-	// below its exact (fractional) share, hence below its weight.
-	left := t - given
-	if left == 0 {
-		return shares
-	}
-	order := make([]int, len(weights))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
-	for _, i := range order[:left] {
-		shares[i]++
-	}
-	return shares
-}
+// shares sum to exactly min(total, Σweights) and none exceeds its weight
+// (money.Allocate, shared with the commission ledger's refunds). Weights must
+// be non-negative and sum to at most math.MaxInt64 (order lines do: see
+// TestPriceBoundsFitInt64).
+func allocate(total int64, weights []int64) []int64 { return money.Allocate(total, weights) }

@@ -2,12 +2,12 @@ package payment
 
 import (
 	"context"
-	"math/bits"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -173,14 +173,7 @@ func allHeld(o order.Order, held map[int64]int64) bool {
 
 // share is ⌊paid·k/n⌋ for 0 ≤ k ≤ n, computed in 128 bits so that no
 // amount and quantity can overflow it (the result is at most paid).
-func share(paid, n, k int64) int64 {
-	if n <= 0 || k <= 0 || paid <= 0 {
-		return 0
-	}
-	hi, lo := bits.Mul64(uint64(paid), uint64(k))
-	q, _ := bits.Div64(hi, lo, uint64(n))
-	return int64(q)
-}
+func share(paid, n, k int64) int64 { return money.Share(paid, k, n) }
 
 // waybill is what a courier's tracking number looks like.
 var waybill = regexp.MustCompile(`^[A-Za-z0-9-]{4,128}$`)

@@ -86,10 +86,20 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			r, err := s.openRefund(ctx, RefundInput{OrderNo: t.OutTradeNo, Reason: i18n.M(refundReasons[why]), Actor: order.ActorWeChatPay}, nil)
 			refundID = r.ID
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
-		case paid.Revived:
-			return OutcomeApplied, "revived a closed order", s.givePacks(ctx, paid.Order)
 		}
-		return OutcomeApplied, "", s.givePacks(ctx, paid.Order)
+		// The order is paid in this transaction: its promoter's commission
+		// is credited in it too (Commissions), and its buyer gets their
+		// lucky coupon packs (packs.go).
+		if err := s.commissions.OrderPaid(ctx, paid.Order); err != nil {
+			return "", "", err
+		}
+		if err := s.givePacks(ctx, paid.Order); err != nil {
+			return "", "", err
+		}
+		if paid.Revived {
+			return OutcomeApplied, "revived a closed order", nil
+		}
+		return OutcomeApplied, "", nil
 	})
 	if err != nil {
 		return "", err

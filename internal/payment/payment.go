@@ -80,6 +80,9 @@ type Deps struct {
 	// Messages records refund_result in the transaction that settles a
 	// refund; nil sends none.
 	Messages subscribe.Emitter
+	// Commissions credits promoters when a payment is applied and reverses
+	// their share when a refund succeeds (commission.go); nil: none.
+	Commissions Commissions
 	// Packs gives the buyer of a paid order their lucky coupon packs
 	// (packs.go); nil gives none.
 	Packs PackGiver
@@ -99,8 +102,9 @@ type Service struct {
 	clock     *clock.Clock
 	photos    PhotoChecker
 
-	messages subscribe.Emitter
-	packs    PackGiver // lucky coupon packs for paid orders (packs.go); nil gives none
+	messages    subscribe.Emitter
+	commissions Commissions
+	packs       PackGiver // lucky coupon packs for paid orders (packs.go); nil gives none
 }
 
 // New builds the service.
@@ -108,12 +112,15 @@ func New(d Deps) *Service {
 	if d.PollAfter <= 0 {
 		d.PollAfter = 10 * time.Second
 	}
+	if d.Commissions == nil {
+		d.Commissions = noCommissions{}
+	}
 	if d.ScheduleReconcile == nil {
 		d.ScheduleReconcile = func(context.Context, string, time.Duration) {}
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, photos: d.Photos, messages: d.Messages, packs: d.Packs}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions, packs: d.Packs}
 }
 
 // Errors of paying.

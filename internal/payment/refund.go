@@ -316,6 +316,9 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 				inventory.Ref{Type: "refund", ID: r.OutRefundNo}, order.ActorWeChatPay); err != nil {
 				return err
 			}
+			if err := s.commissions.Refunded(ctx, r.OrderID, r.ID); err != nil {
+				return err
+			}
 		case wxRefundClosed:
 			if failure == "" {
 				failure = "closed by WeChat Pay"

@@ -110,18 +110,13 @@ type StoreInput struct {
 
 // CreateStore adds a physical store, audited under actor.
 func (s *Service) CreateStore(ctx context.Context, actor string, in StoreInput) (Store, error) {
-	in.Name, in.City, in.Address = strings.TrimSpace(in.Name), strings.TrimSpace(in.City), strings.TrimSpace(in.Address)
-	switch {
-	case utf8.RuneCountInString(in.Name) == 0 || utf8.RuneCountInString(in.Name) > MaxNameRunes:
-		return Store{}, errs.Field("name", "invalid.length", "max", MaxNameRunes)
-	case utf8.RuneCountInString(in.City) > MaxNameRunes:
-		return Store{}, errs.Field("city", "invalid.max_length", "max", MaxNameRunes)
-	case utf8.RuneCountInString(in.Address) > MaxNoteRunes:
-		return Store{}, errs.Field("store_address", "invalid.max_length", "max", MaxNoteRunes)
+	st, err := checkStore(in)
+	if err != nil {
+		return Store{}, err
 	}
 	now := s.clock.Now()
-	st := Store{Name: in.Name, City: in.City, Address: in.Address, Active: in.Active, CreatedAt: now, UpdatedAt: now}
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
+	st.CreatedAt, st.UpdatedAt = now, now
+	err = s.db.Tx(ctx, func(ctx context.Context) error {
 		if err := s.db.Conn(ctx).Create(&st).Error; err != nil {
 			return err
 		}
@@ -131,6 +126,20 @@ func (s *Service) CreateStore(ctx context.Context, actor string, in StoreInput) 
 		return Store{}, fmt.Errorf("create store: %w", err)
 	}
 	return st, nil
+}
+
+// checkStore trims a store's fields and checks them.
+func checkStore(in StoreInput) (Store, error) {
+	in.Name, in.City, in.Address = strings.TrimSpace(in.Name), strings.TrimSpace(in.City), strings.TrimSpace(in.Address)
+	switch {
+	case utf8.RuneCountInString(in.Name) == 0 || utf8.RuneCountInString(in.Name) > MaxNameRunes:
+		return Store{}, errs.Field("name", "invalid.length", "max", MaxNameRunes)
+	case utf8.RuneCountInString(in.City) > MaxNameRunes:
+		return Store{}, errs.Field("city", "invalid.max_length", "max", MaxNameRunes)
+	case utf8.RuneCountInString(in.Address) > MaxNoteRunes:
+		return Store{}, errs.Field("store_address", "invalid.max_length", "max", MaxNoteRunes)
+	}
+	return Store{Name: in.Name, City: in.City, Address: in.Address, Active: in.Active}, nil
 }
 
 // Store finds a store by id, or ErrStoreNotFound.
