@@ -36,18 +36,7 @@ func (h *handlers) settingsAfterSaleSave(c *gin.Context) {
 			WeChatTracking: a.WeChatTracking, ReturnName: a.ReturnName, ReturnPhone: a.ReturnPhone, ReturnAddress: a.ReturnAddress})
 	}
 	if err != nil {
-		// The shop's other settings are shown as saved; only this form keeps what was typed.
-		sh, gerr := h.d.Settings.Get(c.Request.Context())
-		if gerr != nil {
-			h.fail(c, gerr)
-			return
-		}
-		vals := settingsValues(sh)
-		for k, v := range form.Values {
-			vals[k] = v
-		}
-		f := NewForm(c, vals).Fail(err)
-		h.render(c, httpx.Status(err), "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: f})
+		h.renderSettings(c, httpx.Status(err), form, err)
 		return
 	}
 	redirect(c, "/console/settings", httpx.Printer(c).T("aftersale.console.settings_saved"))

@@ -23,17 +23,7 @@ func (h *handlers) settingsCommissionSave(c *gin.Context) {
 		err = h.d.Settings.UpdateCommissionSettleDays(c.Request.Context(), me(c).Actor(), days)
 	}
 	if err != nil {
-		sh, gerr := h.d.Settings.Get(c.Request.Context())
-		if gerr != nil {
-			h.fail(c, gerr)
-			return
-		}
-		vals := settingsValues(sh)
-		for k, v := range form.Values {
-			vals[k] = v
-		}
-		f := NewForm(c, vals).Fail(err)
-		h.render(c, httpx.Status(err), "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: f})
+		h.renderSettings(c, httpx.Status(err), form, err)
 		return
 	}
 	redirect(c, "/console/settings", httpx.Printer(c).T("console.settings.saved"))

@@ -14,19 +14,40 @@ import (
 
 // settingsPage: GET /console/settings (owners)
 func (h *handlers) settingsPage(c *gin.Context) {
-	sh, err := h.d.Settings.Get(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
+	h.renderSettings(c, http.StatusOK, nil, nil)
+}
+
+// renderSettings shows the settings page: every form with the shop's saved
+// values, except that the form just posted (if any) keeps what was typed and
+// shows why it was not saved. The page holds several forms, each posting on
+// its own; one failing must not blank the others.
+func (h *handlers) renderSettings(c *gin.Context, status int, posted *Form, err error) {
+	ctx := c.Request.Context()
+	sh, gerr := h.d.Settings.Get(ctx)
+	if gerr != nil {
+		h.fail(c, gerr)
+		return
+	}
+	days, gerr := h.d.Settings.CommissionSettleDays(ctx)
+	if gerr != nil {
+		h.fail(c, gerr)
 		return
 	}
 	v := settingsValues(sh)
-	days, err := h.d.Settings.CommissionSettleDays(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	v.Set("commission_settle_days", strconv.Itoa(days))
-	h.render(c, http.StatusOK, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: NewForm(c, v)})
+	if posted != nil {
+		for k, vs := range posted.Values {
+			v[k] = vs
+		}
+	}
+	f := NewForm(c, v)
+	if err != nil {
+		f.Fail(err)
+		if msg, ok := f.Errors["order_timeout_seconds"]; ok { // the domain counts seconds, the form minutes
+			f.Errors["order_timeout_minutes"] = msg
+		}
+	}
+	h.render(c, status, "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: f})
 }
 
 // settingsValues are the settings page's form values from the settings.
@@ -51,12 +72,7 @@ func (h *handlers) settingsSave(c *gin.Context) {
 		_, err = h.d.Settings.Update(c.Request.Context(), me(c).Actor(), sh)
 	}
 	if err != nil {
-		form.Fail(err)
-		afterSaleValues(sh, form.Values)
-		if msg, ok := form.Errors["order_timeout_seconds"]; ok { // the domain counts seconds, the form minutes
-			form.Errors["order_timeout_minutes"] = msg
-		}
-		h.render(c, httpx.Status(err), "settings.html", View{Title: httpx.Printer(c).T("console.settings.title"), Nav: "settings", Form: form})
+		h.renderSettings(c, httpx.Status(err), form, err)
 		return
 	}
 	redirect(c, "/console/settings", httpx.Printer(c).T("console.settings.saved"))
