@@ -24,6 +24,7 @@ import (
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/config"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
@@ -95,7 +96,10 @@ type App struct {
 	Channels  *channel.Service
 	Promoters *promoter.Service
 	Scenes    *share.Scenes
-	Share     *share.Service // share cards and mini-program codes
+	// Packs are lucky coupon packs (拼手气): campaigns, packs given on
+	// payment or for a channel, and grabs.
+	Packs *couponpack.Service
+	Share *share.Service // share cards and mini-program codes
 	// CouponShares is coupons shoppers give friends, and share-to-unlock
 	// campaigns (issue 17 §1).
 	CouponShares *couponshare.Service
@@ -192,6 +196,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.CouponShares = couponshare.New(db, a.Audit, a.Coupons, a.Customers, a.Share, clk)
 	a.Attribution = a.newAttribution(clk)
 	a.Promoters.OnChange(a.Attribution.PromoterChanged)
+	a.Packs = couponpack.New(db, a.Audit, a.Coupons, a.Customers, a.Channels, a.Share, clk)
 	a.Orders = order.New(order.Deps{
 		DB: db, Catalog: a.Catalog, Inventory: a.Inventory, Settings: a.Settings,
 		Coupons: a.Coupons, Customers: a.Customers, Flash: a.Flash, Cart: a.Cart, Addresses: a.Addresses, Metrics: a.Metrics,
@@ -223,7 +228,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
-		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages, Commissions: a.Commission})
+		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages, Commissions: a.Commission,
+		Packs: a.Packs})
 	// Payment credits commission in its transactions; the ledger asks payment
 	// which refunds are still processing before settling (commission.UsePayments).
 	a.Commission.UsePayments(a.Payments)

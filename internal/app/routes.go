@@ -57,6 +57,7 @@ func (a *App) routes() (http.Handler, error) {
 		Home:      a.Home,
 		Share:     a.Share,
 		Gifts:     a.CouponShares,
+		Packs:     a.Packs,
 		Promoters: a.Promoters, Commission: a.Commission,
 
 		Customers:   a.Customers,
@@ -78,7 +79,7 @@ func (a *App) routes() (http.Handler, error) {
 	(&webhook.Handlers{Client: a.PayClient, Payments: a.Payments, Limit: httpx.NewLimiter(a.Config.RateWebhook)}).Mount(r.Group("/wechatpay", limit))
 	if err := console.Mount(r.Group("/console"), console.Deps{Staff: a.Staff, Audit: a.Audit, Settings: a.Settings,
 		Reports: a.Reports, Attribution: a.Attribution, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders,
-		Payments: a.Payments, Shipping: a.Shipping, Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash,
+		Payments: a.Payments, Shipping: a.Shipping, Customers: a.Customers, Coupons: a.Coupons, Packs: a.Packs, Flash: a.Flash,
 		Messages: a.Messages, Search: a.Search, Home: a.Home, Reviews: a.Reviews, Channels: a.Channels, Share: a.Share,
 		Gifts:     a.CouponShares,
 		Promoters: a.Promoters, Commission: a.Commission,

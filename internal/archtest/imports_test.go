@@ -76,6 +76,7 @@ var domainTiers = [][]string{
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},
 	// Coupons friends give each other, over coupons, share references and masked names (review).
 	{"internal/couponshare"},
+	{"internal/couponpack"}, // lucky coupon packs: coupons made at grab time, given when payment says an order was paid
 	{"internal/commission"}, // the promoters' ledger, fed by payments and refunds
 	{"internal/report"},     // read models across domains
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
@@ -50,6 +51,7 @@ type Deps struct {
 	Shipping    *shipping.Service
 	Customers   *customer.Service
 	Coupons     *coupon.Service
+	Packs       *couponpack.Service // lucky coupon packs (拼手气)
 	Flash       *flashsale.Service
 	Home        *home.Service
 	Reviews     *review.Service

@@ -72,6 +72,15 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.POST("/coupons/:id", h.couponUpdate)
 	in.POST("/coupons/:id/stop", h.couponStop)
 	in.POST("/coupons/:id/issue", h.couponIssue)
+	// Lucky coupon packs (拼手气): campaigns, their packs, a pack for a channel.
+	in.GET("/coupon-packs", h.packCampaignList)
+	in.GET("/coupon-packs/new", h.packCampaignNew)
+	in.POST("/coupon-packs", h.packCampaignCreate)
+	in.GET("/coupon-packs/:id", h.packCampaignShow)
+	in.GET("/coupon-packs/:id/edit", h.packCampaignEdit)
+	in.POST("/coupon-packs/:id", h.packCampaignUpdate)
+	in.POST("/coupon-packs/:id/stop", h.packCampaignStop)
+	in.POST("/coupon-packs/:id/issue", h.packIssue)
 	// Share-to-unlock campaigns (裂变券, issue 17 §1): staff and owners alike,
 	// as for coupons.
 	in.GET("/unlock-campaigns", h.unlockList)

@@ -15,6 +15,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/channel"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/shipping"
@@ -34,6 +35,7 @@ const (
 	longZhReason   = "尺码偏小想换大一号但已经没有库存了所以申请部分退款"
 	longZhBanner   = "双十二全场五折起限时狂欢还有满减优惠券等你来领"
 	longZhSection  = "本周新品推荐精选好物限时特惠"
+	longZhPack     = "付款后分享拼手气优惠券好友各抢一张"
 	longZhStore    = "上海南京西路旗舰店（静安嘉里中心北区一楼）"
 	longZhPromoter = "小红书美妆穿搭达人阿美的推广账号"
 	shopper        = "alice"
@@ -88,6 +90,12 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 			t.Fatalf("fixture flash sale: %v", err)
 		}
 	}
+	// A lucky-pack campaign (its page and edit form).
+	if _, err := e.App.Packs.Create(ctx, "test", couponpack.Draft{Name: longZhPack, Total: 1000, Count: 5, MinAmount: 50,
+		Scope: coupon.ScopeShop, ValidDays: 7, OnPaid: true, PerShopper: 1, PackHours: 24,
+		StartsAt: now.Add(-time.Hour), EndsAt: now.Add(7 * 24 * time.Hour)}); err != nil {
+		t.Fatalf("fixture pack campaign: %v", err)
+	}
 	// Hot search words: one pinned, one searched (the hot words page).
 	if _, err := e.App.Search.AddPin(ctx, "新品", "test"); err != nil {
 		t.Fatalf("fixture pin: %v", err)
@@ -124,7 +132,7 @@ func demoShop(t *testing.T, e *apptest.Env) shop {
 		t.Fatal(err)
 	}
 	data := []string{longZhProduct, longEnProduct, longZhCategory, longZhCoupon, longEnCoupon, longZhFlash, longEnFlash,
-		longZhReason, longZhBanner, longZhSection, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
+		longZhReason, longZhBanner, longZhSection, longZhPack, shopper, clerk, bossName, no, who.OpenID, en.SKUs[0].Code, p.SKUs[0].Code, p.SKUs[1].Code,
 		"LJ-50", "GW-1", "50g", "mug.svg", "库存导入.csv", ch.Code, "A2", codes[0], codes[1],
 		"test",  // the fixtures' actor
 		"owner", // the first owner the embedded default generates

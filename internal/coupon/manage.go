@@ -144,9 +144,11 @@ type Query struct {
 	Page   page.Request
 }
 
-// List returns coupons newest first; the cursor is the last coupon's id.
+// List returns the merchant's coupons newest first (not the ones GrantOwn
+// made for lucky packs: their campaign shows them); the cursor is the last
+// coupon's id.
 func (s *Service) List(ctx context.Context, q Query) ([]Coupon, string, error) {
-	db := s.db.Conn(ctx).Model(&Coupon{})
+	db := s.db.Conn(ctx).Model(&Coupon{}).Where("origin = ?", "")
 	now := s.clock.Now()
 	switch q.Status {
 	case "":

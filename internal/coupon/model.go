@@ -61,6 +61,7 @@ type Coupon struct {
 	Claimable       bool                   `gorm:"column:claimable"` // shoppers may claim it; otherwise only the shop issues it
 	Giftable        bool                   `gorm:"column:giftable"`  // a shopper holding one may give it to a friend (gift.go)
 	StoppedAt       *time.Time             `gorm:"column:stopped_at"`
+	Origin          string                 `gorm:"column:origin"` // "" the merchant made it; OriginPack: a lucky pack's grab
 	CreatedAt       time.Time              `gorm:"column:created_at"`
 	UpdatedAt       time.Time              `gorm:"column:updated_at"`
 }
@@ -110,6 +111,7 @@ const (
 	SourceClaim = "claim" // the shopper claimed it in the mini program
 	SourceIssue = "issue" // the shop issued it from the console
 	SourceGift  = "gift"  // a friend gave it (gift.go)
+	SourcePack  = "pack"  // the shopper grabbed it from a lucky coupon pack (GrantOwn)
 )
 
 // Held is one coupon a shopper holds.

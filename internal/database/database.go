@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -240,8 +241,14 @@ func (d *DB) Savepoint(ctx context.Context, fn func(ctx context.Context) error) 
 	})
 }
 
-// IsDuplicate reports whether err is a unique-constraint violation.
-func IsDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+// IsDuplicate reports whether err is a unique-constraint violation. gorm
+// translates its statements' errors, but on PostgreSQL the translation
+// misses an error that comes with the rows of a statement read through
+// Raw().Scan() (an UPDATE … RETURNING), so the driver's code is asked too.
+func IsDuplicate(err error) bool {
+	var pg *pgconn.PgError
+	return errors.Is(err, gorm.ErrDuplicatedKey) || errors.As(err, &pg) && pg.Code == "23505" // unique_violation
+}
 
 // IsNotFound reports whether err is gorm's "record not found".
 func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

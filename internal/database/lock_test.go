@@ -88,3 +88,25 @@ func TestRowLocks(t *testing.T) {
 		})
 	}
 }
+
+// TestIsDuplicateThroughRawScan: a unique violation raised by a statement
+// whose rows are read (UPDATE … RETURNING through Raw().Scan()) is known as
+// a duplicate on both databases, as one from Create is.
+func TestIsDuplicateThroughRawScan(t *testing.T) {
+	db := dbtest.Open(t)
+	ctx := context.Background()
+	for _, stmt := range []string{"CREATE TABLE dup_probe (id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
+		"INSERT INTO dup_probe (id, k) VALUES (1, 'a'), (2, 'b')"} {
+		if err := db.Conn(ctx).Exec(stmt).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []int64
+	err := db.Conn(ctx).Raw("UPDATE dup_probe SET k = 'a' WHERE id = 2 RETURNING id").Scan(&ids).Error
+	if err == nil || !database.IsDuplicate(err) {
+		t.Fatalf("update into a taken key: %v (%T), not a duplicate", err, err)
+	}
+	if err := db.Conn(ctx).Raw("UPDATE dup_probe SET k = 'c' WHERE id = 2 RETURNING id").Scan(&ids).Error; database.IsDuplicate(err) || err != nil {
+		t.Fatalf("a free key: %v", err)
+	}
+}

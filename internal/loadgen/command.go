@@ -19,7 +19,8 @@ const Usage = `usage: kaidian load [flags]            run a scenario against run
 
 Scenarios: browse (product list and detail reads), pages (the shopper's everyday pages: home, me,
 search, reviews, favourites, footprints), checkout (cart → preview → order → pay → paid),
-flash (shoppers race for a flash sale's units), notify (bursts of duplicate payment notifications),
+flash (shoppers race for a flash sale's units), packs (shoppers grab lucky coupon packs, beside a
+hello-world at the same concurrency), notify (bursts of duplicate payment notifications),
 notify-orders (payment notifications of distinct orders, 32 at once, beside their CPU ceiling),
 visits (POST /visits through the shop's sources, beside a hello-world measured in the same run,
 then a check that every visit answered 2xx was saved), hello (GET / of a baseline server). Prints throughput, latency percentiles, non-2xx answers by
@@ -65,8 +66,9 @@ func Main(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 }
 
 // scenarioDuration is the time limit when neither -requests nor -duration
-// is given: a flash race of thousands of shoppers needs longer than reads.
-var scenarioDuration = map[string]time.Duration{"flash": time.Minute}
+// is given: a flash race or a packs stampede of thousands of shoppers needs
+// longer than reads.
+var scenarioDuration = map[string]time.Duration{"flash": time.Minute, "packs": time.Minute}
 
 // scenarioConcurrency is -concurrency when not given, for scenarios whose
 // figure is defined at a concurrency: notify-orders at WeChat-like 32 at once.
@@ -111,6 +113,9 @@ func parseFlags(cfg config.Config, args []string, stdout io.Writer) (Options, bo
 	fs.Float64Var(&f.PayFraction, "pay-fraction", 0, "flash: share of accepted orders to pay through the sandbox (0 to 1)")
 	fs.BoolVar(&f.WaitExpiry, "wait-expiry", false, "flash: wait until every unpaid order has been closed, then check the expiry jobs")
 	fs.DurationVar(&f.ExpiryTimeout, "expiry-timeout", 0, "flash -wait-expiry: bound on the wait (default: pay window + 2m)")
+	fs.IntVar(&o.Packs.Packs, "packs", 1, "packs: how many packs the shoppers grab from (shopper i grabs pack i mod packs)")
+	fs.IntVar(&o.Packs.Count, "pack-count", 100, "packs: coupons per pack")
+	fs.Int64Var(&o.Packs.Total, "pack-total", 0, "packs: fen per pack (default ¥1 per coupon)")
 	if err := fs.Parse(args); err != nil {
 		return o, false, err
 	}

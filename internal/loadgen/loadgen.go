@@ -27,7 +27,7 @@ import (
 // Options configure one run (the flags of `kaidian load`).
 type Options struct {
 	Targets     []string      // base URLs; shoppers are spread over them round-robin
-	Scenario    string        // browse | checkout | flash | notify | hello
+	Scenario    string        // one of Scenarios
 	Shoppers    int           // distinct shoppers logged in before the timed part
 	Concurrency int           // requests in flight at once
 	Requests    int64         // upper bound on requests in the timed part (0: none)
@@ -68,6 +68,7 @@ type Options struct {
 	Baseline string
 
 	Flash FlashOptions
+	Packs PacksOptions
 
 	// Run names this run's shoppers (load-<run>-<i>); random when empty.
 	Run string
@@ -96,7 +97,7 @@ type FlashOptions struct {
 }
 
 // Scenarios lists the scenario names.
-var Scenarios = []string{"browse", "pages", "checkout", "flash", "notify", "notify-orders", "visits", "hello"}
+var Scenarios = []string{"browse", "pages", "checkout", "flash", "packs", "notify", "notify-orders", "visits", "hello"}
 
 // Run runs the scenario and returns its report. An error means the run
 // could not be carried out (a target down, setup refused); failed checks
@@ -131,6 +132,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		err = l.flash(ctx, r)
 	case "visits":
 		err = l.visits(ctx, r)
+	case "packs":
+		err = l.packs(ctx, r)
 	case "hello":
 		err = l.hello(ctx, r)
 	default:

@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/catalog"
 	"github.com/kaidian/kaidian/internal/commission"
 	"github.com/kaidian/kaidian/internal/coupon"
+	"github.com/kaidian/kaidian/internal/couponpack"
 	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/favorite"
@@ -49,7 +50,8 @@ type Deps struct {
 	Search    *search.Service
 	Uploads   *upload.Service
 	Home      *home.Service
-	Share     *share.Service // share cards and mini-program codes
+	Packs     *couponpack.Service // lucky coupon packs
+	Share     *share.Service      // share cards and mini-program codes
 	// Gifts is coupons friends give each other, and share-to-unlock.
 	Gifts *couponshare.Service
 
@@ -140,6 +142,11 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/coupons", cp.offers)
 	me.POST("/coupons/:id/claim", cp.claim)
 	me.GET("/me/coupons", cp.mine)
+	// Lucky coupon packs: anyone the pack was shared with may open it; grabbing is a shopper's.
+	pk := &couponPackHandlers{svc: d.Packs}
+	r.GET("/coupon-packs/:token", optionalShopper(d.Tokens), pk.view)
+	me.POST("/coupon-packs/:token/grab", pk.grab)
+	me.GET("/me/coupon-packs", pk.mine)
 
 	// Promoters: applying, and an active promoter's own page.
 	pr := &promoterHandlers{promoters: d.Promoters, commission: d.Commission, orderSvc: d.Orders, shoppers: d.Customers, bindings: d.Bindings}

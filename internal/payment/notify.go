@@ -88,8 +88,12 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
 		}
 		// The order is paid in this transaction: its promoter's commission
-		// is credited in it too (Commissions).
+		// is credited in it too (Commissions), and its buyer gets their
+		// lucky coupon packs (packs.go).
 		if err := s.commissions.OrderPaid(ctx, paid.Order); err != nil {
+			return "", "", err
+		}
+		if err := s.givePacks(ctx, paid.Order); err != nil {
 			return "", "", err
 		}
 		if paid.Revived {

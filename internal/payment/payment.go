@@ -83,6 +83,9 @@ type Deps struct {
 	// Commissions credits promoters when a payment is applied and reverses
 	// their share when a refund succeeds (commission.go); nil: none.
 	Commissions Commissions
+	// Packs gives the buyer of a paid order their lucky coupon packs
+	// (packs.go); nil gives none.
+	Packs PackGiver
 }
 
 // Service is the payment use cases.
@@ -101,6 +104,7 @@ type Service struct {
 
 	messages    subscribe.Emitter
 	commissions Commissions
+	packs       PackGiver // lucky coupon packs for paid orders (packs.go); nil gives none
 }
 
 // New builds the service.
@@ -116,7 +120,7 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions, packs: d.Packs}
 }
 
 // Errors of paying.
