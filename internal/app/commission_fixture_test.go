@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -56,20 +55,10 @@ func creditedOrder(t testing.TB, e *apptest.Env, user string, p promoter.Promote
 	if o.Source != p.Ref() { // the promoter too, unless it is their own order (TestCommissionOnOwnOrders)
 		t.Fatalf("order %s credited to source %q, want %q", o.OrderNo, o.Source, p.Ref())
 	}
-	pkg, _ := e.Post("/api/v1/orders/"+o.OrderNo+"/pay", token, nil).JSON(t)["package"].(string)
-	if r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"}); r.Status != http.StatusOK {
-		t.Fatalf("sandbox pay: %d %s", r.Status, r.Body)
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		got, err := e.App.Orders.ByID(ctx, o.ID)
-		testkit.Must(t, err)
-		if got.Status == order.StatusPaid {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("order %s never became paid", o.OrderNo)
-		}
-	}
+	e.Pay(t, token, o.OrderNo)
+	got, err := e.App.Orders.ByID(ctx, o.ID)
+	testkit.Must(t, err)
+	return got
 }
 
 // complete ships the order and has its shopper confirm receipt.

@@ -201,13 +201,7 @@ func creditedPaidOrder(t *testing.T, e *apptest.Env, token string, p promoter.Pr
 	if o.PromoterID == nil || *o.PromoterID != p.ID {
 		t.Fatalf("order %s credited to %v, want promoter %d", no, o.PromoterID, p.ID)
 	}
-	pkg, _ := e.Post("/api/v1/orders/"+no+"/pay", token, nil).JSON(t)["package"].(string)
-	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
-	for deadline := time.Now().Add(20 * time.Second); e.Get("/api/v1/orders/"+no, token).JSON(t)["status"] != "paid"; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("order %s never became paid", no)
-		}
-	}
+	e.Pay(t, token, no)
 	return no
 }
 

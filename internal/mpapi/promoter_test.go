@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -33,13 +32,7 @@ func creditedPaidOrder(t *testing.T, e *apptest.Env, token string, promoterID in
 	if o.PromoterID == nil || *o.PromoterID != promoterID || o.Source != ref {
 		t.Fatalf("order %s credited to %v / %q, want promoter %d", no, o.PromoterID, o.Source, promoterID)
 	}
-	pkg, _ := e.Post("/api/v1/orders/"+no+"/pay", token, nil).JSON(t)["package"].(string)
-	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
-	for deadline := time.Now().Add(20 * time.Second); e.Get("/api/v1/orders/"+no, token).JSON(t)["status"] != "paid"; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("order %s never became paid", no)
-		}
-	}
+	e.Pay(t, token, no)
 	return no
 }
 

@@ -36,16 +36,23 @@ func (e *Env) PaidOrder(t testing.TB, user string, skuID int64, qty int) (token,
 		t.Fatalf("fixture order: %d %s", r.Status, r.Body)
 	}
 	orderNo = r.JSON(t)["order_no"].(string)
+	e.Pay(t, token, orderNo)
+	return token, orderNo
+}
+
+// Pay pays the shopper's order through the sandbox as their phone would
+// and waits for WeChat Pay's notification to mark it paid.
+func (e *Env) Pay(t testing.TB, token, orderNo string) {
+	t.Helper()
 	pkg, _ := e.Post("/api/v1/orders/"+orderNo+"/pay", token, nil).JSON(t)["package"].(string)
-	r = e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
+	r := e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": strings.TrimPrefix(pkg, "prepay_id="), "result": "success"})
 	if r.Status != http.StatusOK {
-		t.Fatalf("fixture sandbox pay: %d %s", r.Status, r.Body)
+		t.Fatalf("sandbox pay of %s: %d %s", orderNo, r.Status, r.Body)
 	}
 	for deadline := time.Now().Add(20 * time.Second); e.Get("/api/v1/orders/"+orderNo, token).JSON(t)["status"] != "paid"; {
 		if time.Now().After(deadline) {
-			t.Fatalf("fixture order %s never became paid", orderNo)
+			t.Fatalf("order %s never became paid", orderNo)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	return token, orderNo
 }
