@@ -126,4 +126,6 @@ func placeOne(t *testing.T, e *apptest.Env, token string, skuID int64) string {
 }
 
 // yuan writes fen as the console shows money, "12.34".
-func yuan(fen int64) string { return strconv.FormatInt(fen/100, 10) + "." + strconv.FormatInt(fen%100/10, 10) + strconv.FormatInt(fen%10, 10) }
+func yuan(fen int64) string {
+	return strconv.FormatInt(fen/100, 10) + "." + strconv.FormatInt(fen%100/10, 10) + strconv.FormatInt(fen%10, 10)
+}
