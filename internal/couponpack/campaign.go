@@ -137,6 +137,7 @@ func (s *Service) Create(ctx context.Context, actor string, d Draft) (Campaign, 
 		if err := s.db.Conn(ctx).Create(&c).Error; err != nil {
 			return fmt.Errorf("couponpack: create campaign: %w", err)
 		}
+		s.forgetOnPaid(ctx)
 		return s.audit.Record(ctx, actor, "coupon_pack.create", "coupon_pack_campaign", c.ID, describe(c))
 	})
 	if err != nil {
@@ -190,6 +191,7 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, d Draft) (
 			Updates(&c).Error; err != nil {
 			return fmt.Errorf("couponpack: update campaign: %w", err)
 		}
+		s.forgetOnPaid(ctx)
 		return s.audit.Record(ctx, actor, "coupon_pack.update", "coupon_pack_campaign", id,
 			i18n.M("record.audit.coupon_pack_updated", "terms", describe(c)))
 	})
@@ -217,6 +219,7 @@ func (s *Service) Stop(ctx context.Context, actor string, id int64) (Campaign, e
 		if res.RowsAffected != 1 {
 			return ErrStopped
 		}
+		s.forgetOnPaid(ctx)
 		return s.audit.Record(ctx, actor, "coupon_pack.stop", "coupon_pack_campaign", id,
 			i18n.M("record.audit.coupon_pack_stopped", "name", c.Name))
 	})

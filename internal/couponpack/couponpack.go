@@ -51,6 +51,7 @@ type Service struct {
 	channels  *channel.Service
 	refs      Refs
 	clock     *clock.Clock
+	onPaid    onPaidCache // the campaigns that give packs on payment (onpaid.go)
 }
 
 // New builds the service; every change the merchant makes is written to the

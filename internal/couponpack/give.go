@@ -28,11 +28,9 @@ var errGiverRace = errors.New("couponpack: giver seq taken")
 // otherwise abort the payment's transaction.
 func (s *Service) GiveForOrder(ctx context.Context, orderID, shopperID, paid int64) error {
 	now := s.clock.Now()
-	var cs []Campaign
-	err := s.db.Conn(ctx).Where("on_paid = ? AND stopped_at IS NULL AND starts_at <= ? AND ends_at > ? AND min_order <= ?",
-		true, now, now, paid).Order("id").Find(&cs).Error
+	cs, err := s.campaignsOnPaid(ctx, now, paid)
 	if err != nil {
-		return fmt.Errorf("couponpack: campaigns on payment: %w", err)
+		return err
 	}
 	for _, c := range cs {
 		if err := s.giveOne(ctx, c, orderID, shopperID); err != nil {
