@@ -4,7 +4,6 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
@@ -60,26 +59,9 @@ func (s *Service) UpdateAfterSale(ctx context.Context, actor string, a AfterSale
 	if err := a.validate(); err != nil {
 		return Shop{}, err
 	}
-	var sh Shop
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		before, err := s.Get(ctx)
-		if err != nil {
-			return err
-		}
-		if err := s.db.Conn(ctx).Model(&Shop{}).Where("id = 1").Updates(map[string]any{
-			"auto_complete_days": a.AutoCompleteDays, "wechat_tracking": a.WeChatTracking, "return_name": a.ReturnName,
-			"return_phone": a.ReturnPhone, "return_address": a.ReturnAddress, "updated_at": time.Now().UTC()}).Error; err != nil {
-			return err
-		}
-		if d := afterSaleDiff(before.AfterSale(), a); len(d) > 0 {
-			if err := s.audit.Record(ctx, actor, "settings.update", "settings", 1, i18n.M("record.audit.settings_updated", "changes", d)); err != nil {
-				return err
-			}
-		}
-		sh, err = s.Get(ctx)
-		return err
-	})
-	return sh, err
+	cols := map[string]any{"auto_complete_days": a.AutoCompleteDays, "wechat_tracking": a.WeChatTracking,
+		"return_name": a.ReturnName, "return_phone": a.ReturnPhone, "return_address": a.ReturnAddress}
+	return s.updateColumns(ctx, actor, cols, func(before Shop) []i18n.Msg { return afterSaleDiff(before.AfterSale(), a) })
 }
 
 func afterSaleDiff(a, b AfterSale) []i18n.Msg {

@@ -57,26 +57,11 @@ func (s *Service) UpdateAttribution(ctx context.Context, actor string, a Attribu
 	if err := a.validate(); err != nil {
 		return Shop{}, err
 	}
-	var sh Shop
-	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		before, err := s.Get(ctx)
-		if err != nil {
-			return err
+	cols := map[string]any{"attribution_rule": a.Rule, "attribution_window_days": a.WindowDays, "binding_lock_days": a.LockDays}
+	return s.updateColumns(ctx, actor, cols, func(before Shop) []i18n.Msg {
+		if before.Attribution() == a {
+			return nil
 		}
-		if err := s.db.Conn(ctx).Model(&Shop{}).Where("id = 1").Updates(map[string]any{
-			"attribution_rule": a.Rule, "attribution_window_days": a.WindowDays, "binding_lock_days": a.LockDays,
-			"updated_at": time.Now().UTC()}).Error; err != nil {
-			return err
-		}
-		if b := before.Attribution(); b != a {
-			if err := s.audit.Record(ctx, actor, "settings.update", "settings", 1, i18n.M("record.audit.settings_updated",
-				"changes", []i18n.Msg{i18n.M("record.attribution.settings", "rule", i18n.M(RuleName(a.Rule)),
-					"window", a.WindowDays, "lock", a.LockDays)})); err != nil {
-				return err
-			}
-		}
-		sh, err = s.Get(ctx)
-		return err
+		return []i18n.Msg{i18n.M("record.attribution.settings", "rule", i18n.M(RuleName(a.Rule)), "window", a.WindowDays, "lock", a.LockDays)}
 	})
-	return sh, err
 }
