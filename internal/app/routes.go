@@ -57,6 +57,7 @@ func (a *App) routes() (http.Handler, error) {
 		Home:      a.Home,
 		Share:     a.Share,
 		Gifts:     a.CouponShares,
+		GiftCards: a.GiftCards,
 		Promoters: a.Promoters, Commission: a.Commission,
 
 		Customers:   a.Customers,

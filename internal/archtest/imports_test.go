@@ -76,6 +76,8 @@ var domainTiers = [][]string{
 	{"internal/payment", "internal/shipping", "internal/cart", "internal/address", "internal/review"},
 	// Coupons friends give each other, over coupons, share references and masked names (review).
 	{"internal/couponshare"},
+	// Gift cards: orders of kind gift_card, and the balance spent on goods.
+	{"internal/giftcard"},
 	{"internal/commission"}, // the promoters' ledger, fed by payments and refunds
 	{"internal/report"},     // read models across domains
 }

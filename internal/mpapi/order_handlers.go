@@ -85,6 +85,7 @@ func (h *orderHandlers) confirmReceipt(c *gin.Context) {
 
 type orderJSON struct {
 	OrderNo        string           `json:"order_no"`
+	Kind           string           `json:"kind,omitempty"` // goods or gift_card; absent where an order is read without it
 	Status         order.Status     `json:"status"`
 	ItemCount      int              `json:"item_count"`
 	GoodsAmount    int64            `json:"goods_amount"`
@@ -158,7 +159,7 @@ func toOrder(p *i18n.Printer) func(order.Order) orderJSON {
 
 func orderFor(p *i18n.Printer, o order.Order) orderJSON {
 	out := orderJSON{
-		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
+		OrderNo: o.OrderNo, Kind: o.Kind, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
 		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
 		PayAmount: o.PayAmount, CouponID: o.CouponID, FlashSaleID: o.FlashSaleID, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
 		Address: addressSnapshot{Name: o.ReceiverName, Phone: o.ReceiverPhone, Province: o.Province,

@@ -92,6 +92,10 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 		if err := s.commissions.OrderPaid(ctx, paid.Order); err != nil {
 			return "", "", err
 		}
+		// A gift-card order's cards exist from the moment it is paid.
+		if err := s.giftCards.OrderPaid(ctx, paid.Order); err != nil {
+			return "", "", err
+		}
 		if paid.Revived {
 			return OutcomeApplied, "revived a closed order", nil
 		}

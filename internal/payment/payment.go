@@ -83,6 +83,8 @@ type Deps struct {
 	// Commissions credits promoters when a payment is applied and reverses
 	// their share when a refund succeeds (commission.go); nil: none.
 	Commissions Commissions
+	// GiftCards issues a paid gift-card order's cards (giftcard.go); nil: none.
+	GiftCards GiftCards
 }
 
 // Service is the payment use cases.
@@ -101,6 +103,7 @@ type Service struct {
 
 	messages    subscribe.Emitter
 	commissions Commissions
+	giftCards   GiftCards
 }
 
 // New builds the service.
@@ -111,12 +114,15 @@ func New(d Deps) *Service {
 	if d.Commissions == nil {
 		d.Commissions = noCommissions{}
 	}
+	if d.GiftCards == nil {
+		d.GiftCards = noGiftCards{}
+	}
 	if d.ScheduleReconcile == nil {
 		d.ScheduleReconcile = func(context.Context, string, time.Duration) {}
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions, giftCards: d.GiftCards}
 }
 
 // Errors of paying.
