@@ -79,7 +79,7 @@ func (a *App) routes() (http.Handler, error) {
 		Reports: a.Reports, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders,
 		Payments: a.Payments, Shipping: a.Shipping, Customers: a.Customers, Coupons: a.Coupons, Flash: a.Flash,
 		Messages: a.Messages, Search: a.Search, Home: a.Home, Reviews: a.Reviews, Channels: a.Channels, Share: a.Share,
-		Gifts:     a.CouponShares,
+		Gifts: a.CouponShares, GiftCards: a.GiftCards,
 		Promoters: a.Promoters, Commission: a.Commission,
 		Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -43,36 +45,41 @@ func (in DesignInput) validate() error {
 	return nil
 }
 
-// CreateDesign adds a design.
-func (s *Service) CreateDesign(ctx context.Context, in DesignInput) (Design, error) {
+// CreateDesign adds a design, in the audit log by actor in the same transaction.
+func (s *Service) CreateDesign(ctx context.Context, actor string, in DesignInput) (Design, error) {
 	if err := in.validate(); err != nil {
 		return Design{}, err
 	}
 	now := s.clock.Now()
 	d := Design{Name: strings.TrimSpace(in.Name), FaceValue: in.FaceValue, Price: in.Price, Cover: in.Cover,
 		Theme: in.Theme, ValidDays: in.ValidDays, Active: in.Active, CreatedAt: now, UpdatedAt: now}
-	if err := s.db.Conn(ctx).Create(&d).Error; err != nil {
-		return Design{}, fmt.Errorf("create gift-card design: %w", err)
-	}
-	return d, nil
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		if err := s.db.Conn(ctx).Create(&d).Error; err != nil {
+			return fmt.Errorf("create gift-card design: %w", err)
+		}
+		return s.audit.Record(ctx, actor, "gift_card_design.create", "gift_card_design", d.ID,
+			i18n.M("record.audit.gift_card_design_created", "name", d.Name, "face", money.Yuan(d.FaceValue), "price", money.Yuan(d.Price)))
+	})
+	return d, err
 }
 
-// UpdateDesign changes a design; cards already bought keep the value and
-// price they were bought with.
-func (s *Service) UpdateDesign(ctx context.Context, id int64, in DesignInput) (Design, error) {
-	if err := in.validate(); err != nil {
-		return Design{}, err
-	}
-	d, err := s.design(ctx, id, true)
-	if err != nil {
-		return Design{}, err
-	}
-	d.Name, d.FaceValue, d.Price, d.Cover, d.Theme = strings.TrimSpace(in.Name), in.FaceValue, in.Price, in.Cover, in.Theme
-	d.ValidDays, d.Active, d.UpdatedAt = in.ValidDays, in.Active, s.clock.Now()
-	if err := s.db.Conn(ctx).Save(&d).Error; err != nil {
-		return Design{}, fmt.Errorf("update gift-card design: %w", err)
-	}
-	return d, nil
+// SetOnSale puts a design on sale or takes it off (cards bought keep
+// working), in the audit log.
+func (s *Service) SetOnSale(ctx context.Context, actor string, id int64, on bool) (Design, error) {
+	var d Design
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if d, err = s.design(ctx, id, true); err != nil {
+			return err
+		}
+		d.Active, d.UpdatedAt = on, s.clock.Now()
+		if err := s.db.Conn(ctx).Model(&d).Updates(map[string]any{"active": on, "updated_at": d.UpdatedAt}).Error; err != nil {
+			return fmt.Errorf("update gift-card design: %w", err)
+		}
+		return s.audit.Record(ctx, actor, "gift_card_design.sale", "gift_card_design", d.ID,
+			i18n.M("record.audit.gift_card_design_sale", "name", d.Name, "on", on))
+	})
+	return d, err
 }
 
 // BuyInput is a shopper buying cards.

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/clock"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
@@ -62,12 +63,13 @@ type Orders interface {
 type Service struct {
 	db     *database.DB
 	orders Orders
+	audit  *audit.Log
 	clock  *clock.Clock
 }
 
-// New builds the service.
-func New(db *database.DB, orders Orders, clk *clock.Clock) *Service {
-	return &Service{db: db, orders: orders, clock: clk}
+// New builds the service; log records the merchant's changes to designs.
+func New(db *database.DB, orders Orders, log *audit.Log, clk *clock.Clock) *Service {
+	return &Service{db: db, orders: orders, audit: log, clock: clk}
 }
 
 // Design is a card the merchant sells: its face value (what joins a
@@ -134,6 +136,12 @@ type Entry struct {
 	OrderID   *int64    `gorm:"column:order_id"`
 	CreatedAt time.Time `gorm:"column:created_at"`
 }
+
+// entryLabels are the catalog ids naming each kind of entry.
+var entryLabels = map[string]string{EntryClaim: "giftcard.entry.claim"}
+
+// Label is the catalog id of the entry's kind, for the console.
+func (e Entry) Label() string { return entryLabels[e.Kind] }
 
 // TableName maps Entry to its table.
 func (Entry) TableName() string { return "gift_card_entries" }

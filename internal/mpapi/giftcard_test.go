@@ -15,7 +15,7 @@ import (
 // giftCardDesign is a ¥500 card sold at ¥480, valid a year.
 func giftCardDesign(t *testing.T, e *apptest.Env) giftcard.Design {
 	t.Helper()
-	d, err := e.App.GiftCards.CreateDesign(context.Background(), giftcard.DesignInput{Name: "生日快乐", FaceValue: 50000,
+	d, err := e.App.GiftCards.CreateDesign(context.Background(), "merchant:1", giftcard.DesignInput{Name: "生日快乐", FaceValue: 50000,
 		Price: 48000, Theme: "birthday", ValidDays: 365, Active: true})
 	if err != nil {
 		t.Fatal(err)
