@@ -138,7 +138,8 @@ type Entry struct {
 }
 
 // entryLabels are the catalog ids naming each kind of entry.
-var entryLabels = map[string]string{EntryClaim: "giftcard.entry.claim"}
+var entryLabels = map[string]string{EntryClaim: "giftcard.entry.claim", EntryHold: "giftcard.entry.hold",
+	EntrySpend: "giftcard.entry.spend", EntryRelease: "giftcard.entry.release"}
 
 // Label is the catalog id of the entry's kind, for the console.
 func (e Entry) Label() string { return entryLabels[e.Kind] }

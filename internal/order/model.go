@@ -88,9 +88,12 @@ type Order struct {
 	// Kind is KindGoods or KindGiftCard; read only through gorm, so every
 	// insert leaves it to the column's default and a gift-card order sets
 	// it in its own transaction (giftcard.go).
-	Kind      string    `gorm:"column:kind;->"`
-	CreatedAt time.Time `gorm:"column:created_at"`
-	UpdatedAt time.Time `gorm:"column:updated_at"`
+	Kind string `gorm:"column:kind;->"`
+	// GiftCardAmount is what the shopper's gift-card balance pays (fen),
+	// written like Kind (balance.go); PayAmount is the rest, for WeChat Pay.
+	GiftCardAmount int64     `gorm:"column:gift_card_amount;->"`
+	CreatedAt      time.Time `gorm:"column:created_at"`
+	UpdatedAt      time.Time `gorm:"column:updated_at"`
 
 	Items   []Item       `gorm:"-"`
 	History []Transition `gorm:"-"`

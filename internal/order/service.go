@@ -76,6 +76,7 @@ type Service struct {
 	clock     *clock.Clock
 
 	messages subscribe.Emitter // nil: no subscribe messages
+	balances Balances          // nil: no gift-card balance to pay with (balance.go)
 }
 
 // Deps are the collaborators of the order service.

@@ -136,6 +136,7 @@ var refundReasons = map[string]string{
 	order.UnfulfillableSoldOut:    "record.wechat.refund_sold_out",
 	order.UnfulfillableCouponUsed: "record.wechat.refund_coupon_used",
 	order.UnfulfillableFlashLimit: "record.wechat.refund_flash_limit",
+	order.UnfulfillableBalance:    "record.wechat.refund_balance_spent",
 }
 
 // wechatText is a refund reason as WeChat shows it to the shopper: always

@@ -8,6 +8,10 @@
 -- card numbered 1..quantity within its order, so a replayed notification
 -- finds them there and adds none.
 ALTER TABLE orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'goods';
+-- What a goods order takes from the shopper's gift-card balance (held at
+-- placement, spent when paid, released when it closes unpaid); pay_amount
+-- is what is left for WeChat Pay, 0 when the balance covers everything.
+ALTER TABLE orders ADD COLUMN gift_card_amount BIGINT NOT NULL DEFAULT 0 CHECK (gift_card_amount >= 0);
 
 CREATE TABLE gift_card_designs (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -81,4 +85,5 @@ DROP TABLE gift_card_entries;
 DROP TABLE gift_cards;
 DROP TABLE gift_card_purchases;
 DROP TABLE gift_card_designs;
+ALTER TABLE orders DROP COLUMN gift_card_amount;
 ALTER TABLE orders DROP COLUMN kind;
