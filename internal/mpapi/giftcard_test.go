@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/kaidian/kaidian/internal/app/apptest"
+	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/giftcard"
+	"github.com/kaidian/kaidian/internal/payment"
 )
 
 // giftCardDesign is a ¥500 card sold at ¥480, valid a year.
@@ -147,6 +149,14 @@ func TestGiftCardsAreIssuedWhenPaidOnce(t *testing.T) {
 	}
 	if m := myGiftCards(t, e, tok); len(m.Bought) != 3 {
 		t.Fatalf("issued twice: %d cards", len(m.Bought))
+	}
+	// The order is never refunded as a whole: its cards could be claimed
+	// and spent. Nothing changes.
+	_, err = e.App.Payments.Refund(context.Background(), quiet(), owner, payment.RefundInput{OrderNo: no})
+	var refunds int64
+	e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM refunds").Scan(&refunds)
+	if !errs.Is(err, payment.ErrGiftCardOrder.Code) || refunds != 0 {
+		t.Fatalf("refunding a gift-card order: %v, %d refunds", err, refunds)
 	}
 }
 

@@ -3,8 +3,12 @@ package payment
 import (
 	"context"
 
+	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
 )
+
+// ErrGiftCardOrder refuses to refund an order of gift cards as a whole.
+var ErrGiftCardOrder = errs.Rule("gift_card_order_not_refundable", "payment.gift_card_order_not_refundable")
 
 // GiftCards issues the cards a gift-card order bought (package giftcard
 // implements it; the app wires it). It runs in the transaction that applies

@@ -125,6 +125,11 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 		if !o.Refundable() {
 			return ErrNotRefundable.With("status", string(o.Status))
 		}
+		if o.Kind == order.KindGiftCard {
+			// Its cards may have been claimed, and their value spent:
+			// refunding the order would pay back money the cards still hold.
+			return ErrGiftCardOrder
+		}
 		if o.PaidAt != nil && s.clock.Now().Sub(*o.PaidAt) > refundWindow {
 			return ErrRefundTooLate
 		}
