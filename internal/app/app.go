@@ -216,7 +216,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	}
 	a.Commission = commission.New(commission.Deps{DB: db, Orders: a.Orders, Catalog: a.Catalog, Promoters: a.Promoters,
 		Settings: a.Settings, Audit: a.Audit, Clock: clk})
-	a.GiftCards = giftcard.New(db, a.Orders, a.Audit, clk)
+	a.GiftCards = giftcard.New(giftcard.Deps{DB: db, Orders: a.Orders, Audit: a.Audit, Messages: a.Messages,
+		Shoppers: a.Customers, Clock: clk})
 	a.Orders.UseBalances(a.GiftCards)
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
 		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, ScheduleReconcile: a.scheduleReconcile,

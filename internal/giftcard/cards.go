@@ -3,10 +3,15 @@ package giftcard
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
+	"github.com/kaidian/kaidian/internal/review"
 	"github.com/kaidian/kaidian/internal/shortcode"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Mine is a shopper's cards and balance.
@@ -196,6 +201,31 @@ func (s *Service) TakeBack(ctx context.Context, shopperID, cardID int64) (Card, 
 	return s.withDesign(ctx, c)
 }
 
+// emitReceived records gift_received for the card's claimer, in the
+// claim's transaction; subscribe sends it only to a claimer who consented.
+func (s *Service) emitReceived(ctx context.Context, c Card, at time.Time) error {
+	if s.messages == nil || !s.messages.Wants(ctx, subscribe.GiftReceived) {
+		return nil
+	}
+	c, err := s.withDesign(ctx, c)
+	if err != nil {
+		return err
+	}
+	sender, err := s.shoppers.Get(ctx, c.BuyerID)
+	if err != nil {
+		return err
+	}
+	// A thing keyword may not be empty: a shopper without a nickname is
+	// "a friend", in Chinese like every subscribe message.
+	name := review.MaskName(sender.Nickname)
+	if name == "" {
+		name = i18n.For(i18n.ZhCN).T("giftcard.sender_friend")
+	}
+	return s.messages.Emit(ctx, subscribe.Event{Scene: subscribe.GiftReceived, ShopperID: *c.ReceiverID,
+		Ref: "gift_card:" + strconv.FormatInt(c.ID, 10), Values: subscribe.Values{"product_name": subscribe.Text(c.Design.Name),
+			"sender": subscribe.Text(name), "received_at": subscribe.At(at)}})
+}
+
 // Share is a sent card as the friend who opens its link sees it.
 type Share struct {
 	Card     Card
@@ -276,7 +306,10 @@ func (s *Service) Claim(ctx context.Context, token string, shopperID int64) (Car
 		}
 		c.Status, c.ReceiverID, c.ClaimedAt = StatusClaimed, &shopperID, &now
 		id := c.ID
-		return s.credit(ctx, Entry{ShopperID: shopperID, Kind: EntryClaim, Amount: c.FaceValue, CardID: &id})
+		if err := s.credit(ctx, Entry{ShopperID: shopperID, Kind: EntryClaim, Amount: c.FaceValue, CardID: &id}); err != nil {
+			return err
+		}
+		return s.emitReceived(ctx, c, now)
 	})
 	if err != nil {
 		return Card{}, err

@@ -16,9 +16,11 @@ import (
 
 	"github.com/kaidian/kaidian/internal/audit"
 	"github.com/kaidian/kaidian/internal/clock"
+	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/database"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // Limits.
@@ -61,15 +63,35 @@ type Orders interface {
 
 // Service is the gift-card use cases.
 type Service struct {
-	db     *database.DB
-	orders Orders
-	audit  *audit.Log
-	clock  *clock.Clock
+	db       *database.DB
+	orders   Orders
+	audit    *audit.Log
+	messages subscribe.Emitter
+	shoppers Shoppers
+	clock    *clock.Clock
 }
 
-// New builds the service; log records the merchant's changes to designs.
-func New(db *database.DB, orders Orders, log *audit.Log, clk *clock.Clock) *Service {
-	return &Service{db: db, orders: orders, audit: log, clock: clk}
+// Shoppers finds a shopper, for the sender's name a friend is told
+// (*customer.Service).
+type Shoppers interface {
+	Get(ctx context.Context, id int64) (customer.Shopper, error)
+}
+
+// Deps are the gift cards' collaborators.
+type Deps struct {
+	DB     *database.DB
+	Orders Orders
+	Audit  *audit.Log // the merchant's changes to designs
+	// Messages records gift_received for the friend who claims a card, in
+	// the claim's transaction; nil sends none.
+	Messages subscribe.Emitter
+	Shoppers Shoppers
+	Clock    *clock.Clock
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	return &Service{db: d.DB, orders: d.Orders, audit: d.Audit, messages: d.Messages, shoppers: d.Shoppers, clock: d.Clock}
 }
 
 // Design is a card the merchant sells: its face value (what joins a

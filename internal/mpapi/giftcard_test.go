@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/giftcard"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
 // giftCardDesign is a ¥500 card sold at ¥480, valid a year.
@@ -307,4 +308,38 @@ func TestGiftCardClaimRace(t *testing.T) {
 		t.Fatalf("%d claims won, balances total %d", won, total)
 	}
 	checkLedger(t, e)
+}
+
+// A friend who agreed to gift_received is told when they claim a card;
+// one who did not is not.
+func TestGiftCardReceivedMessage(t *testing.T) {
+	e := apptest.Start(t)
+	_, err := e.App.Messages.SaveTemplate(context.Background(), "staff:1:owner", subscribe.Template{Scene: subscribe.GiftReceived,
+		TemplateID: "sandbox-gift-received", Enabled: true, Fields: fieldsOf("thing1", "product_name", "thing2", "sender", "time3", "received_at")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := giftCardDesign(t, e)
+	alice, bob, carol := e.Login("alice"), e.Login("bob"), e.Login("carol")
+	bobOpenID := phoneAnswers(t, e, "bob", bob, map[string]string{"sandbox-gift-received": "accept"})
+	buyAndPayGiftCards(t, e, alice, d.ID, 2)
+	cards := myGiftCards(t, e, alice).Bought
+	for i, friend := range []string{bob, carol} {
+		var link shareLinkBody
+		e.Post(fmt.Sprintf("/api/v1/gift-cards/%d/send", cards[i].ID), alice, map[string]any{}).Decode(t, &link)
+		if r := e.Post("/api/v1/gift-card-shares/"+link.ShareToken+"/claim", friend, nil); r.Status != http.StatusCreated {
+			t.Fatalf("claim: %d %s", r.Status, r.Body)
+		}
+	}
+	if ev := waitEvent(t, e, fmt.Sprintf("gift_card:%d", cards[0].ID), subscribe.GiftReceived); ev.Status != subscribe.StatusSent {
+		t.Fatalf("bob's gift_received: %+v", ev)
+	}
+	if ev := waitEvent(t, e, fmt.Sprintf("gift_card:%d", cards[1].ID), subscribe.GiftReceived); ev.Status != subscribe.StatusSkipped {
+		t.Fatalf("carol's gift_received: %+v", ev)
+	}
+	var got sandboxMessages
+	e.Get("/sandbox/wx/messages?openid="+bobOpenID, "").Decode(t, &got)
+	if len(got.Items) != 1 || got.Items[0].Data["thing1"]["value"] != d.Name || got.Items[0].TemplateID != "sandbox-gift-received" {
+		t.Fatalf("bob's messages: %+v", got)
+	}
 }
