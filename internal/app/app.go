@@ -217,7 +217,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	a.Commission = commission.New(commission.Deps{DB: db, Orders: a.Orders, Catalog: a.Catalog, Promoters: a.Promoters,
 		Settings: a.Settings, Audit: a.Audit, Clock: clk})
 	a.GiftCards = giftcard.New(giftcard.Deps{DB: db, Orders: a.Orders, Audit: a.Audit, Messages: a.Messages,
-		Shoppers: a.Customers, Clock: clk})
+		Shoppers: a.Customers, Clock: clk, Log: a.Log})
 	a.Orders.UseBalances(a.GiftCards)
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
 		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, ScheduleReconcile: a.scheduleReconcile,
@@ -229,6 +229,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	// Payment credits commission in its transactions; the ledger asks payment
 	// which refunds are still processing before settling (commission.UsePayments).
 	a.Commission.UsePayments(a.Payments)
+	a.GiftCards.UseRefunds(a.Payments)
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.

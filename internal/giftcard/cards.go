@@ -154,6 +154,8 @@ func (s *Service) Send(ctx context.Context, shopperID, cardID int64, message str
 		switch {
 		case c.Status == StatusClaimed:
 			return ErrClaimed
+		case c.Status == StatusRefunded:
+			return ErrRefunded
 		case !now.Before(c.ExpiresAt):
 			return ErrExpired
 		}

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// DesignStats is a design with how its cards went: paid for, on their way
-// to a friend, and claimed.
+// DesignStats is a design with how its cards went: paid for (refunded
+// ones included), on their way to a friend, and claimed.
 type DesignStats struct {
 	Design
 	Sold, Sending, Claimed int64
@@ -42,8 +42,8 @@ func (s *Service) Overview(ctx context.Context) (Overview, error) {
 	}
 	err := s.db.Conn(ctx).Raw(`SELECT design_id, COUNT(*) AS sold,
 		SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS sending, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS claimed,
-		SUM(CASE WHEN status <> ? THEN face_value ELSE 0 END) AS unclaimed
-		FROM gift_cards GROUP BY design_id`, StatusSending, StatusClaimed, StatusClaimed).Scan(&counts).Error
+		SUM(CASE WHEN status IN (?, ?) THEN face_value ELSE 0 END) AS unclaimed
+		FROM gift_cards GROUP BY design_id`, StatusSending, StatusClaimed, StatusUnsent, StatusSending).Scan(&counts).Error
 	if err != nil {
 		return Overview{}, fmt.Errorf("count gift cards: %w", err)
 	}
@@ -64,7 +64,7 @@ func (s *Service) Overview(ctx context.Context) (Overview, error) {
 		return Overview{}, fmt.Errorf("sum gift-card balances: %w", err)
 	}
 	now := s.clock.Now()
-	err = s.db.Conn(ctx).Where("status <> ? AND expires_at > ? AND expires_at <= ?", StatusClaimed, now, now.Add(ExpiringWithin)).
+	err = s.db.Conn(ctx).Where("status IN ? AND expires_at > ? AND expires_at <= ?", []string{StatusUnsent, StatusSending}, now, now.Add(ExpiringWithin)).
 		Order("expires_at").Limit(100).Find(&o.Expiring).Error
 	if err != nil {
 		return Overview{}, fmt.Errorf("list expiring gift cards: %w", err)

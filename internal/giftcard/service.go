@@ -12,6 +12,7 @@ package giftcard
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/kaidian/kaidian/internal/audit"
@@ -59,6 +60,7 @@ var (
 // Orders is what buying asks of orders (*order.Service).
 type Orders interface {
 	PlaceGiftCard(ctx context.Context, in order.GiftCardOrder, then func(ctx context.Context, o order.Order) error) (order.Order, bool, error)
+	ByID(ctx context.Context, id int64) (order.Order, error)
 }
 
 // Service is the gift-card use cases.
@@ -68,6 +70,8 @@ type Service struct {
 	audit    *audit.Log
 	messages subscribe.Emitter
 	shoppers Shoppers
+	refunds  Refunds // nil until UseRefunds
+	log      *slog.Logger
 	clock    *clock.Clock
 }
 
@@ -87,11 +91,12 @@ type Deps struct {
 	Messages subscribe.Emitter
 	Shoppers Shoppers
 	Clock    *clock.Clock
+	Log      *slog.Logger // where a refund WeChat could not take at once is noted
 }
 
 // New builds the service.
 func New(d Deps) *Service {
-	return &Service{db: d.DB, orders: d.Orders, audit: d.Audit, messages: d.Messages, shoppers: d.Shoppers, clock: d.Clock}
+	return &Service{db: d.DB, orders: d.Orders, audit: d.Audit, messages: d.Messages, shoppers: d.Shoppers, clock: d.Clock, log: d.Log}
 }
 
 // Design is a card the merchant sells: its face value (what joins a

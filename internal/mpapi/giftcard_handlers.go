@@ -165,3 +165,14 @@ func (h *giftCardHandlers) claim(c *gin.Context) {
 	card, err := h.svc.Claim(c.Request.Context(), c.Param("token"), shopperID(c))
 	reply(c, http.StatusCreated, toGiftCard(card), err)
 }
+
+// refund: POST /api/v1/gift-cards/{id}/refund
+func (h *giftCardHandlers) refund(c *gin.Context) {
+	id, err := httpx.PathID(c, "id")
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	card, err := h.svc.Refund(c.Request.Context(), shopperID(c), id)
+	reply(c, http.StatusOK, toGiftCard(card), err)
+}

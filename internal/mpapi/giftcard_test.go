@@ -343,3 +343,47 @@ func TestGiftCardReceivedMessage(t *testing.T) {
 		t.Fatalf("bob's messages: %+v", got)
 	}
 }
+
+// An unsent card is refunded to WeChat Pay, its price; a card on its way
+// or claimed, someone else's, or one refunded already is not.
+func TestGiftCardRefund(t *testing.T) {
+	e := apptest.Start(t)
+	d := giftCardDesign(t, e)
+	alice, bob := e.Login("alice"), e.Login("bob")
+	no := buyAndPayGiftCards(t, e, alice, d.ID, 2)
+	cards := myGiftCards(t, e, alice).Bought
+	one, two := cards[1].ID, cards[0].ID
+	refund := func(tok string, id int64) *apptest.Response {
+		return e.Post(fmt.Sprintf("/api/v1/gift-cards/%d/refund", id), tok, nil)
+	}
+	if r := refund(bob, one); r.Status != http.StatusNotFound {
+		t.Fatalf("refunding someone else's card: %d %s", r.Status, r.Body)
+	}
+	if r := refund(alice, one); r.Status != http.StatusOK || r.JSON(t)["status"] != "refunded" {
+		t.Fatalf("refund: %d %s", r.Status, r.Body)
+	}
+	if r := refund(alice, one); r.Status != http.StatusConflict || r.ErrorCode() != "gift_card_refunded" {
+		t.Fatalf("refunding twice: %d %s", r.Status, r.Body)
+	}
+	if r := e.Post(fmt.Sprintf("/api/v1/gift-cards/%d/send", one), alice, map[string]any{}); r.Status != http.StatusConflict || r.ErrorCode() != "gift_card_refunded" {
+		t.Fatalf("sending a refunded card: %d %s", r.Status, r.Body)
+	}
+	var link shareLinkBody
+	e.Post(fmt.Sprintf("/api/v1/gift-cards/%d/send", two), alice, map[string]any{}).Decode(t, &link)
+	if r := refund(alice, two); r.Status != http.StatusConflict || r.ErrorCode() != "gift_card_sending" {
+		t.Fatalf("refunding a card on its way: %d %s", r.Status, r.Body)
+	}
+	e.Post("/api/v1/gift-card-shares/"+link.ShareToken+"/claim", bob, nil)
+	if r := refund(alice, two); r.Status != http.StatusConflict || r.ErrorCode() != "gift_card_claimed" {
+		t.Fatalf("refunding a claimed card: %d %s", r.Status, r.Body)
+	}
+	waitFor(t, "the card's refund to succeed", func() bool {
+		return e.Get("/api/v1/orders/"+no, alice).JSON(t)["refunded_amount"].(float64) == 48000
+	})
+	var refunds int64
+	e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM refunds").Scan(&refunds)
+	if refunds != 1 {
+		t.Fatalf("%d refunds, want 1", refunds)
+	}
+	checkLedger(t, e)
+}

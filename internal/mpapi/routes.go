@@ -205,6 +205,7 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/me/gift-cards", gc.mine)
 	me.POST("/gift-cards/:id/send", gc.send)
 	me.POST("/gift-cards/:id/send/cancel", gc.takeBack)
+	me.POST("/gift-cards/:id/refund", gc.refund)
 	r.GET("/gift-card-shares/:token", optionalShopper(d.Tokens), gc.view)
 	me.POST("/gift-card-shares/:token/claim", gc.claim)
 }

@@ -2,8 +2,10 @@ package payment
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/kaidian/kaidian/internal/errs"
+	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -25,3 +27,20 @@ type GiftCards interface {
 type noGiftCards struct{}
 
 func (noGiftCards) OrderPaid(context.Context, order.Order) error { return nil }
+
+// RefundGiftCard opens the refund of one unclaimed card of a paid
+// gift-card order — amount, its price — in the caller's transaction (which
+// marks the card refunded, so the card and its refund go together). Once
+// that transaction commits the caller asks WeChat Pay with SubmitRefund;
+// the refund sweep asks again if that fails. The usual limits hold: never
+// more than the order has left to refund.
+func (s *Service) RefundGiftCard(ctx context.Context, orderNo string, amount int64, actor string) (Refund, error) {
+	return s.openRefund(ctx, RefundInput{OrderNo: orderNo, Amount: amount, Reason: i18n.M("record.wechat.refund_gift_card"),
+		Actor: actor, giftCard: true}, nil)
+}
+
+// SubmitRefund asks WeChat Pay for a committed refund now, without failing
+// the caller: the sweep retries whatever this does not finish.
+func (s *Service) SubmitRefund(ctx context.Context, log *slog.Logger, id int64) {
+	s.submitSoon(ctx, log, id)
+}
