@@ -36,8 +36,8 @@ CREATE TABLE gift_card_purchases (
     created_at  DATETIME NOT NULL
 );
 
--- status: unsent | sending (a share token is out) | claimed. A card's
--- value joins the claimer's balance when claimed.
+-- status: unsent | sending (a share token is out) | claimed (its value joined
+-- the claimer's balance) | refunded (its price went back to WeChat Pay).
 CREATE TABLE gift_cards (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     order_id    BIGINT NOT NULL REFERENCES orders (id),
