@@ -11,7 +11,9 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/giftcard"
+	"github.com/kaidian/kaidian/internal/order"
 	"github.com/kaidian/kaidian/internal/payment"
+	"github.com/kaidian/kaidian/internal/shipping"
 	"github.com/kaidian/kaidian/internal/subscribe"
 )
 
@@ -158,6 +160,11 @@ func TestGiftCardsAreIssuedWhenPaidOnce(t *testing.T) {
 	e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM refunds").Scan(&refunds)
 	if !errs.Is(err, payment.ErrGiftCardOrder.Code) || refunds != 0 {
 		t.Fatalf("refunding a gift-card order: %v, %d refunds", err, refunds)
+	}
+	// Nor shipped: there is nothing to ship.
+	_, err = e.App.Shipping.Ship(context.Background(), "staff:1:owner", shipping.Input{OrderNo: no, Carrier: "SF", TrackingNo: "SF1234567890"})
+	if !errs.Is(err, order.ErrGiftCardNotShippable.Code) {
+		t.Fatalf("shipping a gift-card order: %v", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/i18n"
 )
 
@@ -13,6 +14,10 @@ const (
 	KindGoods    = "goods"
 	KindGiftCard = "gift_card"
 )
+
+// ErrGiftCardNotShippable: a gift-card order has nothing to ship; its
+// cards are issued when it is paid.
+var ErrGiftCardNotShippable = errs.Rule("gift_card_order_not_shippable", "order.gift_card_not_shippable")
 
 // scopeGiftCards is the scope of the Idempotency-Keys of buying gift cards,
 // apart from placing goods so a key's replay always finds its own kind.
