@@ -140,3 +140,54 @@ func TestGiftCardBalanceConcurrentCheckouts(t *testing.T) {
 	}
 	checkLedger(t, e)
 }
+
+// A payment that lands after the order closed revives it only when the
+// balance can be held again: one whose balance part went to another order
+// meanwhile stays closed and its payment is refunded in full; one whose
+// part is still there takes it back and is paid.
+func TestGiftCardBalanceLatePayment(t *testing.T) {
+	e := apptest.Start(t)
+	bob := balanceFor(t, e, "bob")
+	sku := e.Product(t, apptest.SKU{Price: 30000, Stock: 10}).SKUs[0].ID
+	body := map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}}, "address_id": addressFor(t, e, bob),
+		"coupon_id": 0, "use_gift_card_balance": true}
+	if o := e.Post("/api/v1/orders", bob, body).JSON(t); o["status"] != "paid" { // most of the balance
+		t.Fatalf("an order the balance covers: %v", o)
+	}
+	b := myGiftCards(t, e, bob).Balance
+	placeAndCancel := func() string {
+		o := e.Post("/api/v1/orders", bob, body).JSON(t)
+		if int64(o["gift_card_amount"].(float64)) != b {
+			t.Fatalf("an order the balance covers in part: %v", o)
+		}
+		no := o["order_no"].(string)
+		if r := e.Post("/api/v1/orders/"+no+"/cancel", bob, nil); r.JSON(t)["status"] != "closed" {
+			t.Fatalf("cancel: %s", r.Body)
+		}
+		return no
+	}
+	lateNo := placeAndCancel()
+	// Another order holds the balance part meanwhile.
+	holder := e.Post("/api/v1/orders", bob, body).JSON(t)["order_no"].(string)
+	prepayID := openLate(t, e, lateNo)
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
+	waitFor(t, "the late payment's refund", func() bool {
+		var n int64
+		e.App.DB.Conn(context.Background()).Raw("SELECT COUNT(*) FROM payment_notifications WHERE out_trade_no = ? AND outcome = 'refunding'", lateNo).Scan(&n)
+		return n == 1
+	})
+	if s, _ := orderStatus(e, lateNo); s != "closed" || myGiftCards(t, e, bob).Balance != 0 {
+		t.Fatalf("an order whose balance part is gone: %s, balance %d", s, myGiftCards(t, e, bob).Balance)
+	}
+	// The holder closes; its part is back, and its own late payment takes it again.
+	if r := e.Post("/api/v1/orders/"+holder+"/cancel", bob, nil); r.JSON(t)["status"] != "closed" || myGiftCards(t, e, bob).Balance != b {
+		t.Fatalf("cancel the holder: %s", r.Body)
+	}
+	prepayID = openLate(t, e, holder)
+	e.Post("/sandbox/wxpay/pay", "", map[string]any{"prepay_id": prepayID, "result": "success"})
+	waitFor(t, "the revival", func() bool { s, _ := orderStatus(e, holder); return s == "paid" })
+	if got := myGiftCards(t, e, bob).Balance; got != 0 {
+		t.Fatalf("balance after the revival: %d, want 0", got)
+	}
+	checkLedger(t, e)
+}
