@@ -61,6 +61,14 @@ func TestGiftCardPages(t *testing.T) {
 		!p.Has(zh.T("giftcard.console.card_ref", "id", int64(card))) {
 		t.Fatalf("bob's ledger: %s", p.Body)
 	}
+	// The finance export: every entry, the claim among them, in yuan.
+	if p := c.Get("/console/gift-cards/ledger.csv?headers=en"); p.Status != http.StatusOK ||
+		!p.Has("entry_id,created_at,shopper_id,kind,amount,card_id,order_id") || !p.Has(","+itoa(bobID)+",claim,500.00,"+itoa(int64(card))+",") {
+		t.Fatalf("ledger export: %d %s", p.Status, p.Body)
+	}
+	if p := c.Get("/console/gift-cards/ledger.csv"); !p.Has(zh.T("giftcard.export.amount")) || !p.Has(zh.T("giftcard.entry.claim")) {
+		t.Fatalf("ledger export for people: %s", p.Body)
+	}
 	if p := c.Get("/console/gift-cards?shopper_id=x"); p.Status != http.StatusBadRequest {
 		t.Fatalf("a bad shopper id: %d", p.Status)
 	}

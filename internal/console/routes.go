@@ -81,6 +81,7 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	// Gift cards (礼品卡, issue 17 §3): designs, what was sold, the
 	// outstanding balance and a shopper's ledger.
 	in.GET("/gift-cards", h.giftCardList)
+	in.GET("/gift-cards/ledger.csv", h.giftCardLedgerExport)
 	in.POST("/gift-cards/designs", h.giftCardDesignCreate)
 	in.POST("/gift-cards/designs/:id/sale", h.giftCardDesignSale)
 

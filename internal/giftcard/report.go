@@ -71,3 +71,23 @@ func (s *Service) Overview(ctx context.Context) (Overview, error) {
 	}
 	return o, s.withDesigns(ctx, o.Expiring)
 }
+
+// EachEntry calls fn with every ledger entry, oldest first, streamed (for
+// the finance export); fn's error stops it.
+func (s *Service) EachEntry(ctx context.Context, fn func(Entry) error) error {
+	rows, err := s.db.Conn(ctx).Model(&Entry{}).Order("id").Rows()
+	if err != nil {
+		return fmt.Errorf("read gift-card ledger: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e Entry
+		if err := s.db.Conn(ctx).ScanRows(rows, &e); err != nil {
+			return fmt.Errorf("read gift-card ledger: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
