@@ -31,6 +31,7 @@ import (
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/footprint"
+	"github.com/kaidian/kaidian/internal/giftcard"
 	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
@@ -103,6 +104,9 @@ type App struct {
 	// CouponShares is coupons shoppers give friends, and share-to-unlock
 	// campaigns (issue 17 §1).
 	CouponShares *couponshare.Service
+	// GiftCards is gift cards: designs, cards bought, sent and claimed, and
+	// the balance ledger; payment issues a paid order's cards through it.
+	GiftCards *giftcard.Service
 	// Commission is the promoters' ledger, fed by payments and refunds.
 	Commission *commission.Service
 	// Attribution records visits (through its Recorder, off the request's
@@ -223,16 +227,20 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, db *databas
 	}
 	a.Commission = commission.New(commission.Deps{DB: db, Orders: a.Orders, Catalog: a.Catalog, Promoters: a.Promoters,
 		Settings: a.Settings, Audit: a.Audit, Clock: clk})
+	a.GiftCards = giftcard.New(giftcard.Deps{DB: db, Orders: a.Orders, Audit: a.Audit, Messages: a.Messages,
+		Shoppers: a.Customers, Clock: clk, Log: a.Log})
+	a.Orders.UseBalances(a.GiftCards)
 	a.Payments = payment.New(payment.Deps{DB: db, Orders: a.Orders, Customers: a.Customers,
 		Gateway: gatewayAdapter{a.PayClient}, PollAfter: cfg.PayPollAfter, ScheduleReconcile: a.scheduleReconcile,
 		Audit: a.Audit, Settings: a.Settings,
 		Merchant: payment.Merchant{AppID: a.PayClient.AppID(), MchID: a.PayClient.MchID(),
 			NotifyURL: a.notifyURL(selfURL, "transactions"), RefundNotifyURL: a.notifyURL(selfURL, "refunds")},
 		Clock: clk, Photos: photoOwner{a.Uploads}, Messages: a.Messages, Commissions: a.Commission,
-		Packs: a.Packs})
+		Packs: a.Packs, GiftCards: a.GiftCards})
 	// Payment credits commission in its transactions; the ledger asks payment
 	// which refunds are still processing before settling (commission.UsePayments).
 	a.Commission.UsePayments(a.Payments)
+	a.GiftCards.UseRefunds(a.Payments)
 	// The one setter left: payment is built on the order service, and the
 	// order expiry asks payment to close WeChat's side first, a two-way
 	// dependency between services (not a queue) that one of them must close.

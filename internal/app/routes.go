@@ -58,6 +58,7 @@ func (a *App) routes() (http.Handler, error) {
 		Share:     a.Share,
 		Gifts:     a.CouponShares,
 		Packs:     a.Packs,
+		GiftCards: a.GiftCards,
 		Promoters: a.Promoters, Commission: a.Commission,
 
 		Customers:   a.Customers,
@@ -81,7 +82,7 @@ func (a *App) routes() (http.Handler, error) {
 		Reports: a.Reports, Attribution: a.Attribution, Catalog: a.Catalog, CatalogIO: a.CatalogIO, Inventory: a.Inventory, Orders: a.Orders,
 		Payments: a.Payments, Shipping: a.Shipping, Customers: a.Customers, Coupons: a.Coupons, Packs: a.Packs, Flash: a.Flash,
 		Messages: a.Messages, Search: a.Search, Home: a.Home, Reviews: a.Reviews, Channels: a.Channels, Share: a.Share,
-		Gifts:     a.CouponShares,
+		Gifts: a.CouponShares, GiftCards: a.GiftCards,
 		Promoters: a.Promoters, Commission: a.Commission,
 		Images: a.Uploads.Store(), MaxBodyBytes: a.Config.MaxBodyBytes, Log: a.Log, Sandbox: a.Sandbox != nil}); err != nil {
 		return nil, err

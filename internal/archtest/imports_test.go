@@ -77,6 +77,8 @@ var domainTiers = [][]string{
 	// Coupons friends give each other, over coupons, share references and masked names (review).
 	{"internal/couponshare"},
 	{"internal/couponpack"}, // lucky coupon packs: coupons made at grab time, given when payment says an order was paid
+	// Gift cards: orders of kind gift_card, and the balance spent on goods.
+	{"internal/giftcard"},
 	{"internal/commission"}, // the promoters' ledger, fed by payments and refunds
 	{"internal/report"},     // read models across domains
 }

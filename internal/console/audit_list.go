@@ -26,12 +26,14 @@ var (
 		"aftersale.request", "aftersale.return_shipment", "aftersale.cancel", "aftersale.receive", "aftersale.refund", "shipment.event",
 		"search.pin", "search.unpin", "search.move_pin", "review.reply", "review.hide", "review.unhide", "review.approve",
 		"channel.create", "channel.update", "unlock.create", "unlock.stop",
+		"gift_card_design.create", "gift_card_design.sale",
+		"gift_card_design.create", "gift_card_design.sale",
 		"promoter.create", "promoter.approve", "promoter.reject", "promoter.disable", "promoter.enable", "promoter.update", "promoter.invite", "promoter.accept_invite",
 		"store.create", "store.update", "commission.rule", "commission.rule_delete", "commission.campaign",
 		"payout.create", "payout.paid", "payout.cancel", "binding.move", "binding.move_all",
 		"coupon_pack.create", "coupon_pack.update", "coupon_pack.stop", "coupon_pack.issue"}
 	auditSubjects = []string{"product", "sku", "import", "coupon", "flash_sale", "home_banner", "home_section", "home_notice", "order", "settings", "staff", "subscribe_scene", "search_pin", "review", "channel", "unlock_campaign",
-		"promoter", "store", "commission_rule", "commission_campaign", "payout_batch", "binding", "coupon_pack_campaign"}
+		"promoter", "store", "commission_rule", "commission_campaign", "payout_batch", "binding", "coupon_pack_campaign", "gift_card_design"}
 )
 
 type auditData struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/kaidian/kaidian/internal/couponshare"
 	"github.com/kaidian/kaidian/internal/customer"
 	"github.com/kaidian/kaidian/internal/flashsale"
+	"github.com/kaidian/kaidian/internal/giftcard"
 	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/inventory"
 	"github.com/kaidian/kaidian/internal/order"
@@ -74,6 +75,8 @@ type Deps struct {
 	Share    *share.Service
 	// Gifts is share-to-unlock campaigns (issue 17 §1).
 	Gifts *couponshare.Service
+	// GiftCards is gift cards (issue 17 §3).
+	GiftCards *giftcard.Service
 }
 
 type handlers struct {

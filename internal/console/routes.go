@@ -87,6 +87,12 @@ func Mount(r *gin.RouterGroup, d Deps) error {
 	in.GET("/unlock-campaigns/new", h.unlockNew)
 	in.POST("/unlock-campaigns", h.unlockCreate)
 	in.POST("/unlock-campaigns/:id/stop", h.unlockStop)
+	// Gift cards (礼品卡, issue 17 §3): designs, what was sold, the
+	// outstanding balance and a shopper's ledger.
+	in.GET("/gift-cards", h.giftCardList)
+	in.GET("/gift-cards/ledger.csv", h.giftCardLedgerExport)
+	in.POST("/gift-cards/designs", h.giftCardDesignCreate)
+	in.POST("/gift-cards/designs/:id/sale", h.giftCardDesignSale)
 
 	// Flash sales (秒杀): the list by phase, schedule and edit (before the
 	// start), a sale's own page with its live numbers or results, and

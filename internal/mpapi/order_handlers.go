@@ -85,6 +85,8 @@ func (h *orderHandlers) confirmReceipt(c *gin.Context) {
 
 type orderJSON struct {
 	OrderNo        string           `json:"order_no"`
+	Kind           string           `json:"kind,omitempty"` // goods or gift_card; absent where an order is read without it
+	GiftCardAmount int64            `json:"gift_card_amount,omitempty"`
 	Status         order.Status     `json:"status"`
 	ItemCount      int              `json:"item_count"`
 	GoodsAmount    int64            `json:"goods_amount"`
@@ -146,6 +148,7 @@ type previewJSON struct {
 	DiscountAmount int64           `json:"discount_amount"`
 	TotalAmount    int64           `json:"total_amount"`
 	PayAmount      int64           `json:"pay_amount"`
+	GiftCardAmount int64           `json:"gift_card_amount,omitempty"`
 	CouponID       *int64          `json:"coupon_id"`
 	Coupons        checkoutCoupons `json:"coupons"`
 }
@@ -158,7 +161,7 @@ func toOrder(p *i18n.Printer) func(order.Order) orderJSON {
 
 func orderFor(p *i18n.Printer, o order.Order) orderJSON {
 	out := orderJSON{
-		OrderNo: o.OrderNo, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
+		OrderNo: o.OrderNo, Kind: o.Kind, GiftCardAmount: o.GiftCardAmount, Status: o.Status, ItemCount: o.ItemCount, GoodsAmount: o.GoodsAmount,
 		ShippingFee: o.ShippingFee, DiscountAmount: o.DiscountAmount, TotalAmount: o.TotalAmount,
 		PayAmount: o.PayAmount, CouponID: o.CouponID, FlashSaleID: o.FlashSaleID, RefundedAmount: o.RefundedAmount, Remark: o.Remark,
 		Address: addressSnapshot{Name: o.ReceiverName, Phone: o.ReceiverPhone, Province: o.Province,
@@ -185,7 +188,7 @@ func toOrderItem(it order.Item) orderItemJSON {
 func toPreview(pr *i18n.Printer, p order.Priced) previewJSON {
 	out := previewJSON{Items: make([]orderItemJSON, len(p.Lines)), ItemCount: p.ItemCount, GoodsAmount: p.GoodsAmount,
 		ShippingFee: p.ShippingFee, DiscountAmount: p.DiscountAmount, TotalAmount: p.TotalAmount, PayAmount: p.PayAmount,
-		CouponID: p.CouponID, Coupons: toCheckoutCoupons(pr, p.Coupons, p.CouponID)}
+		GiftCardAmount: p.GiftCardAmount, CouponID: p.CouponID, Coupons: toCheckoutCoupons(pr, p.Coupons, p.CouponID)}
 	for i, l := range p.Lines {
 		out.Items[i] = toOrderItem(l)
 	}

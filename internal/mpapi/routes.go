@@ -19,6 +19,7 @@ import (
 	"github.com/kaidian/kaidian/internal/favorite"
 	"github.com/kaidian/kaidian/internal/flashsale"
 	"github.com/kaidian/kaidian/internal/footprint"
+	"github.com/kaidian/kaidian/internal/giftcard"
 	"github.com/kaidian/kaidian/internal/home"
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/order"
@@ -54,6 +55,8 @@ type Deps struct {
 	Share     *share.Service      // share cards and mini-program codes
 	// Gifts is coupons friends give each other, and share-to-unlock.
 	Gifts *couponshare.Service
+	// GiftCards is gift cards (礼品卡) and the shopper's balance.
+	GiftCards *giftcard.Service
 
 	// Promoters and their commission (promoter_handlers.go).
 	Promoters  *promoter.Service
@@ -209,4 +212,16 @@ func Mount(r *gin.RouterGroup, d Deps) {
 	me.GET("/unlock-campaigns/:id/progress", ul.progress)
 	r.GET("/unlock-shares/:token", optionalShopper(d.Tokens), ul.invitation)
 	me.POST("/unlock-shares/:token/claim", ul.claim)
+	// Gift cards (issue 17 §3, giftcard_handlers.go): bought like an order
+	// and paid through /orders/{order_no}/pay; a sent card's link is open
+	// to anyone who has its token, claiming needs a login.
+	gc := &giftCardHandlers{svc: d.GiftCards}
+	r.GET("/gift-card-designs", gc.designs)
+	me.POST("/gift-cards", gc.buy)
+	me.GET("/me/gift-cards", gc.mine)
+	me.POST("/gift-cards/:id/send", gc.send)
+	me.POST("/gift-cards/:id/send/cancel", gc.takeBack)
+	me.POST("/gift-cards/:id/refund", gc.refund)
+	r.GET("/gift-card-shares/:token", optionalShopper(d.Tokens), gc.view)
+	me.POST("/gift-card-shares/:token/claim", gc.claim)
 }

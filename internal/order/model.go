@@ -85,8 +85,15 @@ type Order struct {
 	RefundedAmount int64      `gorm:"column:refunded_amount"` // fen, by refunds that succeeded
 	Source         string     `gorm:"column:source"`          // the source credited at placement: "channel:AB12CD", "promoter:K7X2QD", "share:42", "unknown", '' direct
 	PromoterID     *int64     `gorm:"column:promoter_id"`     // the promoter paid a commission for it, if any
-	CreatedAt      time.Time  `gorm:"column:created_at"`
-	UpdatedAt      time.Time  `gorm:"column:updated_at"`
+	// Kind is KindGoods or KindGiftCard; read only through gorm, so every
+	// insert leaves it to the column's default and a gift-card order sets
+	// it in its own transaction (giftcard.go).
+	Kind string `gorm:"column:kind;->"`
+	// GiftCardAmount is what the shopper's gift-card balance pays (fen),
+	// written like Kind (balance.go); PayAmount is the rest, for WeChat Pay.
+	GiftCardAmount int64     `gorm:"column:gift_card_amount;->"`
+	CreatedAt      time.Time `gorm:"column:created_at"`
+	UpdatedAt      time.Time `gorm:"column:updated_at"`
 
 	Items   []Item       `gorm:"-"`
 	History []Transition `gorm:"-"`

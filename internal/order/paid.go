@@ -57,6 +57,7 @@ var unfulfillableNotes = map[string]i18n.Msg{
 	UnfulfillableSoldOut:    i18n.M("record.order.unfulfillable_sold_out"),
 	UnfulfillableCouponUsed: i18n.M("record.order.unfulfillable_coupon_used"),
 	UnfulfillableFlashLimit: i18n.M("record.order.unfulfillable_flash_limit"),
+	UnfulfillableBalance:    i18n.M("record.order.unfulfillable_balance"),
 }
 
 // errNotRevived undoes a revival that a rule refused (see revive).
@@ -119,6 +120,11 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		}
 		o.TransactionID, o.PaidAt = p.TransactionID, &paidAt
 		res.Order = o
+		if o.GiftCardAmount > 0 { // the balance part, held since placement (or again by revive), is spent
+			if err := s.balances.Spend(ctx, o.ShopperID, o.ID, o.GiftCardAmount); err != nil {
+				return err
+			}
+		}
 		if err := s.emitPaid(ctx, o); err != nil {
 			return err
 		}
@@ -157,6 +163,18 @@ func (s *Service) revive(ctx context.Context, o Order) (why string, fromStock bo
 		}
 		if err != nil {
 			return err
+		}
+		if o.GiftCardAmount > 0 {
+			// The close gave the balance part back: it is held again, if
+			// the balance still has it.
+			err := s.balances.Hold(ctx, o.ShopperID, o.ID, o.GiftCardAmount)
+			if errs.Is(err, ErrBalanceInsufficient.Code) {
+				why = UnfulfillableBalance
+				return errNotRevived
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if o.CouponID != nil {
 			back, err := s.coupons.Reclaim(ctx, o.ShopperID, *o.CouponID, o.ID)

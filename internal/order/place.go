@@ -37,6 +37,9 @@ type PlaceInput struct {
 	CouponID    *int64      `json:"coupon_id,omitempty"` // absent: preview picks the best; 0: none
 	FlashSaleID *int64      `json:"flash_sale_id,omitempty"`
 	Remark      string      `json:"remark,omitempty"`
+	// UseGiftCardBalance pays what it can from the shopper's gift-card
+	// balance, after coupons (balance.go).
+	UseGiftCardBalance bool `json:"use_gift_card_balance,omitempty"`
 }
 
 // Errors of placing an order.
@@ -67,7 +70,11 @@ func (s *Service) Preview(ctx context.Context, shopperID int64, in PlaceInput) (
 	if err != nil {
 		return Priced{}, err
 	}
-	return s.preview(ctx, shopperID, lines, in.CouponID, shop)
+	p, err := s.preview(ctx, shopperID, lines, in.CouponID, shop)
+	if err != nil {
+		return Priced{}, err
+	}
+	return s.withBalance(ctx, shopperID, p, in.UseGiftCardBalance, false)
 }
 
 // named is the coupon the input names, nil for none (absent or 0).
@@ -146,6 +153,9 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		if err != nil {
 			return err
 		}
+		if p, err = s.withBalance(ctx, shopperID, p, in.UseGiftCardBalance, true); err != nil {
+			return err
+		}
 		batch := []newOrder{{order: pending(shopperID, p, addr, in.Remark, now, now.Add(shop.OrderTimeout())), reason: i18n.M("record.order.placed")}}
 		if err := s.credit(ctx, shop, now, batch); err != nil {
 			return err
@@ -155,6 +165,10 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		}
 		placed = batch[0]
 		o := &placed.order
+		o.GiftCardAmount = p.GiftCardAmount
+		if err := s.holdBalance(ctx, o); err != nil {
+			return err
+		}
 		if o.CouponID != nil {
 			// Used in this very transaction: if the order fails, the coupon stays unused.
 			if err := s.coupons.Redeem(ctx, shopperID, *o.CouponID, o.ID); err != nil {
@@ -173,7 +187,10 @@ func (s *Service) place(ctx context.Context, shopperID int64, in PlaceInput, key
 		}
 		// Stock last: on PostgreSQL the SKU rows stay locked from here to the
 		// commit, so everything else is done before taking them.
-		return s.inventory.Reserve(ctx, reservation(*o), inventory.Ref{Type: "order", ID: o.OrderNo}, shopperActor(shopperID))
+		if err := s.inventory.Reserve(ctx, reservation(*o), inventory.Ref{Type: "order", ID: o.OrderNo}, shopperActor(shopperID)); err != nil {
+			return err
+		}
+		return s.paidByBalance(ctx, o)
 	})
 	if err != nil {
 		return Order{}, err

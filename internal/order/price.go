@@ -14,7 +14,8 @@ type Priced struct {
 	ShippingFee    int64
 	DiscountAmount int64
 	TotalAmount    int64  // goods + shipping
-	PayAmount      int64  // total − discount
+	PayAmount      int64  // total − discount − gift-card balance: what WeChat Pay charges
+	GiftCardAmount int64  // what the shopper's gift-card balance pays (use_gift_card_balance)
 	CouponID       *int64 // the coupon the discount comes from
 	// Coupons is the shopper's coupons judged against these lines, for the
 	// preview's picker (empty when placing, and for a flash sale, which

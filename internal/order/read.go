@@ -23,7 +23,7 @@ const orderColumns = `o.id, o.order_no, o.shopper_id, o.status, o.item_count, o.
 	o.discount_amount, o.total_amount, o.pay_amount, o.coupon_id, o.flash_sale_id, o.remark, o.receiver_name,
 	o.receiver_phone, o.province, o.city, o.district, o.address_detail, o.expires_at, o.paid_at, o.shipped_at,
 	o.completed_at, o.closed_at, o.close_reason, o.transaction_id, o.refunded_amount, o.created_at, o.updated_at,
-	o.source, o.promoter_id`
+	o.source, o.promoter_id, o.kind, o.gift_card_amount`
 
 // lineColumns are Item's columns but order_id (the order's own id), in the
 // order scanOrderRow reads them.
@@ -98,7 +98,7 @@ func scanOrderRows(rows database.Rows, o *Order, found *bool) error {
 			&o.DiscountAmount, &o.TotalAmount, &o.PayAmount, &o.CouponID, &o.FlashSaleID, &o.Remark, &o.ReceiverName,
 			&o.ReceiverPhone, &o.Province, &o.City, &o.District, &o.AddressDetail, &o.ExpiresAt, &o.PaidAt, &o.ShippedAt,
 			&o.CompletedAt, &o.ClosedAt, &o.CloseReason, &o.TransactionID, &o.RefundedAmount, &o.CreatedAt, &o.UpdatedAt,
-			&o.Source, &o.PromoterID,
+			&o.Source, &o.PromoterID, &o.Kind, &o.GiftCardAmount,
 			&it.ID, &it.ProductID, &it.SKUID, &it.Title, &it.SpecText, &it.Image, &it.UnitPrice, &it.Quantity,
 			&it.LineAmount, &it.DiscountAmount, &it.PayAmount)
 		if err != nil {

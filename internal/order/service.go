@@ -77,6 +77,7 @@ type Service struct {
 
 	messages   subscribe.Emitter // nil: no subscribe messages
 	attributor Attributor        // nil: every order is direct
+	balances   Balances          // nil: no gift-card balance to pay with (balance.go)
 }
 
 // Deps are the collaborators of the order service.

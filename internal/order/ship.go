@@ -28,6 +28,8 @@ func (s *Service) Ship(ctx context.Context, orderNo, actor string, note i18n.Msg
 		switch {
 		case o.Status != StatusPaid:
 			return ErrNotShippable.With("status", string(o.Status))
+		case o.Kind == KindGiftCard:
+			return ErrGiftCardNotShippable
 		case o.PayAmount > 0 && o.RefundedAmount >= o.PayAmount:
 			return ErrRefundedInFull
 		}

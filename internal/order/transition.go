@@ -81,6 +81,11 @@ func (s *Service) close(ctx context.Context, o *Order, actor string, reason i18n
 			return err
 		}
 		o.Items = items[o.ID]
+		if o.GiftCardAmount > 0 { // once: only the move that closed it gets here
+			if err := s.balances.Release(ctx, o.ShopperID, o.ID, o.GiftCardAmount); err != nil {
+				return err
+			}
+		}
 		if o.CouponID != nil {
 			if _, err := s.coupons.Restore(ctx, o.ID); err != nil {
 				return err

@@ -96,6 +96,10 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 		if err := s.givePacks(ctx, paid.Order); err != nil {
 			return "", "", err
 		}
+		// A gift-card order's cards exist from the moment it is paid.
+		if err := s.giftCards.OrderPaid(ctx, paid.Order); err != nil {
+			return "", "", err
+		}
 		if paid.Revived {
 			return OutcomeApplied, "revived a closed order", nil
 		}
@@ -136,6 +140,7 @@ var refundReasons = map[string]string{
 	order.UnfulfillableSoldOut:    "record.wechat.refund_sold_out",
 	order.UnfulfillableCouponUsed: "record.wechat.refund_coupon_used",
 	order.UnfulfillableFlashLimit: "record.wechat.refund_flash_limit",
+	order.UnfulfillableBalance:    "record.wechat.refund_balance_spent",
 }
 
 // wechatText is a refund reason as WeChat shows it to the shopper: always

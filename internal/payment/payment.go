@@ -86,6 +86,8 @@ type Deps struct {
 	// Packs gives the buyer of a paid order their lucky coupon packs
 	// (packs.go); nil gives none.
 	Packs PackGiver
+	// GiftCards issues a paid gift-card order's cards (giftcard.go); nil: none.
+	GiftCards GiftCards
 }
 
 // Service is the payment use cases.
@@ -105,6 +107,7 @@ type Service struct {
 	messages    subscribe.Emitter
 	commissions Commissions
 	packs       PackGiver // lucky coupon packs for paid orders (packs.go); nil gives none
+	giftCards   GiftCards
 }
 
 // New builds the service.
@@ -115,12 +118,15 @@ func New(d Deps) *Service {
 	if d.Commissions == nil {
 		d.Commissions = noCommissions{}
 	}
+	if d.GiftCards == nil {
+		d.GiftCards = noGiftCards{}
+	}
 	if d.ScheduleReconcile == nil {
 		d.ScheduleReconcile = func(context.Context, string, time.Duration) {}
 	}
 	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
-		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions, packs: d.Packs}
+		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions, packs: d.Packs, giftCards: d.GiftCards}
 }
 
 // Errors of paying.

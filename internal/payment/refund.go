@@ -73,6 +73,8 @@ type RefundInput struct {
 	Restock    []inventory.Line
 	RestockAll bool
 	Actor      string // "merchant:7", "wechatpay", …
+
+	giftCard bool // one card's refund of a gift-card order (RefundGiftCard)
 }
 
 // RefundCall is one refund as WeChat Pay is asked for it.
@@ -124,6 +126,11 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 		}
 		if !o.Refundable() {
 			return ErrNotRefundable.With("status", string(o.Status))
+		}
+		if o.Kind == order.KindGiftCard && !in.giftCard {
+			// Its cards may have been claimed, and their value spent:
+			// refunding the order would pay back money the cards still hold.
+			return ErrGiftCardOrder
 		}
 		if o.PaidAt != nil && s.clock.Now().Sub(*o.PaidAt) > refundWindow {
 			return ErrRefundTooLate
