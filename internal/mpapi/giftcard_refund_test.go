@@ -10,6 +10,8 @@ import (
 	"github.com/kaidian/kaidian/internal/app/apptest"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/money"
+	"github.com/kaidian/kaidian/internal/order"
+	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/payment"
 )
 
@@ -131,4 +133,41 @@ func TestGiftCardBalanceRefundOfBalanceOrder(t *testing.T) {
 		t.Fatal("a refund beyond the balance paid was accepted")
 	}
 	checkLedger(t, e)
+}
+
+// Paid gift-card orders have nothing to ship: the console's to-ship list
+// (status paid) and the dashboard's count leave them out; the list of all
+// orders still has them.
+func TestGiftCardOrdersAreNotToShip(t *testing.T) {
+	e := apptest.Start(t)
+	ctx := context.Background()
+	bob := balanceFor(t, e, "bob") // alice's paid gift-card order
+	sku := e.Product(t, apptest.SKU{Price: 30000, Stock: 10}).SKUs[0].ID
+	goods := e.Post("/api/v1/orders", bob, map[string]any{"items": []map[string]any{{"sku_id": sku, "quantity": 1}},
+		"address_id": addressFor(t, e, bob), "coupon_id": 0, "use_gift_card_balance": true}).JSON(t)
+	if goods["status"] != "paid" {
+		t.Fatalf("an order the balance covers: %v", goods)
+	}
+	kinds := func(q order.AdminQuery) map[string]int {
+		q.Page = page.Request{Limit: 50}
+		os, _, err := e.App.Orders.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, o := range os {
+			out[o.Kind]++
+		}
+		return out
+	}
+	if got := kinds(order.AdminQuery{Status: order.StatusPaid}); got[order.KindGiftCard] != 0 || got[order.KindGoods] != 1 {
+		t.Fatalf("to ship: %v", got)
+	}
+	if got := kinds(order.AdminQuery{}); got[order.KindGiftCard] != 1 || got[order.KindGoods] != 1 {
+		t.Fatalf("all orders: %v", got)
+	}
+	d, err := e.App.Reports.Dashboard(ctx, 0)
+	if err != nil || d.ToShip != 1 {
+		t.Fatalf("dashboard to ship: %d %v", d.ToShip, err)
+	}
 }
