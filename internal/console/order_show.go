@@ -74,7 +74,7 @@ func (h *handlers) orderData(c *gin.Context, no string) (orderPageData, error) {
 		return d, err
 	}
 	d.OwnerLimit, d.Tracking = sh.OwnerRefundLimit, sh.WeChatTracking
-	d.Refundable = o.PayAmount
+	d.Refundable = o.PaidTotal()
 	for _, r := range d.Refunds {
 		if r.Status != payment.RefundFailed {
 			d.Refundable -= r.Amount

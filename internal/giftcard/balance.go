@@ -17,6 +17,7 @@ const (
 	EntryHold    = "hold"    // −, placed
 	EntrySpend   = "spend"   // −, paid (with a release of its hold)
 	EntryRelease = "release" // +, the hold given back: paid, or closed unpaid
+	EntryRefund  = "refund"  // +, the balance part of a refund of a paid order
 )
 
 var _ order.Balances = (*Service)(nil)
@@ -71,4 +72,11 @@ func (s *Service) Spend(ctx context.Context, shopperID, orderID, amount int64) e
 // Release gives the order's hold back to the balance.
 func (s *Service) Release(ctx context.Context, shopperID, orderID, amount int64) error {
 	return s.credit(ctx, Entry{ShopperID: shopperID, Kind: EntryRelease, Amount: amount, OrderID: &orderID})
+}
+
+// Refunded gives the balance part of a refund that just succeeded back to
+// the balance (payment.GiftCards), in the transaction that records the
+// refund's success, which runs once per refund.
+func (s *Service) Refunded(ctx context.Context, shopperID, orderID, amount int64) error {
+	return s.credit(ctx, Entry{ShopperID: shopperID, Kind: EntryRefund, Amount: amount, OrderID: &orderID})
 }

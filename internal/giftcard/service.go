@@ -166,7 +166,7 @@ type Entry struct {
 
 // entryLabels are the catalog ids naming each kind of entry.
 var entryLabels = map[string]string{EntryClaim: "giftcard.entry.claim", EntryHold: "giftcard.entry.hold",
-	EntrySpend: "giftcard.entry.spend", EntryRelease: "giftcard.entry.release"}
+	EntrySpend: "giftcard.entry.spend", EntryRelease: "giftcard.entry.release", EntryRefund: "giftcard.entry.refund"}
 
 // Label is the catalog id of the entry's kind, for the console.
 func (e Entry) Label() string { return entryLabels[e.Kind] }

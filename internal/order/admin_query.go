@@ -144,6 +144,11 @@ func (s *Service) filtered(ctx context.Context, q AdminQuery) (*gorm.DB, error) 
 	if q.Status != "" {
 		db = db.Where("status = ?", q.Status)
 	}
+	if q.Status == StatusPaid {
+		// Paid is "to ship": a gift-card order has nothing to ship (its
+		// cards were issued when it was paid), so it is not listed there.
+		db = db.Where("kind <> ?", KindGiftCard)
+	}
 	if !q.From.IsZero() {
 		db = db.Where("created_at >= ?", q.From.UTC())
 	}

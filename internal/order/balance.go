@@ -96,10 +96,15 @@ func (s *Service) paidByBalance(ctx context.Context, o *Order) error {
 		return err
 	}
 	o.PaidAt = &now
-	if err := s.balances.Spend(ctx, o.ShopperID, o.ID, o.GiftCardAmount); err != nil {
+	// Paid like any order: the same step a WeChat Pay payment goes through
+	// (commission, order_paid, …), given the order as stored with its lines,
+	// as MarkPaid reads it, so every hook sees the same whichever way the
+	// order was paid (e.g. what attribution wrote at placement).
+	stored, err := s.lockWithLines(ctx, o.OrderNo)
+	if err != nil {
 		return err
 	}
-	if err := s.emitPaid(ctx, *o); err != nil {
+	if err := s.becamePaid(ctx, stored); err != nil {
 		return err
 	}
 	return s.inventory.Sell(ctx, reservation(*o), inventory.Ref{Type: "order", ID: o.OrderNo}, ActorGiftCard)

@@ -41,7 +41,30 @@ var transitions = map[Status][]Status{
 // it was paid (whatever happened since), including a payment that landed
 // after the order closed and could not be fulfilled.
 func (o Order) Refundable() bool {
-	return o.TransactionID != "" && o.Status != StatusPendingPayment
+	return (o.TransactionID != "" || o.BalancePaid() > 0) && o.Status != StatusPendingPayment
+}
+
+// BalancePaid is what the gift-card balance paid for the order: its
+// balance part once spent, that is while the order is paid, shipped or
+// completed — nothing while it awaits payment or after it closed, as a
+// close gives the hold back (and a payment that could not revive a closed
+// order did not spend it).
+func (o Order) BalancePaid() int64 {
+	if o.Status == StatusPendingPayment || o.Status == StatusClosed {
+		return 0
+	}
+	return o.GiftCardAmount
+}
+
+// PaidTotal is everything the shopper paid for the order, in fen: WeChat
+// Pay's part once a payment was recorded, and the balance's (BalancePaid).
+// Refunds together give back at most this.
+func (o Order) PaidTotal() int64 {
+	total := o.BalancePaid()
+	if o.TransactionID != "" {
+		total += o.PayAmount
+	}
+	return total
 }
 
 // CanMove reports whether the state machine allows from → to.
@@ -82,7 +105,7 @@ type Order struct {
 	ClosedAt       *time.Time `gorm:"column:closed_at"`
 	CloseReason    i18n.Msg   `gorm:"column:close_reason"` // a message, read in the reader's language
 	TransactionID  string     `gorm:"column:transaction_id"`
-	RefundedAmount int64      `gorm:"column:refunded_amount"` // fen, by refunds that succeeded
+	RefundedAmount int64      `gorm:"column:refunded_amount"` // fen, by refunds that succeeded: their WeChat Pay and gift-card balance parts
 	Source         string     `gorm:"column:source"`          // the source credited at placement: "channel:AB12CD", "promoter:K7X2QD", "share:42", "unknown", '' direct
 	PromoterID     *int64     `gorm:"column:promoter_id"`     // the promoter paid a commission for it, if any
 	// Kind is KindGoods or KindGiftCard; read only through gorm, so every

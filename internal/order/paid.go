@@ -120,12 +120,9 @@ func (s *Service) MarkPaid(ctx context.Context, p Payment) (res Paid, err error)
 		}
 		o.TransactionID, o.PaidAt = p.TransactionID, &paidAt
 		res.Order = o
-		if o.GiftCardAmount > 0 { // the balance part, held since placement (or again by revive), is spent
-			if err := s.balances.Spend(ctx, o.ShopperID, o.ID, o.GiftCardAmount); err != nil {
-				return err
-			}
-		}
-		if err := s.emitPaid(ctx, o); err != nil {
+		// The balance part, held since placement (or again by revive), is
+		// spent; order_paid and the paid hooks run.
+		if err := s.becamePaid(ctx, o); err != nil {
 			return err
 		}
 		if o.FlashSaleID != nil && !fromStock {

@@ -69,15 +69,16 @@ func (s *Service) ByNo(ctx context.Context, orderNo string) (Order, error) {
 
 // RecordRefund adds a refund that succeeded to the order's refunded amount
 // and its history, and puts the given lines back on sale, in the caller's
-// transaction. The guard keeps the total at or under what was paid, whatever
-// the caller's bookkeeping says.
+// transaction. amount is the whole refund, its gift-card balance part
+// included. The guard keeps the total at or under what was paid (WeChat Pay
+// and the balance together), whatever the caller's bookkeeping says.
 func (s *Service) RecordRefund(ctx context.Context, orderID, amount int64, restock []inventory.Line, ref inventory.Ref, actor string) error {
 	return s.db.Tx(ctx, func(ctx context.Context) error {
 		var o Order
 		if err := s.db.Conn(ctx).Where("id = ?", orderID).Take(&o).Error; err != nil {
 			return fmt.Errorf("refund order %d: %w", orderID, err)
 		}
-		res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND refunded_amount + ? <= pay_amount", orderID, amount).
+		res := s.db.Conn(ctx).Model(&Order{}).Where("id = ? AND refunded_amount + ? <= pay_amount + gift_card_amount", orderID, amount).
 			Updates(map[string]any{"refunded_amount": database.Expr("refunded_amount + ?", amount), "updated_at": s.clock.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("refund order %d: %w", orderID, res.Error)

@@ -78,6 +78,9 @@ type Service struct {
 	messages   subscribe.Emitter // nil: no subscribe messages
 	attributor Attributor        // nil: every order is direct
 	balances   Balances          // nil: no gift-card balance to pay with (balance.go)
+	// paidHooks run in the transaction in which an order becomes paid
+	// (became_paid.go).
+	paidHooks []PaidHook
 }
 
 // Deps are the collaborators of the order service.

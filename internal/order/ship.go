@@ -30,7 +30,7 @@ func (s *Service) Ship(ctx context.Context, orderNo, actor string, note i18n.Msg
 			return ErrNotShippable.With("status", string(o.Status))
 		case o.Kind == KindGiftCard:
 			return ErrGiftCardNotShippable
-		case o.PayAmount > 0 && o.RefundedAmount >= o.PayAmount:
+		case o.PaidTotal() > 0 && o.RefundedAmount >= o.PaidTotal():
 			return ErrRefundedInFull
 		}
 		if check != nil {

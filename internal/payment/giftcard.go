@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/kaidian/kaidian/internal/errs"
@@ -21,12 +22,19 @@ type GiftCards interface {
 	// OrderPaid issues the cards of o if it is a gift-card order, without a
 	// statement when it is not.
 	OrderPaid(ctx context.Context, o order.Order) error
+	// Refunded gives amount, the balance part of a refund of the order that
+	// just succeeded, back to the shopper's balance (a refund entry), in the
+	// transaction that records the refund's success — once per refund.
+	Refunded(ctx context.Context, shopperID, orderID, amount int64) error
 }
 
 // noGiftCards is a shop wired without gift cards (tests of this package).
 type noGiftCards struct{}
 
 func (noGiftCards) OrderPaid(context.Context, order.Order) error { return nil }
+func (noGiftCards) Refunded(context.Context, int64, int64, int64) error {
+	return errors.New("payment: a refund has a gift-card balance part but no gift cards are wired")
+}
 
 // RefundGiftCard opens the refund of one unclaimed card of a paid
 // gift-card order — amount, its price — in the caller's transaction (which

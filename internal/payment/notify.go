@@ -87,19 +87,8 @@ func (s *Service) ApplyNotification(ctx context.Context, log *slog.Logger, t Tra
 			refundID = r.ID
 			return OutcomeRefunding, why + ", refund " + r.OutRefundNo, err
 		}
-		// The order is paid in this transaction: its promoter's commission
-		// is credited in it too (Commissions), and its buyer gets their
-		// lucky coupon packs (packs.go).
-		if err := s.commissions.OrderPaid(ctx, paid.Order); err != nil {
-			return "", "", err
-		}
-		if err := s.givePacks(ctx, paid.Order); err != nil {
-			return "", "", err
-		}
-		// A gift-card order's cards exist from the moment it is paid.
-		if err := s.giftCards.OrderPaid(ctx, paid.Order); err != nil {
-			return "", "", err
-		}
+		// The order became paid in this transaction, and so did everything
+		// that goes with it (orderPaid, an order.PaidHook).
 		if paid.Revived {
 			return OutcomeApplied, "revived a closed order", nil
 		}

@@ -124,9 +124,28 @@ func New(d Deps) *Service {
 	if d.ScheduleReconcile == nil {
 		d.ScheduleReconcile = func(context.Context, string, time.Duration) {}
 	}
-	return &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
+	s := &Service{db: d.DB, orders: d.Orders, customers: d.Customers, gateway: d.Gateway, merchant: d.Merchant,
 		audit: d.Audit, settings: d.Settings, pollAfter: d.PollAfter, schedule: d.ScheduleReconcile,
 		clock: d.Clock, photos: d.Photos, messages: d.Messages, commissions: d.Commissions, packs: d.Packs, giftCards: d.GiftCards}
+	if d.Orders != nil {
+		d.Orders.OnPaid(s.orderPaid)
+	}
+	return s
+}
+
+// orderPaid is the payment side of an order becoming paid, however it was
+// paid (a WeChat Pay payment, or the gift-card balance covering it at
+// placement), in the transaction that marks it paid (order.PaidHook): its
+// promoter's commission is credited (Commissions), its buyer gets their
+// lucky coupon packs (packs.go), and a gift-card order's cards are issued.
+func (s *Service) orderPaid(ctx context.Context, o order.Order) error {
+	if err := s.commissions.OrderPaid(ctx, o); err != nil {
+		return err
+	}
+	if err := s.givePacks(ctx, o); err != nil {
+		return err
+	}
+	return s.giftCards.OrderPaid(ctx, o)
 }
 
 // Errors of paying.

@@ -12,6 +12,7 @@ import (
 	"github.com/kaidian/kaidian/internal/errs"
 	"github.com/kaidian/kaidian/internal/i18n"
 	"github.com/kaidian/kaidian/internal/inventory"
+	"github.com/kaidian/kaidian/internal/money"
 	"github.com/kaidian/kaidian/internal/order"
 )
 
@@ -39,28 +40,34 @@ const (
 
 // Refund is one refund of (part of) a paid order.
 type Refund struct {
-	ID           int64                           `gorm:"column:id;primaryKey"`
-	OrderID      int64                           `gorm:"column:order_id"`
-	OutRefundNo  string                          `gorm:"column:out_refund_no"`
-	RefundID     string                          `gorm:"column:refund_id"` // WeChat's
-	Amount       int64                           `gorm:"column:amount"`
-	Reason       i18n.Msg                        `gorm:"column:reason"` // sent to WeChat in Chinese (wechatText), shown in the reader's language
-	Status       string                          `gorm:"column:status"`
-	WechatStatus string                          `gorm:"column:wechat_status"`
-	Restock      database.JSON[[]inventory.Line] `gorm:"column:restock"`
-	RequestID    *int64                          `gorm:"column:request_id"`
-	Actor        string                          `gorm:"column:actor"`
-	Submitted    bool                            `gorm:"column:submitted"` // WeChat accepted the create
-	Attempts     int                             `gorm:"column:attempts"`
-	LastError    string                          `gorm:"column:last_error"`
-	NextCheckAt  time.Time                       `gorm:"column:next_check_at"`
-	SucceededAt  *time.Time                      `gorm:"column:succeeded_at"`
-	CreatedAt    time.Time                       `gorm:"column:created_at"`
-	UpdatedAt    time.Time                       `gorm:"column:updated_at"`
+	ID          int64  `gorm:"column:id;primaryKey"`
+	OrderID     int64  `gorm:"column:order_id"`
+	OutRefundNo string `gorm:"column:out_refund_no"`
+	RefundID    string `gorm:"column:refund_id"` // WeChat's
+	Amount      int64  `gorm:"column:amount"`    // fen, the whole refund
+	// GiftCardAmount is the part of Amount given back to the shopper's
+	// gift-card balance (see openRefund); the rest goes through WeChat Pay.
+	GiftCardAmount int64                           `gorm:"column:gift_card_amount"`
+	Reason         i18n.Msg                        `gorm:"column:reason"` // sent to WeChat in Chinese (wechatText), shown in the reader's language
+	Status         string                          `gorm:"column:status"`
+	WechatStatus   string                          `gorm:"column:wechat_status"`
+	Restock        database.JSON[[]inventory.Line] `gorm:"column:restock"`
+	RequestID      *int64                          `gorm:"column:request_id"`
+	Actor          string                          `gorm:"column:actor"`
+	Submitted      bool                            `gorm:"column:submitted"` // WeChat accepted the create
+	Attempts       int                             `gorm:"column:attempts"`
+	LastError      string                          `gorm:"column:last_error"`
+	NextCheckAt    time.Time                       `gorm:"column:next_check_at"`
+	SucceededAt    *time.Time                      `gorm:"column:succeeded_at"`
+	CreatedAt      time.Time                       `gorm:"column:created_at"`
+	UpdatedAt      time.Time                       `gorm:"column:updated_at"`
 }
 
 // TableName maps Refund to its table.
 func (Refund) TableName() string { return "refunds" }
+
+// WeChatAmount is the part of the refund WeChat Pay gives back.
+func (r Refund) WeChatAmount() int64 { return r.Amount - r.GiftCardAmount }
 
 // RefundInput asks for a refund of one order.
 type RefundInput struct {
@@ -111,6 +118,16 @@ var (
 // openRefund records a new refund, in the caller's transaction if there is
 // one. The order's row is locked first, so concurrent refunds of one order
 // are decided one after another and can never add up to more than was paid.
+//
+// An order paid partly with the gift-card balance is refunded from both
+// parts in proportion: a refund of amount R takes from what is left of the
+// balance part b and of the WeChat part w the exact shares of R
+// (money.Allocate over b and w), so the last refund takes exactly what is
+// left of each and all the order's refunds together give back exactly what
+// each part paid, never more. The balance part is credited back when the
+// refund succeeds (settleRefund); a refund with no WeChat part — every
+// refund of an order the balance paid entirely — succeeds at once, in this
+// transaction, without asking WeChat Pay.
 func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int64) (Refund, error) {
 	if in.Amount < 0 {
 		return Refund{}, errs.Field("amount", "invalid.not_negative")
@@ -143,6 +160,7 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 			return ErrTooManyRefunds
 		}
 		left := refundable(o, earlier)
+		balanceLeft := balanceRefundable(o, earlier)
 		amount := in.Amount
 		if amount == 0 {
 			amount = left
@@ -155,24 +173,75 @@ func (s *Service) openRefund(ctx context.Context, in RefundInput, requestID *int
 			return err
 		}
 		now := s.clock.Now()
+		parts := money.Allocate(amount, []int64{balanceLeft, left - balanceLeft})
 		r = Refund{OrderID: o.ID, OutRefundNo: fmt.Sprintf("R%s-%02d", o.OrderNo, len(earlier)+1), Amount: amount,
-			Reason: in.Reason, Status: RefundProcessing, Restock: database.JSON[[]inventory.Line]{V: restock},
+			GiftCardAmount: parts[0], Reason: in.Reason, Status: RefundProcessing, Restock: database.JSON[[]inventory.Line]{V: restock},
 			RequestID: requestID, Actor: in.Actor, NextCheckAt: now.Add(s.pollAfter), CreatedAt: now, UpdatedAt: now}
-		return s.db.Conn(ctx).Create(&r).Error
+		if err := s.db.Conn(ctx).Create(&r).Error; err != nil {
+			return err
+		}
+		if r.WeChatAmount() > 0 {
+			return nil
+		}
+		// Nothing for WeChat Pay: the balance part alone, settled now.
+		if err := s.settleRefund(ctx, o, &r, now, order.ActorGiftCard); err != nil {
+			return err
+		}
+		if err := s.db.Conn(ctx).Model(&Refund{}).Where("id = ?", r.ID).
+			Updates(map[string]any{"status": r.Status, "succeeded_at": now.UTC(), "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return s.emitRefundResult(ctx, r, now)
 	})
 	return r, err
+}
+
+// settleRefund records a refund that succeeded, in the transaction that
+// marks it succeeded (the order's row locked): the order's refunded amount
+// and history, the units it puts back, its balance part credited back to
+// the shopper's gift-card balance, and the promoter's commission brought in
+// line. The refund moves from processing to succeeded only here, under a
+// guard, so a replayed notification or poll finds it settled and adds
+// nothing.
+func (s *Service) settleRefund(ctx context.Context, o order.Order, r *Refund, at time.Time, actor string) error {
+	if err := s.orders.RecordRefund(ctx, r.OrderID, r.Amount, r.Restock.V,
+		inventory.Ref{Type: "refund", ID: r.OutRefundNo}, actor); err != nil {
+		return err
+	}
+	if r.GiftCardAmount > 0 {
+		if err := s.giftCards.Refunded(ctx, o.ShopperID, r.OrderID, r.GiftCardAmount); err != nil {
+			return err
+		}
+	}
+	if err := s.commissions.Refunded(ctx, r.OrderID, r.ID); err != nil {
+		return err
+	}
+	r.Status, r.SucceededAt = RefundSucceeded, &at
+	return nil
 }
 
 // refundable is what is left to refund: the payment less every refund that
 // has not failed (processing ones count, they may yet succeed).
 func refundable(o order.Order, earlier []Refund) int64 {
-	left := o.PayAmount
+	left := o.PaidTotal()
 	for _, r := range earlier {
 		if r.Status != RefundFailed {
 			left -= r.Amount
 		}
 	}
 	return left
+}
+
+// balanceRefundable is what is left of the gift-card balance's part: what
+// it paid less the balance parts of refunds that have not failed.
+func balanceRefundable(o order.Order, earlier []Refund) int64 {
+	left := o.BalancePaid()
+	for _, r := range earlier {
+		if r.Status != RefundFailed {
+			left -= r.GiftCardAmount
+		}
+	}
+	return max(left, 0)
 }
 
 // restockLines checks the units to put back against what the order sold
@@ -254,7 +323,7 @@ func (s *Service) askWeChat(ctx context.Context, r Refund) (RefundState, error) 
 	}
 	return s.gateway.CreateRefund(ctx, RefundCall{OutRefundNo: r.OutRefundNo, OutTradeNo: o.OrderNo,
 		TransactionID: o.TransactionID, Reason: wechatText(r.Reason), NotifyURL: s.merchant.RefundNotifyURL,
-		Amount: r.Amount, Total: o.PayAmount})
+		Amount: r.WeChatAmount(), Total: o.PayAmount})
 }
 
 // postpone notes why a refund is still unconfirmed and when to ask again.
@@ -300,7 +369,7 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 			return err
 		}
 		switch {
-		case st.Amount != 0 && st.Amount != r.Amount:
+		case st.Amount != 0 && st.Amount != r.WeChatAmount():
 			outcome = OutcomeMismatch
 			return nil
 		case r.Status != RefundProcessing:
@@ -319,11 +388,11 @@ func (s *Service) applyRefund(ctx context.Context, log *slog.Logger, st RefundSt
 				at = now
 			}
 			set["status"], set["succeeded_at"], set["last_error"] = RefundSucceeded, at.UTC(), ""
-			if err := s.orders.RecordRefund(ctx, r.OrderID, r.Amount, r.Restock.V,
-				inventory.Ref{Type: "refund", ID: r.OutRefundNo}, order.ActorWeChatPay); err != nil {
+			o, err := s.orders.ByID(ctx, r.OrderID)
+			if err != nil {
 				return err
 			}
-			if err := s.commissions.Refunded(ctx, r.OrderID, r.ID); err != nil {
+			if err := s.settleRefund(ctx, o, &r, at.UTC(), order.ActorWeChatPay); err != nil {
 				return err
 			}
 		case wxRefundClosed:

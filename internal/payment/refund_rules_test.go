@@ -13,8 +13,8 @@ import (
 	"github.com/kaidian/kaidian/internal/order"
 )
 
-// paid is an order of 3 cups (SKU 1) and 2 mugs (SKU 2), 5000 fen paid.
-var paid = order.Order{PayAmount: 5000, Items: []order.Item{{SKUID: 1, Quantity: 3}, {SKUID: 2, Quantity: 2}}}
+// paid is an order of 3 cups (SKU 1) and 2 mugs (SKU 2), 5000 fen paid through WeChat Pay.
+var paid = order.Order{Status: order.StatusPaid, TransactionID: "4200000001", PayAmount: 5000, Items: []order.Item{{SKUID: 1, Quantity: 3}, {SKUID: 2, Quantity: 2}}}
 
 func earlier(status string, amount int64, restock ...inventory.Line) Refund {
 	return Refund{Status: status, Amount: amount, Restock: database.JSON[[]inventory.Line]{V: restock}}

@@ -126,7 +126,7 @@ func (s *Service) Dashboard(ctx context.Context, lowStock int64) (Dashboard, err
 		start.UTC(), paid).Scan(&d.Top).Error; err != nil {
 		return d, err
 	}
-	if err := db.Raw("SELECT COUNT(*) FROM orders WHERE status = 'paid'").Scan(&d.ToShip).Error; err != nil {
+	if err := db.Raw("SELECT COUNT(*) FROM orders WHERE status = 'paid' AND kind <> 'gift_card'").Scan(&d.ToShip).Error; err != nil {
 		return d, err
 	}
 	if err := db.Raw("SELECT COUNT(*) FROM skus WHERE stock <= ? AND on_sale", lowStock).Scan(&d.LowCount).Error; err != nil {

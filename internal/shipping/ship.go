@@ -117,5 +117,5 @@ func (s *Service) notRefundedInFull(ctx context.Context, o order.Order) error {
 }
 
 func refundedInFull(o order.Order, refunds int64) bool {
-	return o.PayAmount > 0 && refunds >= o.PayAmount
+	return o.PaidTotal() > 0 && refunds >= o.PaidTotal()
 }
