@@ -13,6 +13,7 @@ import (
 	"github.com/kaidian/kaidian/internal/httpx"
 	"github.com/kaidian/kaidian/internal/page"
 	"github.com/kaidian/kaidian/internal/promoter"
+	"github.com/kaidian/kaidian/internal/share"
 )
 
 type promoterShowData struct {
@@ -24,7 +25,7 @@ type promoterShowData struct {
 	OrderNo  map[int64]string
 	Rules    []commission.Rule
 	Months   []time.Time // the statement months offered besides this one: the eleven before
-	CodeURL  string      // the promoter's mini-program code (the share helper serves it)
+	Codes    codeLinks   // the promoter's mini-program code for the home page, in every print width
 	Invite   string      // the open invite code of a promoter without an account
 }
 
@@ -59,7 +60,7 @@ func promoterValues(p promoter.Promoter) url.Values {
 func (h *handlers) promoterPage(c *gin.Context, status int, p promoter.Promoter, form *Form) {
 	ctx := c.Request.Context()
 	d := promoterShowData{Promoter: p, OrderNo: map[int64]string{},
-		CodeURL: "/console/share/code.png?" + url.Values{"page": {"pages/index/index"}, "target": {"home"}, "ref": {p.Ref()}, "width": {"430"}, "download": {"1"}}.Encode()}
+		Codes: links(share.KindHome, p.Ref())}
 	var err error
 	if p.StoreID != nil {
 		st, serr := h.d.Promoters.Store(ctx, *p.StoreID)

@@ -85,8 +85,8 @@ func TestSocialLoopWalkThrough(t *testing.T) {
 	}
 	page2 := c.Get(p.Location)
 	links = codeLink.FindAllStringSubmatch(page2.Body, -1)
-	if len(links) == 0 {
-		t.Fatalf("promoter page offers no code: %s", page2.Body)
+	if len(links) != 4 { // every print width, as a channel's
+		t.Fatalf("promoter page offers %d code downloads, want 4: %s", len(links), page2.Body)
 	}
 	text, _ = testkit.ReadQR(t, []byte(c.Get(html.UnescapeString(links[0][1])).Body))
 	_, scene, _ = strings.Cut(text, "?scene=")
